@@ -1,0 +1,29 @@
+"""Where paperterm keeps its files: the one module that knows about platformdirs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from platformdirs import user_data_path
+
+APP_NAME = "paperterm"
+
+
+def data_dir() -> Path:
+    """The user data directory (honours ``XDG_DATA_HOME`` on Linux); not created here."""
+    return user_data_path(APP_NAME, appauthor=False)
+
+
+def default_state_path() -> Path:
+    """The state file used when ``--state`` is not given."""
+    return data_dir() / "state.json"
+
+
+def library_dir() -> Path:
+    """Where ``paperterm add`` copies dumps to; ``paperterm`` alone opens what is there."""
+    return data_dir() / "library"
+
+
+def settings_path() -> Path:
+    """Small UI preferences (the last export path and the like), kept apart from the state."""
+    return data_dir() / "settings.json"

@@ -1,0 +1,25 @@
+"""The core must not import Textual: scripts and the CLI's non-UI commands stay light."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+CORE_MODULES = [
+    "paperterm",
+    "paperterm.catalog",
+    "paperterm.errors",
+    "paperterm.identity",
+    "paperterm.loader",
+    "paperterm.locations",
+    "paperterm.model",
+]
+
+
+@pytest.mark.parametrize("module", CORE_MODULES)
+def test_core_module_does_not_import_textual(module: str) -> None:
+    code = f"import sys, {module}; print(any(m.split('.')[0] == 'textual' for m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -5,7 +5,10 @@ from paperterm.identity import normalise_title, paper_id
 
 def test_design_example() -> None:
     title = "The Lottery Ticket Hypothesis: Finding Sparse, Trainable Neural Networks"
-    assert normalise_title(title) == "the lottery ticket hypothesis finding sparse trainable neural networks"
+    assert (
+        normalise_title(title)
+        == "the lottery ticket hypothesis finding sparse trainable neural networks"
+    )
     assert paper_id(title) == "6932a178c1ef"
 
 

@@ -10,14 +10,9 @@ import random
 from collections.abc import Iterator
 from pathlib import Path
 
-_COMMON = (
-    "neural network learning deep model models training data language vision transformer "
-    "diffusion graph reinforcement policy attention representation generative large robust "
-    "efficient sparse adaptive multi scale image video text speech reasoning benchmark agent "
-    "optimization gradient inference retrieval segmentation detection generation alignment"
-).split()
-_GLUE = "the of and for with in on via to a an from by using towards under".split()
-_SYLLABLES = "ka lo mi ne ru sa ti vo ze qua bri cor den fal gim hor jun lex mor nix pra".split()
+_COMMON = ["neural", "network", "learning", "deep", "model", "models", "training", "data", "language", "vision", "transformer", "diffusion", "graph", "reinforcement", "policy", "attention", "representation", "generative", "large", "robust", "efficient", "sparse", "adaptive", "multi", "scale", "image", "video", "text", "speech", "reasoning", "benchmark", "agent", "optimization", "gradient", "inference", "retrieval", "segmentation", "detection", "generation", "alignment"]
+_GLUE = ["the", "of", "and", "for", "with", "in", "on", "via", "to", "a", "an", "from", "by", "using", "towards", "under"]
+_SYLLABLES = ["ka", "lo", "mi", "ne", "ru", "sa", "ti", "vo", "ze", "qua", "bri", "cor", "den", "fal", "gim", "hor", "jun", "lex", "mor", "nix", "pra"]
 
 
 def vocabulary(size: int, seed: int = 0) -> list[str]:

@@ -1,0 +1,257 @@
+"""The command line, run in-process (fast) and, for exit codes and tracebacks, as a real process."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import orjson
+import pytest
+
+from paperterm import __version__
+from paperterm.cli import run
+from paperterm.identity import paper_id
+
+LOTTERY = "The Lottery Ticket Hypothesis: Finding Sparse, Trainable Neural Networks"
+DUMP = f"""Get trending papers in your email inbox once a day!
+Get trending papers in your email inbox!
+Subscribe{LOTTERY}
+We find that dense networks contain small subnetworks that train to full accuracy on their own.
+Sparse Mixtures of Experts at Scale
+Routing each token to two of many experts keeps compute flat. Code: https://github.com/example/moe.
+Graph Attention for Molecules
+Attention over bonds predicts properties of molecules better than message passing alone.
+"""
+
+
+@pytest.fixture
+def dump(tmp_path: Path) -> Path:
+    path = tmp_path / "dumps" / "page.txt"
+    path.parent.mkdir()
+    path.write_text(DUMP, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def state(tmp_path: Path) -> Path:
+    return tmp_path / "state.json"
+
+
+def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    status = run(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        run(["--version"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out.strip() == f"paperterm {__version__}"
+
+
+def test_list_prints_id_flags_title(
+    capsys: pytest.CaptureFixture[str], dump: Path, state: Path
+) -> None:
+    status, out, err = cli(capsys, "list", str(dump), "--state", str(state))
+    assert status == 0, err
+    lines = out.splitlines()
+    assert len(lines) == 3
+    assert lines[0] == f"{paper_id(LOTTERY)}\t---\t{LOTTERY}"
+    assert lines[1].split("\t")[1] == "--c"
+
+
+def test_list_json_has_the_documented_keys(
+    capsys: pytest.CaptureFixture[str], dump: Path, state: Path
+) -> None:
+    status, out, _ = cli(capsys, "--state", str(state), "list", str(dump), "--json")
+    assert status == 0
+    rows = orjson.loads(out)
+    assert len(rows) == 3
+    for key in ("id", "title", "abstract", "links", "sources", "read", "starred"):
+        assert key in rows[0]
+    assert rows[1]["links"] == [{"url": "https://github.com/example/moe", "code": True}]
+    assert rows[0]["sources"][0]["path"].endswith("page.txt")
+
+
+def test_mark_then_filter_by_flags(
+    capsys: pytest.CaptureFixture[str], dump: Path, state: Path
+) -> None:
+    lottery = paper_id(LOTTERY)
+    assert cli(capsys, "mark", "star", lottery, "--state", str(state))[0] == 0
+    assert cli(capsys, "mark", "read", lottery, "--state", str(state))[0] == 0
+    assert state.exists()
+    _, out, _ = cli(capsys, "list", str(dump), "--starred", "--state", str(state))
+    assert out == f"{lottery}\tsr-\t{LOTTERY}\n"
+    _, out, _ = cli(capsys, "list", str(dump), "--unread", "--state", str(state))
+    assert lottery not in out and len(out.splitlines()) == 2
+    assert cli(capsys, "mark", "unstar", lottery, "--state", str(state))[0] == 0
+    _, out, _ = cli(capsys, "list", str(dump), "--starred", "--state", str(state))
+    assert out == ""
+
+
+def test_mark_reads_ids_from_stdin(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, dump: Path, state: Path
+) -> None:
+    _, listing, _ = cli(capsys, "list", str(dump), "-q", "experts", "--state", str(state))
+    monkeypatch.setattr(sys, "stdin", io.StringIO(listing))
+    assert cli(capsys, "mark", "star", "-", "--state", str(state))[0] == 0
+    _, out, _ = cli(capsys, "list", str(dump), "--starred", "--state", str(state))
+    assert out.split("\t")[2] == "Sparse Mixtures of Experts at Scale\n"
+
+
+def test_mark_refuses_what_is_not_an_id(capsys: pytest.CaptureFixture[str], state: Path) -> None:
+    status, _, err = cli(capsys, "mark", "star", "lottery", "--state", str(state))
+    assert status == 2
+    assert err.startswith("paperterm: error: not a paper id: 'lottery'")
+    assert len(err.splitlines()) == 1
+    assert not state.exists()
+
+
+def test_missing_file_is_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    status, out, err = cli(capsys, "list", str(tmp_path / "missing.txt"))
+    assert status == 2
+    assert out == ""
+    assert len(err.splitlines()) == 1
+    assert err.startswith("paperterm: error: ") and "missing.txt" in err
+
+
+def test_bad_file_among_good_ones_warns_and_loads_the_rest(
+    capsys: pytest.CaptureFixture[str], dump: Path, tmp_path: Path, state: Path
+) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    status, out, err = cli(capsys, "list", str(empty), str(dump), "--state", str(state))
+    assert status == 0
+    assert len(out.splitlines()) == 3
+    assert err.startswith("paperterm: warning: ") and "empty.txt" in err
+
+
+def test_usage_error_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = cli(capsys, "export", "--all", "-q", "x")
+    assert status == 2
+    assert len(err.splitlines()) == 1 and err.startswith("paperterm: error: ")
+
+
+def test_export_starred_bibtex_and_pinned_keys(
+    capsys: pytest.CaptureFixture[str], dump: Path, state: Path, tmp_path: Path
+) -> None:
+    lottery = paper_id(LOTTERY)
+    cli(capsys, "mark", "star", lottery, "--state", str(state))
+    status, out, err = cli(capsys, "export", str(dump), "--state", str(state))
+    assert status == 0, err
+    assert out.count("@misc{") == 1
+    assert "Lottery Ticket" in out
+    first_key = out.split("{", 1)[1].split(",", 1)[0]
+
+    target = tmp_path / "refs.bib"
+    status, _, err = cli(capsys, "export", str(dump), "-o", str(target), "--state", str(state))
+    assert status == 0
+    assert target.read_text(encoding="utf-8").split("{", 1)[1].split(",", 1)[0] == first_key
+    assert "wrote 1 starred papers" in err
+
+
+def test_export_all_and_query_in_each_format(
+    capsys: pytest.CaptureFixture[str], dump: Path, state: Path
+) -> None:
+    _, out, _ = cli(capsys, "export", str(dump), "--all", "--state", str(state))
+    assert out.count("@misc{") == 3
+    _, out, _ = cli(
+        capsys, "export", str(dump), "-q", "molecules", "-f", "json", "--state", str(state)
+    )
+    assert [row["title"] for row in orjson.loads(out)] == ["Graph Attention for Molecules"]
+    _, out, _ = cli(capsys, "export", str(dump), "--all", "-f", "csv", "--state", str(state))
+    assert len(out.strip().splitlines()) == 4
+    _, out, _ = cli(capsys, "export", str(dump), "--all", "-f", "markdown", "--state", str(state))
+    assert "Sparse Mixtures of Experts at Scale" in out
+
+
+def test_export_with_nothing_starred_warns(
+    capsys: pytest.CaptureFixture[str], dump: Path, state: Path
+) -> None:
+    status, out, err = cli(capsys, "export", str(dump), "--state", str(state))
+    assert status == 0
+    assert "@misc" not in out
+    assert "no starred papers to export" in err
+
+
+def test_add_fills_the_library_that_plain_commands_then_use(
+    capsys: pytest.CaptureFixture[str], dump: Path, state: Path, isolated_data_dir: Path
+) -> None:
+    status, _, err = cli(capsys, "add", str(dump.parent))
+    assert status == 0
+    assert "added 1 dump (3 papers)" in err
+    assert (isolated_data_dir / "library" / "page.txt").read_text() == DUMP
+    status, _, err = cli(capsys, "add", str(dump))
+    assert "already in the library" in err
+    _, out, err = cli(capsys, "list", "--state", str(state))
+    assert len(out.splitlines()) == 3
+    assert "demo" not in err
+
+
+def test_add_keeps_a_different_dump_with_the_same_name(
+    capsys: pytest.CaptureFixture[str], dump: Path, tmp_path: Path, isolated_data_dir: Path
+) -> None:
+    cli(capsys, "add", str(dump))
+    other = tmp_path / "page.txt"
+    other.write_text(DUMP.replace("Molecules", "Crystals"))
+    cli(capsys, "add", str(other))
+    assert sorted(p.name for p in (isolated_data_dir / "library").iterdir()) == [
+        "page-2.txt",
+        "page.txt",
+    ]
+
+
+def test_add_refuses_a_file_without_papers(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, isolated_data_dir: Path
+) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("\n\n")
+    status, _, err = cli(capsys, "add", str(empty))
+    assert status == 0
+    assert "not added" in err
+    assert not (isolated_data_dir / "library").exists()
+
+
+def test_empty_library_falls_back_to_the_demo(
+    capsys: pytest.CaptureFixture[str], state: Path
+) -> None:
+    status, out, err = cli(capsys, "list", "--state", str(state))
+    assert status == 0
+    assert len(out.splitlines()) >= 30
+    assert "demo catalogue" in err
+
+
+def test_stats_counts(capsys: pytest.CaptureFixture[str], dump: Path, state: Path) -> None:
+    cli(capsys, "mark", "star", paper_id(LOTTERY), "--state", str(state))
+    _, out, _ = cli(capsys, "stats", str(dump), "--state", str(state))
+    counts = dict(line.rsplit(None, 1) for line in out.splitlines())
+    assert counts == {
+        "papers": "3",
+        "read": "0",
+        "unread": "3",
+        "starred": "1",
+        "with code": "1",
+        "sources": "1",
+    }
+
+
+def test_reader_without_a_terminal_says_so(capsys: pytest.CaptureFixture[str], dump: Path) -> None:
+    status, _, err = cli(capsys, str(dump))
+    assert status == 2
+    assert "needs a terminal" in err
+
+
+def test_real_process_never_prints_a_traceback(tmp_path: Path) -> None:
+    for argv in (["list", str(tmp_path / "nope.txt")], ["mark", "star"], ["export", "-f", "docx"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "paperterm", *argv], capture_output=True, text=True, timeout=60
+        )
+        assert done.returncode == 2, argv
+        assert "Traceback" not in done.stderr
+        assert done.stderr.startswith("paperterm: error: ")
+        assert len(done.stderr.splitlines()) == 1

@@ -1,0 +1,222 @@
+"""The state file's format: what one paper's entry holds, how it is checked, encoded and merged.
+
+On disk (orjson, one line)::
+
+    {"schema": 1, "papers": {"<paper id>": {"read": true, "read_at": 1763884800.5, ...}}}
+
+An entry holds only what differs from a never-touched paper: ``read``/``starred`` appear only
+when true, but their ``*_at`` change times stay once set, because an unread made later must beat
+a read made earlier when two processes' changes are merged. In memory an entry is kept as the
+very dict that is written (checked on load, never mutated afterwards: changes make a new dict),
+so a save is one ``orjson.dumps`` of what is already there.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+SCHEMA = 1
+"""The state schema this release reads and writes; a file with a higher number is left alone."""
+
+Entry = dict[str, Any]
+"""One paper's entry as stored: JSON-ready, checked, treated as immutable."""
+
+FLAGS = (("read", "read_at"), ("starred", "starred_at"))
+"""The boolean fields and the field holding the time each last changed."""
+
+VALUED = (("tags", "tags_at"), ("note", "note_at"))
+"""The free-form fields and their change times."""
+
+TIMED = FLAGS + VALUED
+"""Every field merged by change time (``bibkey`` is not: once pinned it never changes)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PaperState:
+    """One paper's saved state; the defaults describe a paper never touched."""
+
+    read: bool = False
+    """Whether the paper is marked read."""
+    read_at: float | None = None
+    """Unix time the read flag last changed, or None if it never did."""
+    starred: bool = False
+    """Whether the paper is starred."""
+    starred_at: float | None = None
+    """Unix time the star last changed, or None if it never did."""
+    tags: tuple[str, ...] = ()
+    """The user's tags, in the order given."""
+    note: str = ""
+    """The user's free-text note."""
+    bibkey: str | None = None
+    """The BibTeX key, pinned at the first export and never changed afterwards."""
+
+
+UNTOUCHED = PaperState()
+"""The state of every paper the file does not mention."""
+
+
+def _is_time(value: object) -> bool:
+    return value is None or (
+        isinstance(value, (int, float)) and type(value) is not bool and math.isfinite(value)
+    )
+
+
+def _is_tags(value: object) -> bool:
+    return type(value) is list and all(type(tag) is str for tag in value)
+
+
+_CHECKS: dict[str, Callable[[object], bool]] = {
+    "read": lambda value: type(value) is bool,
+    "starred": lambda value: type(value) is bool,
+    "read_at": _is_time,
+    "starred_at": _is_time,
+    "tags_at": _is_time,
+    "note_at": _is_time,
+    "tags": _is_tags,
+    "note": lambda value: type(value) is str,
+    "bibkey": lambda value: value is None or (type(value) is str and value != ""),
+}
+"""How each known field must look; keys not listed here are kept as they are."""
+
+
+class CorruptState(Exception):
+    """The bytes are not a state file this release can trust; the text says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """A state file as read."""
+
+    schema: int
+    """Its schema number (may be newer than ``SCHEMA``)."""
+    papers: dict[str, Entry]
+    """Paper id to entry; empty when a newer schema's papers could not be understood."""
+    extra: dict[str, Any]
+    """Top-level keys other than ``schema`` and ``papers``, written back unchanged."""
+
+
+def decode(data: bytes) -> Decoded:
+    """Parse and check a state file; raise CorruptState if anything at all is off.
+
+    A newer schema is not an error: its papers are read if they look like ours, else left out.
+    """
+    if not data.strip():
+        raise CorruptState("empty file")
+    try:
+        top = orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        raise CorruptState(f"not valid JSON: {exc}") from None
+    if type(top) is not dict:
+        raise CorruptState("not a JSON object")
+    schema = top.get("schema")
+    if type(schema) is not int or schema < 1:
+        raise CorruptState("no valid schema number")
+    papers = top.get("papers", {})
+    extra = {key: value for key, value in top.items() if key not in ("schema", "papers")}
+    try:
+        _check_papers(papers)
+    except CorruptState:
+        if schema > SCHEMA:
+            return Decoded(schema, {}, extra)
+        raise
+    return Decoded(schema, papers, extra)
+
+
+def _check_papers(papers: object) -> None:
+    if type(papers) is not dict:
+        raise CorruptState("'papers' is not an object")
+    checks = _CHECKS
+    for paper_id, entry in papers.items():
+        if type(entry) is not dict:
+            raise CorruptState(f"paper {paper_id!r} is not an object")
+        for key, value in entry.items():
+            check = checks.get(key)
+            if check is not None and not check(value):
+                raise CorruptState(f"paper {paper_id!r}: {key!r} has the wrong type")
+
+
+def encode(papers: Mapping[str, Entry], extra: Mapping[str, Any]) -> bytes:
+    """The bytes of a state file holding ``papers``."""
+    return orjson.dumps(
+        {"schema": SCHEMA, **extra, "papers": papers}, option=orjson.OPT_APPEND_NEWLINE
+    )
+
+
+def to_state(entry: Entry | None) -> PaperState:
+    """The public view of a stored entry."""
+    if entry is None:
+        return UNTOUCHED
+    read_at = entry.get("read_at")
+    starred_at = entry.get("starred_at")
+    return PaperState(
+        read=entry.get("read", False),
+        read_at=None if read_at is None else float(read_at),
+        starred=entry.get("starred", False),
+        starred_at=None if starred_at is None else float(starred_at),
+        tags=tuple(entry.get("tags", ())),
+        note=entry.get("note", ""),
+        bibkey=entry.get("bibkey"),
+    )
+
+
+def _newer(mine: Any, theirs: Any) -> bool:
+    return mine is not None and (theirs is None or mine > theirs)
+
+
+def merge_entry(mine: Entry, theirs: Entry) -> Entry:
+    """One paper's entry combined field by field: the later change wins, ties go to ``theirs``.
+
+    A pinned ``bibkey`` on disk (``theirs``) is never replaced: it was saved first.
+    """
+    if mine == theirs:
+        return theirs
+    result = dict(theirs)
+    for field, at in TIMED:
+        if _newer(mine.get(at), theirs.get(at)):
+            result[at] = mine[at]
+            if field in mine:
+                result[field] = mine[field]
+            else:
+                result.pop(field, None)
+    if result.get("bibkey") is None and mine.get("bibkey") is not None:
+        result["bibkey"] = mine["bibkey"]
+    return result
+
+
+def merge(mine: Mapping[str, Entry], theirs: Mapping[str, Entry]) -> dict[str, Entry]:
+    """Every paper of both maps, each merged by ``merge_entry``; nothing is ever dropped."""
+    result = dict(theirs)
+    for paper_id, entry in mine.items():
+        other = result.get(paper_id)
+        if other is None:
+            result[paper_id] = entry
+        elif other is not entry:
+            result[paper_id] = merge_entry(entry, other)
+    return result
+
+
+def later(now: float, previous: Any) -> float:
+    """A change time for a change made at ``now`` that sorts after ``previous``.
+
+    Clocks of two machines (or a clock set back) can disagree; a change made after another one
+    was seen must still win the merge, so its time is pushed just past the one it replaces.
+    """
+    if previous is None or now > previous:
+        return now
+    return math.nextafter(float(previous), math.inf)
+
+
+def with_field(entry: Entry, field: str, value: Any, default: Any, at: str, now: float) -> Entry:
+    """A copy of ``entry`` with ``field`` set (left out when it is ``default``) and time-stamped."""
+    result = dict(entry)
+    if value == default:
+        result.pop(field, None)
+    else:
+        result[field] = value
+    result[at] = later(now, entry.get(at))
+    return result

@@ -1,0 +1,477 @@
+"""The read/starred state store: every change saved when it happens, nothing ever lost.
+
+A save takes a lock beside the file, re-reads the file if someone else replaced it since we
+last saw it, merges field by field by change time (so two paperterms never undo each other),
+applies the change and replaces the file atomically, keeping the previous good copy as
+``state.json.bak``. When a save fails the change is rolled back in memory and StateError says
+why, so what the user sees is always what is on disk.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from paperterm.errors import StateError
+from paperterm.locations import default_state_path
+from paperterm.state import files
+from paperterm.state.record import (
+    SCHEMA,
+    CorruptState,
+    Decoded,
+    Entry,
+    PaperState,
+    decode,
+    encode,
+    merge,
+    to_state,
+    with_field,
+)
+
+_DEFAULTS: dict[str, Any] = {"read": False, "starred": False, "tags": [], "note": ""}
+_TIME_FIELD = {"read": "read_at", "starred": "starred_at", "tags": "tags_at", "note": "note_at"}
+_UNDO_DEPTH = 200
+_EMPTY: Entry = {}
+
+Change = tuple[str, str, Any, Any]
+"""(paper id, field, value before, value after) for one field one save changed."""
+
+
+class StateChanges:
+    """Changes gathered inside ``StateStore.update()``, applied together in one locked save.
+
+    Nothing is applied while the block runs: each call records what to do, and the store does
+    it at the end against the freshly merged file, so a change is judged against what other
+    processes saved meanwhile.
+    """
+
+    def __init__(self) -> None:
+        self._ops: list[tuple[str, Any, Any]] = []
+
+    def set_read(self, paper_ids: Iterable[str], value: bool) -> None:
+        """Mark these papers read (True) or unread (False)."""
+        self._ops.append(("read", tuple(paper_ids), bool(value)))
+
+    def set_starred(self, paper_ids: Iterable[str], value: bool) -> None:
+        """Star (True) or unstar (False) these papers."""
+        self._ops.append(("starred", tuple(paper_ids), bool(value)))
+
+    def set_tags(self, paper_id: str, tags: Iterable[str]) -> None:
+        """Replace a paper's tags (duplicates and empty tags dropped, order kept)."""
+        clean = list(dict.fromkeys(tag for tag in tags if tag))
+        if not all(isinstance(tag, str) for tag in clean):
+            raise TypeError("tags must be strings")
+        self._ops.append(("tags", (paper_id,), clean))
+
+    def set_note(self, paper_id: str, note: str) -> None:
+        """Replace a paper's note ('' removes it)."""
+        if not isinstance(note, str):
+            raise TypeError("a note must be a string")
+        self._ops.append(("note", (paper_id,), note))
+
+    def pin_keys(self, keys: Mapping[str, str]) -> None:
+        """Pin BibTeX keys for the papers among ``keys`` that have none yet; pinned keys stay."""
+        if not all(isinstance(key, str) and key for key in keys.values()):
+            raise TypeError("BibTeX keys must be non-empty strings")
+        self._ops.append(("pin", dict(keys), None))
+
+    def _revert(self, changes: list[Change]) -> None:
+        self._ops.append(("revert", changes, None))
+
+
+@dataclass(frozen=True, slots=True)
+class _Disk:
+    """What a locked re-read found."""
+
+    decoded: Decoded | None
+    """The file's content, or None when there was none to use."""
+    fingerprint: files.Fingerprint | None
+    """The file's fingerprint, or None when ``path`` does not exist now."""
+    good: bool
+    """Whether ``path`` now holds a good file worth keeping as the backup."""
+    recovered: bool
+    """Whether the content came from the backup (the main file was missing or corrupt)."""
+
+
+class StateStore:
+    """Read, starred, tags, notes and BibTeX keys of papers, saved to one JSON file."""
+
+    path: Path
+    """The state file."""
+    read_only: bool
+    """True when the file has a newer schema than this release knows: it is never written."""
+    notices: list[str]
+    """One-line messages for the user (corrupt file moved aside, backup used, read-only...)."""
+
+    def __init__(self, path: Path, clock: Callable[[], float]) -> None:
+        """Use ``StateStore.open``: it reads the file."""
+        self.path = path
+        self.read_only = False
+        self.notices = []
+        self._clock = clock
+        self._papers: dict[str, Entry] = {}
+        self._extra: dict[str, Any] = {}
+        self._fingerprint: files.Fingerprint | None = None
+        self._disk_good = False
+        self._read: set[str] = set()
+        self._starred: set[str] = set()
+        self._read_frozen: frozenset[str] | None = None
+        self._starred_frozen: frozenset[str] | None = None
+        self._undo: list[list[Change]] = []
+        self._batch: StateChanges | None = None
+        self._mutex = threading.RLock()
+        self._swept = False
+
+    # -- opening and reading -------------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls, path: Path | None = None, *, clock: Callable[[], float] = time.time
+    ) -> StateStore:
+        """Open the state at ``path`` (default: ``state.json`` in the user data dir).
+
+        A missing file is an empty state (nothing is created until the first change). A corrupt
+        file is moved aside and the backup loaded; a newer schema opens read-only. Both leave a
+        line in ``notices``. Raises StateError for a symlinked path or an unreadable file.
+        """
+        store = cls(Path(path) if path is not None else default_state_path(), clock)
+        store._load()
+        return store
+
+    @property
+    def lock_path(self) -> Path:
+        """The lock file beside the state file."""
+        return self.path.with_name(self.path.name + ".lock")
+
+    @property
+    def backup_path(self) -> Path:
+        """The previous good copy of the state file."""
+        return self.path.with_name(self.path.name + ".bak")
+
+    def _notify(self, message: str) -> None:
+        if message not in self.notices:
+            self.notices.append(message)
+
+    def _load(self) -> None:
+        files.refuse_symlink(self.path)
+        got = files.read_file(self.path)
+        if got is None and not os.path.lexists(self.backup_path):
+            return
+        if got is not None:
+            try:
+                decoded = decode(got[0])
+            except CorruptState:
+                pass
+            else:
+                self._adopt(decoded, got[1])
+                return
+        self._recover()
+
+    def _recover(self) -> None:
+        """Under the lock: deal with a missing or corrupt file, then save what was recovered."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with files.locked(self.lock_path):
+            files.refuse_symlink(self.path)
+            disk = self._read_locked()
+            if disk.decoded is None:
+                return
+            self._adopt(disk.decoded, disk.fingerprint)
+            if self.read_only or not disk.recovered:
+                return
+            try:
+                self._write(self._papers, good=False)
+            except StateError as exc:
+                self._notify(f"the recovered state is not saved yet: {exc}")
+
+    def _adopt(self, decoded: Decoded, fingerprint: files.Fingerprint | None) -> None:
+        """Take a file's content as the whole state (merging what memory holds)."""
+        if decoded.schema > SCHEMA:
+            self._enter_read_only(decoded.schema)
+            self._papers = decoded.papers
+        else:
+            self._papers = merge(self._papers, decoded.papers)
+        self._extra = decoded.extra
+        self._fingerprint = fingerprint
+        self._disk_good = fingerprint is not None
+        self._rebuild_sets()
+
+    def _enter_read_only(self, schema: int) -> None:
+        self.read_only = True
+        self._notify(
+            f"{self.path}: state schema {schema} is newer than this paperterm knows ({SCHEMA}); "
+            "opened read-only, changes will not be saved"
+        )
+
+    def _read_locked(self) -> _Disk:
+        """Under the lock: the current file, or the backup when the file is missing or corrupt.
+
+        A corrupt file is moved aside to ``<name>.corrupt-<time>`` first (a corrupt backup too).
+        """
+        got = files.read_file(self.path)
+        if got is not None:
+            try:
+                return _Disk(decode(got[0]), got[1], good=True, recovered=False)
+            except CorruptState as exc:
+                aside = files.move_aside(self.path, "corrupt", self._clock())
+                problem = f"{self.path} was unreadable ({exc}); moved it to {aside.name}"
+        else:
+            problem = f"{self.path} was missing"
+        backup = files.read_file(self.backup_path)
+        if backup is None:
+            if got is not None:
+                self._notify(f"{problem}; no backup, starting empty")
+            return _Disk(None, None, good=False, recovered=got is not None)
+        try:
+            decoded = decode(backup[0])
+        except CorruptState as exc:
+            aside = files.move_aside(self.backup_path, "corrupt", self._clock())
+            self._notify(f"{problem}; the backup was unreadable too ({exc}), moved to {aside.name}")
+            return _Disk(None, None, good=False, recovered=True)
+        self._notify(f"{problem}; loaded {self.backup_path.name}")
+        return _Disk(decoded, None, good=False, recovered=True)
+
+    def reload(self) -> None:
+        """Re-read the file to pick up other processes' changes (merged with ours by time).
+
+        Cheap when nothing changed. A file that went missing keeps what memory holds.
+        """
+        with self._mutex:
+            files.refuse_symlink(self.path)
+            if files.fingerprint(self.path) == self._fingerprint:
+                return
+            got = files.read_file(self.path)
+            if got is None:
+                if os.path.lexists(self.backup_path):
+                    self._recover()
+                return
+            try:
+                decoded = decode(got[0])
+            except CorruptState:
+                self._recover()
+                return
+            self._adopt(decoded, got[1])
+
+    # -- queries -------------------------------------------------------------------------------
+
+    def get(self, paper_id: str) -> PaperState:
+        """The saved state of one paper (defaults for a paper never touched)."""
+        return to_state(self._papers.get(paper_id))
+
+    def is_read(self, paper_id: str) -> bool:
+        """Whether the paper is marked read."""
+        return paper_id in self._read
+
+    def is_starred(self, paper_id: str) -> bool:
+        """Whether the paper is starred."""
+        return paper_id in self._starred
+
+    @property
+    def read_ids(self) -> frozenset[str]:
+        """Ids of every paper marked read (cached until the next change)."""
+        if self._read_frozen is None:
+            self._read_frozen = frozenset(self._read)
+        return self._read_frozen
+
+    @property
+    def starred_ids(self) -> frozenset[str]:
+        """Ids of every starred paper (cached until the next change)."""
+        if self._starred_frozen is None:
+            self._starred_frozen = frozenset(self._starred)
+        return self._starred_frozen
+
+    @property
+    def pinned_keys(self) -> dict[str, str]:
+        """Paper id to pinned BibTeX key, for every paper that has one (to avoid reusing a key)."""
+        return {pid: e["bibkey"] for pid, e in self._papers.items() if e.get("bibkey") is not None}
+
+    @property
+    def can_undo(self) -> bool:
+        """Whether ``undo`` has something to revert."""
+        return bool(self._undo)
+
+    def __len__(self) -> int:
+        """How many papers the state mentions."""
+        return len(self._papers)
+
+    def _rebuild_sets(self) -> None:
+        self._read = {pid for pid, entry in self._papers.items() if entry.get("read")}
+        self._starred = {pid for pid, entry in self._papers.items() if entry.get("starred")}
+        self._read_frozen = self._starred_frozen = None
+
+    def _refresh_sets(self, paper_ids: Iterable[str]) -> None:
+        papers = self._papers
+        for pid in paper_ids:
+            entry = papers.get(pid, _EMPTY)
+            for flag, members in (("read", self._read), ("starred", self._starred)):
+                if entry.get(flag):
+                    members.add(pid)
+                else:
+                    members.discard(pid)
+        self._read_frozen = self._starred_frozen = None
+
+    # -- changes -------------------------------------------------------------------------------
+
+    @contextmanager
+    def update(self) -> Iterator[StateChanges]:
+        """Gather changes and save them together in one locked save when the block ends.
+
+        Nested blocks join the outermost one. An exception in the block saves nothing. Raises
+        StateError when the store is read-only or the save fails (the changes are then not
+        applied in memory either).
+        """
+        with self._mutex:
+            if self.read_only:
+                raise StateError(f"{self.path}: opened read-only (newer schema); not saving")
+            if self._batch is not None:
+                yield self._batch
+                return
+            batch = self._batch = StateChanges()
+            try:
+                yield batch
+            finally:
+                self._batch = None
+            if batch._ops:
+                changes = self._commit(batch._ops)
+                undoable = [change for change in changes if change[1] in _DEFAULTS]
+                if undoable and not any(op[0] == "revert" for op in batch._ops):
+                    self._undo.append(undoable)
+                    del self._undo[:-_UNDO_DEPTH]
+
+    def set_read(self, paper_ids: Iterable[str], value: bool) -> None:
+        """Mark papers read or unread; saved before it returns."""
+        with self.update() as changes:
+            changes.set_read(paper_ids, value)
+
+    def set_starred(self, paper_ids: Iterable[str], value: bool) -> None:
+        """Star or unstar papers; saved before it returns."""
+        with self.update() as changes:
+            changes.set_starred(paper_ids, value)
+
+    def set_tags(self, paper_id: str, tags: Iterable[str]) -> None:
+        """Replace a paper's tags; saved before it returns."""
+        with self.update() as changes:
+            changes.set_tags(paper_id, tags)
+
+    def set_note(self, paper_id: str, note: str) -> None:
+        """Replace a paper's note; saved before it returns."""
+        with self.update() as changes:
+            changes.set_note(paper_id, note)
+
+    def pin_keys(self, keys: Mapping[str, str]) -> dict[str, str]:
+        """Pin BibTeX keys for the papers that have none yet; saved before it returns.
+
+        Returns the pinned key of every id in ``keys``: the one just pinned, or the one pinned
+        earlier (possibly by another process), which always wins.
+        """
+        with self.update() as changes:
+            changes.pin_keys(keys)
+        return {pid: key for pid in keys if (key := self._papers.get(pid, _EMPTY).get("bibkey"))}
+
+    def undo(self) -> bool:
+        """Revert the last change made through this store; saved. False when nothing to undo.
+
+        Repeated calls walk further back. A field another process changed since is left alone.
+        """
+        with self._mutex:
+            if not self._undo:
+                return False
+            if self._batch is not None:
+                raise RuntimeError("undo() cannot run inside update()")
+            last = self._undo.pop()
+            try:
+                with self.update() as changes:
+                    changes._revert(last)
+            except BaseException:
+                self._undo.append(last)
+                raise
+            return True
+
+    # -- saving --------------------------------------------------------------------------------
+
+    def _commit(self, ops: list[tuple[str, Any, Any]]) -> list[Change]:
+        """Lock, re-read if needed, merge, apply ``ops``, write; return what changed."""
+        files.refuse_symlink(self.path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StateError(f"{self.path.parent}: cannot create: {files.reason(exc)}") from exc
+        with files.locked(self.lock_path):
+            files.refuse_symlink(self.path)
+            if not self._swept:
+                files.remove_stale_temps(self.path)
+                self._swept = True
+            current = files.fingerprint(self.path)
+            if current is not None and current == self._fingerprint:
+                base, extra, good, dirty = self._papers, self._extra, self._disk_good, False
+            else:
+                disk = self._read_locked()
+                theirs = disk.decoded.papers if disk.decoded is not None else {}
+                if disk.decoded is not None and disk.decoded.schema > SCHEMA:
+                    self._enter_read_only(disk.decoded.schema)
+                    self._adopt(disk.decoded, disk.fingerprint)
+                    raise StateError(f"{self.path}: now has a newer schema; not saving")
+                base = merge(self._papers, theirs)
+                extra = disk.decoded.extra if disk.decoded is not None else self._extra
+                good = disk.good
+                dirty = disk.recovered or disk.fingerprint is None or base != theirs
+            papers = dict(base) if base is self._papers else base
+            changes = _apply(papers, ops, self._clock())
+            self._extra = extra
+            if changes or dirty:
+                self._write(papers, good=good)
+            else:
+                self._fingerprint = current
+                self._disk_good = good
+        if base is self._papers:
+            self._papers = papers
+            self._refresh_sets(change[0] for change in changes)
+        else:
+            self._papers = papers
+            self._rebuild_sets()
+        return changes
+
+    def _write(self, papers: dict[str, Entry], *, good: bool) -> None:
+        """Replace the file with ``papers`` (lock held); the previous file becomes the backup."""
+        backup = self.backup_path if good else None
+        self._fingerprint = files.replace_atomically(
+            self.path, encode(papers, self._extra), backup=backup, warn=self._notify
+        )
+        self._disk_good = True
+
+
+def _apply(papers: dict[str, Entry], ops: list[tuple[str, Any, Any]], now: float) -> list[Change]:
+    """Apply recorded operations to ``papers`` in place; return the fields that really changed."""
+    changes: list[Change] = []
+    for kind, target, value in ops:
+        if kind == "pin":
+            for pid, key in target.items():
+                entry = papers.get(pid, _EMPTY)
+                if entry.get("bibkey") is None:
+                    papers[pid] = {**entry, "bibkey": key}
+                    changes.append((pid, "bibkey", None, key))
+        elif kind == "revert":
+            for pid, field, before, after in reversed(target):
+                if papers.get(pid, _EMPTY).get(field, _DEFAULTS[field]) == after:
+                    _set(papers, pid, field, before, now, changes)
+        else:
+            for pid in target:
+                _set(papers, pid, kind, value, now, changes)
+    return changes
+
+
+def _set(
+    papers: dict[str, Entry], pid: str, field: str, value: Any, now: float, changes: list[Change]
+) -> None:
+    entry = papers.get(pid, _EMPTY)
+    default = _DEFAULTS[field]
+    before = entry.get(field, default)
+    if before == value:
+        return
+    papers[pid] = with_field(entry, field, value, default, _TIME_FIELD[field], now)
+    changes.append((pid, field, before, value))

@@ -1,0 +1,214 @@
+"""The Hugging Face Papers dump format: which lines are page boilerplate, which are papers.
+
+A dump is read line by line (already decoded, newlines removed) by a :class:`DumpParser`, which
+turns it into entries ``(line, title, abstract)``. The rules, and why:
+
+* Lines are stripped of surrounding whitespace (trailing spaces and tabs, a stray CR). Blank
+  lines, and lines holding no letter or digit at all (separators such as ``----`` or ``***``
+  that users put between pasted pages), carry nothing and are skipped everywhere. This is what
+  makes the second layout (a blank line between every two lines) and runs of blank lines load.
+* The page header is recognised only where a header can stand: at the start of a file, and
+  after a *strong* marker, one of the lines no title or abstract could be
+  (``Get trending papers in your email inbox once a day!``, ``Get trending papers in your email
+  inbox!``, ``byAK and the research community``). A strong marker is boilerplate anywhere; it
+  opens a header block, which is how several pages pasted into one file are read.
+* Inside a header block, and only there, the *weak* markers are boilerplate too: ``new``,
+  ``Subscribe``, a date line (``Jul 4``, ``July 4``, ``Jul 4, 2024``). The block ends at the first
+  other line, which is the page's first title. Outside a header block a weak marker is content:
+  a paper titled ``Subscribe`` or an abstract that is exactly ``new`` stay what they are.
+* The first layout glues the first title to ``Subscribe`` (``SubscribeFloating-Body ...``). That
+  prefix is cut only in a header block that has not had its ``Subscribe`` yet (so a title such as
+  ``Subscriber Churn ...`` after a layout-2 header is never cut), and, at the very start of a
+  file with no strong marker before it, only when what follows does not start with a lower-case
+  letter (``Subscribers ...`` stays a title).
+* ``new`` opens the second layout's header *before* any strong marker. Mid-file it therefore
+  cannot be known to be boilerplate until the next line: when a strong marker arrives, a
+  content line ``new`` just before it is taken back as boilerplate, and so is a ``new`` glued to
+  the end of the previous line after sentence punctuation (``...results.new``, which is what
+  ``cat a.txt b.txt`` makes of a file that does not end with a newline). A strong marker glued
+  to the end of a line is split off the same way.
+* Everything else pairs up in order: a title, then its abstract. Titles and abstracts are never
+  told apart by length or by shape: a one-word abstract and a 300-character title both load.
+  Pairing restarts at every header block; a title left without its abstract (before a header
+  block, or at the end of the file) is kept with an empty abstract and reported as a warning.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+STRONG_MARKERS = frozenset(
+    {
+        "Get trending papers in your email inbox once a day!",
+        "Get trending papers in your email inbox!",
+        "byAK and the research community",
+    }
+)
+"""Lines that are page boilerplate wherever they appear."""
+
+WEAK_MARKERS = frozenset({"new", "Subscribe"})
+"""Lines that are boilerplate only inside a header block (a date line is one too)."""
+
+_LONGEST_MARKER = max(len(marker) for marker in STRONG_MARKERS | WEAK_MARKERS)
+_SUBSCRIBE = "Subscribe"
+_GLUED_NEW_AFTER = frozenset(".!?)]}\"'")
+
+MARKER_NEEDLES = ("Get trending papers in your email inbox", "byAK and the research community")
+"""Substrings whose absence from a chunk of text proves no line in it holds a strong marker."""
+
+_STRONG_INSIDE = re.compile(
+    r"(Get trending papers in your email inbox(?: once a day)?!|byAK and the research community)"
+)
+_DATE = re.compile(
+    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]{0,6}\.? \d{1,2}(?:st|nd|rd|th)?"
+    r"(?:,? \d{4})?"
+)
+_HAS_ALNUM = re.compile(r"[^\W_]")
+
+
+@dataclass(frozen=True, slots=True)
+class Dangling:
+    """A title that lost its abstract: kept, and reported."""
+
+    line: int
+    """1-based line number of the title."""
+    title: str
+    """The title."""
+
+
+class DumpParser:
+    """Reads one dump's lines in order and yields its papers as ``(line, title, abstract)``.
+
+    Feed it lines in batches with :meth:`feed` and call :meth:`finish` at the end of the file.
+    Each call returns the entries completed so far; the last entry is held back by one step so
+    that a page header arriving right after it can still correct it.
+    """
+
+    def __init__(self) -> None:
+        self.lineno = 0
+        """Number of lines fed so far (the line number of the last one)."""
+        self.dangling: list[Dangling] = []
+        """Titles kept without an abstract, in file order."""
+        self.header_lines = 0
+        """How many lines were read as page boilerplate."""
+        self._in_header = True
+        self._block_has_strong = False
+        self._subscribe_seen = False
+        self._pending_line = 0
+        self._pending_title: str | None = None
+        self._last: tuple[int, str, str] | None = None
+
+    def feed(self, lines: list[str], check_markers: bool = True) -> list[tuple[int, str, str]]:
+        """Read the next lines of the file; return the entries they complete.
+
+        ``check_markers=False`` promises that no line holds a strong marker glued to other text
+        (the caller checked the chunk for :data:`MARKER_NEEDLES`); it only makes reading faster.
+        """
+        out: list[tuple[int, str, str]] = []
+        lineno = self.lineno
+        has_alnum = _HAS_ALNUM.search
+        for raw in lines:
+            lineno += 1
+            line = raw.strip()
+            if not line:
+                continue
+            if len(line) <= _LONGEST_MARKER:
+                if line in STRONG_MARKERS:
+                    self.lineno = lineno
+                    self._open_header(out)
+                    continue
+                if self._in_header and (line in WEAK_MARKERS or _DATE.fullmatch(line)):
+                    self.header_lines += 1
+                    if line == _SUBSCRIBE:
+                        self._subscribe_seen = True
+                    continue
+            elif check_markers and _STRONG_INSIDE.search(line):
+                self.lineno = lineno
+                self._split_markers(line, out)
+                continue
+            if not (line[0].isalnum() or has_alnum(line)):
+                continue
+            if self._in_header:
+                line = self._end_header(line)
+                if not line:
+                    continue
+            # The hot path: pair titles and abstracts.
+            if self._pending_title is None:
+                self._pending_line = lineno
+                self._pending_title = line
+            else:
+                if self._last is not None:
+                    out.append(self._last)
+                self._last = (self._pending_line, self._pending_title, line)
+                self._pending_title = None
+        self.lineno = lineno
+        return out
+
+    def finish(self) -> list[tuple[int, str, str]]:
+        """End of file: return the last entries, a title without abstract included."""
+        out: list[tuple[int, str, str]] = []
+        self._flush_pending(out)
+        if self._last is not None:
+            out.append(self._last)
+            self._last = None
+        return out
+
+    def _open_header(self, out: list[tuple[int, str, str]]) -> None:
+        """A strong marker: take back a ``new`` just before it, close the page, open a header."""
+        self.header_lines += 1
+        if not self._in_header:
+            if self._pending_title is not None:
+                if self._pending_title == "new":
+                    self._pending_title = None
+                    self.header_lines += 1
+            elif self._last is not None:
+                line, title, abstract = self._last
+                if abstract == "new":
+                    self._pending_line, self._pending_title = line, title
+                    self._last = None
+                    self.header_lines += 1
+                elif (
+                    len(abstract) > 3
+                    and abstract.endswith("new")
+                    and abstract[-4] in _GLUED_NEW_AFTER
+                ):
+                    self._last = (line, title, abstract[:-3])
+            self._flush_pending(out)
+            self._in_header = True
+            self._subscribe_seen = False
+        self._block_has_strong = True
+
+    def _flush_pending(self, out: list[tuple[int, str, str]]) -> None:
+        """Keep a title whose abstract never came, with an empty abstract, and note it."""
+        if self._pending_title is None:
+            return
+        if self._last is not None:
+            out.append(self._last)
+        self._last = (self._pending_line, self._pending_title, "")
+        self.dangling.append(Dangling(self._pending_line, self._pending_title))
+        self._pending_title = None
+
+    def _end_header(self, line: str) -> str:
+        """The first non-boilerplate line of a header block: cut a glued ``Subscribe``."""
+        self._in_header = False
+        if not self._subscribe_seen and line.startswith(_SUBSCRIBE):
+            rest = line[len(_SUBSCRIBE) :].lstrip()
+            if self._block_has_strong or not rest[:1].islower():
+                self.header_lines += 1
+                self._subscribe_seen = True
+                if rest and not (rest[0].isalnum() or _HAS_ALNUM.search(rest)):
+                    return ""
+                return rest
+        return line
+
+    def _split_markers(self, line: str, out: list[tuple[int, str, str]]) -> None:
+        """A line holding a strong marker among other text: read each piece as its own line."""
+        lineno = self.lineno
+        pieces = [piece.strip() for piece in _STRONG_INSIDE.split(line)]
+        self.lineno = lineno - 1
+        for piece in pieces:
+            if piece:
+                out.extend(self.feed([piece], check_markers=False))
+                self.lineno = lineno - 1
+        self.lineno = lineno

@@ -1,0 +1,1 @@
+"""The Textual reader: the only part of paperterm that imports Textual."""

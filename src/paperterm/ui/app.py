@@ -1,0 +1,476 @@
+"""The triage app: a filter bar, the paper list, the detail pane and a status line."""
+
+from __future__ import annotations
+
+import threading
+import webbrowser
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import ClassVar, Literal
+
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import Container
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+from textual.worker import get_current_worker
+
+from paperterm.catalog import Catalog
+from paperterm.errors import PapertermError, StateError
+from paperterm.export import bibtex_entry, citation_keys, export_papers
+from paperterm.model import Paper
+from paperterm.search import highlight
+from paperterm.state import StateStore
+from paperterm.ui import settings
+from paperterm.ui.commands import palette_commands
+from paperterm.ui.screens.export import ExportScreen, format_for
+from paperterm.ui.screens.help import HelpScreen
+from paperterm.ui.widgets.filter_bar import FilterBar
+from paperterm.ui.widgets.paper_detail import PaperDetail
+from paperterm.ui.widgets.paper_list import PaperList
+
+View = Literal["all", "unread", "starred"]
+Sort = Literal["catalogue", "title", "relevance"]
+SORTS: tuple[Sort, ...] = ("relevance", "catalogue", "title")
+"""The order ``t`` cycles through; relevance is catalogue order while the filter is empty."""
+
+# Actions that need a paper under the cursor, and those that change the state file.
+_NEEDS_PAPER = {"toggle_star", "toggle_read", "next_unread", "open_link", "copy_bibtex"}
+_WRITES = {"toggle_star", "toggle_read", "next_unread", "undo", "export"}
+
+
+class PapertermApp(App[None]):
+    """Triage papers: walk the unread ones with ``n``, star with ``s``, export with ``e``."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "paperterm"
+    HORIZONTAL_BREAKPOINTS = [  # noqa: RUF012 - Textual declares it without ClassVar
+        (0, "-narrow"),
+        (100, "-wide"),
+    ]
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "focus_filter", "Filter"),
+        Binding("n", "next_unread", "Read, next"),
+        Binding("s", "toggle_star", "Star"),
+        Binding("r", "toggle_read", "Read"),
+        Binding("o", "open_link", "Open link"),
+        Binding("y", "copy_bibtex", "Copy BibTeX"),
+        Binding("e", "export", "Export"),
+        Binding("u", "undo", "Undo"),
+        Binding("1", "set_view('all')", "View all", show=False),
+        Binding("2", "set_view('unread')", "View unread", show=False),
+        Binding("3", "set_view('starred')", "View starred", show=False),
+        Binding("t", "cycle_sort", "Sort", show=False),
+        Binding("escape", "clear_filter", "Clear filter", show=False),
+        Binding("question_mark", "help", "Help"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        store: StateStore,
+        *,
+        notices: Sequence[str] = (),
+        export_path: Path | None = None,
+    ) -> None:
+        super().__init__()
+        self.catalog = catalog
+        """Every loaded paper."""
+        self.store = store
+        """Read and starred marks; every change is saved through it at once."""
+        self.notices = tuple(notices)
+        """One-line messages shown at start."""
+        self.export_path = export_path
+        """Default file for ``e``; None: the remembered one, else ``starred.bib`` here."""
+        self.view: View = "all"
+        """Which papers the list shows."""
+        self.sort: Sort = "relevance"
+        """The list's order."""
+        self.filter_text = ""
+        """The filter in force (what the list shows, not what is being typed)."""
+        self._generation = 0
+        self._title_rank: list[int] | None = None
+        self._rank_lock = threading.Lock()
+
+    # -- layout -------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        """Filter bar on top, then the two panes, the status line and the footer."""
+        self._filter_bar = FilterBar(id="filter")
+        self._list = PaperList(id="papers")
+        self._detail = PaperDetail(id="detail")
+        yield self._filter_bar
+        with Container(id="panes"):
+            yield self._list
+            yield self._detail
+        self._status = Static(id="status")
+        yield self._status
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Fill the list at once (no search needed for the whole catalogue) and show notices."""
+        self._list.focus()
+        self._refilter(keep=None)
+        for notice in self.notices:
+            self.notify(notice, timeout=10)
+        if self.store.read_only:
+            self.notify(
+                "The state file is read-only here: marks will not be saved.",
+                severity="warning",
+                timeout=10,
+            )
+
+    @property
+    def papers(self) -> tuple[Paper, ...]:
+        """Every paper, in catalogue order."""
+        return self.catalog.papers
+
+    @property
+    def paper_list(self) -> PaperList:
+        """The list pane."""
+        return self._list
+
+    @property
+    def current(self) -> Paper | None:
+        """The paper under the cursor."""
+        index = self.paper_list.current
+        return None if index is None else self.papers[index]
+
+    # -- filtering ----------------------------------------------------------------------------
+
+    def _refilter(self, *, keep: int | None) -> None:
+        """Recompute the shown rows for the current query, view and sort."""
+        self._generation += 1
+        generation = self._generation
+        query, view, sort = self.filter_text, self.view, self.sort
+        if not query.strip() and view == "all" and sort != "title":
+            self._show_rows(range(len(self.papers)), query, keep, generation)
+            return
+        self._filter(query, view, sort, keep, generation)
+
+    @work(exclusive=True, thread=True, group="filter")
+    def _filter(
+        self, query: str, view: View, sort: Sort, keep: int | None, generation: int
+    ) -> None:
+        """Search off the UI thread; a newer request cancels this one."""
+        worker = get_current_worker()
+        try:
+            rows = self._compute_rows(query, view, sort)
+        except PapertermError as error:
+            if not worker.is_cancelled:
+                self.call_from_thread(self.notify, str(error), severity="warning")
+            return
+        if not worker.is_cancelled:
+            self.call_from_thread(self._show_rows, rows, query, keep, generation)
+
+    def _compute_rows(self, query: str, view: View, sort: Sort) -> Sequence[int]:
+        papers = self.papers
+        read, starred = self.store.read_ids, self.store.starred_ids
+        rows: Sequence[int]
+        if query.strip():
+            rows = self.catalog.search_indices(query, read=read, starred=starred)
+        else:
+            rows = range(len(papers))
+        if view == "unread":
+            rows = [i for i in rows if papers[i].id not in read]
+        elif view == "starred":
+            rows = [i for i in rows if papers[i].id in starred]
+        if sort == "catalogue" and query.strip():
+            rows = sorted(rows)
+        elif sort == "title":
+            rank = self._title_ranks()
+            rows = sorted(rows, key=rank.__getitem__)
+        return rows
+
+    def _title_ranks(self) -> list[int]:
+        """Each paper's position in title order, computed once."""
+        with self._rank_lock:
+            if self._title_rank is None:
+                order = sorted(
+                    range(len(self.papers)), key=lambda i: self.papers[i].title.casefold()
+                )
+                rank = [0] * len(order)
+                for position, index in enumerate(order):
+                    rank[index] = position
+                self._title_rank = rank
+            return self._title_rank
+
+    def _show_rows(
+        self, rows: Sequence[int], query: str, keep: int | None, generation: int
+    ) -> None:
+        if generation != self._generation:
+            return
+        words = query.strip()
+        self.paper_list.set_rows(
+            self.papers,
+            rows,
+            keep=keep,
+            highlighter=(lambda text: highlight(words, text, "title")) if words else None,
+            empty_text=self._empty_text(),
+        )
+        self._refresh_marks()
+
+    def _empty_text(self) -> str:
+        if not self.papers:
+            return "No papers loaded. Quit (q) and run: paperterm add FILE, or paperterm PATH."
+        if self.filter_text.strip():
+            return f"No paper matches {self.filter_text.strip()!r}. Escape clears the filter."
+        if self.view == "unread":
+            return "No unread papers left. Press 1 to see them all."
+        if self.view == "starred":
+            return "Nothing starred yet. Press s on a paper to star it, 1 to see all."
+        return "No papers."
+
+    @on(FilterBar.Changed, "#filter")
+    def _filter_changed(self, event: FilterBar.Changed) -> None:
+        self.filter_text = event.value
+        self._refilter(keep=None)
+
+    @on(FilterBar.Done, "#filter")
+    def _filter_done(self, event: FilterBar.Done) -> None:
+        self.screen.set_focus(self.paper_list)
+
+    @on(PaperList.Highlighted, "#papers")
+    def _highlighted(self, event: PaperList.Highlighted) -> None:
+        self._show_detail()
+        self.refresh_bindings()
+
+    # -- showing ------------------------------------------------------------------------------
+
+    def _show_detail(self) -> None:
+        detail = self._detail
+        paper = self.current
+        if paper is None:
+            detail.show_empty(self.paper_list.empty_text)
+            return
+        state = self.store.get(paper.id)
+        words = self.filter_text.strip()
+        detail.show(
+            paper,
+            read=state.read,
+            starred=state.starred,
+            bibkey=state.bibkey,
+            spans=(lambda text, field: highlight(words, text, field)) if words else None,
+        )
+
+    def _refresh_marks(self) -> None:
+        """Redraw marks, the detail pane and the status line after the state changed."""
+        read, starred = self.store.read_ids, self.store.starred_ids
+        self.paper_list.set_marks(read, starred)
+        self._show_detail()
+        self._update_status(read, starred)
+        self.refresh_bindings()
+
+    def _update_status(self, read: frozenset[str], starred: frozenset[str]) -> None:
+        rows = self.paper_list.rows
+        papers = self.papers
+        total = len(papers)
+        unread_left = sum(1 for i in rows if papers[i].id not in read)
+        done = len(rows) - unread_left
+        width = 10
+        filled = round(width * done / len(rows)) if rows else 0
+        bar = "█" * filled + "░" * (width - filled)
+        parts = [
+            f"{len(rows):,}/{total:,} shown",
+            f"{bar} {unread_left:,} unread left",
+            f"★ {len(starred):,} starred",
+            f"view: {self.view}",
+            f"sort: {self.sort}",
+        ]
+        if self.store.read_only:
+            parts.append("read-only")
+        self._status.update(" · ".join(parts))
+
+    # -- state changes ------------------------------------------------------------------------
+
+    def _save(self, change: str) -> bool:
+        """Run one state change; show a failed save instead of losing it silently."""
+        paper = self.current
+        try:
+            if change == "star" and paper is not None:
+                self.store.set_starred([paper.id], not self.store.is_starred(paper.id))
+            elif change == "read" and paper is not None:
+                self.store.set_read([paper.id], not self.store.is_read(paper.id))
+            elif change == "mark-read" and paper is not None:
+                self.store.set_read([paper.id], True)
+        except StateError as error:
+            self.notify(str(error), title="Not saved", severity="error", timeout=15)
+            return False
+        finally:
+            self._refresh_marks()
+        return True
+
+    def action_toggle_star(self) -> None:
+        """Star or unstar the paper under the cursor."""
+        self._save("star")
+
+    def action_toggle_read(self) -> None:
+        """Mark the paper under the cursor read, or unread again."""
+        self._save("read")
+
+    def action_next_unread(self) -> None:
+        """Mark this paper read and move to the next unread one in the list (one key per paper)."""
+        if not self._save("mark-read"):
+            return
+        rows = self.paper_list.rows
+        read = self.store.read_ids
+        start = self.paper_list.cursor
+        for offset in range(1, len(rows) + 1):
+            row = (start + offset) % len(rows)
+            if self.papers[rows[row]].id not in read:
+                self.paper_list.cursor = row
+                return
+        self.notify("All caught up: no unread paper left in this list.")
+
+    def action_undo(self) -> None:
+        """Undo the last change to the marks."""
+        try:
+            undone = self.store.undo()
+        except StateError as error:
+            self.notify(str(error), title="Not saved", severity="error", timeout=15)
+            return
+        finally:
+            self._refresh_marks()
+        self.notify("Undone." if undone else "Nothing to undo.", timeout=2)
+
+    # -- the paper under the cursor -----------------------------------------------------------
+
+    def action_open_link(self) -> None:
+        """Open the paper's link (its code repository first) in the web browser."""
+        paper = self.current
+        if paper is None:
+            return
+        if paper.url is None:
+            self.notify("This paper has no link in its abstract.", severity="warning")
+            return
+        if webbrowser.open(paper.url):
+            self.notify(f"Opened {paper.url}")
+        else:
+            self.notify(f"No browser could be opened for {paper.url}", severity="warning")
+
+    def action_copy_bibtex(self) -> None:
+        """Copy the paper's BibTeX entry; its key is pinned so it never changes afterwards."""
+        paper = self.current
+        if paper is None:
+            return
+        key = self.store.get(paper.id).bibkey
+        if key is None:
+            key = citation_keys([paper], pinned=self.store.pinned_keys)[paper.id]
+            try:
+                # Another process may have pinned one meanwhile: the pinned key always wins.
+                key = self.store.pin_keys({paper.id: key}).get(paper.id, key)
+            except StateError as error:
+                self.notify(str(error), title="Key not saved", severity="error", timeout=15)
+        self.copy_to_clipboard(bibtex_entry(paper, key))
+        self.notify(f"Copied the BibTeX entry @{key} to the clipboard.")
+        self._show_detail()
+
+    # -- export -------------------------------------------------------------------------------
+
+    def _starred_papers(self) -> list[Paper]:
+        starred = self.store.starred_ids
+        return [paper for paper in self.papers if paper.id in starred]
+
+    def action_export(self) -> None:
+        """Ask where to write the starred papers, then write them."""
+        papers = self._starred_papers()
+        if not papers:
+            self.notify("Nothing starred yet: press s on a paper first.", severity="warning")
+            return
+        default = self.export_path or settings.last_export_path() or Path.cwd() / "starred.bib"
+        self.push_screen(ExportScreen(len(papers), default), self._export_to)
+
+    def _export_to(self, path: Path | None) -> None:
+        if path is None:
+            return
+        papers = self._starred_papers()
+        try:
+            export = export_papers(papers, format_for(path), pinned=self.store.pinned_keys)
+            path.write_text(export.text, encoding="utf-8")
+        except (OSError, PapertermError) as error:
+            message = error.strerror if isinstance(error, OSError) and error.strerror else error
+            self.notify(f"{path}: {message}", title="Export failed", severity="error", timeout=15)
+            return
+        noun = "paper" if len(papers) == 1 else "papers"
+        self.notify(f"Exported {len(papers)} {noun} to {path}", title="Exported")
+        self.export_path = path
+        try:
+            self.store.pin_keys(export.keys)
+            settings.remember_export_path(path.resolve())
+        except (OSError, StateError) as error:
+            self.notify(str(error), title="Not saved", severity="error", timeout=15)
+        self._refresh_marks()
+
+    # -- views, sort, filter, help ------------------------------------------------------------
+
+    def action_focus_filter(self) -> None:
+        """Go to the filter bar."""
+        # At once, not via focus(): keys typed right after / must land in the filter.
+        self.screen.set_focus(self._filter_bar)
+
+    def action_clear_filter(self) -> None:
+        """Empty the filter and go back to the list."""
+        bar = self._filter_bar
+        if bar.value:
+            bar.value = ""
+        self.screen.set_focus(self.paper_list)
+
+    def action_set_view(self, view: View) -> None:
+        """Show all papers, only the unread ones, or only the starred ones."""
+        self.view = view
+        self._refilter(keep=self.paper_list.current)
+
+    def action_cycle_sort(self) -> None:
+        """Sort by relevance (catalogue order without a filter), catalogue order, or title."""
+        self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
+        self.notify(f"Sorted by {self.sort}.", timeout=2)
+        self._refilter(keep=self.paper_list.current)
+
+    def action_help(self) -> None:
+        """Show every key and the filter syntax."""
+        self.push_screen(HelpScreen(self.key_help()))
+
+    def key_help(self) -> list[tuple[str, str]]:
+        """(keys, what they do) for every binding of the main screen, for the help screen."""
+        rows: list[tuple[str, str]] = []
+        for source in (FilterBar, PaperList, PapertermApp):
+            for binding in source.BINDINGS:
+                if not isinstance(binding, Binding) or (
+                    source is FilterBar and binding.key == "enter"
+                ):
+                    continue
+                keys = ", ".join(
+                    self.get_key_display(Binding(k, "")) for k in binding.key.split(",")
+                )
+                where = " (in the filter)" if source is FilterBar else ""
+                rows.append((keys, f"{binding.description}{where}"))
+        rows.insert(2, ("Enter", "To the list (in the filter)"))
+        rows.append((self.get_key_display(Binding("ctrl+p", "")), "Command palette"))
+        return rows
+
+    # -- the command palette and greying out --------------------------------------------------
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """Every action of the app, then Textual's own (theme, keys, screenshot)."""
+        yield from palette_commands(self)
+        yield from super().get_system_commands(screen)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Grey out what cannot run now: no paper under the cursor, or a read-only state file."""
+        if not hasattr(self, "_list"):
+            return True
+        if action in _NEEDS_PAPER and self.paper_list.current is None:
+            return None
+        if action in _WRITES - {"export"} and self.store.read_only:
+            return None
+        if action == "undo" and not self.store.can_undo:
+            return None
+        return True
+
+
+def run_app(catalog: Catalog, store: StateStore, *, notices: Sequence[str] = ()) -> None:
+    """Open the triage app over ``catalog`` and return when the user quits."""
+    PapertermApp(catalog, store, notices=notices).run()

@@ -1,0 +1,66 @@
+"""The filter bar: a one-line query box that filters the list as you type."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widgets import Input
+
+PLACEHOLDER = "/ filter: words  'exact  ^prefix  !not  a|b  title:  is:unread  has:code"
+
+
+class FilterBar(Input):
+    """The query box. Typing posts ``Input.Changed``; leaving it posts ``FilterBar.Done``."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down", "done", "To the list"),
+        Binding("escape", "clear", "Clear filter"),
+    ]
+
+    DEFAULT_CSS = """
+    FilterBar {
+        border: none;
+        height: 1;
+        padding: 0 1;
+        background: $panel;
+        &:focus { background: $boost; border: none; }
+        &.-active { background: $accent 25%; }
+    }
+    """
+
+    @dataclass
+    class Done(Message):
+        """The user is done with the filter: back to the list (``cleared`` after Escape)."""
+
+        filter_bar: FilterBar
+        """The bar that sent it."""
+        cleared: bool
+        """True when the filter was emptied on the way out."""
+
+        @property
+        def control(self) -> FilterBar:
+            """The bar that sent the message."""
+            return self.filter_bar
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(placeholder=PLACEHOLDER, id=id, select_on_focus=False)
+
+    def watch_value(self, value: str) -> None:
+        """Mark the bar while a filter is in force, so it shows even when not focused."""
+        self.set_class(bool(value.strip()), "-active")
+
+    async def action_submit(self) -> None:
+        """Enter: keep the filter, go to the list."""
+        self.post_message(self.Done(self, cleared=False))
+
+    def action_done(self) -> None:
+        """Down: keep the filter, go to the list."""
+        self.post_message(self.Done(self, cleared=False))
+
+    def action_clear(self) -> None:
+        """Escape: empty the filter, go to the list."""
+        self.value = ""
+        self.post_message(self.Done(self, cleared=True))

@@ -1,0 +1,133 @@
+"""The detail pane: everything known about the paper under the cursor."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import PurePath
+from typing import ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from paperterm.model import Paper
+
+SpanFinder = Callable[[str, str], list[tuple[int, int]]]
+"""(text, field) -> spans of the current query's matches in it."""
+
+
+class PaperDetail(VerticalScroll, can_focus=True):
+    """Shows one paper: title, the whole abstract, links, sources and other versions."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "paper-detail--title",
+        "paper-detail--meta",
+        "paper-detail--heading",
+        "paper-detail--match",
+        "paper-detail--link",
+        "paper-detail--code",
+        "paper-detail--star",
+        "paper-detail--version",
+        "paper-detail--empty",
+    }
+
+    DEFAULT_CSS = """
+    PaperDetail {
+        background: $surface;
+        padding: 0 1;
+        & > Static { width: 1fr; }
+        & > .paper-detail--title { text-style: bold; color: $text; }
+        & > .paper-detail--meta { color: $text-muted; }
+        & > .paper-detail--heading { color: $primary; text-style: bold; }
+        & > .paper-detail--match { background: $accent 40%; text-style: bold; }
+        & > .paper-detail--link { color: $text-primary; text-style: underline; }
+        & > .paper-detail--code { color: $success; }
+        & > .paper-detail--star { color: $warning; }
+        & > .paper-detail--version { color: $text-muted; }
+        & > .paper-detail--empty { color: $text-muted; text-style: italic; }
+    }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._body = Static(id="detail-body")
+        self._plain = ""
+
+    def compose(self) -> ComposeResult:
+        """One Static holds the whole text, so the pane scrolls as one page."""
+        yield self._body
+
+    @property
+    def text(self) -> str:
+        """The plain text shown (for tests and screen readers)."""
+        return self._plain
+
+    def show_empty(self, message: str) -> None:
+        """Show a hint instead of a paper."""
+        self._plain = message
+        self._body.update(Text(message, style=self._style("paper-detail--empty")))
+
+    def show(
+        self,
+        paper: Paper,
+        *,
+        read: bool,
+        starred: bool,
+        bibkey: str | None,
+        spans: SpanFinder | None,
+    ) -> None:
+        """Show ``paper`` with its marks, highlighting ``spans`` of the query's matches."""
+        match = self._style("paper-detail--match")
+        heading = self._style("paper-detail--heading")
+        muted = self._style("paper-detail--meta")
+
+        def marked(text: str, field: str, style: Style | None = None) -> Text:
+            out = Text(text, style=style or "")
+            if spans is not None:
+                for start, end in spans(text, field):
+                    out.stylize(match, start, end)
+            return out
+
+        out = Text()
+        out.append_text(marked(paper.title, "title", self._style("paper-detail--title")))
+        out.append("\n")
+        out.append(f"{paper.id} · ", muted)
+        out.append("read" if read else "unread", muted)
+        if starred:
+            out.append(" · ", muted)
+            out.append("★ starred", self._style("paper-detail--star"))
+        if bibkey:
+            out.append(f" · @{bibkey}", muted)
+        out.append("\n\n")
+        if paper.abstract:
+            out.append_text(marked(paper.abstract, "abstract"))
+        else:
+            out.append("No abstract in the dumps.", self._style("paper-detail--empty"))
+        out.append("\n")
+        if paper.links:
+            out.append("\nLinks\n", heading)
+            for link in paper.links:
+                mark = "</> " if link.is_code else " ↗  "
+                out.append(f"  {mark}", self._style("paper-detail--code"))
+                out.append(link.url, self._style("paper-detail--link"))
+                out.append("\n")
+        out.append("\nSeen in\n", heading)
+        for source in paper.sources:
+            name = PurePath(source.path).name or source.path
+            out.append(f"  {name}", "")
+            out.append(f"  #{source.position}, line {source.line}\n", muted)
+        if len(paper.abstracts) > 1:
+            out.append(f"\nOther abstract versions ({len(paper.abstracts) - 1})\n", heading)
+            version_style = self._style("paper-detail--version")
+            for number, other in enumerate(paper.abstracts[1:], 2):
+                out.append(f"\n{number}. ", heading)
+                out.append_text(marked(other, "abstract", version_style))
+                out.append("\n")
+        self._plain = out.plain
+        self._body.update(out)
+        self.scroll_home(animate=False)
+
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(name, partial=True)

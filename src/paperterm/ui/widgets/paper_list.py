@@ -1,0 +1,258 @@
+"""The list pane: one line per paper, drawn on demand so 100k papers scroll as fast as 100."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from paperterm.model import Paper
+
+Highlighter = Callable[[str], list[tuple[int, int]]]
+"""Spans of a title to highlight for the current query."""
+
+_CODE_MARK = "</>"
+_STAR_MARK = "★"
+_UNREAD_MARK = "●"
+
+
+class PaperList(ScrollView, can_focus=True):
+    """A virtual list of papers: the app gives it rows (catalogue indices) and marks."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j,down", "cursor_down", "Next paper", show=False),
+        Binding("k,up", "cursor_up", "Previous paper", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("g,home", "first", "First paper", show=False),
+        Binding("G,end", "last", "Last paper", show=False),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "paper-list--cursor",
+        "paper-list--unread",
+        "paper-list--read",
+        "paper-list--star",
+        "paper-list--code",
+        "paper-list--count",
+        "paper-list--match",
+        "paper-list--empty",
+    }
+
+    DEFAULT_CSS = """
+    PaperList {
+        background: $surface;
+        overflow-x: hidden;
+        overflow-y: auto;
+        & > .paper-list--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+        }
+        &:focus > .paper-list--cursor {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+            text-style: $block-cursor-text-style;
+        }
+        & > .paper-list--unread { text-style: bold; }
+        & > .paper-list--read { color: $text-muted; }
+        & > .paper-list--star { color: $warning; }
+        & > .paper-list--code { color: $success; }
+        & > .paper-list--count { color: $text-muted; }
+        & > .paper-list--match { color: $accent; text-style: bold underline; }
+        & > .paper-list--empty { color: $text-muted; text-style: italic; }
+    }
+    """
+
+    @dataclass
+    class Highlighted(Message):
+        """The cursor moved: ``index`` is the paper's catalogue index, or None for an empty list."""
+
+        paper_list: PaperList
+        """The list that sent it."""
+        index: int | None
+        """Catalogue index of the paper under the cursor."""
+
+        @property
+        def control(self) -> PaperList:
+            """The list that sent the message (for ``@on`` selectors)."""
+            return self.paper_list
+
+        def can_replace(self, message: Message) -> bool:
+            """Only the latest position matters while the cursor runs."""
+            return isinstance(message, PaperList.Highlighted)
+
+    cursor: reactive[int] = reactive(0, init=False, always_update=True)
+    """Row under the cursor (an index into ``rows``); 0 for an empty list."""
+
+    def __init__(
+        self,
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._papers: Sequence[Paper] = ()
+        self._rows: Sequence[int] = ()
+        self._read: frozenset[str] = frozenset()
+        self._starred: frozenset[str] = frozenset()
+        self._highlighter: Highlighter | None = None
+        self.empty_text = "No papers."
+        """What an empty list says (what to do next)."""
+
+    @property
+    def rows(self) -> Sequence[int]:
+        """Catalogue indices in display order."""
+        return self._rows
+
+    @property
+    def current(self) -> int | None:
+        """Catalogue index of the paper under the cursor, or None when the list is empty."""
+        return self._rows[self.cursor] if self._rows else None
+
+    def set_rows(
+        self,
+        papers: Sequence[Paper],
+        rows: Sequence[int],
+        *,
+        keep: int | None = None,
+        highlighter: Highlighter | None = None,
+        empty_text: str = "No papers.",
+    ) -> None:
+        """Show ``rows`` (indices into ``papers``); keep the cursor on paper ``keep`` if shown."""
+        self._papers = papers
+        self._rows = rows
+        self._highlighter = highlighter
+        self.empty_text = empty_text
+        self.virtual_size = Size(self.scrollable_content_region.width, len(rows))
+        row = 0
+        if keep is not None and rows:
+            try:
+                row = rows.index(keep)
+            except ValueError:
+                row = 0
+        self.scroll_to(y=max(0, row - self.scrollable_content_region.height // 2), animate=False)
+        self.cursor = row
+        self.refresh()
+
+    def set_marks(self, read: frozenset[str], starred: frozenset[str]) -> None:
+        """Give the ids to mark as read and starred, and redraw."""
+        self._read = read
+        self._starred = starred
+        self.refresh()
+
+    def move_to(self, index: int) -> bool:
+        """Put the cursor on the paper with catalogue index ``index``; False when not shown."""
+        try:
+            self.cursor = self._rows.index(index)
+        except ValueError:
+            return False
+        return True
+
+    def validate_cursor(self, cursor: int) -> int:
+        """Keep the cursor on a row."""
+        return max(0, min(cursor, len(self._rows) - 1))
+
+    def watch_cursor(self, cursor: int) -> None:
+        """Scroll the cursor into view, redraw, and tell the parent."""
+        height = self.scrollable_content_region.height
+        top = round(self.scroll_y)
+        if cursor < top:
+            self.scroll_to(y=cursor, animate=False)
+        elif height and cursor >= top + height:
+            self.scroll_to(y=cursor - height + 1, animate=False)
+        self.refresh()
+        self.post_message(self.Highlighted(self, self.current))
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Keep the virtual width in step with the pane, and the cursor in view."""
+        self.virtual_size = Size(self.scrollable_content_region.width, len(self._rows))
+        self.cursor = self.cursor
+
+    def action_cursor_down(self) -> None:
+        """Move to the next paper."""
+        self.cursor += 1
+
+    def action_cursor_up(self) -> None:
+        """Move to the previous paper."""
+        self.cursor -= 1
+
+    def action_page_down(self) -> None:
+        """Move one screenful down."""
+        self.cursor += max(1, self.scrollable_content_region.height - 1)
+
+    def action_page_up(self) -> None:
+        """Move one screenful up."""
+        self.cursor -= max(1, self.scrollable_content_region.height - 1)
+
+    def action_first(self) -> None:
+        """Move to the first paper."""
+        self.cursor = 0
+
+    def action_last(self) -> None:
+        """Move to the last paper."""
+        self.cursor = len(self._rows) - 1
+
+    def on_click(self, event: events.Click) -> None:
+        """Select the clicked row."""
+        row = event.style.meta.get("row")
+        if isinstance(row, int):
+            self.cursor = row
+
+    def render_line(self, y: int) -> Strip:
+        """Draw one visible line: a paper row, the empty-list hint, or blank."""
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        row = round(self.scroll_y) + y
+        if not self._rows:
+            if y == 1:
+                hint = Text(f" {self.empty_text}", style=self._style("paper-list--empty"))
+                hint.truncate(width, overflow="ellipsis", pad=True)
+                return Strip(list(hint.render(self.app.console)), width).apply_style(base)
+            return Strip.blank(width, base)
+        if row >= len(self._rows):
+            return Strip.blank(width, base)
+        paper = self._papers[self._rows[row]]
+        if row == self.cursor:
+            base = base + self.get_component_rich_style("paper-list--cursor", partial=True)
+        return self._render_row(paper, width).apply_style(base).apply_meta({"row": row})
+
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(name, partial=True)
+
+    def _render_row(self, paper: Paper, width: int) -> Strip:
+        read = paper.id in self._read
+        starred = paper.id in self._starred
+        title_style = self._style("paper-list--read" if read else "paper-list--unread")
+        seen = len(paper.sources)
+        suffix = f" {_CODE_MARK if paper.has_code else ' ' * len(_CODE_MARK)} {seen:>2}"
+        if seen > 99:
+            suffix = f" {_CODE_MARK if paper.has_code else '   '} 99"
+        room = max(1, width - 4 - len(suffix))
+        title = Text(paper.title, style=title_style, no_wrap=True, end="")
+        if self._highlighter is not None:
+            match = self._style("paper-list--match")
+            for start, end in self._highlighter(paper.title):
+                title.stylize(match, start, end)
+        title.truncate(room, overflow="ellipsis", pad=True)
+        segments = [
+            Segment(" "),
+            Segment(" " if read else _UNREAD_MARK, title_style),
+            Segment(_STAR_MARK if starred else " ", self._style("paper-list--star")),
+            Segment(" "),
+            *title.render(self.app.console),
+            Segment(suffix[:4], self._style("paper-list--code")),
+            Segment(suffix[4:], self._style("paper-list--count")),
+        ]
+        return Strip(segments).crop_extend(0, width, None)

@@ -43,7 +43,7 @@ _WRITES = {"toggle_star", "toggle_read", "next_unread", "undo", "export"}
 class PapertermApp(App[None]):
     """Triage papers: walk the unread ones with ``n``, star with ``s``, export with ``e``."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "paperterm"
     HORIZONTAL_BREAKPOINTS = [  # noqa: RUF012 - Textual declares it without ClassVar
         (0, "-narrow"),

@@ -29,7 +29,7 @@ def palette_commands(app: PapertermApp) -> Iterator[SystemCommand]:
         key = app.get_key_display(Binding(binding.key.split(",")[0], ""))
         yield SystemCommand(
             binding.description,
-            f"{summary} [{key}]",
+            f"{summary} (key {key})",
             _runner(app, binding.action),
         )
 

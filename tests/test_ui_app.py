@@ -1,0 +1,513 @@
+"""Pilot tests of the triage app: every key, checked against the state file on disk."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+from test_ui_fixture import TITLES, load_fixture
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from paperterm.catalog import Catalog
+from paperterm.errors import StateError
+from paperterm.locations import settings_path
+from paperterm.state import StateStore
+from paperterm.ui import app as app_module
+from paperterm.ui.app import PapertermApp
+from paperterm.ui.screens.export import ExportScreen
+from paperterm.ui.screens.help import HelpScreen
+from paperterm.ui.widgets.filter_bar import FilterBar
+from paperterm.ui.widgets.paper_detail import PaperDetail
+from paperterm.ui.widgets.paper_list import PaperList
+
+SIZE = (120, 40)
+
+
+class Recorder(PapertermApp):
+    """The app, keeping every notification it shows (text and severity)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.said: list[tuple[str, str]] = []
+
+    def notify(self, message: str, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        self.said.append((str(message), kwargs.get("severity", "information")))
+        super().notify(message, *args, **kwargs)
+
+    def said_text(self) -> str:
+        return "\n".join(text for text, _ in self.said)
+
+
+@pytest.fixture
+def catalog(tmp_path: Path) -> Catalog:
+    return load_fixture(tmp_path / "dumps")
+
+
+@pytest.fixture
+def state_path(tmp_path: Path) -> Path:
+    return tmp_path / "state" / "state.json"
+
+
+def make_app(catalog: Catalog, state_path: Path, **kwargs: Any) -> Recorder:
+    return Recorder(catalog, StateStore.open(state_path), **kwargs)
+
+
+def on_disk(state_path: Path) -> StateStore:
+    """A fresh store read from the file, so only what was saved counts."""
+    return StateStore.open(state_path)
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Wait for the filter worker and the messages it sends."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def shown(app: PapertermApp) -> list[str]:
+    return [app.papers[i].title for i in app.paper_list.rows]
+
+
+def current_title(app: PapertermApp) -> str | None:
+    paper = app.current
+    return None if paper is None else paper.title
+
+
+# -- moving -------------------------------------------------------------------------------------
+
+
+async def test_first_frame_shows_every_paper_in_catalogue_order(catalog: Catalog, state_path: Path):
+    app = make_app(catalog, state_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert shown(app) == [paper.title for paper in catalog.papers]
+        assert app.focused is app.paper_list
+        assert current_title(app) == catalog.papers[0].title
+        assert catalog.papers[0].title in app.query_one(PaperDetail).text
+        status = str(app.query_one("#status").render())
+        assert f"{TITLES}/{TITLES} shown" in status
+        assert f"{TITLES} unread left" in status
+
+
+@pytest.mark.parametrize(("down", "up"), [("j", "k"), ("down", "up")])
+async def test_j_k_and_arrows_move_the_cursor(
+    catalog: Catalog, state_path: Path, down: str, up: str
+) -> None:
+    app = make_app(catalog, state_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(down, down)
+        assert current_title(app) == catalog.papers[2].title
+        assert catalog.papers[2].title in app.query_one(PaperDetail).text
+        await pilot.press(up)
+        assert current_title(app) == catalog.papers[1].title
+        await pilot.press(up, up)
+        assert current_title(app) == catalog.papers[0].title
+
+
+async def test_end_home_and_paging(catalog: Catalog, state_path: Path) -> None:
+    app = make_app(catalog, state_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("end")
+        assert current_title(app) == catalog.papers[-1].title
+        await pilot.press("j")
+        assert current_title(app) == catalog.papers[-1].title
+        await pilot.press("home")
+        assert current_title(app) == catalog.papers[0].title
+        await pilot.press("pagedown")
+        assert current_title(app) == catalog.papers[-1].title
+
+
+async def test_clicking_a_row_selects_it(catalog: Catalog, state_path: Path) -> None:
+    app = make_app(catalog, state_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.click(PaperList, offset=(10, 3))
+        await pilot.pause()
+        assert current_title(app) == catalog.papers[3].title
+
+
+# -- marks, saved at once ---------------------------------------------------------------------
+
+
+async def test_s_stars_and_unstars_and_saves_at_once(catalog: Catalog, state_path: Path) -> None:
+    app = make_app(catalog, state_path)
+    first = catalog.papers[0].id
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("s")
+        assert on_disk(state_path).starred_ids == {first}
+        assert "★ starred" in app.query_one(PaperDetail).text
+        assert "★ 1 starred" in str(app.query_one("#status").render())
+        await pilot.press("s")
+        assert on_disk(state_path).starred_ids == set()
+
+
+async def test_r_toggles_read_and_saves_at_once(catalog: Catalog, state_path: Path) -> None:
+    app = make_app(catalog, state_path)
+    first = catalog.papers[0].id
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("r")
+        assert on_disk(state_path).read_ids == {first}
+        assert current_title(app) == catalog.papers[0].title
+        assert f"{TITLES - 1} unread left" in str(app.query_one("#status").render())
+        await pilot.press("r")
+        assert on_disk(state_path).read_ids == set()
+
+
+async def test_n_marks_read_and_walks_the_unread_ones(catalog: Catalog, state_path: Path) -> None:
+    StateStore.open(state_path).set_read([catalog.papers[1].id], True)
+    app = make_app(catalog, state_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")
+        # Paper 1 was read already: n skips it.
+        assert current_title(app) == catalog.papers[2].title
+        assert on_disk(state_path).read_ids == {catalog.papers[0].id, catalog.papers[1].id}
+        assert f"{TITLES - 2} unread left" in str(app.query_one("#status").render())
+
+
+async def test_n_says_when_all_are_read(catalog: Catalog, state_path: Path) -> None:
+    app = make_app(catalog, state_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*"n" * TITLES)
+        assert on_disk(state_path).read_ids == {paper.id for paper in catalog.papers}
+        assert "All caught up" in app.said_text()
+        assert "0 unread left" in str(app.query_one("#status").render())
+
+
+async def test_u_undoes_the_last_change(catalog: Catalog, state_path: Path) -> None:
+    app = make_app(catalog, state_path)
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.check_action("undo", ()) is None
+        await pilot.press("s", "j", "r")
+        assert on_disk(state_path).read_ids == {catalog.papers[1].id}
+        await pilot.press("u")
+        assert on_disk(state_path).read_ids == set()
+        assert on_disk(state_path).starred_ids == {catalog.papers[0].id}
+        await pilot.press("u")
+        assert on_disk(state_path).starred_ids == set()
+
+
+async def test_a_failed_save_is_shown(
+    catalog: Catalog, state_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app(catalog, state_path)
+
+    def refuse(ids: object, value: bool) -> None:
+        raise StateError(f"{state_path}: disk full")
+
+    monkeypatch.setattr(app.store, "set_starred", refuse)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("s")
+        assert (f"{state_path}: disk full", "error") in app.said
+        assert "★ 0 starred" in str(app.query_one("#status").render())
+
+
+# -- the paper under the cursor ---------------------------------------------------------------
+
+
+async def test_o_opens_the_code_link(
+    catalog: Catalog, state_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[str] = []
+    monkeypatch.setattr(app_module.webbrowser, "open", lambda url: opened.append(url) or True)
+    app = make_app(catalog, state_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("o")
+        assert opened == ["https://github.com/example/sparse-lanterns"]
+
+
+async def test_o_says_so_when_there_is_no_link(
+    catalog: Catalog, state_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[str] = []
+    monkeypatch.setattr(app_module.webbrowser, "open", lambda url: opened.append(url) or True)
+    app = make_app(catalog, state_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "j", "o")
+        assert opened == []
+        assert "no link" in app.said_text()
+
+
+async def test_y_copies_bibtex_and_pins_its_key(catalog: Catalog, state_path: Path) -> None:
+    app = make_app(catalog, state_path)
+    paper = catalog.papers[0]
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("y")
+        key = on_disk(state_path).get(paper.id).bibkey
+        assert key
+        assert app.clipboard.startswith("@")
+        assert key in app.clipboard
+        assert "Sparse Lanterns" in app.clipboard
+        assert f"@{key}" in app.said_text()
+        await pilot.press("y")
+        assert on_disk(state_path).get(paper.id).bibkey == key
+
+
+async def test_e_exports_the_starred_papers_and_remembers_the_path(
+    catalog: Catalog, state_path: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "out" / "triage.bib"
+    target.parent.mkdir()
+    app = make_app(catalog, state_path, export_path=tmp_path / "first.bib")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("s", "j", "j", "s", "e")
+        assert isinstance(app.screen, ExportScreen)
+        field = app.screen.query_one("#export-path", Input)
+        assert field.value == str(tmp_path / "first.bib")
+        field.value = str(target)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, ExportScreen)
+        text = target.read_text(encoding="utf-8")
+        assert text.count("@") >= 2
+        assert "Sparse Lanterns" in text
+        assert "Tea Leaves" in text
+        assert f"Exported 2 papers to {target}" in app.said_text()
+    saved = on_disk(state_path)
+    assert all(saved.get(catalog.papers[i].id).bibkey for i in (0, 2))
+    assert orjson.loads(settings_path().read_bytes())["export_path"] == str(target.resolve())
+
+    again = make_app(catalog, state_path)
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.press("e")
+        assert again.screen.query_one("#export-path", Input).value == str(target.resolve())
+        await pilot.press("escape")
+        assert not isinstance(again.screen, ExportScreen)
+
+
+async def test_e_with_nothing_starred_says_what_to_do(catalog: Catalog, state_path: Path) -> None:
+    app = make_app(catalog, state_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e")
+        assert not isinstance(app.screen, ExportScreen)
+        assert "press s" in app.said_text()
+
+
+async def test_a_failed_export_is_shown(catalog: Catalog, state_path: Path, tmp_path: Path) -> None:
+    app = make_app(catalog, state_path, export_path=tmp_path / "missing-dir" / "x.bib")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("s", "e", "enter")
+        await pilot.pause()
+        assert any(severity == "error" for _, severity in app.said)
+        assert not (tmp_path / "missing-dir").exists()
+
+
+# -- the filter ---------------------------------------------------------------------------------
+
+
+async def test_slash_filters_live_and_enter_goes_to_the_list(
+    catalog: Catalog, state_path: Path
+) -> None:
+    app = make_app(catalog, state_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("/")
+        assert isinstance(app.focused, FilterBar)
+        await pilot.press(*"sheep")
+        await settle(pilot)
+        assert shown(app)[0] == "Diffusion Models Dream of Electric Sheep"
+        assert len(shown(app)) < TITLES
+        await pilot.press("enter")
+        assert app.focused is app.paper_list
+        assert current_title(app) == "Diffusion Models Dream of Electric Sheep"
+
+
+async def test_down_from_the_filter_goes_to_the_list(catalog: Catalog, state_path: Path) -> None:
+    app = make_app(catalog, state_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("/", *"subway", "down")
+        await settle(pilot)
+        assert app.focused is app.paper_list
+        assert shown(app) == ["Graph Neural Networks on Subway Maps"]
+
+
+async def test_escape_clears_the_filter_and_returns_to_the_list(
+    catalog: Catalog, state_path: Path
+) -> None:
+    app = make_app(catalog, state_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("/", *"quokka")
+        await settle(pilot)
+        assert len(shown(app)) == 1
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.focused is app.paper_list
+        assert app.query_one(FilterBar).value == ""
+        assert len(shown(app)) == TITLES
+
+
+async def test_no_match_says_what_to_do(catalog: Catalog, state_path: Path) -> None:
+    app = make_app(catalog, state_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("/", *"zzzzqqq")
+        await settle(pilot)
+        assert shown(app) == []
+        assert "Escape clears the filter" in app.query_one(PaperDetail).text
+        assert app.check_action("toggle_star", ()) is None
+        await pilot.press("enter", "s")
+        assert on_disk(state_path).starred_ids == set()
+
+
+# -- views, sort, help, palette, quit -----------------------------------------------------------
+
+
+async def test_views_all_unread_starred(catalog: Catalog, state_path: Path) -> None:
+    store = StateStore.open(state_path)
+    store.set_read([catalog.papers[0].id, catalog.papers[1].id], True)
+    store.set_starred([catalog.papers[4].id], True)
+    app = make_app(catalog, state_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        assert len(shown(app)) == TITLES - 2
+        assert "view: unread" in str(app.query_one("#status").render())
+        await pilot.press("3")
+        await settle(pilot)
+        assert shown(app) == [catalog.papers[4].title]
+        await pilot.press("1")
+        await settle(pilot)
+        assert len(shown(app)) == TITLES
+
+
+async def test_empty_starred_view_says_what_to_do(catalog: Catalog, state_path: Path) -> None:
+    app = make_app(catalog, state_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("3")
+        await settle(pilot)
+        assert "Nothing starred yet" in app.query_one(PaperDetail).text
+
+
+async def test_t_cycles_the_sort(catalog: Catalog, state_path: Path) -> None:
+    app = make_app(catalog, state_path)
+    titles = [paper.title for paper in catalog.papers]
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("t")
+        await settle(pilot)
+        assert app.sort == "catalogue"
+        assert shown(app) == titles
+        await pilot.press("t")
+        await settle(pilot)
+        assert app.sort == "title"
+        assert shown(app) == sorted(titles, key=str.casefold)
+        await pilot.press("t")
+        await settle(pilot)
+        assert app.sort == "relevance"
+
+
+async def test_the_cursor_stays_on_its_paper_when_the_view_changes(
+    catalog: Catalog, state_path: Path
+) -> None:
+    app = make_app(catalog, state_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "j", "j", "t", "t")
+        await settle(pilot)
+        assert current_title(app) == catalog.papers[3].title
+
+
+async def test_question_mark_shows_the_keys_and_the_query_language(
+    catalog: Catalog, state_path: Path
+) -> None:
+    app = make_app(catalog, state_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        keys = dict(app.key_help())
+        for action in ("Star", "Read, next", "Copy BibTeX", "Export", "Undo", "Filter"):
+            assert action in keys.values()
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_every_binding_has_a_description_and_a_palette_entry(
+    catalog: Catalog, state_path: Path
+) -> None:
+    app = make_app(catalog, state_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("s")  # so that undo can run and is listed
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+        for binding in PapertermApp.BINDINGS:
+            assert binding.description  # type: ignore[union-attr]
+            if binding.action != "quit":  # type: ignore[union-attr]
+                assert binding.description in titles  # type: ignore[union-attr]
+        for binding in [*PaperList.BINDINGS, *FilterBar.BINDINGS]:
+            assert binding.description  # type: ignore[union-attr]
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "CommandPalette"
+
+
+async def test_the_palette_runs_an_action(catalog: Catalog, state_path: Path) -> None:
+    app = make_app(catalog, state_path)
+    async with app.run_test(size=SIZE) as pilot:
+        star = next(c for c in app.get_system_commands(app.screen) if c.title == "Star")
+        await star.callback()  # type: ignore[misc]
+        await pilot.pause()
+        assert on_disk(state_path).starred_ids == {catalog.papers[0].id}
+
+
+async def test_q_quits(catalog: Catalog, state_path: Path) -> None:
+    app = make_app(catalog, state_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_notices_are_shown_at_start(catalog: Catalog, state_path: Path) -> None:
+    app = make_app(catalog, state_path, notices=["Demo catalogue: run paperterm add FILE"])
+    async with app.run_test(size=SIZE):
+        assert "Demo catalogue: run paperterm add FILE" in app.said_text()
+
+
+async def test_an_empty_catalogue_says_what_to_do(state_path: Path) -> None:
+    app = make_app(Catalog([]), state_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "s", "n", "o", "y")
+        assert "paperterm add" in app.query_one(PaperDetail).text
+        assert "0/0 shown" in str(app.query_one("#status").render())
+        assert not state_path.exists()
+
+
+async def test_narrow_terminal_stacks_the_panes(catalog: Catalog, state_path: Path) -> None:
+    app = make_app(catalog, state_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        papers, detail = app.paper_list.region, app.query_one(PaperDetail).region
+        assert detail.y > papers.y
+        assert detail.width == papers.width == 80
+    app = make_app(catalog, state_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        papers, detail = app.paper_list.region, app.query_one(PaperDetail).region
+        assert detail.x > papers.x
+        assert detail.y == papers.y
+
+
+# -- a whole morning ----------------------------------------------------------------------------
+
+
+async def test_a_whole_triage_session(catalog: Catalog, state_path: Path, tmp_path: Path) -> None:
+    target = tmp_path / "morning.bib"
+    app = make_app(catalog, state_path, export_path=target)
+    by_title = {paper.title: paper.id for paper in catalog.papers}
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("/", *"model", "enter")
+        await settle(pilot)
+        assert len(shown(app)) >= 3
+        first, second, third = shown(app)[:3]
+        await pilot.press("n")  # first read, on to the second
+        await pilot.press("n")  # second read, on to the third
+        assert current_title(app) == third
+        await pilot.press("s")  # star the third
+        await pilot.press("r")  # mark it read...
+        await pilot.press("u")  # ...no: undo, unread again
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("e", "enter")
+        await pilot.pause()
+        assert f"Exported 1 paper to {target}" in app.said_text()
+        await pilot.press("q")
+    saved = on_disk(state_path)
+    assert saved.read_ids == {by_title[first], by_title[second]}
+    assert saved.starred_ids == {by_title[third]}
+    assert saved.get(by_title[third]).bibkey
+    assert third.split(":")[0] in target.read_text(encoding="utf-8")

@@ -7,7 +7,6 @@ from typing import Any
 
 import orjson
 import pytest
-from test_ui_fixture import TITLES, load_fixture
 from textual.pilot import Pilot
 from textual.widgets import Input
 
@@ -22,6 +21,7 @@ from paperterm.ui.screens.help import HelpScreen
 from paperterm.ui.widgets.filter_bar import FilterBar
 from paperterm.ui.widgets.paper_detail import PaperDetail
 from paperterm.ui.widgets.paper_list import PaperList
+from test_ui_fixture import TITLES, load_fixture
 
 SIZE = (120, 40)
 

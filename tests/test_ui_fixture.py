@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - the dumps hold one abstract per line, as real ones do
 """A small made-up catalogue for the UI tests and snapshots (two dumps, both layouts)."""
 
 from __future__ import annotations

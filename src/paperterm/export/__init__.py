@@ -1,0 +1,68 @@
+"""Export papers to BibTeX, Markdown, CSV or JSON.
+
+Pure: papers in, text out. The caller decides which papers (starred ones, a query's results),
+passes the citation keys already pinned in its state, and pins the keys of the result afterwards,
+so re-exporting never changes a key a document already cites::
+
+    result = export_papers(papers, "bibtex", pinned=state.pinned_keys())
+    path.write_text(result.text)
+    state.pin_keys(result.keys)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from paperterm.errors import ExportError
+from paperterm.export.bibtex import bibtex_entry, bibtex_file
+from paperterm.export.formats import csv_text, json_text, markdown_text
+from paperterm.export.keys import citation_keys
+from paperterm.model import Paper
+
+__all__ = ["FORMATS", "Export", "bibtex_entry", "citation_keys", "export_papers"]
+
+FORMATS = ("bibtex", "markdown", "csv", "json")
+"""The formats :func:`export_papers` writes, the default first."""
+
+
+@dataclass(frozen=True, slots=True)
+class Export:
+    """The result of an export: the file's text and the citation keys it used."""
+
+    text: str
+    """The whole file, ending in a newline."""
+    keys: dict[str, str]
+    """Paper id -> citation key, for every exported paper (the caller pins them)."""
+
+
+def export_papers(
+    papers: Sequence[Paper],
+    fmt: str = "bibtex",
+    *,
+    pinned: Mapping[str, str] = {},
+    ascii: bool = False,
+    flags: Mapping[str, tuple[bool, bool]] | None = None,
+) -> Export:
+    """Export ``papers`` (in the order given, each once) as ``fmt``, one of :data:`FORMATS`.
+
+    ``pinned`` maps paper ids to citation keys already pinned (used unchanged, never reused);
+    ``ascii`` writes BibTeX in ASCII; ``flags`` maps ids to (read, starred), which the JSON and
+    CSV exports then include. Raises ExportError for an unknown format or a bad pinned key.
+    """
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown export format {fmt!r} (choose from {', '.join(FORMATS)})")
+    seen: dict[str, Paper] = {}
+    for paper in papers:
+        seen.setdefault(paper.id, paper)
+    unique = list(seen.values())
+    keys = citation_keys(unique, pinned)
+    if fmt == "bibtex":
+        text = bibtex_file(unique, keys, ascii=ascii)
+    elif fmt == "markdown":
+        text = markdown_text(unique, keys, flags)
+    elif fmt == "csv":
+        text = csv_text(unique, keys, flags)
+    else:
+        text = json_text(unique, keys, flags)
+    return Export(text, keys)

@@ -1,0 +1,64 @@
+"""BibTeX entries for papers: ``@misc`` with only what the dumps really tell.
+
+A dump gives a title, an abstract and links, and never an author or a date, so an entry holds
+``title``, ``abstract``, ``url`` and ``howpublished = {\\url{...}}`` (when the paper has a link),
+``note`` (the dumps it came from) and ``key`` (the title, which plain styles sort and label by
+when there is no author). Nothing is invented: biber's datamodel check will note the missing date,
+and that is the truth.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import PurePath
+
+from paperterm.errors import ExportError
+from paperterm.export.keys import valid_key
+from paperterm.export.tex import to_tex, url_for_field, url_to_tex
+from paperterm.model import Paper
+
+__all__ = ["bibtex_entry", "bibtex_file", "source_names"]
+
+
+def source_names(paper: Paper) -> list[str]:
+    """The file names (not paths) of the dumps a paper was seen in, each once, in load order."""
+    names = []
+    for source in paper.sources:
+        name = "standard input" if source.path == "-" else PurePath(source.path).name
+        if name not in names:
+            names.append(name)
+    return names
+
+
+def _note(paper: Paper) -> str:
+    names = source_names(paper)
+    if not names:
+        return ""
+    label = "Hugging Face Papers dump" if len(names) == 1 else "Hugging Face Papers dumps"
+    return f"{label}: {', '.join(names)}"
+
+
+def bibtex_entry(paper: Paper, key: str, *, ascii: bool = False) -> str:
+    """One ``@misc`` entry for ``paper`` cited as ``key``, ending in a newline.
+
+    ``ascii`` writes non-ASCII characters as TeX commands, for BibTeX setups that are not UTF-8.
+    """
+    if not valid_key(key):
+        raise ExportError(f"citation key {key!r} is not valid")
+    fields: list[tuple[str, str]] = [("title", to_tex(paper.title, ascii=ascii, protect_caps=True))]
+    if paper.abstract.strip():
+        fields.append(("abstract", to_tex(paper.abstract, ascii=ascii)))
+    if paper.url is not None:
+        fields.append(("url", url_for_field(paper.url)))
+        fields.append(("howpublished", "\\url{" + url_to_tex(paper.url) + "}"))
+    note = _note(paper)
+    if note:
+        fields.append(("note", to_tex(note, ascii=ascii)))
+    fields.append(("key", to_tex(paper.title, ascii=ascii)))
+    body = "".join(f"  {name} = {{{value}}},\n" for name, value in fields if value)
+    return f"@misc{{{key},\n{body}}}\n"
+
+
+def bibtex_file(papers: Sequence[Paper], keys: Mapping[str, str], *, ascii: bool = False) -> str:
+    """A whole ``.bib`` file: one entry per paper, in the order given, a blank line between."""
+    return "\n".join(bibtex_entry(paper, keys[paper.id], ascii=ascii) for paper in papers)

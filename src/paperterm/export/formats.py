@@ -1,0 +1,114 @@
+"""The other export formats: a Markdown reading list, CSV and JSON."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import orjson
+
+from paperterm.model import Paper
+
+__all__ = ["csv_text", "json_text", "markdown_text", "paper_record"]
+
+Flags = Mapping[str, tuple[bool, bool]]
+"""Paper id -> (read, starred)."""
+
+
+def paper_record(paper: Paper, key: str | None, flags: Flags | None) -> dict[str, Any]:
+    """One paper as plain data: what the JSON export holds for it."""
+    record: dict[str, Any] = {
+        "id": paper.id,
+        "key": key,
+        "title": paper.title,
+        "abstract": paper.abstract,
+        "url": paper.url,
+        "links": [link.url for link in paper.links],
+        "code": [link.url for link in paper.links if link.is_code],
+        "sources": [
+            {"path": source.path, "position": source.position, "line": source.line}
+            for source in paper.sources
+        ],
+    }
+    if len(paper.abstracts) > 1:
+        record["other_abstracts"] = list(paper.abstracts[1:])
+    if flags is not None:
+        read, starred = flags.get(paper.id, (False, False))
+        record["read"] = read
+        record["starred"] = starred
+    return record
+
+
+def json_text(papers: Sequence[Paper], keys: Mapping[str, str], flags: Flags | None) -> str:
+    """A JSON array of paper objects (see :func:`paper_record`), indented, ending in a newline."""
+    records = [paper_record(paper, keys.get(paper.id), flags) for paper in papers]
+    return orjson.dumps(records, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"
+
+
+def csv_text(papers: Sequence[Paper], keys: Mapping[str, str], flags: Flags | None) -> str:
+    """CSV with a header row, RFC 4180 quoting and CRLF line ends; lists joined by spaces."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    header = ["id", "key", "title", "abstract", "url", "links", "sources"]
+    if flags is not None:
+        header += ["read", "starred"]
+    writer.writerow(header)
+    for paper in papers:
+        row = [
+            paper.id,
+            keys.get(paper.id, ""),
+            paper.title,
+            paper.abstract,
+            paper.url or "",
+            " ".join(link.url for link in paper.links),
+            "; ".join(f"{source.path}:{source.line}" for source in paper.sources),
+        ]
+        if flags is not None:
+            read, starred = flags.get(paper.id, (False, False))
+            row += ["true" if read else "false", "true" if starred else "false"]
+        writer.writerow(row)
+    return buffer.getvalue()
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~])")
+
+
+def _md(text: str) -> str:
+    """Text that Markdown prints as it is: specials backslash-escaped, one line."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def _md_url(url: str) -> str:
+    """A URL that is safe between ``<`` and ``>`` (an autolink or a link destination)."""
+    return url.replace("<", "%3C").replace(">", "%3E").replace(" ", "%20")
+
+
+def markdown_text(papers: Sequence[Paper], keys: Mapping[str, str], flags: Flags | None) -> str:
+    """A reading list: each paper's title (linked), id, citation key, links and source dumps."""
+    lines = ["# Reading list", ""]
+    if not papers:
+        lines.append("No papers.")
+    for paper in papers:
+        title = _md(paper.title) or "(untitled)"
+        if paper.url:
+            title = f"[{title}](<{_md_url(paper.url)}>)"
+        marks = ""
+        if flags is not None:
+            read, starred = flags.get(paper.id, (False, False))
+            marks = ("★ " if starred else "") + ("✓ " if read else "")
+        lines.append(f"- {marks}**{title}**  ")
+        details = [f"`{paper.id}`"]
+        if paper.id in keys:
+            details.append(f"cite as `{keys[paper.id]}`")
+        sources = dict.fromkeys(
+            source.path.replace("\\", "/").rsplit("/", 1)[-1] for source in paper.sources
+        )
+        if sources:
+            details.append("from " + ", ".join(_md(name) for name in sources))
+        lines.append("  " + " · ".join(details) + ("  " if paper.links else ""))
+        if paper.links:
+            lines.append("  " + " ".join(f"<{_md_url(link.url)}>" for link in paper.links))
+    return "\n".join(lines) + "\n"

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Collection, Iterator, Sequence
 
 from paperterm.model import Paper
+from paperterm.search.engine import Searcher
+from paperterm.search.index import SearchIndex
+from paperterm.search.query import parse
 
 
 class Catalog:
@@ -16,6 +21,8 @@ class Catalog:
         self.warnings: tuple[str, ...] = tuple(warnings)
         """One line per problem met while loading (bad file, title without abstract...)."""
         self._by_id = {paper.id: paper for paper in self.papers}
+        self._searcher: Searcher | None = None
+        self._search_lock = threading.Lock()
 
     def __len__(self) -> int:
         return len(self.papers)
@@ -40,11 +47,41 @@ class Catalog:
         read: Collection[str] = frozenset(),
         starred: Collection[str] = frozenset(),
     ) -> list[Paper]:
-        """Papers matching ``query``, best first; the empty query gives catalogue order.
+        """Papers matching ``query`` (see :mod:`paperterm.search.query`), best first.
 
-        ``read`` and ``starred`` are the ids the ``is:`` terms test against.
+        The empty query gives catalogue order. ``read`` and ``starred`` are the ids the
+        ``is:`` terms test against. The first non-empty query builds the search index.
         """
-        needle = query.strip().casefold()
-        if not needle:
-            return list(self.papers)
-        return [p for p in self.papers if needle in p.title.casefold()]
+        papers = self.papers
+        return [papers[n] for n in self.search_indices(query, read=read, starred=starred)]
+
+    def search_indices(
+        self,
+        query: str,
+        *,
+        read: Collection[str] = frozenset(),
+        starred: Collection[str] = frozenset(),
+    ) -> list[int]:
+        """Like :meth:`search`, as positions in :attr:`papers` (a virtual list needs no more)."""
+        parsed = parse(query)
+        if parsed.is_empty:
+            return list(range(len(self.papers)))
+        with self._search_lock:
+            return self._searcher_now().search(parsed, read, starred)
+
+    def prepare_search(self) -> float:
+        """Build the search index now (say, in a worker at start-up); return the seconds taken.
+
+        Searching builds it anyway when first needed; this only moves the wait.
+        """
+        with self._search_lock:
+            if self._searcher is not None:
+                return 0.0
+            started = time.perf_counter()
+            self._searcher_now()
+            return time.perf_counter() - started
+
+    def _searcher_now(self) -> Searcher:
+        if self._searcher is None:
+            self._searcher = Searcher(SearchIndex(self.papers))
+        return self._searcher

@@ -1,0 +1,62 @@
+"""Sets of papers as Python ints, one bit per paper: AND, OR and NOT run in C over whole catalogues.
+
+Paper ``i`` of ``n`` is bit ``n - 1 - i``, so the binary digits of a set read in catalogue order:
+building a set from indices is one ``bytearray`` of ASCII digits and ``int(digits, 2)``, and
+listing a set is the reverse. Both cost a few milliseconds per million papers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from itertools import compress
+
+_DIGIT_TO_FLAG = bytes.maketrans(b"01", b"\x00\x01")
+_BITS_OF_BYTE = [tuple(o for o in range(8) if byte >> (7 - o) & 1) for byte in range(256)]
+
+
+class Universe:
+    """The catalogue size and the helpers that turn index lists into bit sets and back."""
+
+    __slots__ = ("_indices", "_pad", "all", "size")
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        """How many papers."""
+        self.all = (1 << size) - 1
+        """The set of every paper."""
+        self._pad = -size % 8
+        # Shared int objects for the answers: listing a set then allocates no new ints.
+        self._indices = list(range(size))
+
+    def from_indices(self, *chunks: Iterable[int]) -> int:
+        """The set of the paper indices in ``chunks`` (any order, repeats allowed)."""
+        digits = bytearray(b"0") * self.size
+        for chunk in chunks:
+            for index in chunk:
+                digits[index] = 49
+        return int(digits, 2) if self.size else 0
+
+    def from_flags(self, flags: Iterable[bool]) -> int:
+        """The set of papers whose flag is true, flags given in catalogue order."""
+        digits = bytes(49 if flag else 48 for flag in flags)
+        return int(digits, 2) if digits else 0
+
+    def indices(self, bits: int) -> list[int]:
+        """The papers in ``bits``, in catalogue order."""
+        if not bits:
+            return []
+        count = bits.bit_count()
+        if count * 16 > self.size:
+            digits = format(bits, f"0{self.size}b").encode("ascii").translate(_DIGIT_TO_FLAG)
+            return list(compress(self._indices, digits))
+        packed = (bits << self._pad).to_bytes((self.size + 7) // 8, "big")
+        every = self._indices
+        return [
+            every[8 * byte + offset]
+            for byte in compress(range(len(packed)), packed)
+            for offset in _BITS_OF_BYTE[packed[byte]]
+        ]
+
+    def count(self, bits: int) -> int:
+        """How many papers are in ``bits``."""
+        return bits.bit_count()

@@ -1,0 +1,273 @@
+"""Answer a parsed query from the index: sets of papers per term, ANDed, then ranked.
+
+Every term becomes bit sets (which papers match it in the title and in the abstract, at each
+match level), cached by term: as the user types, only the term being typed is new, and the AND of
+the terms before it is cached too. Ranking scores each paper by the number of terms matched in
+its title first and the match levels second (see :mod:`paperterm.search.rank`).
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from paperterm.model import Paper
+from paperterm.search.index import FieldPostings, SearchIndex
+from paperterm.search.query import Group, Query, Term
+from paperterm.search.rank import ranked
+from paperterm.search.text import fold, words
+
+RANKED_TERMS = 16
+"""Terms beyond this many still filter but no longer refine the order (keeps huge queries fast)."""
+
+Key = TypeVar("Key")
+Value = TypeVar("Value")
+
+
+@dataclass(frozen=True, slots=True)
+class Levels:
+    """Which papers match something, per field, at each match level (3 within 2 within 1)."""
+
+    title: tuple[int, int, int]
+    """Papers matching in the title: any level, prefix or better, exact."""
+    abstract: tuple[int, int, int]
+    """Papers matching in an abstract, likewise."""
+
+    @property
+    def anywhere(self) -> int:
+        """Papers matching at any level in either field."""
+        return self.title[0] | self.abstract[0]
+
+    @property
+    def without_typos(self) -> int:
+        """Papers matching in either field with no typo: what ``!`` excludes."""
+        return self.title[1] | self.abstract[1]
+
+    def restricted(self, field: str) -> Levels:
+        """These levels with the other field emptied, for ``title:`` and ``abstract:``."""
+        if field == "title":
+            return Levels(self.title, (0, 0, 0))
+        if field == "abstract":
+            return Levels((0, 0, 0), self.abstract)
+        return self
+
+    def __and__(self, other: Levels) -> Levels:
+        return Levels(
+            _pairwise_and(self.title, other.title), _pairwise_and(self.abstract, other.abstract)
+        )
+
+    def __or__(self, other: Levels) -> Levels:
+        return Levels(
+            _pairwise_or(self.title, other.title), _pairwise_or(self.abstract, other.abstract)
+        )
+
+
+_NOTHING = Levels((0, 0, 0), (0, 0, 0))
+
+
+@dataclass(frozen=True, slots=True)
+class Sets:
+    """What one term or group selects."""
+
+    matches: int
+    """Papers it keeps."""
+    excludes: int
+    """Papers it removes when negated."""
+    levels: Levels
+    """How well its text matched, for ranking."""
+
+
+class _Cache(Generic[Key, Value]):
+    """A small least-recently-used mapping."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._items: OrderedDict[Key, Value] = OrderedDict()
+
+    def get(self, key: Key) -> Value | None:
+        value = self._items.get(key)
+        if value is not None:
+            self._items.move_to_end(key)
+        return value
+
+    def put(self, key: Key, value: Value) -> None:
+        self._items[key] = value
+        self._items.move_to_end(key)
+        while len(self._items) > self._size:
+            self._items.popitem(last=False)
+
+
+class Searcher:
+    """Runs queries over one index, remembering recent terms across keystrokes."""
+
+    def __init__(self, index: SearchIndex) -> None:
+        self.index = index
+        """The index queries run on."""
+        # About 64 MB of cached sets whatever the catalogue size.
+        entries = max(16, (64 << 20) // max(1, 8 * (index.universe.size // 8 + 1)))
+        self._words: _Cache[str, Levels] = _Cache(entries)
+        self._terms: _Cache[Term, Sets] = _Cache(entries)
+        self._head: tuple[tuple[Group, ...], int] = ((), index.universe.all)
+
+    def search(
+        self, query: Query, read: Collection[str] = (), starred: Collection[str] = ()
+    ) -> list[int]:
+        """Catalogue positions of the papers matching ``query``, best first."""
+        universe = self.index.universe
+        if query.is_empty:
+            return list(range(universe.size))
+        groups = query.groups
+        head, matches = self._head
+        if groups[: len(head)] != head or not head:
+            head, matches = (), universe.all
+        for number in range(len(head), len(groups)):
+            if number == len(groups) - 1 and number > 0 and not _has_state(groups[:number]):
+                self._head = (groups[:number], matches)
+            matches = self._apply(groups[number], matches, read, starred)
+            if not matches:
+                return []
+        ranking: list[Levels] = []
+        for group in groups:
+            if group.has_text and not group.negated and len(ranking) < RANKED_TERMS:
+                ranking.append(self._group(group, read, starred).levels)
+        title_weight = 3 * len(ranking) + 1
+        scores = []
+        for levels in ranking:
+            scores.append((levels.title[0], title_weight))
+            for level in range(3):
+                scores.append((levels.title[level] | levels.abstract[level], 1))
+        return ranked(universe, matches, scores)
+
+    def _apply(
+        self, group: Group, matches: int, read: Collection[str], starred: Collection[str]
+    ) -> int:
+        sets = self._group(group, read, starred)
+        if group.negated:
+            return matches ^ (matches & sets.excludes)
+        return matches & sets.matches
+
+    def _group(self, group: Group, read: Collection[str], starred: Collection[str]) -> Sets:
+        found = [self._term(term, read, starred) for term in group.alternatives]
+        if len(found) == 1:
+            return found[0]
+        matches = excludes = 0
+        levels = _NOTHING
+        for sets in found:
+            matches |= sets.matches
+            excludes |= sets.excludes
+            levels = levels | sets.levels
+        return Sets(matches, excludes, levels)
+
+    def _term(self, term: Term, read: Collection[str], starred: Collection[str]) -> Sets:
+        if term.kind == "state":
+            return self._state(term.flag, read, starred)
+        cached = self._terms.get(term)
+        if cached is None:
+            cached = self._text(term)
+            self._terms.put(term, cached)
+        return cached
+
+    def _text(self, term: Term) -> Sets:
+        index = self.index
+        if term.kind == "fuzzy":
+            matches = index.universe.all
+            excludes = index.universe.all
+            levels: Levels | None = None
+            for word in term.words:
+                found = self._word(word).restricted(term.field)
+                matches &= found.anywhere
+                excludes &= found.without_typos
+                levels = found if levels is None else levels & found
+            return Sets(matches, excludes, levels or _NOTHING)
+        if term.kind == "exact":
+            title = self._exact(term.needle, index.title, lambda p: term.needle in fold(p.title))
+            abstract = self._exact(
+                term.needle,
+                index.abstract,
+                lambda p: any(term.needle in fold(text) for text in p.abstracts),
+            )
+        else:
+            joined = " ".join(term.words)
+            title = abstract = 0
+            if term.field == "title":
+                title = self._prefix(
+                    term.words, index.title_first, lambda p: _starts(p.title, joined)
+                )
+            else:
+                abstract = self._prefix(
+                    term.words,
+                    index.abstract_first,
+                    lambda p: any(_starts(text, joined) for text in p.abstracts),
+                )
+        if term.field == "title":
+            abstract = 0
+        elif term.field == "abstract":
+            title = 0
+        levels = Levels((title,) * 3, (abstract,) * 3)
+        return Sets(title | abstract, title | abstract, levels)
+
+    def _word(self, word: str) -> Levels:
+        cached = self._words.get(word)
+        if cached is not None:
+            return cached
+        ranges = self.index.match_word(word)
+        found = []
+        for field in (self.index.title, self.index.abstract):
+            exact = field.papers(ranges.exact)
+            prefix = exact | field.papers(ranges.prefix)
+            typo = prefix | field.papers(ranges.typo)
+            found.append((typo, prefix, exact))
+        levels = Levels(found[0], found[1])
+        self._words.put(word, levels)
+        return levels
+
+    def _exact(self, needle: str, field: FieldPostings, check: Callable[[Paper], bool]) -> int:
+        index = self.index
+        if needle.isalnum():
+            return field.papers(index.containing(needle))
+        candidates = index.universe.all
+        for piece in words(needle):
+            candidates &= field.papers(index.containing(piece))
+        return index.verified(candidates, check)
+
+    def _prefix(
+        self, typed: tuple[str, ...], field: FieldPostings, check: Callable[[Paper], bool]
+    ) -> int:
+        index = self.index
+        if len(typed) == 1:
+            return field.papers([index.prefix_range(typed[0])])
+        start, end = index.prefix_range(typed[0])
+        if start < end and index.words[start] == typed[0]:
+            return index.verified(field.papers([(start, start + 1)]), check)
+        return 0
+
+    def _state(self, flag: str, read: Collection[str], starred: Collection[str]) -> Sets:
+        index = self.index
+        if flag in ("read", "unread", "starred"):
+            positions = index.position_of()
+            ids = starred if flag == "starred" else read
+            bits = index.universe.from_indices(positions[i] for i in ids if i in positions)
+            if flag == "unread":
+                bits = index.universe.all ^ bits
+        else:
+            bits = {"code": index.has_code, "link": index.has_link}.get(flag, index.has_abstract)
+        return Sets(bits, bits, _NOTHING)
+
+
+def _has_state(groups: tuple[Group, ...]) -> bool:
+    """Whether any group depends on the read and starred sets, which change between calls."""
+    return any(term.kind == "state" for group in groups for term in group.alternatives)
+
+
+def _starts(text: str, prefix: str) -> bool:
+    return " ".join(words(text)).startswith(prefix)
+
+
+def _pairwise_and(a: tuple[int, int, int], b: tuple[int, int, int]) -> tuple[int, int, int]:
+    return a[0] & b[0], a[1] & b[1], a[2] & b[2]
+
+
+def _pairwise_or(a: tuple[int, int, int], b: tuple[int, int, int]) -> tuple[int, int, int]:
+    return a[0] | b[0], a[1] | b[1], a[2] | b[2]

@@ -1,0 +1,272 @@
+"""The search index: a sorted vocabulary of folded words and, per field, which papers hold each.
+
+Built once per catalogue (lazily, on the first non-empty query). A typed word is matched against
+the vocabulary, never against papers: the words starting with it form one contiguous range of
+the sorted vocabulary, and the typo matches are a few more ranges found with rapidfuzz over the
+distinct prefixes of the words sharing its first letter. The papers of a range of words come from
+posting lists stored back to back in vocabulary order, so a range is one slice; frequent words
+keep a ready bit set instead, and long ranges reuse the cached bit set of whole blocks of words.
+"""
+
+from __future__ import annotations
+
+from array import array
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from paperterm.model import Paper
+from paperterm.search.bitset import Universe
+from paperterm.search.match import prefix_lengths, typo_budget
+from paperterm.search.text import words
+
+Range = tuple[int, int]
+"""A half-open range ``[start, end)`` of word numbers in the sorted vocabulary."""
+
+
+@dataclass(frozen=True, slots=True)
+class WordRanges:
+    """The vocabulary words a typed word matches, by match level, as disjoint ranges."""
+
+    exact: tuple[Range, ...]
+    """The typed word itself, when the vocabulary has it."""
+    prefix: tuple[Range, ...]
+    """Words starting with the typed word, other than the word itself."""
+    typo: tuple[Range, ...]
+    """Words within the typo budget that do not start with the typed word."""
+
+
+class FieldPostings:
+    """For one field (title, abstract, or the first word of either): the papers of each word."""
+
+    def __init__(
+        self, universe: Universe, vocabulary: Sequence[str], postings: dict[str, array[int]]
+    ) -> None:
+        self._universe = universe
+        dense_from = max(64, universe.size // 32)
+        self._dense: dict[int, int] = {}
+        offsets = array("Q", [0])
+        flat = array("I")
+        for number, word in enumerate(vocabulary):
+            papers = postings.get(word)
+            if papers is not None:
+                if len(papers) >= dense_from:
+                    self._dense[number] = universe.from_indices(papers)
+                else:
+                    flat.extend(papers)
+            offsets.append(len(flat))
+        self._offsets = offsets
+        self._flat = flat
+        self._dense_numbers = sorted(self._dense)
+        # Blocks of consecutive words holding about a quarter catalogue of postings each: a long
+        # range ORs their cached sets and only scatters the postings of its two ragged ends.
+        self._block_size = max(4096, universe.size // 4)
+        starts = [0]
+        for number in range(len(vocabulary)):
+            if offsets[number + 1] - offsets[starts[-1]] >= self._block_size:
+                starts.append(number + 1)
+        if starts[-1] != len(vocabulary):
+            starts.append(len(vocabulary))
+        self._block_starts = starts
+        self._blocks: dict[int, int] = {}
+
+    def papers(self, ranges: Iterable[Range]) -> int:
+        """The set of papers holding any word in ``ranges`` (disjoint, any order)."""
+        bits = 0
+        chunks: list[array[int]] = []
+        offsets, flat, starts = self._offsets, self._flat, self._block_starts
+        for start, end in ranges:
+            if end <= start:
+                continue
+            dense = self._dense_numbers
+            for number in dense[bisect_left(dense, start) : bisect_left(dense, end)]:
+                bits |= self._dense[number]
+            if offsets[end] - offsets[start] <= self._block_size:
+                chunks.append(flat[offsets[start] : offsets[end]])
+                continue
+            first = bisect_left(starts, start)
+            last = bisect_right(starts, end) - 1
+            if first >= last:
+                chunks.append(flat[offsets[start] : offsets[end]])
+                continue
+            chunks.append(flat[offsets[start] : offsets[starts[first]]])
+            chunks.append(flat[offsets[starts[last]] : offsets[end]])
+            for block in range(first, last):
+                bits |= self._block(block)
+        if chunks:
+            bits |= self._universe.from_indices(*chunks)
+        return bits
+
+    def _block(self, block: int) -> int:
+        bits = self._blocks.get(block)
+        if bits is None:
+            offsets, starts = self._offsets, self._block_starts
+            piece = self._flat[offsets[starts[block]] : offsets[starts[block + 1]]]
+            bits = self._blocks[block] = self._universe.from_indices(piece)
+        return bits
+
+
+class SearchIndex:
+    """Everything a query needs about a catalogue, computed once."""
+
+    def __init__(self, papers: Sequence[Paper]) -> None:
+        self.papers = papers
+        """The catalogue, in order; bit sets and indices refer to positions in it."""
+        self.universe = Universe(len(papers))
+        """Set helpers sized for this catalogue."""
+        title: defaultdict[str, array[int]] = defaultdict(lambda: array("I"))
+        abstract: defaultdict[str, array[int]] = defaultdict(lambda: array("I"))
+        title_first: defaultdict[str, array[int]] = defaultdict(lambda: array("I"))
+        abstract_first: defaultdict[str, array[int]] = defaultdict(lambda: array("I"))
+        for number, paper in enumerate(papers):
+            found = words(paper.title)
+            if found:
+                title_first[found[0]].append(number)
+                for word in set(found):
+                    title[word].append(number)
+            if len(paper.abstracts) == 1:
+                found = words(paper.abstracts[0])
+                if found:
+                    abstract_first[found[0]].append(number)
+                distinct = set(found)
+            else:
+                distinct = set()
+                for text in paper.abstracts:
+                    found = words(text)
+                    distinct.update(found)
+                    if found:
+                        first = abstract_first[found[0]]
+                        if not first or first[-1] != number:
+                            first.append(number)
+            for word in distinct:
+                abstract[word].append(number)
+        vocabulary = sorted(title.keys() | abstract.keys())
+        self.words: list[str] = vocabulary
+        """Every folded word of every title and abstract, sorted."""
+        self.title = FieldPostings(self.universe, vocabulary, title)
+        """Papers by title word."""
+        self.abstract = FieldPostings(self.universe, vocabulary, abstract)
+        """Papers by abstract word."""
+        self.title_first = FieldPostings(self.universe, vocabulary, title_first)
+        """Papers by the first word of the title."""
+        self.abstract_first = FieldPostings(self.universe, vocabulary, abstract_first)
+        """Papers by the first word of an abstract."""
+        flags = self.universe.from_flags
+        self.has_code = flags(paper.has_code for paper in papers)
+        """Papers linking a code repository."""
+        self.has_link = flags(bool(paper.links) for paper in papers)
+        """Papers with any link."""
+        self.has_abstract = flags(bool(paper.abstracts) for paper in papers)
+        """Papers with an abstract."""
+        self._prefixes: dict[tuple[str, int], tuple[list[str], list[Range]]] = {}
+        self._joined: tuple[str, list[int]] | None = None
+        self._positions: dict[str, int] | None = None
+
+    # Words -------------------------------------------------------------------------------------
+
+    def prefix_range(self, prefix: str) -> Range:
+        """The words starting with ``prefix``."""
+        start = bisect_left(self.words, prefix)
+        return start, bisect_left(self.words, prefix + "\U0010ffff", start)
+
+    def match_word(self, typed: str) -> WordRanges:
+        """The vocabulary words matching a typed word (see :mod:`paperterm.search.match`)."""
+        start, end = self.prefix_range(typed)
+        exact: tuple[Range, ...] = ()
+        if start < end and self.words[start] == typed:
+            exact = ((start, start + 1),)
+            start += 1
+        prefix = ((start, end),) if start < end else ()
+        budget = typo_budget(typed)
+        if not budget:
+            return WordRanges(exact, prefix, ())
+        found: list[Range] = []
+        for length in prefix_lengths(typed, budget):
+            choices, ranges = self._prefixes_of(typed[0], length)
+            for _choice, _distance, position in process.extract(
+                typed, choices, scorer=OSA.distance, score_cutoff=budget, limit=None
+            ):
+                found.append(ranges[position])
+        whole = (exact[0][0] if exact else start, end)
+        typo = [piece for r in _merge(found) for piece in _subtract(r, whole)]
+        return WordRanges(exact, prefix, tuple(typo))
+
+    def containing(self, needle: str) -> list[Range]:
+        """The words that contain ``needle`` (letters and digits only) anywhere."""
+        if self._joined is None:
+            starts = []
+            position = 0
+            for word in self.words:
+                starts.append(position)
+                position += len(word) + 1
+            self._joined = ("\n".join(self.words), starts)
+        joined, starts = self._joined
+        numbers: list[int] = []
+        at = joined.find(needle)
+        while at >= 0:
+            number = bisect_right(starts, at) - 1
+            numbers.append(number)
+            # The next match must lie in a later word.
+            at = joined.find(needle, starts[number] + len(self.words[number]) + 1)
+        return _merge((n, n + 1) for n in numbers)
+
+    def _prefixes_of(self, letter: str, length: int) -> tuple[list[str], list[Range]]:
+        """The distinct ``length``-letter prefixes of the words starting with ``letter``."""
+        key = (letter, length)
+        cached = self._prefixes.get(key)
+        if cached is not None:
+            return cached
+        start, end = self.prefix_range(letter)
+        choices: list[str] = []
+        ranges: list[Range] = []
+        current = ""
+        first = start
+        for number in range(start, end):
+            word = self.words[number]
+            piece = word[:length] if len(word) >= length else ""
+            if piece != current:
+                if current:
+                    choices.append(current)
+                    ranges.append((first, number))
+                current, first = piece, number
+        if current:
+            choices.append(current)
+            ranges.append((first, end))
+        self._prefixes[key] = (choices, ranges)
+        return choices, ranges
+
+    # Papers ------------------------------------------------------------------------------------
+
+    def position_of(self) -> dict[str, int]:
+        """Paper id -> position in the catalogue."""
+        if self._positions is None:
+            self._positions = {paper.id: number for number, paper in enumerate(self.papers)}
+        return self._positions
+
+    def verified(self, candidates: int, test: Callable[[Paper], bool]) -> int:
+        """The papers of ``candidates`` that pass ``test`` (for checks the index cannot answer)."""
+        papers = self.papers
+        kept = [n for n in self.universe.indices(candidates) if test(papers[n])]
+        return self.universe.from_indices(kept)
+
+
+def _merge(ranges: Iterable[Range]) -> list[Range]:
+    merged: list[Range] = []
+    for start, end in sorted(ranges):
+        if merged and start <= merged[-1][1]:
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _subtract(piece: Range, hole: Range) -> list[Range]:
+    start, end = piece
+    left = (start, min(end, hole[0]))
+    right = (max(start, hole[1]), end)
+    return [r for r in (left, right) if r[0] < r[1]]

@@ -1,0 +1,174 @@
+"""The filter's query language: parse what the user typed into terms the index can answer.
+
+The syntax, as ``QUERY_HELP`` gives it to the help screen and the README, follows. The parser
+never raises; :attr:`Query.ignored` lists the pieces it ignored, for the interface to show.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from paperterm.search.text import fold, words
+
+Field = Literal["any", "title", "abstract"]
+Kind = Literal["fuzzy", "exact", "prefix", "state"]
+
+STATE_VALUES: dict[str, tuple[str, ...]] = {
+    "is": ("starred", "read", "unread"),
+    "has": ("code", "link", "abstract"),
+}
+"""The values ``is:`` and ``has:`` accept; a unique prefix of one stands for it."""
+
+QUERY_HELP = """\
+Type words: the papers matching every word stay, best matches first.
+
+    lottery ticket       every term must match (AND), in the title or the abstract
+    lotery tiket         typos are welcome: a word of 4 to 7 letters may be one edit off
+                         (a letter wrong, missing or extra, or two letters swapped), a word
+                         of 8 or more letters two; the first letter must be right
+    lott                 every word is a prefix, so the word being typed already matches:
+                         lott finds lottery; a whole-word match still ranks above a prefix
+    'gpt-4               exact text: the title or abstract contains "gpt-4" (any case),
+                         punctuation included, inside words too ('former finds transformer)
+    ^deep                the title starts with "deep"
+    !survey              exclude papers having a word that starts with "survey" (typos are
+                         not forgiven here); also !'exact, !^prefix, !is:read, !has:code
+    bert|roberta         either one (also written bert | roberta); !a|b excludes both
+    title:gan            only in the title; abstract:gan only in the abstract
+                         (abstract:^we: the abstract starts with "we")
+    is:starred           starred papers; is:read, is:unread (is:s, is:r, is:u also work)
+    has:code             papers linking a code repository; has:link, has:abstract
+
+Case and punctuation do not matter except inside 'exact terms: "Self-Attention" is the two
+words "self attention".
+
+Order: papers matching more terms in their title come first; then those whose words match
+better (a whole word above a prefix above a typo, summed over the terms); then catalogue order.
+
+Nothing typed is an error: pieces that mean nothing yet are ignored, so the list does not blank
+while a term is half typed: a lone ! ' ^ or |, an empty title:, a term of punctuation only, and
+is: or has: followed by nothing or by an unknown value (is:new).
+"""
+"""The filter syntax, in plain text for the help screen and the README."""
+
+# The module's own help() shows the syntax too.
+__doc__ = (__doc__ or "") + "\n" + QUERY_HELP
+
+_FIELDS: dict[str, Field] = {"title": "title", "abstract": "abstract"}
+_SPACED_BAR = re.compile(r"\s*\|\s*")
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One thing a paper can match: a word, an exact text, a prefix, or a state flag."""
+
+    kind: Kind
+    """``fuzzy`` words, ``exact`` text, field ``prefix``, or ``state`` flag."""
+    field: Field
+    """Where the text must match; ``any`` is title or abstract (``prefix`` defaults to title)."""
+    words: tuple[str, ...] = ()
+    """Folded words for ``fuzzy`` (all must match) and ``prefix`` terms."""
+    needle: str = ""
+    """The folded text an ``exact`` term looks for."""
+    flag: str = ""
+    """For ``state`` terms: starred, read, unread, code, link or abstract."""
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """Alternatives separated by ``|``: a paper matches the group when it matches any of them."""
+
+    alternatives: tuple[Term, ...]
+    """At least one term."""
+    negated: bool = False
+    """True for ``!``: the group removes the papers it matches."""
+
+    @property
+    def has_text(self) -> bool:
+        """Whether any alternative looks at text (and so counts for ranking)."""
+        return any(term.kind != "state" for term in self.alternatives)
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """A parsed filter: every group must hold (AND)."""
+
+    groups: tuple[Group, ...]
+    """The groups, in the order typed."""
+    ignored: tuple[str, ...] = ()
+    """Pieces that were ignored because they mean nothing yet (``is:new``, a lone ``!``)."""
+
+    @property
+    def is_empty(self) -> bool:
+        """True when the query filters nothing: the catalogue comes back in its own order."""
+        return not self.groups
+
+
+def parse(text: str) -> Query:
+    """Parse a filter as typed; never raises, whatever the input."""
+    groups: list[Group] = []
+    ignored: list[str] = []
+    for token in _SPACED_BAR.sub("|", text.strip()).split():
+        negated = token.startswith("!")
+        body = token.lstrip("!")
+        alternatives: list[Term] = []
+        dropped: list[str] = []
+        for number, piece in enumerate(body.split("|")):
+            if number == 0 and not negated:
+                negated, piece = _negation_after_field(piece)
+            term = _term(piece)
+            if term is not None:
+                alternatives.append(term)
+            elif piece:
+                dropped.append(piece)
+        ignored.extend(dropped)
+        if not alternatives:
+            if not dropped:
+                ignored.append(token)
+            continue
+        only = alternatives[0]
+        if len(alternatives) == 1 and not negated and only.kind == "fuzzy" and len(only.words) > 1:
+            # "self-attention" ranks like "self attention": one group per word.
+            groups.extend(Group((Term("fuzzy", only.field, (word,)),)) for word in only.words)
+        else:
+            groups.append(Group(tuple(alternatives), negated))
+    return Query(tuple(groups), tuple(dict.fromkeys(ignored)))
+
+
+def _negation_after_field(piece: str) -> tuple[bool, str]:
+    """Accept ``title:!word`` as ``!title:word``."""
+    name, colon, rest = piece.partition(":")
+    if colon and name.lower() in _FIELDS and rest.startswith("!"):
+        return True, f"{name}:{rest.lstrip('!')}"
+    return False, piece
+
+
+def _term(piece: str) -> Term | None:
+    """One alternative, or None when it means nothing (yet)."""
+    name, colon, rest = piece.partition(":")
+    field: Field = "any"
+    if colon and name.lower() in STATE_VALUES:
+        return _state(name.lower(), rest)
+    if colon and name.lower() in _FIELDS:
+        field = _FIELDS[name.lower()]
+        piece = rest
+    if piece.startswith("'"):
+        needle = fold(piece[1:])
+        return Term("exact", field, needle=needle) if needle else None
+    if piece.startswith("^"):
+        prefix = tuple(words(piece[1:]))
+        return Term("prefix", "title" if field == "any" else field, prefix) if prefix else None
+    found = tuple(words(piece))
+    return Term("fuzzy", field, found) if found else None
+
+
+def _state(name: str, value: str) -> Term | None:
+    value = value.lower()
+    if not value:
+        return None
+    choices = [choice for choice in STATE_VALUES[name] if choice.startswith(value)]
+    if len(choices) != 1:
+        return None
+    return Term("state", "any", flag=choices[0])

@@ -1,0 +1,48 @@
+"""Text as the search sees it: the words of a title or abstract, folded the way paper ids are.
+
+Words are the runs of letters and digits of the NFKC-normalised, casefolded text, exactly the
+pieces :func:`paperterm.identity.normalise_title` keeps, so ``Self-Attention`` is the two words
+``self`` and ``attention`` and ``GPT-4`` is ``gpt`` and ``4``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_WORD = re.compile(r"[^\W_]+")
+_ASCII_TO_WORDS = str.maketrans(
+    {chr(c): (chr(c).lower() if chr(c).isalnum() else " ") for c in range(128)}
+)
+
+
+def fold(text: str) -> str:
+    """Return ``text`` NFKC-normalised and casefolded: the form exact (``'``) terms compare in."""
+    if text.isascii():
+        return text.lower()
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def words(text: str) -> list[str]:
+    """Return the folded words of ``text`` in order (letters and digits only, no punctuation)."""
+    if text.isascii():
+        # str.translate has a fast path for ASCII-to-ASCII tables; this is the build's hot loop.
+        return text.translate(_ASCII_TO_WORDS).split()
+    return _WORD.findall(fold(text))
+
+
+def word_spans(text: str) -> list[tuple[int, int, str]]:
+    """Return ``(start, end, folded word)`` for each word of ``text``, offsets into ``text`` itself.
+
+    Used for highlighting, where offsets must point into the text as displayed; a word whose
+    folding splits it (a rare compatibility character) yields one entry per folded piece.
+    """
+    spans: list[tuple[int, int, str]] = []
+    for match in _WORD.finditer(text):
+        piece = match.group()
+        folded = piece.lower() if piece.isascii() else _WORD.findall(fold(piece))
+        if isinstance(folded, str):
+            spans.append((match.start(), match.end(), folded))
+        else:
+            spans.extend((match.start(), match.end(), part) for part in folded)
+    return spans

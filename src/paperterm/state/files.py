@@ -28,6 +28,10 @@ if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
             return False
         return True
 
+    def _release(fd: int) -> None:
+        with suppress(OSError):
+            msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+
 else:
     import fcntl
 
@@ -37,6 +41,10 @@ else:
         except BlockingIOError:
             return False
         return True
+
+    def _release(fd: int) -> None:
+        with suppress(OSError):
+            fcntl.flock(fd, fcntl.LOCK_UN)
 
 
 Fingerprint = tuple[int, int, int, int, int]
@@ -109,7 +117,7 @@ def read_file(path: Path) -> tuple[bytes, Fingerprint] | None:
     except OSError as exc:
         raise StateError(f"{path}: cannot read it: {reason(exc)}") from exc
     finally:
-        os.close(fd)
+        _close_quietly(fd)
 
 
 @contextmanager
@@ -126,9 +134,12 @@ def locked(lock_path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
         raise StateError(f"{lock_path}: cannot open the lock file: {reason(exc)}") from exc
     try:
         _acquire(fd, lock_path, timeout)
-        yield
+        try:
+            yield
+        finally:
+            _release(fd)
     finally:
-        os.close(fd)  # closing the descriptor releases the lock
+        _close_quietly(fd)
 
 
 def _acquire(fd: int, lock_path: Path, timeout: float) -> None:
@@ -160,6 +171,12 @@ def remove_stale_temps(path: Path) -> None:
         _unlink_quietly(Path(name))
 
 
+def _close_quietly(fd: int) -> None:
+    """Close a descriptor that was only read or locked: a failure there loses nothing."""
+    with suppress(OSError):
+        os.close(fd)
+
+
 def _unlink_quietly(path: Path) -> None:
     with suppress(OSError):
         os.unlink(path)
@@ -189,6 +206,11 @@ def _refresh_backup(path: Path, backup: Path) -> None:
     A hard link is instant and safe because ``path`` is only ever replaced, never rewritten in
     place; where links are not supported the bytes are copied.
     """
+    try:
+        if os.path.samestat(os.lstat(path), os.lstat(backup)):
+            return  # already the same file (a save was killed after this step): rename would no-op
+    except FileNotFoundError:
+        pass
     temp = _temp_name(backup)
     try:
         try:
@@ -223,8 +245,8 @@ def fsync_folder(folder: Path) -> None:
 
 def replace_atomically(
     path: Path, data: bytes, *, backup: Path | None, warn: Callable[[str], None]
-) -> Fingerprint:
-    """Replace ``path`` by a file holding ``data``; return the new file's fingerprint.
+) -> Fingerprint | None:
+    """Replace ``path`` by a file holding ``data``; return the new file's fingerprint if known.
 
     Steps: temp file in the same folder, write, fsync, close; then, when ``backup`` is given,
     make it a copy of the current file; ``os.replace``; fsync the folder. A failure before the
@@ -258,9 +280,10 @@ def replace_atomically(
         fsync_folder(path.parent)
     except OSError as exc:
         warn(f"{path.parent}: saved, but could not flush the folder to disk ({reason(exc)})")
-    result = fingerprint(path)
-    assert result is not None  # we hold the lock and just put it there
-    return result
+    try:
+        return _fingerprint(os.lstat(path))
+    except OSError:
+        return None  # unknown: the next save re-reads the file, which is always safe
 
 
 def move_aside(path: Path, label: str, when: float) -> Path:

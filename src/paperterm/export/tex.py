@@ -35,7 +35,7 @@ __all__ = ["to_tex", "url_for_field", "url_to_tex"]
 # --- tokens -------------------------------------------------------------------------------------
 
 _URL = re.compile(r"https?://[^\s{}\\$<>\"]*[^\s{}\\$<>\".,;:!?)\]']")
-_TOKEN = re.compile(r"\\(?:[A-Za-z]+|.)?|[{}$]|[%&#_^~<>|]|[^\\{}$%&#_^~<>|]+", re.S)
+_TOKEN = re.compile(r"\\(?:[A-Za-z]+|[!-~ ])?|[{}$]|[%&#_^~<>|]|[^\\{}$%&#_^~<>|]+", re.S)
 _WORD = re.compile(r"[^\W_]+")
 _SPACE = re.compile(r"\s+")
 _DROP = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
@@ -333,7 +333,7 @@ class _Writer:
             if kind == _TEXT:
                 out.append(self.text(value, math, depth))
             elif kind == _URLTOK:
-                out.append(_literal(value, math))
+                out.append(_literal(value, math, self.ascii))
             elif kind == _OPEN:
                 closing = self.braces.get(index)
                 if closing is None or closing >= end:
@@ -415,7 +415,7 @@ class _Writer:
         elif value in _ACCENT_SYMBOLS:
             return self.accent(index, end, value, math)
         else:
-            out.append(_literal("\\" + value, math))
+            out.append(_literal("\\" + value, math, self.ascii))
         return index
 
     def accent(self, index: int, end: int, command: str, math: bool) -> int:
@@ -423,7 +423,7 @@ class _Writer:
         letter = self.accent_argument(index + 1, end)
         if letter is None:
             literal = {"~": "~", "^": "^", "'": "'", "`": "`", '"': '"', "=": "=", ".": "."}
-            self.out.append(_literal(literal.get(command, "\\" + command), math))
+            self.out.append(_literal(literal.get(command, "\\" + command), math, self.ascii))
             return index
         body, last = letter
         separator = "" if not command.isalpha() or body.startswith("\\") else " "
@@ -465,7 +465,7 @@ class _Writer:
             arguments_end = index
             if name in _MATH_ARGS:
                 if not _has_args(self.tokens, index, end, self.braces):
-                    out.append(_literal("\\" + name, math))
+                    out.append(_literal("\\" + name, math, self.ascii))
                     return index
                 arguments_end = self.arguments_end(index)
             if not math:
@@ -476,7 +476,7 @@ class _Writer:
             if not math:
                 out.append("$}")
             return arguments_end
-        out.append(_literal("\\" + name, math))
+        out.append(_literal("\\" + name, math, self.ascii))
         return index
 
     def arguments_end(self, index: int) -> int:
@@ -496,10 +496,13 @@ def _protect_word(match: re.Match[str]) -> str:
     return word
 
 
-def _literal(text: str, math: bool) -> str:
+def _literal(text: str, math: bool, ascii: bool) -> str:
     """Text that must print exactly as it is (a URL, an unknown command), escaped for TeX."""
     out = []
     for char in text:
+        if ascii and not char.isascii():
+            out.append(_char_to_tex(char, math))
+            continue
         if char in "%&#$_":
             out.append("\\" + char)
         elif char == "\\":

@@ -363,3 +363,16 @@ def test_a_save_killed_after_linking_the_backup_leaves_no_temp_behind(state_path
         "state.json.bak",
         "state.json.lock",
     ]
+
+
+def test_a_folder_in_place_of_the_state_file_is_an_error(state_path: Path) -> None:
+    state_path.mkdir(parents=True)
+    with pytest.raises(StateError, match="not a regular file"):
+        StateStore.open(state_path)
+
+
+def test_one_id_given_as_a_string_is_refused(state_path: Path) -> None:
+    store = StateStore.open(state_path)
+    with pytest.raises(TypeError):
+        store.set_starred("0123456789ab", True)
+    assert not state_path.exists()

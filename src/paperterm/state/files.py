@@ -190,7 +190,7 @@ def _write_new(target: Path, data: bytes, mode: int | None) -> None:
     """Create ``target`` (which must not exist) holding ``data``, flushed to the disk."""
     fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC, 0o644)
     try:
-        if mode is not None:
+        if mode is not None and hasattr(os, "fchmod"):
             os.fchmod(fd, mode)
         view = memoryview(data)
         while view:

@@ -56,11 +56,11 @@ class StateChanges:
 
     def set_read(self, paper_ids: Iterable[str], value: bool) -> None:
         """Mark these papers read (True) or unread (False)."""
-        self._ops.append(("read", tuple(paper_ids), bool(value)))
+        self._ops.append(("read", _ids(paper_ids), bool(value)))
 
     def set_starred(self, paper_ids: Iterable[str], value: bool) -> None:
         """Star (True) or unstar (False) these papers."""
-        self._ops.append(("starred", tuple(paper_ids), bool(value)))
+        self._ops.append(("starred", _ids(paper_ids), bool(value)))
 
     def set_tags(self, paper_id: str, tags: Iterable[str]) -> None:
         """Replace a paper's tags (duplicates and empty tags dropped, order kept)."""
@@ -83,6 +83,12 @@ class StateChanges:
 
     def _revert(self, changes: list[Change]) -> None:
         self._ops.append(("revert", changes, None))
+
+
+def _ids(paper_ids: Iterable[str]) -> tuple[str, ...]:
+    if isinstance(paper_ids, str):  # a lone id would otherwise be split into characters
+        raise TypeError("paper_ids must be an iterable of ids, not one string")
+    return tuple(paper_ids)
 
 
 @dataclass(frozen=True, slots=True)
@@ -344,12 +350,12 @@ class StateStore:
                     del self._undo[:-_UNDO_DEPTH]
 
     def set_read(self, paper_ids: Iterable[str], value: bool) -> None:
-        """Mark papers read or unread; saved before it returns."""
+        """Mark papers read or unread; saved before it returns (inside ``update()``: at its end)."""
         with self.update() as changes:
             changes.set_read(paper_ids, value)
 
     def set_starred(self, paper_ids: Iterable[str], value: bool) -> None:
-        """Star or unstar papers; saved before it returns."""
+        """Star or unstar papers; saved before it returns (inside ``update()``: at its end)."""
         with self.update() as changes:
             changes.set_starred(paper_ids, value)
 

@@ -23,6 +23,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from paperterm.state import StateStore
@@ -78,13 +79,12 @@ def measure(count: int, saves: int) -> None:
     target = ids[1]  # read, not starred
     fast = []
     for n in range(saves):
-        value = n % 2 == 0
-        fast.append(timed(lambda value=value: store.set_starred([target], value)))
+        fast.append(timed(partial(store.set_starred, [target], n % 2 == 0)))
     other = StateStore.open(path)
     merged = []
     for n in range(max(saves // 4, 3)):
         other.set_read([ids[2 + n]], False)
-        merged.append(timed(lambda n=n: store.set_starred([ids[3 + n]], True)))
+        merged.append(timed(partial(store.set_starred, [ids[3 + n]], True)))
     size = path.stat().st_size / 1e6
     print(f"{count:>8} {size:8.2f} {millis(opens)} {millis(fast)} {millis(merged)}")
 

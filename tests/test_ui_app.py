@@ -359,7 +359,7 @@ async def test_views_all_unread_starred(catalog: Catalog, state_path: Path) -> N
         await pilot.press("2")
         await settle(pilot)
         assert len(shown(app)) == TITLES - 2
-        assert "view: unread" in str(app.query_one("#status").render())
+        assert "view unread" in str(app.query_one("#status").render())
         await pilot.press("3")
         await settle(pilot)
         assert shown(app) == [catalog.papers[4].title]
@@ -410,9 +410,10 @@ async def test_question_mark_shows_the_keys_and_the_query_language(
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
-        keys = dict(app.key_help())
-        for action in ("Star", "Read, next", "Copy BibTeX", "Export", "Undo", "Filter"):
-            assert action in keys.values()
+        said = {text for _, text in app.key_help()}
+        for binding in PapertermApp.BINDINGS:
+            assert binding.tooltip in said  # type: ignore[union-attr]
+        assert "Command palette: every action" in said
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
 
@@ -426,8 +427,9 @@ async def test_every_binding_has_a_description_and_a_palette_entry(
         titles = {command.title for command in app.get_system_commands(app.screen)}
         for binding in PapertermApp.BINDINGS:
             assert binding.description  # type: ignore[union-attr]
+            assert binding.tooltip  # type: ignore[union-attr]
             if binding.action != "quit":  # type: ignore[union-attr]
-                assert binding.description in titles  # type: ignore[union-attr]
+                assert binding.tooltip in titles  # type: ignore[union-attr]
         for binding in [*PaperList.BINDINGS, *FilterBar.BINDINGS]:
             assert binding.description  # type: ignore[union-attr]
         await pilot.press("ctrl+p")
@@ -438,7 +440,7 @@ async def test_every_binding_has_a_description_and_a_palette_entry(
 async def test_the_palette_runs_an_action(catalog: Catalog, state_path: Path) -> None:
     app = make_app(catalog, state_path)
     async with app.run_test(size=SIZE) as pilot:
-        star = next(c for c in app.get_system_commands(app.screen) if c.title == "Star")
+        star = next(c for c in app.get_system_commands(app.screen) if c.title.startswith("Star or"))
         await star.callback()  # type: ignore[misc]
         await pilot.pause()
         assert on_disk(state_path).starred_ids == {catalog.papers[0].id}

@@ -51,21 +51,24 @@ class PapertermApp(App[None]):
     ]
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "focus_filter", "Filter"),
-        Binding("n", "next_unread", "Read, next"),
-        Binding("s", "toggle_star", "Star"),
-        Binding("r", "toggle_read", "Read"),
-        Binding("o", "open_link", "Open link"),
-        Binding("y", "copy_bibtex", "Copy BibTeX"),
-        Binding("e", "export", "Export"),
-        Binding("u", "undo", "Undo"),
-        Binding("1", "set_view('all')", "View all", show=False),
-        Binding("2", "set_view('unread')", "View unread", show=False),
-        Binding("3", "set_view('starred')", "View starred", show=False),
-        Binding("t", "cycle_sort", "Sort", show=False),
-        Binding("escape", "clear_filter", "Clear filter", show=False),
-        Binding("question_mark", "help", "Help"),
-        Binding("q", "quit", "Quit"),
+        # Not in the footer: the filter bar's own placeholder says "/ filter".
+        Binding(
+            "slash", "focus_filter", "Filter", show=False, tooltip="Filter the list as you type"
+        ),
+        Binding("n", "next_unread", "Next", tooltip="Mark read and go to the next unread paper"),
+        Binding("s", "toggle_star", "Star", tooltip="Star or unstar the paper"),
+        Binding("r", "toggle_read", "Read", tooltip="Mark the paper read, or unread again"),
+        Binding("o", "open_link", "Open", tooltip="Open the paper's link in the web browser"),
+        Binding("y", "copy_bibtex", "BibTeX", tooltip="Copy the paper's BibTeX entry"),
+        Binding("e", "export", "Export", tooltip="Export the starred papers to a file"),
+        Binding("u", "undo", "Undo", tooltip="Undo the last change to the marks"),
+        Binding("1", "set_view('all')", "All", show=False, tooltip="View all papers"),
+        Binding("2", "set_view('unread')", "Unread", show=False, tooltip="View unread papers"),
+        Binding("3", "set_view('starred')", "Starred", show=False, tooltip="View starred papers"),
+        Binding("t", "cycle_sort", "Sort", show=False, tooltip="Sort: relevance, catalogue, title"),
+        Binding("escape", "clear_filter", "Clear", show=False, tooltip="Clear the filter"),
+        Binding("question_mark", "help", "Help", tooltip="Show the keys and the filter syntax"),
+        Binding("q", "quit", "Quit", tooltip="Quit paperterm"),
     ]
 
     def __init__(
@@ -94,6 +97,7 @@ class PapertermApp(App[None]):
         self._generation = 0
         self._title_rank: list[int] | None = None
         self._rank_lock = threading.Lock()
+        self._runnable: tuple[bool, bool] | None = None
 
     # -- layout -------------------------------------------------------------------------------
 
@@ -108,7 +112,7 @@ class PapertermApp(App[None]):
             yield self._detail
         self._status = Static(id="status")
         yield self._status
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         """Fill the list at once (no search needed for the whole catalogue) and show notices."""
@@ -236,7 +240,14 @@ class PapertermApp(App[None]):
     @on(PaperList.Highlighted, "#papers")
     def _highlighted(self, event: PaperList.Highlighted) -> None:
         self._show_detail()
-        self.refresh_bindings()
+        self._refresh_bindings_if_changed()
+
+    def _refresh_bindings_if_changed(self) -> None:
+        """Update the footer's greyed keys only when what can run changed (a redraw costs)."""
+        runnable = (self.paper_list.current is not None, self.store.can_undo)
+        if runnable != self._runnable:
+            self._runnable = runnable
+            self.refresh_bindings()
 
     # -- showing ------------------------------------------------------------------------------
 
@@ -262,7 +273,7 @@ class PapertermApp(App[None]):
         self.paper_list.set_marks(read, starred)
         self._show_detail()
         self._update_status(read, starred)
-        self.refresh_bindings()
+        self._refresh_bindings_if_changed()
 
     def _update_status(self, read: frozenset[str], starred: frozenset[str]) -> None:
         rows = self.paper_list.rows
@@ -277,8 +288,8 @@ class PapertermApp(App[None]):
             f"{len(rows):,}/{total:,} shown",
             f"{bar} {unread_left:,} unread left",
             f"★ {len(starred):,} starred",
-            f"view: {self.view}",
-            f"sort: {self.sort}",
+            f"view {self.view}",
+            f"sort {self.sort}",
         ]
         if self.store.read_only:
             parts.append("read-only")
@@ -438,17 +449,15 @@ class PapertermApp(App[None]):
         rows: list[tuple[str, str]] = []
         for source in (FilterBar, PaperList, PapertermApp):
             for binding in source.BINDINGS:
-                if not isinstance(binding, Binding) or (
-                    source is FilterBar and binding.key == "enter"
-                ):
+                if not isinstance(binding, Binding):
                     continue
                 keys = ", ".join(
                     self.get_key_display(Binding(k, "")) for k in binding.key.split(",")
                 )
                 where = " (in the filter)" if source is FilterBar else ""
-                rows.append((keys, f"{binding.description}{where}"))
-        rows.insert(2, ("Enter", "To the list (in the filter)"))
-        rows.append((self.get_key_display(Binding("ctrl+p", "")), "Command palette"))
+                rows.append((keys, f"{binding.tooltip or binding.description}{where}"))
+        rows.insert(0, ("Enter", "Go to the list (in the filter)"))
+        rows.append((self.get_key_display(Binding("ctrl+p", "")), "Command palette: every action"))
         return rows
 
     # -- the command palette and greying out --------------------------------------------------

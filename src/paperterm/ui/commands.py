@@ -17,19 +17,17 @@ _LEFT_TO_TEXTUAL = {"quit"}
 
 
 def palette_commands(app: PapertermApp) -> Iterator[SystemCommand]:
-    """A palette entry for each app binding that can run now, titled by its description."""
+    """A palette entry for each app binding that can run now, titled by what it does."""
     for binding in app.BINDINGS:
         if not isinstance(binding, Binding):
             continue
         name, _, arguments = parse(binding.action)
         if name in _LEFT_TO_TEXTUAL or not app.check_action(name, arguments):
             continue
-        method = getattr(app, f"action_{name}", None)
-        summary = (method.__doc__ or "").strip().splitlines()[0] if method else ""
         key = app.get_key_display(Binding(binding.key.split(",")[0], ""))
         yield SystemCommand(
-            binding.description,
-            f"{summary} (key {key})",
+            binding.tooltip or binding.description,
+            f"Key: {key}",
             _runner(app, binding.action),
         )
 

@@ -16,8 +16,8 @@ class FilterBar(Input):
     """The query box. Typing posts ``Input.Changed``; leaving it posts ``FilterBar.Done``."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down", "done", "To the list"),
-        Binding("escape", "clear", "Clear filter"),
+        Binding("down", "done", "List", tooltip="Go to the list"),
+        Binding("escape", "clear", "Clear", tooltip="Clear the filter, back to the list"),
     ]
 
     DEFAULT_CSS = """

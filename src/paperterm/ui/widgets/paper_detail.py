@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import PurePath
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from rich.style import Style
 from rich.text import Text
@@ -14,7 +14,8 @@ from textual.widgets import Static
 
 from paperterm.model import Paper
 
-SpanFinder = Callable[[str, str], list[tuple[int, int]]]
+Field = Literal["title", "abstract"]
+SpanFinder = Callable[[str, Field], list[tuple[int, int]]]
 """(text, field) -> spans of the current query's matches in it."""
 
 
@@ -83,7 +84,7 @@ class PaperDetail(VerticalScroll, can_focus=True):
         heading = self._style("paper-detail--heading")
         muted = self._style("paper-detail--meta")
 
-        def marked(text: str, field: str, style: Style | None = None) -> Text:
+        def marked(text: str, field: Field, style: Style | None = None) -> Text:
             out = Text(text, style=style or "")
             if spans is not None:
                 for start, end in spans(text, field):

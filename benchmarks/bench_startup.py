@@ -1,0 +1,159 @@
+"""Time to the triage app's first frame, and filter latency, on 100k papers and the shared dumps.
+
+For each catalogue it loads the papers (timed apart: that is the loader's cost, not the UI's), then
+measures, from ``PapertermApp(...)`` to:
+- ``first row``: the list pane drawing its first paper line (the first frame the user sees);
+- ``ready``: the app mounted and idle, focus in the list (``run_test`` entered, one pause).
+Then it types a query one key at a time (setting the filter's value, as a keystroke does) and
+prints, per keystroke, the time until the list shows that keystroke's rows. Headless (Textual's
+test driver), 120x40, median of ``--runs`` runs.
+
+    python benchmarks/bench_startup.py                      # 100k synthetic + ../shared/dumps
+    python benchmarks/bench_startup.py --size 10k --runs 5 --query "graph neural"
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "out"
+SHARED = HERE.parent.parent / "shared" / "dumps"
+
+start_import = time.perf_counter()
+from paperterm.ui.app import PapertermApp  # noqa: E402 - timed on purpose
+from paperterm.ui.widgets.filter_bar import FilterBar  # noqa: E402
+from paperterm.ui.widgets.paper_list import PaperList  # noqa: E402
+
+IMPORT_SECONDS = time.perf_counter() - start_import
+
+from textual.pilot import Pilot  # noqa: E402
+
+sys.path.insert(0, str(HERE))
+import paperterm  # noqa: E402
+import synth  # noqa: E402
+from paperterm.catalog import Catalog  # noqa: E402
+from paperterm.state import StateStore  # noqa: E402
+
+
+def parse_size(text: str) -> int:
+    """``10k`` -> 10_000, ``100k`` -> 100_000, ``2500`` -> 2500."""
+    text = text.strip().lower()
+    factor = {"k": 1_000, "m": 1_000_000}.get(text[-1:], 1)
+    return int(float(text[:-1] if factor != 1 else text) * factor)
+
+
+class _FirstRow:
+    """Wraps PaperList.render_line to note when the first paper line is drawn."""
+
+    def __init__(self) -> None:
+        self.at: float | None = None
+        self._original: Callable[..., object] = PaperList.render_line
+
+    def install(self) -> None:
+        original = self._original
+        probe = self
+
+        def render_line(widget: PaperList, y: int) -> object:
+            if probe.at is None and widget.rows:
+                probe.at = time.perf_counter()
+            return original(widget, y)
+
+        PaperList.render_line = render_line  # type: ignore[method-assign,assignment]
+
+
+async def _one_run(catalog: Catalog, query: str) -> tuple[float, float, list[float]]:
+    probe = _FirstRow()
+    probe.install()
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            store = StateStore.open(Path(folder) / "state.json")
+            start = time.perf_counter()
+            app = PapertermApp(catalog, store)
+            async with app.run_test(size=(120, 40)) as pilot:
+                await pilot.pause()
+                ready = time.perf_counter() - start
+                while probe.at is None:
+                    await pilot.pause()
+                first_row = probe.at - start
+                keys = await _type(app, pilot, query)
+    finally:
+        PaperList.render_line = probe._original  # type: ignore[method-assign]
+    return first_row, ready, keys
+
+
+async def _type(app: PapertermApp, pilot: Pilot[None], query: str) -> list[float]:
+    """Per keystroke: from the filter's value changing to the list showing that query's rows."""
+    shown = asyncio.Event()
+    show_rows = app._show_rows
+
+    def timed_show(rows: Sequence[int], text: str, keep: int | None, generation: int) -> None:
+        show_rows(rows, text, keep, generation)
+        if generation == app._generation:
+            shown.set()
+
+    app._show_rows = timed_show  # type: ignore[method-assign]
+    await pilot.press("slash")
+    bar = app.query_one(FilterBar)
+    times: list[float] = []
+    for end in range(1, len(query) + 1):
+        shown.clear()
+        before = time.perf_counter()
+        bar.value = query[:end]
+        await shown.wait()
+        times.append(time.perf_counter() - before)
+    return times
+
+
+def measure(label: str, load: Callable[[], Catalog], runs: int, query: str) -> None:
+    """Load once, then time ``runs`` app starts and the query typed key by key."""
+    start = time.perf_counter()
+    catalog = load()
+    loaded = time.perf_counter() - start
+    results = [asyncio.run(_one_run(catalog, query)) for _ in range(runs)]
+    first = statistics.median(r[0] for r in results)
+    ready = statistics.median(r[1] for r in results)
+    per_key = [statistics.median(r[2][i] for r in results) for i in range(len(query))]
+    print(f"{label}: {len(catalog):,} papers (load {loaded:.2f} s, not counted below)")
+    print(f"  first row drawn   {first * 1000:7.0f} ms   (median of {runs})")
+    print(f"  ready (idle)      {ready * 1000:7.0f} ms")
+    typed = "  ".join(f"{c!r}:{t * 1000:.0f}" for c, t in zip(query, per_key, strict=True))
+    print(f"  filter per key ms {typed}   (worst {max(per_key) * 1000:.0f} ms)")
+
+
+def _synthetic(count: int) -> Callable[[], Catalog]:
+    def load() -> Catalog:
+        OUT.mkdir(exist_ok=True)
+        dump = OUT / f"startup-{count}.txt"
+        if not dump.exists():
+            synth.write_dump(dump, count, seed=7)
+        return paperterm.load([dump])
+
+    return load
+
+
+def main() -> None:
+    """Parse the options and print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", default="100k", help="synthetic papers (default 100k)")
+    parser.add_argument("--runs", type=int, default=3, help="app starts per catalogue")
+    parser.add_argument("--query", default="neural grap", help="typed one key at a time")
+    args = parser.parse_args()
+    print(f"import paperterm.ui.app: {IMPORT_SECONDS * 1000:.0f} ms (Textual included)")
+    count = parse_size(args.size)
+    measure(f"synthetic {args.size}", _synthetic(count), args.runs, args.query)
+    if SHARED.is_dir() and any(SHARED.glob("*.txt")):
+        measure("shared dumps", lambda: paperterm.load([SHARED]), args.runs, args.query)
+    else:
+        print(f"shared dumps: not found at {SHARED}, skipped")
+
+
+if __name__ == "__main__":
+    main()

@@ -146,7 +146,8 @@ class StateStore:
         file is moved aside and the backup loaded; a newer schema opens read-only. Both leave a
         line in ``notices``. Raises StateError for a symlinked path or an unreadable file.
         """
-        store = cls(Path(path) if path is not None else default_state_path(), clock)
+        # absolute() and not resolve(): resolving would follow the very links we refuse.
+        store = cls(Path(path or default_state_path()).absolute(), clock)
         store._load()
         return store
 
@@ -181,7 +182,7 @@ class StateStore:
 
     def _recover(self) -> None:
         """Under the lock: deal with a missing or corrupt file, then save what was recovered."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._make_folder()
         with files.locked(self.lock_path):
             files.refuse_symlink(self.path)
             disk = self._read_locked()
@@ -403,10 +404,7 @@ class StateStore:
     def _commit(self, ops: list[tuple[str, Any, Any]]) -> list[Change]:
         """Lock, re-read if needed, merge, apply ``ops``, write; return what changed."""
         files.refuse_symlink(self.path)
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StateError(f"{self.path.parent}: cannot create: {files.reason(exc)}") from exc
+        self._make_folder()
         with files.locked(self.lock_path):
             files.refuse_symlink(self.path)
             if not self._swept:
@@ -441,6 +439,12 @@ class StateStore:
             self._papers = papers
             self._rebuild_sets()
         return changes
+
+    def _make_folder(self) -> None:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StateError(f"{self.path.parent}: cannot create: {files.reason(exc)}") from exc
 
     def _write(self, papers: dict[str, Entry], *, good: bool) -> None:
         """Replace the file with ``papers`` (lock held); the previous file becomes the backup."""

@@ -74,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The whole command line, subcommands included (used for --help and parsing)."""
     parser = _Parser(
         prog="paperterm",
+        usage="%(prog)s [-h] [--version] [--state FILE] [PATH ... | COMMAND ...]",
         description="Triage Hugging Face Papers dumps: filter, read, star, export to BibTeX.",
         epilog="Run `paperterm PATH ...` to open the reader; `paperterm COMMAND --help` for a "
         "command. A file named like a command opens as ./NAME.",

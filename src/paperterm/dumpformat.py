@@ -26,7 +26,7 @@ turns it into entries ``(line, title, abstract)``. The rules, and why:
   content line ``new`` just before it is taken back as boilerplate, and so is a ``new`` glued to
   the end of the previous line after sentence punctuation (``...results.new``, which is what
   ``cat a.txt b.txt`` makes of a file that does not end with a newline). A strong marker glued
-  to the end of a line is split off the same way.
+  to the end of a line (the same ``cat``, first layout) is split off and read as its own line.
 * Everything else pairs up in order: a title, then its abstract. Titles and abstracts are never
   told apart by length or by shape: a one-word abstract and a 300-character title both load.
   Pairing restarts at every header block; a title left without its abstract (before a header
@@ -54,9 +54,7 @@ _LONGEST_MARKER = max(len(marker) for marker in STRONG_MARKERS | WEAK_MARKERS)
 _SUBSCRIBE = "Subscribe"
 _GLUED_NEW_AFTER = frozenset(".!?)]}\"'")
 
-MARKER_NEEDLES = ("Get trending papers in your email inbox", "byAK and the research community")
-"""Substrings whose absence from a chunk of text proves no line in it holds a strong marker."""
-
+_GLUED_MARKER_ENDS = ("inbox once a day!", "email inbox!", "the research community")
 _STRONG_INSIDE = re.compile(
     r"(Get trending papers in your email inbox(?: once a day)?!|byAK and the research community)"
 )
@@ -99,12 +97,8 @@ class DumpParser:
         self._pending_title: str | None = None
         self._last: tuple[int, str, str] | None = None
 
-    def feed(self, lines: list[str], check_markers: bool = True) -> list[tuple[int, str, str]]:
-        """Read the next lines of the file; return the entries they complete.
-
-        ``check_markers=False`` promises that no line holds a strong marker glued to other text
-        (the caller checked the chunk for :data:`MARKER_NEEDLES`); it only makes reading faster.
-        """
+    def feed(self, lines: list[str]) -> list[tuple[int, str, str]]:
+        """Read the next lines of the file; return the entries they complete."""
         out: list[tuple[int, str, str]] = []
         lineno = self.lineno
         has_alnum = _HAS_ALNUM.search
@@ -123,7 +117,7 @@ class DumpParser:
                     if line == _SUBSCRIBE:
                         self._subscribe_seen = True
                     continue
-            elif check_markers and _STRONG_INSIDE.search(line):
+            elif line.endswith(_GLUED_MARKER_ENDS) and _STRONG_INSIDE.search(line):
                 self.lineno = lineno
                 self._split_markers(line, out)
                 continue
@@ -209,6 +203,6 @@ class DumpParser:
         self.lineno = lineno - 1
         for piece in pieces:
             if piece:
-                out.extend(self.feed([piece], check_markers=False))
+                out.extend(self.feed([piece]))
                 self.lineno = lineno - 1
         self.lineno = lineno

@@ -25,17 +25,20 @@ How a dump is read (the line rules themselves are in :mod:`paperterm.dumpformat`
 from __future__ import annotations
 
 import codecs
+import gc
 import io
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import dataclass, fields
+from hashlib import sha1
 from pathlib import Path
+from types import MemberDescriptorType
 from typing import BinaryIO
 
 from paperterm.catalog import Catalog
-from paperterm.dumpformat import MARKER_NEEDLES, DumpParser
+from paperterm.dumpformat import DumpParser
 from paperterm.errors import DumpError
 from paperterm.identity import paper_id
 from paperterm.links import extract_links, might_have_links
@@ -51,6 +54,24 @@ _BLOCK = 1 << 20
 _SNIFF = 8192
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\v\f\r\x1b") + b"\x7f"
+# ASCII letters and digits to themselves (upper case to lower), every other byte to a space.
+_ASCII_FOLD = bytes(
+    byte + 32 if 65 <= byte <= 90 else byte if (48 <= byte <= 57 or 97 <= byte <= 122) else 32
+    for byte in range(256)
+)
+
+
+def _paper_id(title: str) -> str:
+    """:func:`paperterm.identity.paper_id`, with a fast path for ASCII titles (the usual case).
+
+    For ASCII, NFKC changes nothing, casefolding is lower-casing, and the letters and digits are
+    exactly ``[A-Za-z0-9]``, so folding bytes and splitting on the spaces gives the same
+    normalised title; a test checks the two agree.
+    """
+    if title.isascii():
+        folded = b" ".join(title.encode("ascii").translate(_ASCII_FOLD).split())
+        return sha1(folded).hexdigest()[:12]
+    return paper_id(title)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,71 +113,114 @@ class _Progress:
             self.callback(self.done, self.total)
 
 
+def _slot_setters(cls: type) -> tuple[Callable[[object, object], None], ...] | None:
+    """The slot setters of a slotted dataclass, in field order; None if it is not one."""
+    setters = []
+    for field in fields(cls):
+        slot = cls.__dict__.get(field.name)
+        if not isinstance(slot, MemberDescriptorType):
+            return None
+        setters.append(slot.__set__)
+    if hasattr(cls, "__post_init__"):
+        return None
+    return tuple(setters)
+
+
+_PAPER_SLOTS = _slot_setters(Paper)
+_SOURCE_SLOTS = _slot_setters(Source)
+
+
+def _new_source(path: str, position: int, line: int) -> Source:
+    """``Source(path, position, line)``, made faster than the dataclass's own ``__init__``.
+
+    A frozen dataclass sets each field through ``object.__setattr__``, which on a million
+    papers costs more than the rest of the loader's per-paper work; setting the slots directly
+    makes the same object (a test checks it equals the one the constructor makes).
+    """
+    if _SOURCE_SLOTS is None:
+        return Source(path, position, line)
+    source = object.__new__(Source)
+    set_path, set_position, set_line = _SOURCE_SLOTS
+    set_path(source, path)
+    set_position(source, position)
+    set_line(source, line)
+    return source
+
+
+def _new_paper(
+    key: str,
+    title: str,
+    abstracts: tuple[str, ...],
+    sources: tuple[Source, ...],
+    links: tuple[Link, ...],
+    index: int,
+) -> Paper:
+    """``Paper(...)``, made the same way as :func:`_new_source` and for the same reason."""
+    if _PAPER_SLOTS is None:
+        return Paper(key, title, abstracts, sources, links, index)
+    paper = object.__new__(Paper)
+    set_id, set_title, set_abstracts, set_sources, set_links, set_index = _PAPER_SLOTS
+    set_id(paper, key)
+    set_title(paper, title)
+    set_abstracts(paper, abstracts)
+    set_sources(paper, sources)
+    set_links(paper, links)
+    set_index(paper, index)
+    return paper
+
+
 class _Builder:
-    """Merges the entries of every dump into papers, by id, in order of first appearance."""
+    """Merges the entries of every dump into papers, by id, in order of first appearance.
+
+    A paper is made when first seen; only papers seen again (few) are remade at the end with
+    all their abstract versions and sources.
+    """
 
     def __init__(self) -> None:
         self.index_of: dict[str, int] = {}
-        self.ids: list[str] = []
-        self.titles: list[str] = []
-        # One str / Source for the common case of a paper seen once, a list once seen again.
-        self.abstracts: list[str | list[str]] = []
-        self.sources: list[Source | list[Source]] = []
+        self.papers: list[Paper] = []
+        self.seen_again: dict[int, tuple[list[str], list[Source]]] = {}
 
     def add(self, path: str, entries: list[tuple[int, str, str]], position: int) -> int:
         """Add one file's entries (numbered from ``position + 1``); return the last position."""
         index_of = self.index_of
-        ids = self.ids
-        titles = self.titles
-        abstracts = self.abstracts
-        sources = self.sources
+        papers = self.papers
+        seen_again = self.seen_again
+        no_links: tuple[Link, ...] = ()
         for line, title, abstract in entries:
             position += 1
-            key = paper_id(title)
-            source = Source(path, position, line)
+            key = _paper_id(title)
+            source = _new_source(path, position, line)
             index = index_of.get(key)
             if index is None:
-                index_of[key] = len(ids)
-                ids.append(key)
-                titles.append(title)
-                abstracts.append(abstract)
-                sources.append(source)
+                index = index_of[key] = len(papers)
+                if not abstract:
+                    papers.append(_new_paper(key, title, (), (source,), no_links, index))
+                    continue
+                links = no_links
+                if "/" in abstract or "www." in abstract:  # as might_have_links, inlined
+                    links = tuple(extract_links(abstract))
+                papers.append(_new_paper(key, title, (abstract,), (source,), links, index))
                 continue
-            seen = sources[index]
-            if isinstance(seen, list):
-                seen.append(source)
-            else:
-                sources[index] = [seen, source]
-            if abstract:
-                versions = abstracts[index]
-                if isinstance(versions, list):
-                    if abstract not in versions:
-                        versions.append(abstract)
-                elif not versions:
-                    abstracts[index] = abstract
-                elif versions != abstract:
-                    abstracts[index] = [versions, abstract]
+            again = seen_again.get(index)
+            if again is None:
+                first = papers[index]
+                again = seen_again[index] = (list(first.abstracts), list(first.sources))
+            again[1].append(source)
+            if abstract and abstract not in again[0]:
+                again[0].append(abstract)
         return position
 
-    def papers(self) -> list[Paper]:
-        """The papers, in catalogue order."""
-        papers: list[Paper] = []
-        append = papers.append
-        no_links: tuple[Link, ...] = ()
-        for index, (key, title, versions, seen) in enumerate(
-            zip(self.ids, self.titles, self.abstracts, self.sources, strict=True)
-        ):
-            if isinstance(versions, list):
-                ordered = tuple(sorted(versions, key=len, reverse=True))
-                links: tuple[Link, ...] = _links_of(ordered)
-            elif versions:
-                ordered = (versions,)
-                links = tuple(extract_links(versions)) if might_have_links(versions) else no_links
-            else:
-                ordered = ()
-                links = no_links
-            where = tuple(seen) if isinstance(seen, list) else (seen,)
-            append(Paper(key, title, ordered, where, links, index))
+    def finish(self) -> list[Paper]:
+        """The papers, in catalogue order, those seen more than once remade with all they had."""
+        papers = self.papers
+        for index, (versions, sources) in self.seen_again.items():
+            first = papers[index]
+            ordered = tuple(sorted(versions, key=len, reverse=True))
+            papers[index] = _new_paper(
+                first.id, first.title, ordered, tuple(sources), _links_of(ordered), index
+            )
+        self.seen_again.clear()
         return papers
 
 
@@ -184,23 +248,40 @@ def load(
     inputs = _expand(paths, problems)
     progress = _Progress(on_progress, sum(size for _, _, size in inputs))
     builder = _Builder()
-    for name, file, _ in inputs:
-        try:
-            count = _load_one(name, file, builder, notes, progress)
-        except _BadFile as bad:
-            problems.append(_Problem(name, bad.message))
-            continue
-        except OSError as error:
-            problems.append(_Problem(name, _os_message(error)))
-            continue
-        if count == 0:
-            problems.append(_Problem(name, "no papers found"))
-    papers = builder.papers()
+    with _gc_paused():
+        for name, file, _ in inputs:
+            try:
+                count = _load_one(name, file, builder, notes, progress)
+            except _BadFile as bad:
+                problems.append(_Problem(name, bad.message))
+                continue
+            except OSError as error:
+                problems.append(_Problem(name, _os_message(error)))
+                continue
+            if count == 0:
+                problems.append(_Problem(name, "no papers found"))
+        papers = builder.finish()
     if not papers and problems:
         first = problems[0]
         raise DumpError(first.path, first.message, first.line)
     warnings = [str(problem) for problem in sorted(problems + notes, key=_order(inputs))]
     return Catalog(papers, warnings)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Hold the cyclic garbage collector while loading.
+
+    A load makes millions of objects and no cycles; left on, the collector would walk all of
+    them again and again as they pile up (a third of the time of a big load).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _order(inputs: list[tuple[str, Path | None, int]]) -> Callable[[_Problem], tuple[int, int]]:
@@ -286,15 +367,14 @@ def _load_one(
     latin1_line: int | None = None
     nonblank = False
     with _open(file) as stream:
-        for text, first_bad in _text_blocks(stream, progress):
-            if first_bad is not None and latin1_line is None:
-                latin1_line = first_bad
-            nonblank = nonblank or (bool(text) and not text.isspace())
+        for text, bad_line in _text_blocks(stream, progress):
+            if bad_line is not None and latin1_line is None:
+                latin1_line = parser.lineno + bad_line
+            nonblank = nonblank or not text.isspace()
             lines = text.split("\n")
             if text.endswith("\n"):
                 lines.pop()  # the block ends at a line end: no line after it
-            check = any(needle in text for needle in MARKER_NEEDLES)
-            entries = parser.feed(lines, check_markers=check)
+            entries = parser.feed(lines)
             if entries:
                 position = builder.add(name, entries, position)
     entries = parser.finish()
@@ -330,34 +410,35 @@ def _open(file: Path | None) -> AbstractContextManager[BinaryIO]:
 
 
 def _text_blocks(stream: BinaryIO, progress: _Progress) -> Iterator[tuple[str, int | None]]:
-    """Decoded blocks of the stream, each ending at a line end (but the last), LF line ends.
+    """The stream as decoded blocks of whole lines (but maybe the last), with LF line ends.
 
-    With each block comes the line number of its first line that was not UTF-8, if any.
+    With each non-empty block comes the number, within the block, of its first line that was
+    not UTF-8, if any.
     """
-    head = stream.read(_BLOCK)
-    progress.advance(len(head))
-    if head.startswith(_UTF16_BOMS):
-        yield from _utf16_blocks(head, stream, progress)
+    block = stream.read(_BLOCK)
+    progress.advance(len(block))
+    if block.startswith(_UTF16_BOMS):
+        yield from _utf16_blocks(block, stream, progress)
         return
-    _check_not_binary(head[:_SNIFF])
+    _check_not_binary(block[:_SNIFF])
     carry = b""
-    block = head
-    lineno = 0
     while block:
-        data = carry + block if carry else block
-        cut = _last_line_end(data)
-        if cut == 0:
-            carry = data
-        else:
-            text, bad = _decode(data[:cut], lineno)
-            lineno += text.count("\n")
-            carry = data[cut:]
-            yield text, bad
+        if block[-1] != 10:  # b"\n": finish the last line rather than search for its start
+            tail = stream.readline(_BLOCK)
+            progress.advance(len(tail))
+            block += tail
+        if carry:
+            block = carry + block
+            carry = b""
+        if block[-1] != 10:  # end of file, a very long line, or lone-CR line ends
+            cut = _last_line_end(block)
+            block, carry = block[:cut], block[cut:]
+        if block:
+            yield _decode(block)
         block = stream.read(_BLOCK)
         progress.advance(len(block))
     if carry:
-        text, bad = _decode(carry, lineno)
-        yield text, bad
+        yield _decode(carry)
 
 
 def _last_line_end(data: bytes) -> int:
@@ -367,13 +448,13 @@ def _last_line_end(data: bytes) -> int:
     return max(newline, carriage)
 
 
-def _decode(data: bytes, lineno: int) -> tuple[str, int | None]:
+def _decode(data: bytes) -> tuple[str, int | None]:
     """One block as text with LF line ends, and the number of its first line read as Latin-1."""
     bad: int | None = None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        text, bad = _decode_lines(data, lineno)
+        text, bad = _decode_lines(data)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "\ufeff" in text:
@@ -381,12 +462,12 @@ def _decode(data: bytes, lineno: int) -> tuple[str, int | None]:
     return text, bad
 
 
-def _decode_lines(data: bytes, lineno: int) -> tuple[str, int | None]:
+def _decode_lines(data: bytes) -> tuple[str, int | None]:
     """Decode line by line: UTF-8 where valid, Latin-1 elsewhere."""
     bad: int | None = None
     pieces: list[str] = []
     lines = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n").split(b"\n")
-    for number, raw in enumerate(lines, lineno + 1):
+    for number, raw in enumerate(lines, 1):
         try:
             pieces.append(raw.decode("utf-8"))
         except UnicodeDecodeError:

@@ -117,3 +117,12 @@ def test_any_titles_get_unique_valid_stable_keys(titles: list[str], rnd: random.
     assert all(valid_key(key) and key.isascii() and key == key.lower() for key in keys.values())
     rnd.shuffle(papers)
     assert citation_keys(papers) == keys
+
+
+def test_a_newcomer_to_a_pinned_family_gets_a_suffix() -> None:
+    old = [paper("Deep Learning One"), paper("Deep Learning Two")]
+    pinned = citation_keys(old)
+    assert sorted(pinned.values()) == ["deeplearninga", "deeplearningb"]
+    newcomer = paper("Deep Learning Three")
+    assert citation_keys([newcomer], pinned)[newcomer.id] == "deeplearningc"
+    assert citation_keys([newcomer])[newcomer.id] == "deeplearning"

@@ -9,8 +9,9 @@ The rule, which documents cite by, so it must not drift:
    than 10 characters: "The Lottery Ticket Hypothesis" gives ``lotteryticket``, "Big Bird:
    Transformers for Longer Sequences" gives ``bigbirdtransformers``. A title made only of stop
    words keeps them; a title with no ASCII letter or digit gives ``paper``.
-3. Keys are unique without regard to case. A base key wanted by exactly one paper and not taken
-   by a pinned key of another paper is used bare. Otherwise each paper wanting it, in order of
+3. Keys are unique without regard to case. A base key wanted by exactly one paper is used bare
+   unless a pinned key of another paper is that base, or that base followed by letters (a paper
+   of the same family exported before: ``deepneta``). Otherwise each paper wanting it, in order of
    paper id, gets the base plus the first free suffix of ``a``, ``b``, ..., ``z``, ``aa``, ``ab``...
    A key is free when no pinned key and no key given earlier in this export equals it (ignoring
    case). Bare keys are given before suffixed ones, so the result depends only on the set of
@@ -118,9 +119,11 @@ def citation_keys(papers: Sequence[Paper], pinned: Mapping[str, str] = {}) -> di
     for paper_id in sorted(ids):
         if paper_id not in keys:
             wanted.setdefault(base_key(titles[paper_id]), []).append(paper_id)
+    families = _families(key for paper_id, key in pinned.items() if paper_id not in titles)
+    families.update(taken)
     crowded: list[tuple[str, list[str]]] = []
     for base, holders in sorted(wanted.items()):
-        if len(holders) == 1 and base.casefold() not in taken:
+        if len(holders) == 1 and base.casefold() not in families:
             keys[holders[0]] = base
             taken[base.casefold()] = holders[0]
         else:
@@ -128,6 +131,19 @@ def citation_keys(papers: Sequence[Paper], pinned: Mapping[str, str] = {}) -> di
     for base, holders in crowded:
         _give_suffixed(base, holders, keys, taken)
     return {paper_id: keys[paper_id] for paper_id in ids}
+
+
+def _families(keys: Iterable[str]) -> set[str]:
+    """Every base these keys may have come from: ``deepneta`` gives ``deepneta``, ``deepnet``..."""
+    bases: set[str] = set()
+    for key in keys:
+        folded = key.casefold()
+        end = len(folded)
+        bases.add(folded)
+        while end > 0 and "a" <= folded[end - 1] <= "z":
+            end -= 1
+            bases.add(folded[:end])
+    return bases
 
 
 def _give_suffixed(

@@ -162,8 +162,6 @@ def _accented(char: str) -> str:
     decomposed = unicodedata.normalize("NFD", char)
     base, marks = decomposed[0], decomposed[1:]
     if marks and base.isascii() and base.isalpha() and all(m in _COMBINING for m in marks):
-        if base in "ij" and any(_COMBINING[m] not in "cdbk" for m in marks):
-            base = "\\" + base  # dotless i and j under an accent
         text = base
         for mark in marks:
             command = _COMBINING[mark]
@@ -450,7 +448,7 @@ class _Writer:
             if inner_kind == _TEXT and len(inner) == 1 and inner.isascii() and inner.isalpha():
                 return inner, closing
             if inner_kind == _CMD and inner in ("i", "j"):
-                return "\\" + inner, closing
+                return inner, closing  # biber turns an accented dotless i into a combining mark
         return None
 
     def command(self, index: int, end: int, name: str, math: bool, depth: int) -> int:
@@ -523,8 +521,8 @@ def _literal(text: str, math: bool, ascii: bool) -> str:
 
 
 def clean(text: str) -> str:
-    """Text on one line: whitespace runs become one space, control characters go."""
-    return _SPACE.sub(" ", _DROP.sub("", text)).strip()
+    """Text on one line, composed (NFC): whitespace runs become one space, control characters go."""
+    return _SPACE.sub(" ", _DROP.sub("", unicodedata.normalize("NFC", text))).strip()
 
 
 def to_tex(text: str, *, ascii: bool = False, protect_caps: bool = False) -> str:

@@ -91,7 +91,7 @@ class _Problem:
 
 
 class _BadFile(Exception):
-    """Raised inside the loader for a file that cannot be a dump; becomes a _Problem."""
+    """Raised while reading a file that cannot be a dump; becomes a _Problem."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -239,33 +239,29 @@ def load(
 ) -> Catalog:
     """Load dumps into a Catalog: files, folders of ``*.txt`` files, ``-`` for standard input.
 
-    Bad inputs among good ones become ``Catalog.warnings``; when no input yields a paper, raise
-    :class:`~paperterm.errors.DumpError` for the first problem. ``on_progress(done, total)`` is
-    called about once per MiB read, so a caller can show progress on a long load.
+    Bad inputs among good ones become ``Catalog.warnings``, in the order of the inputs; when no
+    input yields a paper, raise :class:`~paperterm.errors.DumpError` for the first problem.
+    ``on_progress(done_bytes, total_bytes)`` is called about once per MiB read, so a caller can
+    show progress on a long load (standard input's size is not known ahead: ``total`` grows).
     """
-    problems: list[_Problem] = []
-    notes: list[_Problem] = []
-    inputs = _expand(paths, problems)
-    progress = _Progress(on_progress, sum(size for _, _, size in inputs))
+    plan = _expand(paths)
+    progress = _Progress(on_progress, sum(item.size for item in plan if isinstance(item, _Input)))
     builder = _Builder()
+    warnings: list[_Problem] = []
+    first_problem: _Problem | None = None
     with _gc_paused():
-        for name, file, _ in inputs:
-            try:
-                count = _load_one(name, file, builder, notes, progress)
-            except _BadFile as bad:
-                problems.append(_Problem(name, bad.message))
-                continue
-            except OSError as error:
-                problems.append(_Problem(name, _os_message(error)))
-                continue
-            if count == 0:
-                problems.append(_Problem(name, "no papers found"))
+        for item in plan:
+            if isinstance(item, _Problem):
+                problem: _Problem | None = item
+            else:
+                problem = _load_one(item, builder, warnings, progress)
+            if problem is not None:
+                warnings.append(problem)
+                first_problem = first_problem or problem
         papers = builder.finish()
-    if not papers and problems:
-        first = problems[0]
-        raise DumpError(first.path, first.message, first.line)
-    warnings = [str(problem) for problem in sorted(problems + notes, key=_order(inputs))]
-    return Catalog(papers, warnings)
+    if not papers and first_problem is not None:
+        raise DumpError(first_problem.path, first_problem.message, first_problem.line)
+    return Catalog(papers, [str(warning) for warning in warnings])
 
 
 @contextmanager
@@ -284,59 +280,54 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _order(inputs: list[tuple[str, Path | None, int]]) -> Callable[[_Problem], tuple[int, int]]:
-    """Sort key putting warnings in the order of the inputs, then by line."""
-    rank = {name: number for number, (name, _, _) in enumerate(inputs)}
+@dataclass(frozen=True, slots=True)
+class _Input:
+    """One dump to read."""
 
-    def key(problem: _Problem) -> tuple[int, int]:
-        return rank.get(problem.path, -1), problem.line or 0
+    name: str
+    """The path as the user named it (joined with the file name for a folder), or ``-``."""
+    file: Path | None
+    """Where to read it; None for standard input."""
+    size: int
+    """Its size in bytes, as far as known before reading (0 for standard input)."""
 
-    return key
 
-
-def _expand(
-    paths: Iterable[str | os.PathLike[str]], problems: list[_Problem]
-) -> list[tuple[str, Path | None, int]]:
-    """Resolve the user's paths into ``(name, file or None for stdin, size)`` to read, in order."""
-    inputs: list[tuple[str, Path | None, int]] = []
-    seen: set[tuple[int, int] | str] = set()
+def _expand(paths: Iterable[str | os.PathLike[str]]) -> list[_Input | _Problem]:
+    """The user's paths as dumps to read and problems to report, in the order given."""
+    plan: list[_Input | _Problem] = []
+    seen: set[tuple[int, int]] = set()
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     for given in paths:
         name = os.fspath(given)
         if name == STDIN:
-            inputs.append((STDIN, None, 0))
+            plan.append(_Input(STDIN, None, 0))
             continue
         path = Path(name)
         try:
             if path.is_dir():
                 files = sorted(
-                    (entry.name for entry in os.scandir(path) if _is_dump_name(entry.name)),
+                    entry.name for entry in os.scandir(path) if _is_dump_name(entry.name)
                 )
                 found = [(os.path.join(name, file), path / file) for file in files]
-                found = [(shown, file) for shown, file in found if file.is_file()]
+                found = [(shown, file) for shown, file in found if not file.is_dir()]
                 if not found:
-                    problems.append(_Problem(name, "folder holds no *.txt files"))
+                    plan.append(_Problem(name, "folder holds no *.txt files"))
             else:
                 found = [(name, path)]
         except OSError as error:
-            problems.append(_Problem(name, _os_message(error)))
+            plan.append(_Problem(name, _os_message(error)))
             continue
         for shown, file in found:
             try:
                 stat = file.stat()
             except OSError as error:
-                problems.append(_Problem(shown, _os_message(error)))
+                plan.append(_Problem(shown, _os_message(error)))
                 continue
-            identity = (stat.st_dev, stat.st_ino)
-            if identity in seen:
-                continue
-            seen.add(identity)
-            if not file.is_file():
-                problems.append(_Problem(shown, "not a regular file"))
-                continue
-            inputs.append((shown, file, stat.st_size))
-    return inputs
+            if (stat.st_dev, stat.st_ino) not in seen:
+                seen.add((stat.st_dev, stat.st_ino))
+                plan.append(_Input(shown, file, stat.st_size))
+    return plan
 
 
 def _is_dump_name(name: str) -> bool:
@@ -355,42 +346,45 @@ def _os_message(error: OSError) -> str:
 
 
 def _load_one(
-    name: str,
-    file: Path | None,
-    builder: _Builder,
-    notes: list[_Problem],
-    progress: _Progress,
-) -> int:
-    """Read one dump into the builder; return how many papers it held."""
+    dump: _Input, builder: _Builder, warnings: list[_Problem], progress: _Progress
+) -> _Problem | None:
+    """Read one dump into the builder, its warnings into ``warnings``; return what is wrong."""
+    name = dump.name
     parser = DumpParser()
     position = 0
     latin1_line: int | None = None
     nonblank = False
-    with _open(file) as stream:
-        for text, bad_line in _text_blocks(stream, progress):
-            if bad_line is not None and latin1_line is None:
-                latin1_line = parser.lineno + bad_line
-            nonblank = nonblank or not text.isspace()
-            lines = text.split("\n")
-            if text.endswith("\n"):
-                lines.pop()  # the block ends at a line end: no line after it
-            entries = parser.feed(lines)
-            if entries:
-                position = builder.add(name, entries, position)
+    try:
+        with _open(dump.file) as stream:
+            for text, bad_line in _text_blocks(stream, progress):
+                if bad_line is not None and latin1_line is None:
+                    latin1_line = parser.lineno + bad_line
+                nonblank = nonblank or not text.isspace()
+                lines = text.split("\n")
+                if text.endswith("\n"):
+                    lines.pop()  # the block ends at a line end: no line after it
+                entries = parser.feed(lines)
+                if entries:
+                    position = builder.add(name, entries, position)
+    except _BadFile as bad:
+        return _Problem(name, bad.message)
+    except OSError as error:
+        return _Problem(name, _os_message(error))
     entries = parser.finish()
     if entries:
         position = builder.add(name, entries, position)
     if latin1_line is not None:
-        notes.append(_Problem(name, "not valid UTF-8; such lines read as Latin-1", latin1_line))
+        warnings.append(_Problem(name, "not valid UTF-8; such lines read as Latin-1", latin1_line))
     for dangling in parser.dangling:
-        notes.append(
-            _Problem(name, f"title without abstract: {_short(dangling.title)}", dangling.line)
-        )
-    if position == 0 and not nonblank:
-        raise _BadFile("empty file")
-    if position == 0 and parser.header_lines:
-        raise _BadFile("no papers found, only the page header")
-    return position
+        message = f"title without abstract: {_short(dangling.title)}"
+        warnings.append(_Problem(name, message, dangling.line))
+    if position:
+        return None
+    if not nonblank:
+        return _Problem(name, "empty file")
+    if parser.header_lines:
+        return _Problem(name, "no papers found, only the page header")
+    return _Problem(name, "no papers found")
 
 
 def _short(title: str, width: int = 60) -> str:

@@ -359,7 +359,7 @@ async def test_views_all_unread_starred(catalog: Catalog, state_path: Path) -> N
         await pilot.press("2")
         await settle(pilot)
         assert len(shown(app)) == TITLES - 2
-        assert "view unread" in str(app.query_one("#status").render())
+        assert "· unread · by relevance" in str(app.query_one("#status").render())
         await pilot.press("3")
         await settle(pilot)
         assert shown(app) == [catalog.papers[4].title]

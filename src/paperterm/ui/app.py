@@ -287,9 +287,9 @@ class PapertermApp(App[None]):
         parts = [
             f"{len(rows):,}/{total:,} shown",
             f"{bar} {unread_left:,} unread left",
-            f"★ {len(starred):,} starred",
-            f"view {self.view}",
-            f"sort {self.sort}",
+            f"★ {sum(1 for i in starred if i in self.catalog):,} starred",
+            self.view,
+            f"by {self.sort}",
         ]
         if self.store.read_only:
             parts.append("read-only")

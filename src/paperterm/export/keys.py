@@ -59,6 +59,8 @@ _SHORT = 10
 def _fold(title: str) -> str:
     """Lowercase ASCII: accents dropped, a few letters spelled out."""
     lowered = title.casefold()
+    if lowered.isascii():
+        return lowered
     lowered = "".join(_FOLD.get(char, char) for char in lowered)
     decomposed = unicodedata.normalize("NFKD", lowered)
     return "".join(char for char in decomposed if char.isascii())

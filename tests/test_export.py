@@ -253,9 +253,18 @@ LATEX_SETUPS = {
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("ascii", [True, False])
 @pytest.mark.parametrize("setup", sorted(LATEX_SETUPS))
-def test_latex_compiles_it(tmp_path: Path, corpus: list[Paper], setup: str) -> None:
-    """The whole point: the file compiles first time, with the styles people use."""
+def test_latex_compiles_it(tmp_path: Path, corpus: list[Paper], setup: str, ascii: bool) -> None:
+    """The whole point: the file compiles first time, with the styles people use.
+
+    In UTF-8 (the default) pdflatex knows Latin letters but not Greek or CJK, which is what
+    ``--ascii`` is for: that run leaves out the hostile papers and uses the real dumps alone.
+    """
+    if not ascii:
+        corpus = [paper for paper in corpus if paper not in HOSTILE]
+        if not corpus:
+            pytest.skip("the shared dumps are absent")
     _need("pdflatex")
     preamble, body, backend = LATEX_SETUPS[setup]
     _need(backend)
@@ -264,7 +273,7 @@ def test_latex_compiles_it(tmp_path: Path, corpus: list[Paper], setup: str) -> N
         pytest.skip(
             f"{package} is not installed (Debian: texlive-latex-extra / texlive-bibtex-extra)"
         )
-    (tmp_path / "refs.bib").write_text(export_papers(corpus, ascii=True).text, encoding="utf-8")
+    (tmp_path / "refs.bib").write_text(export_papers(corpus, ascii=ascii).text, encoding="utf-8")
     (tmp_path / "doc.tex").write_text(
         "\\documentclass{article}\\usepackage[T1]{fontenc}" + preamble
         + "\\begin{document}\\nocite{*}" + body + "\\end{document}\n"

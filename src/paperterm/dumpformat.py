@@ -52,6 +52,7 @@ WEAK_MARKERS = frozenset({"new", "Subscribe"})
 
 _LONGEST_MARKER = max(len(marker) for marker in STRONG_MARKERS | WEAK_MARKERS)
 _SUBSCRIBE = "Subscribe"
+_GET_TRENDING = "Get trending"
 _GLUED_NEW_AFTER = frozenset(".!?)]}\"'")
 
 _GLUED_MARKER_ENDS = ("inbox once a day!", "email inbox!", "the research community")
@@ -110,7 +111,7 @@ class DumpParser:
             if len(line) <= _LONGEST_MARKER:
                 if line in STRONG_MARKERS:
                     self.lineno = lineno
-                    self._open_header(out)
+                    self._open_header(out, line)
                     continue
                 if self._in_header and (line in WEAK_MARKERS or _DATE.fullmatch(line)):
                     self.header_lines += 1
@@ -148,7 +149,7 @@ class DumpParser:
             self._last = None
         return out
 
-    def _open_header(self, out: list[tuple[int, str, str]]) -> None:
+    def _open_header(self, out: list[tuple[int, str, str]], marker: str) -> None:
         """A strong marker: take back a ``new`` just before it, close the page, open a header."""
         self.header_lines += 1
         if not self._in_header:
@@ -170,7 +171,8 @@ class DumpParser:
                     self._last = (line, title, abstract[:-3])
             self._flush_pending(out)
             self._in_header = True
-            self._subscribe_seen = False
+        if marker.startswith(_GET_TRENDING):
+            self._subscribe_seen = False  # both layouts put these before their Subscribe
         self._block_has_strong = True
 
     def _flush_pending(self, out: list[tuple[int, str, str]]) -> None:

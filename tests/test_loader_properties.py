@@ -1,0 +1,135 @@
+"""Property tests: the loader never fails but with DumpError, and reads back what a dump holds."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import paperterm
+from paperterm import Catalog, DumpError, loader
+from paperterm.dumpformat import STRONG_MARKERS
+from paperterm.identity import paper_id
+
+GET_1 = "Get trending papers in your email inbox once a day!"
+GET_2 = "Get trending papers in your email inbox!"
+HEADERS = {
+    1: f"{GET_1}\n{GET_2}\nSubscribe",
+    2: f"new\n\n{GET_2}\n\nSubscribe\n\nbyAK and the research community\n\nJul 4\n\n",
+}
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def load_bytes(data: bytes) -> Catalog | None:
+    """Load ``data`` as a dump file: a Catalog, or None when it raised DumpError."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "dump.txt"
+        path.write_bytes(data)
+        try:
+            return paperterm.load([path])
+        except DumpError as error:
+            assert "\n" not in str(error) and str(error).startswith(str(path))
+            return None
+
+
+@SETTINGS
+@given(st.text())
+def test_any_text_loads_or_raises_dump_error(text: str) -> None:
+    catalog = load_bytes(text.encode("utf-8", "surrogatepass"))
+    if catalog is not None:
+        assert len(catalog) > 0
+        for paper in catalog:
+            assert paper.title.strip() == paper.title and paper.title
+            assert paper.title not in STRONG_MARKERS
+            assert len(paper.id) == 12
+
+
+@SETTINGS
+@given(st.binary())
+def test_any_bytes_load_or_raise_dump_error(data: bytes) -> None:
+    load_bytes(data)
+
+
+@SETTINGS
+@given(
+    st.lists(
+        st.sampled_from(
+            [GET_1, GET_2, "Subscribe", "new", "Jul 4", "", "\r", "Title", "Abstract.", "x" * 60]
+        ),
+        max_size=30,
+    )
+)
+def test_boilerplate_soup_never_makes_a_boilerplate_paper(lines: list[str]) -> None:
+    catalog = load_bytes("\n".join(lines).encode())
+    if catalog is not None:
+        assert all(p.title not in STRONG_MARKERS for p in catalog)
+        assert all(a not in STRONG_MARKERS for p in catalog for a in p.abstracts)
+
+
+# Round trip: a dump written from known papers reads back exactly those papers. -----------------
+
+WORD_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789éßİﬁΩж"
+PUNCT = " -:,.()[]{}\\%^_&$'\"!?/@#*+=~|<>;"
+
+
+def is_text_line(text: str) -> bool:
+    """Lines the round trip may use: stripped, with a letter or digit, not boilerplate-like."""
+    return (
+        text == text.strip()
+        and any(ch.isalnum() for ch in text)
+        and not text.startswith(("new", "Subscribe", "Jan", "Feb", "Mar", "Apr", "May", "Jun"))
+        and not text.startswith(("Jul", "Aug", "Sep", "Oct", "Nov", "Dec"))
+        and not text.endswith(("new", "inbox!", "a day!", "community"))
+    )
+
+
+line_text = st.text(alphabet=WORD_CHARS + PUNCT, min_size=1, max_size=120).filter(is_text_line)
+
+
+@st.composite
+def dumps(draw: st.DrawFn) -> tuple[bytes, list[tuple[str, str]]]:
+    """A messy but well-formed dump and the (title, abstract) pairs it holds, in order."""
+    papers = draw(st.lists(st.tuples(line_text, line_text), min_size=1, max_size=12))
+    newline = draw(st.sampled_from(["\n", "\r\n"]))
+    blank = draw(st.sampled_from(["", " ", "\t", " \t "]))
+    pages = draw(st.lists(st.integers(0, len(papers)), max_size=3))
+    parts: list[str] = []
+    for number, (title, abstract) in enumerate(papers):
+        if number == 0 or number in pages:
+            layout = draw(st.sampled_from([1, 2]))
+            parts.append(("\n" if number else "") + HEADERS[layout])
+            gap = "\n\n" if layout == 2 else "\n"
+            gap += "\n" * draw(st.integers(0, 2))
+        parts.append(f"{title}{blank}{gap}{abstract}{blank}{gap}")
+    text = "".join(parts).replace("\n", newline)
+    if draw(st.booleans()):
+        text = "\ufeff" + text
+    return text.encode("utf-8"), papers
+
+
+@SETTINGS
+@given(dumps())
+def test_round_trip(dump: tuple[bytes, list[tuple[str, str]]]) -> None:
+    data, papers = dump
+    catalog = load_bytes(data)
+    assert catalog is not None
+    assert catalog.warnings == ()
+    expected: dict[str, tuple[str, list[str]]] = {}
+    for title, abstract in papers:
+        _, versions = expected.setdefault(paper_id(title), (title, []))
+        if abstract not in versions:
+            versions.append(abstract)
+    assert [(p.id, p.title) for p in catalog] == [(k, t) for k, (t, _) in expected.items()]
+    for paper in catalog:
+        versions = expected[paper.id][1]
+        assert paper.abstracts == tuple(sorted(versions, key=len, reverse=True))
+    assert [s.position for p in catalog for s in p.sources] != [] and sorted(
+        s.position for p in catalog for s in p.sources
+    ) == list(range(1, len(papers) + 1))
+
+
+@given(st.text())
+def test_fast_id_equals_identity(title: str) -> None:
+    assert loader._paper_id(title) == paper_id(title)

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 import orjson
@@ -57,30 +58,29 @@ def test_sigkill_at_random_points_while_saving_never_damages_the_file(tmp_path: 
     state = tmp_path / "state.json"
     StateStore.open(state).set_starred((f"s{i:07d}" for i in range(BACKGROUND)), True)
     rng = random.Random(20261123)
-    server = spawn("saver", str(state))
     in_flight = temps_left = 0
     saved = 0
-    try:
-        for _ in range(200):
-            send(server, "go")
-            pid, word, start = read_line(server)
-            assert word == "ready" and int(start) == saved
-            last = int(start)
-            time.sleep(rng.uniform(0.0, 0.015))
-            os.kill(int(pid), signal.SIGKILL)
-            while (parts := read_line(server))[1] != "gone":
-                assert parts[1] == "saved"
-                last = int(parts[2])
-            # The file always parses and holds the last acknowledged save or the next one.
-            saved = read_count(state)
-            assert saved in (last, last + 1)
-            in_flight += saved == last + 1
-            temps_left += any(".tmp-" in p.name for p in tmp_path.iterdir())
-            if (tmp_path / "state.json.bak").exists():
-                assert read_count(tmp_path / "state.json.bak") in (saved - 1, saved)
-    finally:
-        server.kill()
-        server.wait()
+    with spawn("saver", str(state)) as server:
+        try:
+            for _ in range(200):
+                send(server, "go")
+                pid, word, start = read_line(server)
+                assert word == "ready" and int(start) == saved
+                last = int(start)
+                time.sleep(rng.uniform(0.0, 0.015))
+                os.kill(int(pid), signal.SIGKILL)
+                while (parts := read_line(server))[1] != "gone":
+                    assert parts[1] == "saved"
+                    last = int(parts[2])
+                # The file always parses and holds the last acknowledged save or the next one.
+                saved = read_count(state)
+                assert saved in (last, last + 1)
+                in_flight += saved == last + 1
+                temps_left += any(".tmp-" in p.name for p in tmp_path.iterdir())
+                if (tmp_path / "state.json.bak").exists():
+                    assert read_count(tmp_path / "state.json.bak") in (saved - 1, saved)
+        finally:
+            server.kill()
     assert temps_left > 0, "no kill landed inside a save: the test proves nothing"
     store = StateStore.open(state)
     assert store.notices == []
@@ -91,8 +91,9 @@ def test_sigkill_at_random_points_while_saving_never_damages_the_file(tmp_path: 
 
 def test_two_processes_marking_at_the_same_time_keep_every_change(tmp_path: Path) -> None:
     state = tmp_path / "state.json"
-    children = [spawn("marker", str(state), prefix, "100") for prefix in ("a", "b")]
-    try:
+    with ExitStack() as stack:
+        children = [stack.enter_context(spawn("marker", str(state), p, "100")) for p in "ab"]
+        stack.callback(lambda: [child.kill() for child in children if child.poll() is None])
         for child in children:
             assert read_line(child) == ["ready"]
         for child in children:
@@ -100,10 +101,5 @@ def test_two_processes_marking_at_the_same_time_keep_every_change(tmp_path: Path
         for child in children:
             assert read_line(child) == ["done"]
             assert child.wait(timeout=60) == 0
-    finally:
-        for child in children:
-            if child.poll() is None:
-                child.kill()
-                child.wait()
     expected = {f"{prefix}{i}" for prefix in ("a", "b") for i in range(100)}
     assert StateStore.open(state).starred_ids == expected

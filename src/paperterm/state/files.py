@@ -96,6 +96,47 @@ def fingerprint(path: Path) -> Fingerprint | None:
         raise StateError(f"{path}: cannot inspect it: {reason(exc)}") from exc
 
 
+CAN_HOLD = sys.platform != "win32"
+"""Whether a file may stay open while it is replaced (Windows refuses to replace an open file)."""
+
+
+class Held:
+    """An open descriptor on the state file last seen, so that its inode cannot be reused.
+
+    An equal fingerprint then really means the same file: without it, a file written later by
+    another process could get the freed inode back, with the same size and a timestamp in the same
+    clock tick, and pass for the one we know.
+    """
+
+    def __init__(self) -> None:
+        self.fd: int | None = None
+
+    def hold(self, path: Path, expected: Fingerprint | None) -> bool:
+        """Hold ``path`` if it still is the file ``expected`` describes; say whether it is held."""
+        self.release()
+        if expected is None or not CAN_HOLD:
+            return False
+        try:
+            fd = os.open(path, os.O_RDONLY | _NOFOLLOW | _CLOEXEC)
+        except OSError:
+            return False
+        try:
+            same = _fingerprint(os.fstat(fd)) == expected
+        except OSError:
+            same = False
+        if same:
+            self.fd = fd
+        else:
+            _close_quietly(fd)
+        return same
+
+    def release(self) -> None:
+        """Close the descriptor, if any."""
+        if self.fd is not None:
+            _close_quietly(self.fd)
+            self.fd = None
+
+
 def read_file(path: Path) -> tuple[bytes, Fingerprint] | None:
     """The whole file and its fingerprint, or None when it does not exist; links are refused."""
     try:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -124,6 +125,8 @@ class StateStore:
         self._papers: dict[str, Entry] = {}
         self._extra: dict[str, Any] = {}
         self._fingerprint: files.Fingerprint | None = None
+        self._held = files.Held()
+        weakref.finalize(self, self._held.release)
         self._disk_good = False
         self._read: set[str] = set()
         self._starred: set[str] = set()
@@ -204,9 +207,19 @@ class StateStore:
         else:
             self._papers = merge(self._papers, decoded.papers)
         self._extra = decoded.extra
-        self._fingerprint = fingerprint
+        self._see(fingerprint)
         self._disk_good = fingerprint is not None
         self._rebuild_sets()
+
+    def _see(self, fingerprint: files.Fingerprint | None) -> None:
+        """Remember the file whose content memory now holds; None forces a re-read next save."""
+        if (
+            fingerprint is not None
+            and fingerprint == self._fingerprint
+            and self._held.fd is not None
+        ):
+            return
+        self._fingerprint = fingerprint if self._held.hold(self.path, fingerprint) else None
 
     def _enter_read_only(self, schema: int) -> None:
         self.read_only = True
@@ -430,7 +443,7 @@ class StateStore:
             if changes or dirty:
                 self._write(papers, good=good)
             else:
-                self._fingerprint = current
+                self._see(current)
                 self._disk_good = good
         if base is self._papers:
             self._papers = papers
@@ -449,8 +462,10 @@ class StateStore:
     def _write(self, papers: dict[str, Entry], *, good: bool) -> None:
         """Replace the file with ``papers`` (lock held); the previous file becomes the backup."""
         backup = self.backup_path if good else None
-        self._fingerprint = files.replace_atomically(
-            self.path, encode(papers, self._extra), backup=backup, warn=self._notify
+        self._see(
+            files.replace_atomically(
+                self.path, encode(papers, self._extra), backup=backup, warn=self._notify
+            )
         )
         self._disk_good = True
 

@@ -376,3 +376,27 @@ def test_one_id_given_as_a_string_is_refused(state_path: Path) -> None:
     with pytest.raises(TypeError):
         store.set_starred("0123456789ab", True)
     assert not state_path.exists()
+
+
+def test_a_reused_inode_is_not_taken_for_the_file_we_know(
+    state_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """File systems reuse a freed inode at once; with coarse timestamps and an equal size, a new
+    file could then pass for the one a store last saw, and its save would drop newer changes.
+    Timestamps and size are left out of the fingerprint here to make that collision certain."""
+    import paperterm.state.files as files
+
+    monkeypatch.setattr(files, "_fingerprint", lambda st: (st.st_dev, st.st_ino, 0, 0, 0))
+    tui = StateStore.open(state_path)
+    tui.set_read(["mine"], True)
+    seen = state_path.stat().st_ino
+    marked = set()
+    for n in range(12):  # one-shot `paperterm mark` runs while the TUI sits idle
+        StateStore.open(state_path).set_starred([f"cli{n}"], True)
+        marked.add(f"cli{n}")
+        if state_path.stat().st_ino == seen:
+            break  # only possible when the inode is not held
+    tui.set_read(["mine2"], True)
+    final = StateStore.open(state_path)
+    assert final.starred_ids == marked
+    assert final.read_ids == {"mine", "mine2"}

@@ -513,3 +513,33 @@ async def test_a_whole_triage_session(catalog: Catalog, state_path: Path, tmp_pa
     assert saved.starred_ids == {by_title[third]}
     assert saved.get(by_title[third]).bibkey
     assert third.split(":")[0] in target.read_text(encoding="utf-8")
+
+
+async def test_a_read_only_state_greys_out_the_changes(catalog: Catalog, state_path: Path) -> None:
+    state_path.parent.mkdir(parents=True)
+    state_path.write_bytes(orjson.dumps({"schema": 999, "papers": {}}))
+    before = state_path.read_bytes()
+    app = make_app(catalog, state_path)
+    assert app.store.read_only
+    async with app.run_test(size=SIZE) as pilot:
+        for action in ("toggle_star", "toggle_read", "next_unread", "undo"):
+            assert app.check_action(action, ()) is None
+        assert app.check_action("copy_bibtex", ()) is True
+        await pilot.press("s", "r", "n")
+        assert "read-only" in app.said_text()
+        assert "read-only" in str(app.query_one("#status").render())
+    assert state_path.read_bytes() == before
+
+
+async def test_export_to_json_carries_the_marks(
+    catalog: Catalog, state_path: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "starred.json"
+    app = make_app(catalog, state_path, export_path=target)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("r", "s", "e", "enter")
+        await pilot.pause()
+    [record] = orjson.loads(target.read_bytes())
+    assert record["id"] == catalog.papers[0].id
+    assert record["starred"] is True
+    assert record["read"] is True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import webbrowser
 from collections.abc import Iterable, Sequence
@@ -98,6 +99,9 @@ class PapertermApp(App[None]):
         self._title_rank: list[int] | None = None
         self._rank_lock = threading.Lock()
         self._runnable: tuple[bool, bool] | None = None
+        self._search_gate = threading.Lock()
+        self._members: frozenset[int] | None = None
+        self._index_ready = False
 
     # -- layout -------------------------------------------------------------------------------
 
@@ -118,6 +122,10 @@ class PapertermApp(App[None]):
         """Fill the list at once (no search needed for the whole catalogue) and show notices."""
         self._list.focus()
         self._refilter(keep=None)
+        # After the first frame is on screen: the build competes with it for the GIL.
+        self.call_after_refresh(self._prepare_search)
+        # The detail pane's text carries the theme's colours: draw it again with the new ones.
+        self.theme_changed_signal.subscribe(self, lambda _theme: self._show_detail())
         for notice in self.notices:
             self.notify(notice, timeout=10)
         if self.store.read_only:
@@ -151,28 +159,41 @@ class PapertermApp(App[None]):
         generation = self._generation
         query, view, sort = self.filter_text, self.view, self.sort
         if not query.strip() and view == "all" and sort != "title":
-            self._show_rows(range(len(self.papers)), query, keep, generation)
+            self._show_rows(range(len(self.papers)), None, query, keep, generation)
             return
-        self._filter(query, view, sort, keep, generation)
+        marks = (self.store.read_ids, self.store.starred_ids)
+        self._filter(query, view, sort, marks, keep, generation)
 
     @work(exclusive=True, thread=True, group="filter")
     def _filter(
-        self, query: str, view: View, sort: Sort, keep: int | None, generation: int
+        self,
+        query: str,
+        view: View,
+        sort: Sort,
+        marks: tuple[frozenset[str], frozenset[str]],
+        keep: int | None,
+        generation: int,
     ) -> None:
         """Search off the UI thread; a newer request cancels this one."""
         worker = get_current_worker()
-        try:
-            rows = self._compute_rows(query, view, sort)
-        except PapertermError as error:
-            if not worker.is_cancelled:
-                self.call_from_thread(self.notify, str(error), severity="warning")
-            return
+        # One search at a time, and none for a keystroke already overtaken by a newer one.
+        with self._search_gate:
+            if worker.is_cancelled or generation != self._generation:
+                return
+            try:
+                rows = self._compute_rows(query, view, sort, *marks)
+                members = frozenset(rows)
+            except PapertermError as error:
+                if not worker.is_cancelled:
+                    self.call_from_thread(self.notify, str(error), severity="warning")
+                return
         if not worker.is_cancelled:
-            self.call_from_thread(self._show_rows, rows, query, keep, generation)
+            self.call_from_thread(self._show_rows, rows, members, query, keep, generation)
 
-    def _compute_rows(self, query: str, view: View, sort: Sort) -> Sequence[int]:
+    def _compute_rows(
+        self, query: str, view: View, sort: Sort, read: frozenset[str], starred: frozenset[str]
+    ) -> Sequence[int]:
         papers = self.papers
-        read, starred = self.store.read_ids, self.store.starred_ids
         rows: Sequence[int]
         if query.strip():
             rows = self.catalog.search_indices(query, read=read, starred=starred)
@@ -189,6 +210,23 @@ class PapertermApp(App[None]):
             rows = sorted(rows, key=rank.__getitem__)
         return rows
 
+    def _prepare_search(self) -> None:
+        """Build the search index in the background, so the first keystroke does not wait.
+
+        A daemon thread, not a worker: quitting must not wait for a long build to finish.
+        """
+
+        def build() -> None:
+            self.catalog.prepare_search()
+            with contextlib.suppress(RuntimeError):  # the app has closed meanwhile
+                self.call_from_thread(self._index_built)
+
+        threading.Thread(target=build, name="paperterm-index", daemon=True).start()
+
+    def _index_built(self) -> None:
+        self._index_ready = True
+        self._update_status(self.store.read_ids, self.store.starred_ids)
+
     def _title_ranks(self) -> list[int]:
         """Each paper's position in title order, computed once."""
         with self._rank_lock:
@@ -203,10 +241,17 @@ class PapertermApp(App[None]):
             return self._title_rank
 
     def _show_rows(
-        self, rows: Sequence[int], query: str, keep: int | None, generation: int
+        self,
+        rows: Sequence[int],
+        members: frozenset[int] | None,
+        query: str,
+        keep: int | None,
+        generation: int,
     ) -> None:
+        """Hand the rows to the list; ``members`` is the set of them (None: every paper)."""
         if generation != self._generation:
             return
+        self._members = members
         words = query.strip()
         self.paper_list.set_rows(
             self.papers,
@@ -232,6 +277,8 @@ class PapertermApp(App[None]):
     def _filter_changed(self, event: FilterBar.Changed) -> None:
         self.filter_text = event.value
         self._refilter(keep=None)
+        if not self._index_ready:
+            self._update_status(self.store.read_ids, self.store.starred_ids)
 
     @on(FilterBar.Done, "#filter")
     def _filter_done(self, event: FilterBar.Done) -> None:
@@ -275,24 +322,35 @@ class PapertermApp(App[None]):
         self._update_status(read, starred)
         self._refresh_bindings_if_changed()
 
+    def _count_shown(self, ids: frozenset[str], *, everywhere: bool = False) -> int:
+        """How many of ``ids`` are shown (or loaded at all): walks the ids, not the rows."""
+        members = None if everywhere else self._members
+        count = 0
+        for paper_id in ids:
+            paper = self.catalog.get(paper_id)
+            if paper is not None and (members is None or paper.index in members):
+                count += 1
+        return count
+
     def _update_status(self, read: frozenset[str], starred: frozenset[str]) -> None:
         rows = self.paper_list.rows
-        papers = self.papers
-        total = len(papers)
-        unread_left = sum(1 for i in rows if papers[i].id not in read)
-        done = len(rows) - unread_left
+        total = len(self.papers)
+        done = self._count_shown(read)
+        unread_left = len(rows) - done
         width = 10
         filled = round(width * done / len(rows)) if rows else 0
         bar = "█" * filled + "░" * (width - filled)
         parts = [
             f"{len(rows):,}/{total:,} shown",
             f"{bar} {unread_left:,} unread left",
-            f"★ {sum(1 for i in starred if i in self.catalog):,} starred",
+            f"★ {self._count_shown(starred, everywhere=True):,} starred",
             self.view,
             f"by {self.sort}",
         ]
         if self.store.read_only:
             parts.append("read-only")
+        if not self._index_ready and self.filter_text.strip():
+            parts.append(f"indexing {total:,} papers…")
         self._status.update(" · ".join(parts))
 
     # -- state changes ------------------------------------------------------------------------
@@ -399,7 +457,12 @@ class PapertermApp(App[None]):
             return
         papers = self._starred_papers()
         try:
-            export = export_papers(papers, format_for(path), pinned=self.store.pinned_keys)
+            export = export_papers(
+                papers,
+                format_for(path),
+                pinned=self.store.pinned_keys,
+                flags={paper.id: (self.store.is_read(paper.id), True) for paper in papers},
+            )
             path.write_text(export.text, encoding="utf-8")
         except (OSError, PapertermError) as error:
             message = error.strerror if isinstance(error, OSError) and error.strerror else error

@@ -61,11 +61,16 @@ class Catalog:
         *,
         read: Collection[str] = frozenset(),
         starred: Collection[str] = frozenset(),
-    ) -> list[int]:
-        """Like :meth:`search`, as positions in :attr:`papers` (a virtual list needs no more)."""
+    ) -> Sequence[int]:
+        """Like :meth:`search`, as positions in :attr:`papers` (a virtual list needs no more).
+
+        Positions equal ``Paper.index`` for catalogues the loader builds. The answer is a
+        read-only sequence that lists itself on demand: ``len()``, indexing the first screen and
+        ``.index(position)`` stay fast when a query matches most of a huge catalogue.
+        """
         parsed = parse(query)
         if parsed.is_empty:
-            return list(range(len(self.papers)))
+            return range(len(self.papers))
         with self._search_lock:
             return self._searcher_now().search(parsed, read, starred)
 

@@ -16,7 +16,7 @@ from typing import Generic, TypeVar
 from paperterm.model import Paper
 from paperterm.search.index import FieldPostings, SearchIndex
 from paperterm.search.query import Group, Query, Term
-from paperterm.search.rank import ranked
+from paperterm.search.rank import Ranking, ranked
 from paperterm.search.text import fold, words
 
 RANKED_TERMS = 16
@@ -113,11 +113,11 @@ class Searcher:
 
     def search(
         self, query: Query, read: Collection[str] = (), starred: Collection[str] = ()
-    ) -> list[int]:
+    ) -> Ranking:
         """Catalogue positions of the papers matching ``query``, best first."""
         universe = self.index.universe
         if query.is_empty:
-            return list(range(universe.size))
+            return Ranking(universe, [universe.all] if universe.size else [])
         groups = query.groups
         head, matches = self._head
         if groups[: len(head)] != head or not head:
@@ -127,7 +127,7 @@ class Searcher:
                 self._head = (groups[:number], matches)
             matches = self._apply(groups[number], matches, read, starred)
             if not matches:
-                return []
+                return Ranking(universe, [])
         ranking: list[Levels] = []
         for group in groups:
             if group.has_text and not group.negated and len(ranking) < RANKED_TERMS:
@@ -248,7 +248,7 @@ class Searcher:
         if flag in ("read", "unread", "starred"):
             positions = index.position_of()
             ids = starred if flag == "starred" else read
-            bits = index.universe.from_indices(positions[i] for i in ids if i in positions)
+            bits = index.universe.from_indices([positions[i] for i in ids if i in positions])
             if flag == "unread":
                 bits = index.universe.all ^ bits
         else:

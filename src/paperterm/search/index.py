@@ -10,11 +10,14 @@ keep a ready bit set instead, and long ranges reuse the cached bit set of whole 
 
 from __future__ import annotations
 
+import gc
 from array import array
 from bisect import bisect_left, bisect_right
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import accumulate, chain, compress, repeat
+from operator import itemgetter
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -44,23 +47,19 @@ class FieldPostings:
     """For one field (title, abstract, or the first word of either): the papers of each word."""
 
     def __init__(
-        self, universe: Universe, vocabulary: Sequence[str], postings: dict[str, array[int]]
+        self, universe: Universe, vocabulary: Sequence[str], postings: dict[str, list[int]]
     ) -> None:
         self._universe = universe
         dense_from = max(64, universe.size // 32)
-        self._dense: dict[int, int] = {}
-        offsets = array("Q", [0])
-        flat = array("I")
-        for number, word in enumerate(vocabulary):
-            papers = postings.get(word)
-            if papers is not None:
-                if len(papers) >= dense_from:
-                    self._dense[number] = universe.from_indices(papers)
-                else:
-                    flat.extend(papers)
-            offsets.append(len(flat))
-        self._offsets = offsets
-        self._flat = flat
+        found = [postings.get(word, ()) for word in vocabulary]
+        self._dense = {
+            number: universe.from_indices(papers)
+            for number, papers in enumerate(found)
+            if len(papers) >= dense_from
+        }
+        rare = [() if len(papers) >= dense_from else papers for papers in found]
+        self._flat = array("I", chain.from_iterable(rare))
+        offsets = self._offsets = array("Q", accumulate(map(len, rare), initial=0))
         self._dense_numbers = sorted(self._dense)
         # Blocks of consecutive words holding about a quarter catalogue of postings each: a long
         # range ORs their cached sets and only scatters the postings of its two ragged ends.
@@ -114,36 +113,40 @@ class SearchIndex:
     """Everything a query needs about a catalogue, computed once."""
 
     def __init__(self, papers: Sequence[Paper]) -> None:
+        collecting = gc.isenabled()
+        # The build allocates millions of objects and no cycles: collecting would only re-scan them.
+        gc.disable()
+        try:
+            self._build(papers)
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _build(self, papers: Sequence[Paper]) -> None:
         self.papers = papers
         """The catalogue, in order; bit sets and indices refer to positions in it."""
         self.universe = Universe(len(papers))
         """Set helpers sized for this catalogue."""
-        title: defaultdict[str, array[int]] = defaultdict(lambda: array("I"))
-        abstract: defaultdict[str, array[int]] = defaultdict(lambda: array("I"))
-        title_first: defaultdict[str, array[int]] = defaultdict(lambda: array("I"))
-        abstract_first: defaultdict[str, array[int]] = defaultdict(lambda: array("I"))
+        title: defaultdict[str, list[int]] = defaultdict(list)
+        abstract: defaultdict[str, list[int]] = defaultdict(list)
+        title_first: defaultdict[str, list[int]] = defaultdict(list)
+        abstract_first: defaultdict[str, list[int]] = defaultdict(list)
+        append = list.append
         for number, paper in enumerate(papers):
             found = words(paper.title)
             if found:
                 title_first[found[0]].append(number)
-                for word in set(found):
-                    title[word].append(number)
-            if len(paper.abstracts) == 1:
-                found = words(paper.abstracts[0])
+                # The build's inner loop, run in C: append the paper to each word's list.
+                deque(map(append, map(title.__getitem__, set(found)), repeat(number)), 0)
+            distinct: set[str] = set()
+            for text in paper.abstracts:
+                found = words(text)
                 if found:
-                    abstract_first[found[0]].append(number)
-                distinct = set(found)
-            else:
-                distinct = set()
-                for text in paper.abstracts:
-                    found = words(text)
                     distinct.update(found)
-                    if found:
-                        first = abstract_first[found[0]]
-                        if not first or first[-1] != number:
-                            first.append(number)
-            for word in distinct:
-                abstract[word].append(number)
+                    first = abstract_first[found[0]]
+                    if not first or first[-1] != number:
+                        first.append(number)
+            deque(map(append, map(abstract.__getitem__, distinct), repeat(number)), 0)
         vocabulary = sorted(title.keys() | abstract.keys())
         self.words: list[str] = vocabulary
         """Every folded word of every title and abstract, sorted."""
@@ -162,7 +165,8 @@ class SearchIndex:
         """Papers with any link."""
         self.has_abstract = flags(bool(paper.abstracts) for paper in papers)
         """Papers with an abstract."""
-        self._prefixes: dict[tuple[str, int], tuple[list[str], list[Range]]] = {}
+        self._prefixes: dict[tuple[str, int], list[str]] = {}
+        self._containing: dict[str, list[int]] = {}
         self._joined: tuple[str, list[int]] | None = None
         self._positions: dict[str, int] | None = None
 
@@ -186,17 +190,33 @@ class SearchIndex:
             return WordRanges(exact, prefix, ())
         found: list[Range] = []
         for length in prefix_lengths(typed, budget):
-            choices, ranges = self._prefixes_of(typed[0], length)
-            for _choice, _distance, position in process.extract(
-                typed, choices, scorer=OSA.distance, score_cutoff=budget, limit=None
+            for choice, _distance, _position in process.extract(
+                typed,
+                self._prefixes_of(typed[0], length),
+                scorer=OSA.distance,
+                score_cutoff=budget,
+                limit=None,
             ):
-                found.append(ranges[position])
+                found.append(self.prefix_range(choice))
         whole = (exact[0][0] if exact else start, end)
         typo = [piece for r in _merge(found) for piece in _subtract(r, whole)]
         return WordRanges(exact, prefix, tuple(typo))
 
     def containing(self, needle: str) -> list[Range]:
         """The words that contain ``needle`` (letters and digits only) anywhere."""
+        shorter = self._containing.get(needle[:-1]) if len(needle) > 1 else None
+        if shorter is not None:
+            # Typing one more letter only narrows the words found for the text before it.
+            words = self.words
+            numbers = [number for number in shorter if needle in words[number]]
+        else:
+            numbers = self._scan_for(needle)
+        if len(self._containing) > 64:
+            self._containing.clear()
+        self._containing[needle] = numbers
+        return _merge((n, n + 1) for n in numbers)
+
+    def _scan_for(self, needle: str) -> list[int]:
         if self._joined is None:
             starts = []
             position = 0
@@ -212,32 +232,19 @@ class SearchIndex:
             numbers.append(number)
             # The next match must lie in a later word.
             at = joined.find(needle, starts[number] + len(self.words[number]) + 1)
-        return _merge((n, n + 1) for n in numbers)
+        return numbers
 
-    def _prefixes_of(self, letter: str, length: int) -> tuple[list[str], list[Range]]:
+    def _prefixes_of(self, letter: str, length: int) -> list[str]:
         """The distinct ``length``-letter prefixes of the words starting with ``letter``."""
         key = (letter, length)
         cached = self._prefixes.get(key)
-        if cached is not None:
-            return cached
-        start, end = self.prefix_range(letter)
-        choices: list[str] = []
-        ranges: list[Range] = []
-        current = ""
-        first = start
-        for number in range(start, end):
-            word = self.words[number]
-            piece = word[:length] if len(word) >= length else ""
-            if piece != current:
-                if current:
-                    choices.append(current)
-                    ranges.append((first, number))
-                current, first = piece, number
-        if current:
-            choices.append(current)
-            ranges.append((first, end))
-        self._prefixes[key] = (choices, ranges)
-        return choices, ranges
+        if cached is None:
+            start, end = self.prefix_range(letter)
+            bucket = self.words[start:end]
+            long_enough = compress(bucket, map(length.__le__, map(len, bucket)))
+            cut = map(itemgetter(slice(0, length)), long_enough)
+            cached = self._prefixes[key] = list(dict.fromkeys(cut))
+        return cached
 
     # Papers ------------------------------------------------------------------------------------
 

@@ -3,17 +3,93 @@
 Each paper's score is a sum of weights of sets it belongs to. The sums are kept bit-sliced: plane
 ``p`` is the set of papers whose score has bit ``p`` set, and adding a set is a ripple-carry add
 done with whole-catalogue AND and XOR. Splitting the matches plane by plane from the top yields
-the score buckets best first; each bucket comes out in catalogue order, which breaks the ties.
+the score buckets best first; each bucket lists in catalogue order, which breaks the ties.
+
+Buckets are listed only when asked for (:class:`Ranking`), so the first screen of a query that
+matches most of a large catalogue costs one bucket, not the whole list.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import accumulate
+from typing import overload
 
 from paperterm.search.bitset import Universe
 
 
-def ranked(universe: Universe, matches: int, scores: Iterable[tuple[int, int]]) -> list[int]:
+class Ranking(Sequence[int]):
+    """Catalogue positions of the matches, best first; a read-only sequence listed on demand."""
+
+    def __init__(self, universe: Universe, buckets: list[int]) -> None:
+        self._universe = universe
+        self._buckets = buckets
+        self._starts = list(accumulate((bucket.bit_count() for bucket in buckets), initial=0))
+        self._listed: list[int] = []
+        self._next = 0
+
+    def __len__(self) -> int:
+        return self._starts[-1]
+
+    @overload
+    def __getitem__(self, key: int) -> int: ...
+    @overload
+    def __getitem__(self, key: slice) -> list[int]: ...
+    def __getitem__(self, key: int | slice) -> int | list[int]:
+        if isinstance(key, slice):
+            wanted = range(*key.indices(len(self)))
+            if wanted:
+                self._list_until(max(wanted[0], wanted[-1]) + 1)
+            return [self._listed[position] for position in wanted]
+        position = key + len(self) if key < 0 else key
+        if not 0 <= position < len(self):
+            raise IndexError("ranking index out of range")
+        self._list_until(position + 1)
+        return self._listed[position]
+
+    def __iter__(self) -> Iterator[int]:
+        for bucket in range(len(self._buckets)):
+            self._list_until(self._starts[bucket + 1])
+            yield from self._listed[self._starts[bucket] : self._starts[bucket + 1]]
+
+    def __contains__(self, value: object) -> bool:
+        return self._locate(value) is not None
+
+    def index(self, value: object, start: int = 0, stop: int | None = None) -> int:
+        """Where ``value`` is, found from the bit sets without listing the buckets before it."""
+        position = self._locate(value)
+        end = len(self) if stop is None else stop
+        if position is None or not start <= position < end:
+            raise ValueError(f"{value!r} is not in the ranking")
+        return position
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (Ranking, list, tuple, range)):
+            return len(self) == len(other) and list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Ranking({len(self)} papers in {len(self._buckets)} score buckets)"
+
+    def _locate(self, value: object) -> int | None:
+        size = self._universe.size
+        if not isinstance(value, int) or not 0 <= value < size:
+            return None
+        bit = size - 1 - value
+        for number, bucket in enumerate(self._buckets):
+            if bucket >> bit & 1:
+                return self._starts[number] + (bucket >> (bit + 1)).bit_count()
+        return None
+
+    def _list_until(self, count: int) -> None:
+        while len(self._listed) < count and self._next < len(self._buckets):
+            self._listed.extend(self._universe.indices(self._buckets[self._next]))
+            self._next += 1
+
+
+def ranked(universe: Universe, matches: int, scores: Iterable[tuple[int, int]]) -> Ranking:
     """The papers of ``matches``, highest score first, then in catalogue order.
 
     ``scores`` holds ``(set, weight)`` pairs: a paper scores the weights of the sets holding it.
@@ -32,17 +108,17 @@ def ranked(universe: Universe, matches: int, scores: Iterable[tuple[int, int]]) 
                     plane += 1
             weight >>= 1
             level += 1
-    order: list[int] = []
-    _emit(universe, matches, planes, len(planes) - 1, order)
-    return order
+    buckets: list[int] = []
+    _split(matches, planes, len(planes) - 1, buckets)
+    return Ranking(universe, buckets)
 
 
-def _emit(universe: Universe, bits: int, planes: list[int], plane: int, order: list[int]) -> None:
+def _split(bits: int, planes: list[int], plane: int, buckets: list[int]) -> None:
     if not bits:
         return
     if plane < 0:
-        order.extend(universe.indices(bits))
+        buckets.append(bits)
         return
     high = bits & planes[plane]
-    _emit(universe, high, planes, plane - 1, order)
-    _emit(universe, bits ^ high, planes, plane - 1, order)
+    _split(high, planes, plane - 1, buckets)
+    _split(bits ^ high, planes, plane - 1, buckets)

@@ -1,0 +1,263 @@
+"""Catalog.search and search_indices over a small hand-made catalogue: matching and ranking."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from paperterm.catalog import Catalog
+from paperterm.identity import paper_id
+from paperterm.model import Link, Paper
+
+ENTRIES = [
+    (
+        "The Lottery Ticket Hypothesis: Finding Sparse, Trainable Neural Networks",
+        "We find that dense networks contain sparse subnetworks that train well in isolation.",
+        (),
+    ),
+    (
+        "Deep Residual Learning for Image Recognition",
+        "Residual connections let very deep networks train; a lottery of initialisations helps.",
+        (),
+    ),
+    (
+        "Attention Is All You Need",
+        "The Transformer uses self-attention only. Compared with GPT-4 it is small.",
+        ("https://github.com/tensorflow/tensor2tensor",),
+    ),
+    (
+        "Stabilizing the Lottery Ticket Hypothesis",
+        "Rewinding weights to an early iteration finds winning tickets in deep networks.",
+        (),
+    ),
+    (
+        "Pruning at Initialization",
+        "We revisit the lottery ticket conjecture and pruning before training.",
+        ("https://example.org/pruning",),
+    ),
+    (
+        "Über die Kraft der Straße: Ærodynamik",
+        "Ein Aufsatz über Strömungen, mit ﬁnen Details und GPT 4 Vergleichen.",
+        (),
+    ),
+    (
+        "Denoising Diffusion Probabilistic Models",
+        "Diffusion models generate images by learning to reverse a noising process.",
+        ("https://github.com/hojonathanho/diffusion",),
+    ),
+    ("Lotteries and Tickets Without Abstracts", "", ()),
+]
+
+
+def make_paper(index: int, title: str, abstract: str, urls: tuple[str, ...]) -> Paper:
+    links = tuple(Link(url, "github.com" in url) for url in urls)
+    abstracts = (abstract,) if abstract else ()
+    return Paper(paper_id(title), title, abstracts, (), links, index)
+
+
+@pytest.fixture
+def catalog() -> Catalog:
+    return Catalog([make_paper(i, *entry) for i, entry in enumerate(ENTRIES)])
+
+
+def titles(catalog: Catalog, query: str, **marks: frozenset[str]) -> list[str]:
+    return [paper.title for paper in catalog.search(query, **marks)]
+
+
+def positions(catalog: Catalog, query: str) -> list[int]:
+    return list(catalog.search_indices(query))
+
+
+def test_empty_query_gives_catalogue_order(catalog: Catalog) -> None:
+    assert titles(catalog, "") == [title for title, _, _ in ENTRIES]
+    assert titles(catalog, "   ") == [title for title, _, _ in ENTRIES]
+    assert list(catalog.search_indices("")) == list(range(len(ENTRIES)))
+
+
+def test_typos_still_find_the_lottery_ticket_papers(catalog: Catalog) -> None:
+    found = titles(catalog, "lotery tiket")
+    assert found[:2] == [
+        "The Lottery Ticket Hypothesis: Finding Sparse, Trainable Neural Networks",
+        "Stabilizing the Lottery Ticket Hypothesis",
+    ]
+    assert "Pruning at Initialization" in found
+
+
+def test_title_matches_rank_above_abstract_only_matches(catalog: Catalog) -> None:
+    assert positions(catalog, "lottery ticket") == [0, 3, 7, 4]
+
+
+def test_whole_word_ranks_above_prefix_then_catalogue_order(catalog: Catalog) -> None:
+    # "lotteries" in 7 is a typo-level match of "lottery"; 0 and 3 are exact; 1 and 4 only abstract.
+    assert positions(catalog, "lottery") == [0, 3, 7, 1, 4]
+    assert positions(catalog, "lott") == [0, 3, 7, 1, 4]
+
+
+def test_every_prefix_of_a_word_finds_it(catalog: Catalog) -> None:
+    for end in range(1, len("hypothesis") + 1):
+        assert 0 in positions(catalog, "hypothesis"[:end]), end
+
+
+def test_a_half_typed_word_with_a_typo_still_matches(catalog: Catalog) -> None:
+    assert positions(catalog, "stabiliz lotter")[:1] == [3]
+    assert positions(catalog, "stabli")[:1] == [3]
+
+
+def test_typos_need_the_first_letter_and_enough_letters(catalog: Catalog) -> None:
+    assert positions(catalog, "kottery") == []
+    assert positions(catalog, "dep") == []  # three letters: no typo allowed, "deep" not found
+    assert positions(catalog, "deeo") != []  # four letters: one edit allowed
+
+
+def test_no_match(catalog: Catalog) -> None:
+    assert catalog.search("quantum chromodynamics") == []
+    assert list(catalog.search_indices("zzzz")) == []
+
+
+def test_exact_term_matches_text_with_punctuation(catalog: Catalog) -> None:
+    assert positions(catalog, "'gpt-4") == [2]
+    assert positions(catalog, "'GPT") == [2, 5]
+    assert positions(catalog, "gpt 4") == [2, 5]
+
+
+def test_exact_term_matches_inside_words(catalog: Catalog) -> None:
+    assert positions(catalog, "'former") == [2]
+    assert positions(catalog, "'formr") == []  # no typos in exact terms
+
+
+def test_title_prefix(catalog: Catalog) -> None:
+    assert positions(catalog, "^deep") == [1]
+    assert positions(catalog, "^de") == [1, 6]
+    assert positions(catalog, "^residual") == []
+    assert positions(catalog, "^the-lottery") == [0]
+    assert positions(catalog, "^the-lot") == [0]
+    assert positions(catalog, "^the-x") == []
+
+
+def test_abstract_prefix(catalog: Catalog) -> None:
+    assert positions(catalog, "abstract:^we") == [0, 4]
+
+
+def test_exclusion(catalog: Catalog) -> None:
+    assert positions(catalog, "lottery !stabilizing") == [0, 7, 1, 4]
+    assert positions(catalog, "!lottery") == [2, 5, 6, 7]  # "lotteries" does not start with it
+    assert positions(catalog, "!'gpt") == [0, 1, 3, 4, 6, 7]
+    assert positions(catalog, "!^the") == [1, 2, 3, 4, 5, 6, 7]
+
+
+def test_exclusion_forgives_no_typos(catalog: Catalog) -> None:
+    # "!lotery" would drop every lottery paper if typos counted; only exact prefixes do.
+    assert positions(catalog, "!lotery") == list(range(len(ENTRIES)))
+
+
+def test_alternatives(catalog: Catalog) -> None:
+    assert positions(catalog, "diffusion|attention") == [2, 6]
+    assert positions(catalog, "diffusion | attention") == [2, 6]
+    assert positions(catalog, "!diffusion|attention") == [0, 1, 3, 4, 5, 7]
+
+
+def test_field_restriction(catalog: Catalog) -> None:
+    assert positions(catalog, "title:lottery") == [0, 3, 7]
+    assert positions(catalog, "abstract:lottery") == [1, 4]
+    assert positions(catalog, "title:'gpt") == []
+
+
+def test_state_terms(catalog: Catalog) -> None:
+    ids = [paper.id for paper in catalog]
+    read = frozenset({ids[0], ids[2], "not-an-id"})
+    starred = frozenset({ids[3]})
+    assert titles(catalog, "is:starred", read=read, starred=starred) == [ENTRIES[3][0]]
+    assert positions(catalog, "is:starred") == []
+    assert [p.index for p in catalog.search("is:read", read=read)] == [0, 2]
+    assert [p.index for p in catalog.search("is:unread lottery", read=read)] == [3, 7, 1, 4]
+    assert [p.index for p in catalog.search("!is:read lottery", read=read)] == [3, 7, 1, 4]
+
+
+def test_state_terms_follow_the_sets_given_on_each_call(catalog: Catalog) -> None:
+    ids = [paper.id for paper in catalog]
+    assert positions(catalog, "lottery is:unread") == [0, 3, 7, 1, 4]
+    assert [p.index for p in catalog.search("lottery is:unread", read={ids[0]})] == [3, 7, 1, 4]
+    assert [p.index for p in catalog.search("lottery is:unread", read={ids[3]})] == [0, 7, 1, 4]
+
+
+def test_link_terms(catalog: Catalog) -> None:
+    assert positions(catalog, "has:code") == [2, 6]
+    assert positions(catalog, "has:link") == [2, 4, 6]
+    assert positions(catalog, "has:abstract") == [0, 1, 2, 3, 4, 5, 6]
+    assert positions(catalog, "!has:abstract") == [7]
+
+
+def test_unknown_state_values_filter_nothing(catalog: Catalog) -> None:
+    assert positions(catalog, "is:new") == list(range(len(ENTRIES)))
+    assert positions(catalog, "diffusion is:new") == [6]
+
+
+def test_unicode_is_folded(catalog: Catalog) -> None:
+    assert positions(catalog, "strasse") == [5]
+    assert positions(catalog, "STRASSE ærodynamik") == [5]
+    assert positions(catalog, "über") == [5]
+    assert positions(catalog, "finen") == [5]  # the ﬁ ligature in the abstract
+    assert positions(catalog, "'straße") == [5]
+
+
+def test_query_of_a_thousand_characters(catalog: Catalog) -> None:
+    long_query = ("lottery ticket hypothesis " * 40)[:1000]
+    started = time.perf_counter()
+    assert positions(catalog, long_query)[:1] == [0]
+    assert positions(catalog, "x" * 1000) == []
+    assert positions(catalog, ("a|b !c 'd ^e is:read has:code title:f " * 30)[:1000]) == []
+    assert time.perf_counter() - started < 5
+
+
+def test_search_indices_agree_with_search(catalog: Catalog) -> None:
+    for query in ["lotery", "deep", "'gpt", "!lottery", "is:unread", "", "zzz", "n"]:
+        assert [catalog.papers[i] for i in catalog.search_indices(query)] == catalog.search(query)
+
+
+def test_the_answer_behaves_as_a_sequence(catalog: Catalog) -> None:
+    rows = catalog.search_indices("lottery")
+    listed = [0, 3, 7, 1, 4]
+    assert len(rows) == 5
+    assert rows[0] == 0 and rows[-1] == 4 and rows[2] == 7
+    assert rows[1:3] == [3, 7] and rows[::-1] == listed[::-1]
+    assert rows.index(1) == 3 and rows.index(7) == 2
+    assert 4 in rows and 2 not in rows and "x" not in rows
+    assert list(rows) == listed and rows == listed
+    with pytest.raises(IndexError):
+        rows[5]
+    with pytest.raises(ValueError):
+        rows.index(2)
+
+
+def test_index_finds_a_late_paper_without_listing_everything(catalog: Catalog) -> None:
+    rows = catalog.search_indices("n")
+    assert rows.index(rows[-1]) == len(rows) - 1
+    for position, paper in enumerate(rows):
+        assert rows.index(paper) == position
+
+
+def test_empty_catalogue() -> None:
+    empty = Catalog([])
+    assert empty.search("anything") == []
+    assert empty.search("") == []
+    assert list(empty.search_indices("is:read")) == []
+
+
+def test_the_index_is_built_once_and_lazily(catalog: Catalog) -> None:
+    assert catalog._searcher is None
+    catalog.search("")
+    assert catalog._searcher is None
+    catalog.search("deep")
+    assert catalog._searcher is not None
+    assert catalog.prepare_search() == 0.0
+
+
+def test_several_abstract_versions_are_all_searched() -> None:
+    paper = Paper(
+        "0" * 12, "A Title", ("Long version about kangaroos.", "Short: wombats."), (), (), 0
+    )
+    catalog = Catalog([paper])
+    assert catalog.search("wombats") == [paper]
+    assert catalog.search("abstract:^short") == [paper]
+    assert catalog.search("'wombats.") == [paper]

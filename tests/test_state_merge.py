@@ -34,6 +34,7 @@ def entries(draw: st.DrawFn) -> dict[str, object]:
     return entry
 
 
+@settings(deadline=None)  # a shared CI machine can pause any example past the default 200 ms
 @given(entries(), entries())
 def test_each_field_comes_from_the_side_that_changed_it_last(
     mine: dict[str, object], theirs: dict[str, object]
@@ -50,6 +51,7 @@ def test_each_field_comes_from_the_side_that_changed_it_last(
     assert merge_entry(mine, merged) == merged
 
 
+@settings(deadline=None)
 @given(
     st.dictionaries(st.sampled_from("abcd"), entries()),
     st.dictionaries(st.sampled_from("cdef"), entries()),

@@ -543,3 +543,12 @@ async def test_export_to_json_carries_the_marks(
     assert record["id"] == catalog.papers[0].id
     assert record["starred"] is True
     assert record["read"] is True
+
+
+async def test_the_palette_leaves_out_what_cannot_run(catalog: Catalog, state_path: Path) -> None:
+    app = make_app(catalog, state_path)
+    async with app.run_test(size=SIZE):
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert "Undo the last change to the marks" not in titles  # nothing to undo yet
+        assert titles.count("Quit") == 1  # Textual's own entry, not a second one
+        assert "View unread papers" in titles

@@ -21,7 +21,7 @@ def palette_commands(app: PapertermApp) -> Iterator[SystemCommand]:
     for binding in app.BINDINGS:
         if not isinstance(binding, Binding):
             continue
-        name, _, arguments = parse(binding.action)
+        _, name, arguments = parse(binding.action)
         if name in _LEFT_TO_TEXTUAL or not app.check_action(name, arguments):
             continue
         key = app.get_key_display(Binding(binding.key.split(",")[0], ""))

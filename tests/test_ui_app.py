@@ -552,3 +552,34 @@ async def test_the_palette_leaves_out_what_cannot_run(catalog: Catalog, state_pa
         assert "Undo the last change to the marks" not in titles  # nothing to undo yet
         assert titles.count("Quit") == 1  # Textual's own entry, not a second one
         assert "View unread papers" in titles
+
+
+async def test_the_detail_pane_highlights_the_query(catalog: Catalog, state_path: Path) -> None:
+    app = make_app(catalog, state_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("/", *"sheep", "enter")
+        await settle(pilot)
+        detail = app.query_one(PaperDetail)
+        assert current_title(app) == "Diffusion Models Dream of Electric Sheep"
+        # Title, abstract and the two links each say sheep.
+        assert [text.casefold() for text in detail.highlights] == ["sheep"] * 4
+        await pilot.press("escape")
+        await settle(pilot)
+        assert detail.highlights == []
+
+
+async def test_the_detail_pane_shows_everything_about_a_paper(
+    catalog: Catalog, state_path: Path
+) -> None:
+    app = make_app(catalog, state_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j")
+        text = app.query_one(PaperDetail).text
+        gardening = catalog.papers[1]
+        assert gardening.abstracts[0] in text
+        assert gardening.abstracts[1] in text  # the other version
+        assert "morning.txt" in text and "evening.txt" in text
+        await pilot.press("j", "j", "j")
+        text = app.query_one(PaperDetail).text
+        assert "https://github.com/example/electric-sheep" in text
+        assert "https://sheep.example.org" in text

@@ -55,6 +55,7 @@ class PaperDetail(VerticalScroll, can_focus=True):
         super().__init__(id=id)
         self._body = Static(id="detail-body")
         self._plain = ""
+        self._highlights: list[str] = []
 
     def compose(self) -> ComposeResult:
         """One Static holds the whole text, so the pane scrolls as one page."""
@@ -65,9 +66,15 @@ class PaperDetail(VerticalScroll, can_focus=True):
         """The plain text shown (for tests and screen readers)."""
         return self._plain
 
+    @property
+    def highlights(self) -> list[str]:
+        """The pieces of text highlighted as query matches, in order (for tests)."""
+        return list(self._highlights)
+
     def show_empty(self, message: str) -> None:
         """Show a hint instead of a paper."""
         self._plain = message
+        self._highlights = []
         self._body.update(Text(message, style=self._style("paper-detail--empty")))
 
     def show(
@@ -84,11 +91,14 @@ class PaperDetail(VerticalScroll, can_focus=True):
         heading = self._style("paper-detail--heading")
         muted = self._style("paper-detail--meta")
 
+        highlights: list[str] = []
+
         def marked(text: str, field: Field, style: Style | None = None) -> Text:
             out = Text(text, style=style or "")
             if spans is not None:
                 for start, end in spans(text, field):
                     out.stylize(match, start, end)
+                    highlights.append(text[start:end])
             return out
 
         out = Text()
@@ -127,6 +137,7 @@ class PaperDetail(VerticalScroll, can_focus=True):
                 out.append_text(marked(other, "abstract", version_style))
                 out.append("\n")
         self._plain = out.plain
+        self._highlights = highlights
         self._body.update(out)
         self.scroll_home(animate=False)
 

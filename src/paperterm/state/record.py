@@ -14,7 +14,7 @@ so a save is one ``orjson.dumps`` of what is already there.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,28 +60,26 @@ UNTOUCHED = PaperState()
 """The state of every paper the file does not mention."""
 
 
-def _is_time(value: object) -> bool:
-    return value is None or (
-        isinstance(value, (int, float)) and type(value) is not bool and math.isfinite(value)
-    )
+_FLAG_KEYS = frozenset(field for field, _ in FLAGS)
+_TIME_KEYS = frozenset(at for _, at in TIMED)
 
 
-def _is_tags(value: object) -> bool:
-    return type(value) is list and all(type(tag) is str for tag in value)
-
-
-_CHECKS: dict[str, Callable[[object], bool]] = {
-    "read": lambda value: type(value) is bool,
-    "starred": lambda value: type(value) is bool,
-    "read_at": _is_time,
-    "starred_at": _is_time,
-    "tags_at": _is_time,
-    "note_at": _is_time,
-    "tags": _is_tags,
-    "note": lambda value: type(value) is str,
-    "bibkey": lambda value: value is None or (type(value) is str and value != ""),
-}
-"""How each known field must look; keys not listed here are kept as they are."""
+def _wrong_type(key: str, value: object) -> bool:
+    """Whether a known field's value has a type the format does not allow."""
+    if key in _FLAG_KEYS:
+        return value is not True and value is not False
+    if key in _TIME_KEYS:
+        kind = type(value)
+        if kind is float:
+            return not math.isfinite(value)  # type: ignore[arg-type]
+        return kind is not int and value is not None
+    if key == "tags":
+        return type(value) is not list or not all(type(tag) is str for tag in value)
+    if key == "note":
+        return type(value) is not str
+    if key == "bibkey":
+        return value is not None and (type(value) is not str or value == "")
+    return False  # an unknown key: kept as it is
 
 
 class CorruptState(Exception):
@@ -100,10 +98,12 @@ class Decoded:
     """Top-level keys other than ``schema`` and ``papers``, written back unchanged."""
 
 
-def decode(data: bytes) -> Decoded:
+def decode(data: bytes, known: Mapping[str, Entry] | None = None) -> Decoded:
     """Parse and check a state file; raise CorruptState if anything at all is off.
 
-    A newer schema is not an error: its papers are read if they look like ours, else left out.
+    Entries equal to the one ``known`` holds for the same paper (already checked) are not checked
+    again: re-reading a big file another process just saved stays cheap. A newer schema is not
+    an error: its papers are read if they look like ours, else left out.
     """
     if not data.strip():
         raise CorruptState("empty file")
@@ -119,7 +119,7 @@ def decode(data: bytes) -> Decoded:
     papers = top.get("papers", {})
     extra = {key: value for key, value in top.items() if key not in ("schema", "papers")}
     try:
-        _check_papers(papers)
+        _check_papers(papers, known or {})
     except CorruptState:
         if schema > SCHEMA:
             return Decoded(schema, {}, extra)
@@ -127,16 +127,17 @@ def decode(data: bytes) -> Decoded:
     return Decoded(schema, papers, extra)
 
 
-def _check_papers(papers: object) -> None:
+def _check_papers(papers: object, known: Mapping[str, Entry]) -> None:
     if type(papers) is not dict:
         raise CorruptState("'papers' is not an object")
-    checks = _CHECKS
+    same = known.get
     for paper_id, entry in papers.items():
         if type(entry) is not dict:
             raise CorruptState(f"paper {paper_id!r} is not an object")
+        if same(paper_id) == entry:
+            continue
         for key, value in entry.items():
-            check = checks.get(key)
-            if check is not None and not check(value):
+            if _wrong_type(key, value):
                 raise CorruptState(f"paper {paper_id!r}: {key!r} has the wrong type")
 
 
@@ -193,8 +194,8 @@ def merge(mine: Mapping[str, Entry], theirs: Mapping[str, Entry]) -> dict[str, E
     result = dict(theirs)
     for paper_id, entry in mine.items():
         other = result.get(paper_id)
-        if other is None:
-            result[paper_id] = entry
+        if other is None or other == entry:
+            result[paper_id] = entry  # keep our object: later checks compare identity first
         elif other is not entry:
             result[paper_id] = merge_entry(entry, other)
     return result

@@ -203,13 +203,12 @@ class StateStore:
         """Take a file's content as the whole state (merging what memory holds)."""
         if decoded.schema > SCHEMA:
             self._enter_read_only(decoded.schema)
-            self._papers = decoded.papers
+            self._replace_papers(decoded.papers)
         else:
-            self._papers = merge(self._papers, decoded.papers)
+            self._replace_papers(merge(self._papers, decoded.papers))
         self._extra = decoded.extra
         self._see(fingerprint)
         self._disk_good = fingerprint is not None
-        self._rebuild_sets()
 
     def _see(self, fingerprint: files.Fingerprint | None) -> None:
         """Remember the file whose content memory now holds; None forces a re-read next save."""
@@ -236,7 +235,7 @@ class StateStore:
         got = files.read_file(self.path)
         if got is not None:
             try:
-                return _Disk(decode(got[0]), got[1], good=True, recovered=False)
+                return _Disk(decode(got[0], self._papers), got[1], good=True, recovered=False)
             except CorruptState as exc:
                 aside = files.move_aside(self.path, "corrupt", self._clock())
                 problem = f"{self.path} was unreadable ({exc}); moved it to {aside.name}"
@@ -271,7 +270,7 @@ class StateStore:
                     self._recover()
                 return
             try:
-                decoded = decode(got[0])
+                decoded = decode(got[0], self._papers)
             except CorruptState:
                 self._recover()
                 return
@@ -319,10 +318,16 @@ class StateStore:
         """How many papers the state mentions."""
         return len(self._papers)
 
-    def _rebuild_sets(self) -> None:
-        self._read = {pid for pid, entry in self._papers.items() if entry.get("read")}
-        self._starred = {pid for pid, entry in self._papers.items() if entry.get("starred")}
-        self._read_frozen = self._starred_frozen = None
+    def _replace_papers(self, papers: dict[str, Entry]) -> None:
+        """Make ``papers`` the state, updating the id sets for the entries that changed."""
+        old, self._papers = self._papers, papers
+        if not old or any(pid not in papers for pid in old):  # a newer schema may drop papers
+            self._read = {pid for pid, entry in papers.items() if entry.get("read")}
+            self._starred = {pid for pid, entry in papers.items() if entry.get("starred")}
+            self._read_frozen = self._starred_frozen = None
+        else:
+            # merge() keeps our own entry objects where nothing changed: identity finds the rest.
+            self._refresh_sets([pid for pid, entry in papers.items() if old.get(pid) is not entry])
 
     def _refresh_sets(self, paper_ids: Iterable[str]) -> None:
         papers = self._papers
@@ -449,8 +454,7 @@ class StateStore:
             self._papers = papers
             self._refresh_sets(change[0] for change in changes)
         else:
-            self._papers = papers
-            self._rebuild_sets()
+            self._replace_papers(papers)
         return changes
 
     def _make_folder(self) -> None:

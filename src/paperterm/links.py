@@ -110,14 +110,17 @@ def extract_links(text: str) -> list[Link]:
     for start in starts:
         if start < done:
             continue  # a www. inside the link found before
-        head = text.index(".", start) + 1 if text[start] in "wW" else text.index("://", start) + 3
+        is_www = text[start] in "wW"
+        head = start + 4 if is_www else text.index("://", start) + 3
         rest = _URL_REST.match(text, head)
         done = rest.end() if rest else head
         url = text[start:done]
         if "\\" in url:
             url = _TEX_ESCAPE.sub(r"\1", url)
         url = clean_url(url)
-        if url[:4].lower() == "www.":
+        if is_www:
+            if len(url) <= 4:
+                continue  # a bare "www."
             url = "https://" + url
         if not _has_host(url[url.index("://") + 3 :]):
             continue

@@ -1,0 +1,81 @@
+"""highlight(): the spans of a title or abstract that a query matched."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from paperterm.search import highlight
+
+TITLE = "The Lottery Ticket Hypothesis: Finding Sparse, Trainable Neural Networks"
+
+
+def pieces(query: str, text: str, field: str = "title") -> list[str]:
+    assert field in ("title", "abstract")
+    spans = highlight(query, text, "title" if field == "title" else "abstract")
+    return [text[start:end] for start, end in spans]
+
+
+def test_typo_matches_highlight_whole_words() -> None:
+    assert pieces("lotery tiket", TITLE) == ["Lottery", "Ticket"]
+
+
+def test_prefix_matches_highlight_the_typed_part() -> None:
+    assert pieces("hypo net", TITLE) == ["Hypo", "Net"]
+    assert highlight("hypo", TITLE, "title") == [(19, 23)]
+
+
+def test_exact_words_highlight_whole_words() -> None:
+    assert pieces("sparse", TITLE) == ["Sparse"]
+
+
+def test_exact_terms_highlight_each_occurrence() -> None:
+    text = "GPT-4 beats gpt-4o; see GPT-4."
+    assert highlight("'gpt-4", text, "abstract") == [(0, 5), (12, 17), (24, 29)]
+    assert pieces("'ain", TITLE) == ["ain"]  # inside "Trainable"
+
+
+def test_exact_terms_map_offsets_through_unicode_folding() -> None:
+    text = "Die Straße und die STRASSE"
+    assert pieces("'strasse", text) == ["Straße", "STRASSE"]
+    assert pieces("'ﬁne", "so ﬁne, fine") == ["ﬁne", "fine"]
+
+
+def test_title_prefix_highlights_the_leading_words() -> None:
+    assert pieces("^the-lot", TITLE) == ["The Lot"]
+    assert pieces("^lottery", TITLE) == []
+    assert pieces("abstract:^we", "We propose a thing", "abstract") == ["We"]
+    assert pieces("^we", "We propose a thing", "abstract") == []
+
+
+def test_excluded_and_state_terms_highlight_nothing() -> None:
+    assert pieces("!lottery is:read has:code", TITLE) == []
+
+
+def test_field_restriction_applies() -> None:
+    assert pieces("title:sparse", TITLE, "title") == ["Sparse"]
+    assert pieces("title:sparse", "sparse things", "abstract") == []
+    assert pieces("abstract:sparse", TITLE, "title") == []
+
+
+def test_alternatives_highlight_each() -> None:
+    assert pieces("sparse|neural", TITLE) == ["Sparse", "Neural"]
+
+
+def test_overlapping_matches_merge() -> None:
+    assert highlight("'lottery 'ottery tick lot", TITLE, "title") == [(4, 11), (12, 16)]
+
+
+def test_nothing_to_highlight() -> None:
+    assert highlight("", TITLE, "title") == []
+    assert highlight("zzzz", TITLE, "title") == []
+    assert highlight("lottery", "", "abstract") == []
+
+
+@given(st.text(max_size=80), st.text(max_size=200))
+def test_spans_are_sorted_disjoint_and_inside_the_text(query: str, text: str) -> None:
+    spans = highlight(query, text, "abstract")
+    for start, end in spans:
+        assert 0 <= start < end <= len(text)
+    for (_, end), (start, _) in zip(spans, spans[1:]):
+        assert end < start

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -77,5 +79,5 @@ def test_spans_are_sorted_disjoint_and_inside_the_text(query: str, text: str) ->
     spans = highlight(query, text, "abstract")
     for start, end in spans:
         assert 0 <= start < end <= len(text)
-    for (_, end), (start, _) in zip(spans, spans[1:]):
+    for (_, end), (start, _) in pairwise(spans):
         assert end < start

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,7 +16,7 @@ import pytest
 
 from paperterm.errors import StateError
 from paperterm.locations import default_state_path
-from paperterm.state import PaperState, StateStore
+from paperterm.state import PaperState, StateStore, files
 
 
 class Clock:
@@ -384,8 +387,6 @@ def test_a_reused_inode_is_not_taken_for_the_file_we_know(
     """File systems reuse a freed inode at once; with coarse timestamps and an equal size, a new
     file could then pass for the one a store last saw, and its save would drop newer changes.
     Timestamps and size are left out of the fingerprint here to make that collision certain."""
-    import paperterm.state.files as files
-
     monkeypatch.setattr(files, "_fingerprint", lambda st: (st.st_dev, st.st_ino, 0, 0, 0))
     tui = StateStore.open(state_path)
     tui.set_read(["mine"], True)
@@ -400,3 +401,48 @@ def test_a_reused_inode_is_not_taken_for_the_file_we_know(
     final = StateStore.open(state_path)
     assert final.starred_ids == marked
     assert final.read_ids == {"mine", "mine2"}
+
+
+def hold_lock(path: Path) -> int:
+    """Take the store's lock the way another process would (a separate open file)."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    return fd
+
+
+def test_a_save_waits_for_another_process_holding_the_lock(state_path: Path) -> None:
+    store = StateStore.open(state_path)
+    store.set_starred(["a"], True)
+    fd = hold_lock(store.lock_path)
+    other = StateStore.open(state_path)
+    released = []
+
+    def release_later() -> None:
+        time.sleep(0.3)
+        other.path.write_bytes(b'{"schema": 1, "papers": {"z": {"read": true, "read_at": 1.0}}}')
+        released.append(time.monotonic())
+        os.close(fd)
+
+    thread = threading.Thread(target=release_later)
+    thread.start()
+    store.set_starred(["b"], True)  # blocks until the "other process" wrote and unlocked
+    saved_at = time.monotonic()
+    thread.join()
+    assert released and saved_at >= released[0]
+    assert store.starred_ids == {"a", "b"} and store.read_ids == {"z"}
+
+
+def test_a_lock_held_too_long_is_a_clear_error(
+    state_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = StateStore.open(state_path)
+    store.set_starred(["a"], True)
+    before = state_path.read_bytes()
+    monkeypatch.setattr(files, "LOCK_TIMEOUT", 0.2)
+    fd = hold_lock(store.lock_path)
+    try:
+        with pytest.raises(StateError, match="held the lock"):
+            store.set_starred(["b"], True)
+    finally:
+        os.close(fd)
+    assert state_path.read_bytes() == before and store.starred_ids == {"a"}

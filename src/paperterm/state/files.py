@@ -162,8 +162,10 @@ def read_file(path: Path) -> tuple[bytes, Fingerprint] | None:
 
 
 @contextmanager
-def locked(lock_path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+def locked(lock_path: Path, timeout: float | None = None) -> Iterator[None]:
     """Hold an exclusive advisory lock on ``lock_path`` (created if needed, never deleted).
+
+    Waits up to ``timeout`` seconds (default ``LOCK_TIMEOUT``) for another process to finish.
 
     The lock file is kept forever: deleting it would let two processes lock two different files.
     """
@@ -174,7 +176,7 @@ def locked(lock_path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
             raise _symlink_error(lock_path) from exc
         raise StateError(f"{lock_path}: cannot open the lock file: {reason(exc)}") from exc
     try:
-        _acquire(fd, lock_path, timeout)
+        _acquire(fd, lock_path, LOCK_TIMEOUT if timeout is None else timeout)
         try:
             yield
         finally:

@@ -514,3 +514,23 @@ def test_gc_state_is_restored(tmp_path: Path) -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_standard_input_through_a_real_pipe() -> None:
+    import subprocess
+
+    text, expected = big_dump(2500, "\r\n")
+    code = (
+        "import paperterm\n"
+        "calls = []\n"
+        "catalog = paperterm.load(['-'], on_progress=lambda d, t: calls.append((d, t)))\n"
+        "print(len(catalog), catalog.papers[-1].sources[0].line, len(calls), calls[-1])\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], input=text.encode(), capture_output=True, check=True
+    )
+    size = len(text.encode())
+    count, line, calls, last = done.stdout.decode().split(" ", 3)
+    assert (int(count), int(line)) == (2500, expected[-1][2])
+    assert 2 <= int(calls) <= size // (1 << 20) + 2
+    assert last.strip() == f"({size}, {size})"

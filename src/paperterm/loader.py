@@ -99,17 +99,24 @@ class _BadFile(Exception):
 
 
 class _Progress:
-    """Counts bytes read and calls the user's callback about once per block."""
+    """Counts bytes read; tells the callback about once per MiB read, and once at the end."""
 
     def __init__(self, callback: ProgressCallback | None, total: int) -> None:
         self.callback = callback
         self.total = total
         self.done = 0
+        self.told = 0
 
     def advance(self, count: int) -> None:
         self.done += count
+        if self.callback is not None and self.done - self.told >= _BLOCK:
+            self.tell()
+
+    def tell(self) -> None:
+        """Call the callback with the bytes read so far (the total grows if it was too low)."""
         if self.callback is not None:
             self.total = max(self.total, self.done)
+            self.told = self.done
             self.callback(self.done, self.total)
 
 
@@ -259,6 +266,7 @@ def load(
                 warnings.append(problem)
                 first_problem = first_problem or problem
         papers = builder.finish()
+    progress.tell()
     if not papers and first_problem is not None:
         raise DumpError(first_problem.path, first_problem.message, first_problem.line)
     return Catalog(papers, [str(warning) for warning in warnings])

@@ -476,6 +476,7 @@ def test_line_numbers_across_blocks(tmp_path: Path, newline: str) -> None:
     assert calls[-1] == (size, size)
     assert 2 <= len(calls) <= size // (1 << 20) + 4
     assert [done for done, _ in calls] == sorted(done for done, _ in calls)
+    assert all(done < total for done, total in calls[:-1])
 
 
 def test_utf8_characters_across_block_boundaries(tmp_path: Path) -> None:
@@ -524,6 +525,7 @@ def test_standard_input_through_a_real_pipe() -> None:
         "import paperterm\n"
         "calls = []\n"
         "catalog = paperterm.load(['-'], on_progress=lambda d, t: calls.append((d, t)))\n"
+        "assert all(d < t for d, t in calls[:-1])\n"
         "print(len(catalog), catalog.papers[-1].sources[0].line, len(calls), calls[-1])\n"
     )
     done = subprocess.run(

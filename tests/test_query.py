@@ -120,6 +120,7 @@ def test_unicode_is_folded_like_paper_ids() -> None:
     assert only("Straße").alternatives[0].words == ("strasse",)
     assert only("ﬁne").alternatives[0].words == ("fine",)
     assert only("'ÆRØ").alternatives[0].needle == "ærø"
+    assert only("'Naïve").alternatives[0].needle == "naive"
 
 
 def test_a_thousand_characters() -> None:

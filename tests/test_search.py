@@ -201,6 +201,13 @@ def test_unicode_is_folded(catalog: Catalog) -> None:
     assert positions(catalog, "'straße") == [5]
 
 
+def test_accents_do_not_matter(catalog: Catalog) -> None:
+    assert positions(catalog, "uber") == [5]
+    assert positions(catalog, "UBER stromungen") == [5]
+    assert positions(catalog, "'uber die") == [5]
+    assert positions(catalog, "'strömung") == [5]
+
+
 def test_query_of_a_thousand_characters(catalog: Catalog) -> None:
     long_query = ("lottery ticket hypothesis " * 40)[:1000]
     started = time.perf_counter()

@@ -43,6 +43,13 @@ def test_exact_terms_map_offsets_through_unicode_folding() -> None:
     assert pieces("'ﬁne", "so ﬁne, fine") == ["ﬁne", "fine"]
 
 
+def test_accents_fold_in_highlights_too() -> None:
+    assert pieces("'naive", "a naïve idea") == ["naïve"]
+    assert pieces("'naive", "a nai\u0308ve idea") == ["nai\u0308ve"]
+    assert pieces("uber", "Über alles") == ["Über"]
+    assert pieces("ub", "Über alles") == ["Üb"]
+
+
 def test_title_prefix_highlights_the_leading_words() -> None:
     assert pieces("^the-lot", TITLE) == ["The Lot"]
     assert pieces("^lottery", TITLE) == []

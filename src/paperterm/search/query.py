@@ -41,8 +41,8 @@ Type words: the papers matching every word stay, best matches first.
     is:starred           starred papers; is:read, is:unread (is:s, is:r, is:u also work)
     has:code             papers linking a code repository; has:link, has:abstract
 
-Case and punctuation do not matter except inside 'exact terms: "Self-Attention" is the two
-words "self attention".
+Case and accents never matter (uber finds Über); punctuation only matters inside 'exact
+terms: "Self-Attention" is the two words "self attention".
 
 Order: papers matching more terms in their title come first; then those whose words match
 better (a whole word above a prefix above a typo, summed over the terms); then catalogue order.

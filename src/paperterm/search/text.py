@@ -1,8 +1,10 @@
 """Text as the search sees it: the words of a title or abstract, folded the way paper ids are.
 
-Words are the runs of letters and digits of the NFKC-normalised, casefolded text, exactly the
-pieces :func:`paperterm.identity.normalise_title` keeps, so ``Self-Attention`` is the two words
-``self`` and ``attention`` and ``GPT-4`` is ``gpt`` and ``4``.
+Words are the runs of letters and digits of the NFKC-normalised, casefolded text, the pieces
+:func:`paperterm.identity.normalise_title` keeps, with accents dropped on top (so ``uber`` finds
+``Über`` and ``naive`` finds ``naïve``): ``Self-Attention`` is the two words ``self`` and
+``attention`` and ``GPT-4`` is ``gpt`` and ``4``. Exact terms compare :func:`fold` ed text, which
+is folded the same way but keeps punctuation.
 """
 
 from __future__ import annotations
@@ -17,10 +19,15 @@ _ASCII_TO_WORDS = str.maketrans(
 
 
 def fold(text: str) -> str:
-    """Return ``text`` NFKC-normalised and casefolded: the form exact (``'``) terms compare in."""
+    """Return ``text`` NFKC-normalised, casefolded, accents dropped: how the search compares text."""
     if text.isascii():
         return text.lower()
-    return unicodedata.normalize("NFKC", text).casefold()
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    if folded.isascii():
+        return folded
+    split = unicodedata.normalize("NFD", folded)
+    bare = "".join(char for char in split if not unicodedata.combining(char))
+    return unicodedata.normalize("NFC", bare)
 
 
 def words(text: str) -> list[str]:

@@ -19,7 +19,7 @@ _ASCII_TO_WORDS = str.maketrans(
 
 
 def fold(text: str) -> str:
-    """Return ``text`` NFKC-normalised, casefolded, accents dropped: how the search compares text."""
+    """Return ``text`` NFKC-normalised, casefolded, without accents: how the search compares."""
     if text.isascii():
         return text.lower()
     folded = unicodedata.normalize("NFKC", text).casefold()

@@ -10,11 +10,17 @@ import pytest
 CORE_MODULES = [
     "paperterm",
     "paperterm.catalog",
+    "paperterm.cli",
+    "paperterm.dumpformat",
     "paperterm.errors",
+    "paperterm.export",
     "paperterm.identity",
+    "paperterm.links",
     "paperterm.loader",
     "paperterm.locations",
     "paperterm.model",
+    "paperterm.search",
+    "paperterm.state",
 ]
 
 

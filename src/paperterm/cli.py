@@ -325,7 +325,8 @@ def _export(args: argparse.Namespace) -> int:
             "warning",
             f"no {what} to export; star some with `s` in the reader or `paperterm mark star ID`",
         )
-    pinned = {paper.id: key for paper in papers if (key := store.get(paper.id).bibkey)}
+    # Every pinned key, not only the exported papers': a new key must not take one already cited.
+    pinned = store.pinned_keys
     flags = {paper.id: (store.is_read(paper.id), store.is_starred(paper.id)) for paper in papers}
     result = export_papers(papers, args.format, pinned=pinned, ascii=args.ascii, flags=flags)
     if args.output is None:

@@ -154,3 +154,8 @@ def test_round_trip(dump: tuple[bytes, list[Entry], str]) -> None:
 @given(st.text())
 def test_fast_id_equals_identity(title: str) -> None:
     assert loader._paper_id(title) == paper_id(title)
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_fast_id_equals_identity_on_ascii(title: str) -> None:
+    assert loader._paper_id(title) == paper_id(title)

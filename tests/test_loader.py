@@ -204,7 +204,9 @@ def test_latin_1_falls_back_with_a_warning() -> None:
     catalog = paperterm.load([path])
     assert [p.title for p in catalog] == ["Café Networks for Crème Brûlée", "Plain ASCII Paper"]
     assert catalog.papers[0].abstract == "Résumé of a naïve approach, à la française."
-    assert catalog.warnings == (f"{path}:3: not valid UTF-8; such lines read as Latin-1",)
+    assert catalog.warnings == (
+        f"{path}:3: not valid UTF-8; such lines read as Latin-1 (Windows-1252)",
+    )
 
 
 def test_title_without_abstract_at_the_end() -> None:
@@ -499,7 +501,9 @@ def test_a_latin_1_line_among_utf8_lines_names_its_line(tmp_path: Path) -> None:
         ("Café UTF-8", "Fine é."),
         ("Latin Title", "Café."),
     ]
-    assert catalog.warnings == (f"{path}:6: not valid UTF-8; such lines read as Latin-1",)
+    assert catalog.warnings == (
+        f"{path}:6: not valid UTF-8; such lines read as Latin-1 (Windows-1252)",
+    )
 
 
 def test_gc_state_is_restored(tmp_path: Path) -> None:
@@ -536,3 +540,11 @@ def test_standard_input_through_a_real_pipe() -> None:
     assert (int(count), int(line)) == (2500, expected[-1][2])
     assert 2 <= int(calls) <= size // (1 << 20) + 2
     assert last.strip() == f"({size}, {size})"
+
+
+def test_windows_1252_quotes_and_undefined_bytes(tmp_path: Path) -> None:
+    data = HEADER_1.encode() + b"\x93Quoted\x94 Title\nEuro \x80 and undefined \x81 byte.\n"
+    catalog = paperterm.load([write(tmp_path / "w.txt", data)])
+    assert [(p.title, p.abstract) for p in catalog] == [
+        ("\u201cQuoted\u201d Title", "Euro \x80 and undefined \x81 byte.")
+    ]

@@ -142,7 +142,7 @@ def test_round_trip(dump: tuple[bytes, list[Entry], str]) -> None:
     assert sources == [(n, line, paper_id(t)) for n, (t, _, line) in enumerate(entries, 1)]
     warnings = [w.split(": ", 1)[1] for w in catalog.warnings]
     if encoding == "latin-1" and not data.isascii():
-        assert warnings[0] == "not valid UTF-8; such lines read as Latin-1"
+        assert warnings[0] == "not valid UTF-8; such lines read as Latin-1 (Windows-1252)"
         warnings = warnings[1:]
     assert warnings == [
         f"title without abstract: {title if len(title) <= 60 else title[:59] + '…'}"

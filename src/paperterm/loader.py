@@ -11,9 +11,10 @@ How a dump is read (the line rules themselves are in :mod:`paperterm.dumpformat`
   dump of a gigabyte is never held whole next to its lines. Lines end at LF, CRLF or a lone CR.
 * Encoding: UTF-8, with or without a BOM (a BOM anywhere, as ``cat`` of two files makes, is
   dropped). A block that is not valid UTF-8 is decoded line by line, and each line that is not
-  UTF-8 is read as Latin-1 (which any byte sequence is); the file gets one warning naming the
-  first such line. A file that starts with a UTF-16 BOM (Windows Notepad's "Unicode") is read
-  as UTF-16.
+  UTF-8 is read as Latin-1 (which any byte sequence is), in its Windows-1252 form where that
+  fits (so a Windows file's curly quotes are quotes, not C1 control characters); the file gets
+  one warning naming the first such line. A file that starts with a UTF-16 BOM (Windows
+  Notepad's "Unicode") is read as UTF-16.
 * A file whose first 8 KiB hold a NUL byte, or more than 1% control characters, is binary.
 * Identity: one paper per :func:`paperterm.identity.paper_id`. Its title is the first seen; every
   source ``(file, position in the file, line of the title)`` is kept in load order; every
@@ -395,7 +396,11 @@ def _load_one(
     if entries:
         position = builder.add(name, entries, position)
     if latin1_line is not None:
-        warnings.append(_Problem(name, "not valid UTF-8; such lines read as Latin-1", latin1_line))
+        warnings.append(
+            _Problem(
+                name, "not valid UTF-8; such lines read as Latin-1 (Windows-1252)", latin1_line
+            )
+        )
     for dangling in parser.dangling:
         message = f"title without abstract: {_short(dangling.title)}"
         warnings.append(_Problem(name, message, dangling.line))
@@ -493,7 +498,7 @@ def _decode(data: memoryview) -> tuple[str, int | None]:
 
 
 def _decode_lines(data: bytes) -> tuple[str, int | None]:
-    """Decode line by line: UTF-8 where valid, Latin-1 elsewhere."""
+    """Decode line by line: UTF-8 where valid, else Windows-1252, else Latin-1."""
     bad: int | None = None
     pieces: list[str] = []
     lines = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n").split(b"\n")
@@ -501,7 +506,10 @@ def _decode_lines(data: bytes) -> tuple[str, int | None]:
         try:
             pieces.append(raw.decode("utf-8"))
         except UnicodeDecodeError:
-            pieces.append(raw.decode("latin-1"))
+            try:
+                pieces.append(raw.decode("cp1252"))
+            except UnicodeDecodeError:  # one of the five bytes Windows-1252 leaves undefined
+                pieces.append(raw.decode("latin-1"))
             if bad is None:
                 bad = number
     return "\n".join(pieces), bad

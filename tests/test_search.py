@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 
 import pytest
@@ -268,3 +270,14 @@ def test_several_abstract_versions_are_all_searched() -> None:
     assert catalog.search("wombats") == [paper]
     assert catalog.search("abstract:^short") == [paper]
     assert catalog.search("'wombats.") == [paper]
+
+
+def test_search_modules_do_not_import_textual() -> None:
+    modules = ["paperterm.search", "paperterm.catalog"] + [
+        f"paperterm.search.{name}"
+        for name in ("bitset", "engine", "highlight", "index", "match", "query", "rank", "text")
+    ]
+    imports = ", ".join(modules)
+    code = f"import sys, {imports}; print(any(m.startswith('textual') for m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -50,7 +50,7 @@ class FieldPostings:
         self, universe: Universe, vocabulary: Sequence[str], postings: dict[str, list[int]]
     ) -> None:
         self._universe = universe
-        dense_from = max(64, universe.size // 32)
+        dense_from = max(64, universe.size // 64)
         found = [postings.get(word, ()) for word in vocabulary]
         self._dense = {
             number: universe.from_indices(papers)
@@ -59,19 +59,41 @@ class FieldPostings:
         }
         rare = [() if len(papers) >= dense_from else papers for papers in found]
         self._flat = array("I", chain.from_iterable(rare))
-        offsets = self._offsets = array("Q", accumulate(map(len, rare), initial=0))
+        self._offsets = array("Q", accumulate(map(len, rare), initial=0))
         self._dense_numbers = sorted(self._dense)
-        # Blocks of consecutive words holding about a quarter catalogue of postings each: a long
-        # range ORs their cached sets and only scatters the postings of its two ragged ends.
-        self._block_size = max(4096, universe.size // 4)
+        # Blocks of consecutive words, each with its set ready: a long range ORs the blocks it
+        # covers and scatters only the postings of its two ragged ends.
+        self._block_size = max(4096, universe.size // 8)
+        self._block_starts = self._cut_blocks(vocabulary)
+        flat, offsets, starts = self._flat, self._offsets, self._block_starts
+        self._blocks = [
+            universe.from_indices(flat[offsets[starts[block]] : offsets[starts[block + 1]]])
+            for block in range(len(starts) - 1)
+        ]
+
+    def _cut_blocks(self, vocabulary: Sequence[str]) -> list[int]:
+        """Where blocks start: about a block size apart, preferably where the first letters change.
+
+        Cutting where the first or second letter changes makes the one- and two-letter prefixes
+        (the slowest ranges, typed on every new word) whole blocks with nothing to scatter.
+        """
+        offsets, size = self._offsets, self._block_size
+        # How full a block must be before a cut where the word's n-th letter changes.
+        fill_before_cut = {1: size // 16, 2: size // 2, 3: size}
         starts = [0]
-        for number in range(len(vocabulary)):
-            if offsets[number + 1] - offsets[starts[-1]] >= self._block_size:
-                starts.append(number + 1)
+        previous = ""
+        for number, word in enumerate(vocabulary):
+            if number:
+                depth = 1
+                while depth <= 3 and word[depth - 1 : depth] == previous[depth - 1 : depth]:
+                    depth += 1
+                needed = fill_before_cut.get(depth, 2 * size)
+                if offsets[number] - offsets[starts[-1]] >= needed:
+                    starts.append(number)
+            previous = word
         if starts[-1] != len(vocabulary):
             starts.append(len(vocabulary))
-        self._block_starts = starts
-        self._blocks: dict[int, int] = {}
+        return starts
 
     def papers(self, ranges: Iterable[Range]) -> int:
         """The set of papers holding any word in ``ranges`` (disjoint, any order)."""
@@ -95,17 +117,9 @@ class FieldPostings:
             chunks.append(flat[offsets[start] : offsets[starts[first]]])
             chunks.append(flat[offsets[starts[last]] : offsets[end]])
             for block in range(first, last):
-                bits |= self._block(block)
+                bits |= self._blocks[block]
         if chunks:
             bits |= self._universe.from_indices(*chunks)
-        return bits
-
-    def _block(self, block: int) -> int:
-        bits = self._blocks.get(block)
-        if bits is None:
-            offsets, starts = self._offsets, self._block_starts
-            piece = self._flat[offsets[starts[block]] : offsets[starts[block + 1]]]
-            bits = self._blocks[block] = self._universe.from_indices(piece)
         return bits
 
 
@@ -217,6 +231,10 @@ class SearchIndex:
         return _merge((n, n + 1) for n in numbers)
 
     def _scan_for(self, needle: str) -> list[int]:
+        if len(needle) <= 2:
+            # Short needles hit a good part of the vocabulary: test every word, in C.
+            hits = map(str.__contains__, self.words, repeat(needle))
+            return list(compress(range(len(self.words)), hits))
         if self._joined is None:
             starts = []
             position = 0

@@ -34,7 +34,6 @@ How a dump is read (the line rules themselves are in :mod:`paperterm.dumpformat`
 
 from __future__ import annotations
 
-import codecs
 import gc
 import io
 import os
@@ -45,7 +44,7 @@ from dataclasses import dataclass, fields
 from hashlib import sha1
 from pathlib import Path
 from types import MemberDescriptorType
-from typing import Protocol, cast
+from typing import cast
 
 from paperterm.catalog import Catalog
 from paperterm.dumpformat import DumpParser
@@ -53,6 +52,7 @@ from paperterm.errors import DumpError
 from paperterm.identity import paper_id
 from paperterm.links import extract_links, might_have_links
 from paperterm.model import Link, Paper, Source
+from paperterm.textblocks import BLOCK, ByteStream, NotADump, text_blocks
 
 STDIN = "-"
 """The path that means standard input."""
@@ -60,10 +60,6 @@ STDIN = "-"
 ProgressCallback = Callable[[int, int], None]
 """``on_progress(done_bytes, total_bytes)``."""
 
-_BLOCK = 1 << 20
-_SNIFF = 8192
-_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
-_CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\v\f\r\x1b") + b"\x7f"
 # ASCII letters and digits to themselves (upper case to lower), every other byte to a space.
 _ASCII_FOLD = bytes(
     byte + 32 if 65 <= byte <= 90 else byte if (48 <= byte <= 57 or 97 <= byte <= 122) else 32
@@ -100,14 +96,6 @@ class _Problem:
         return f"{where}: {self.message}"
 
 
-class _BadFile(Exception):
-    """Raised while reading a file that cannot be a dump; becomes a _Problem."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
 class _Progress:
     """Counts bytes read; tells the callback about once per MiB read, and once at the end.
 
@@ -124,7 +112,7 @@ class _Progress:
 
     def advance(self, count: int) -> None:
         self.done += count
-        if self.callback is not None and self.done - self.told >= _BLOCK:
+        if self.callback is not None and self.done - self.told >= BLOCK:
             self.told = self.done
             self.callback(self.done, max(self.total, self.done + 1))
 
@@ -378,7 +366,7 @@ def _load_one(
     nonblank = False
     try:
         with _open(dump.file) as stream:
-            for text, bad_line in _text_blocks(stream, progress):
+            for text, bad_line in text_blocks(stream, progress.advance):
                 if bad_line is not None and latin1_line is None:
                     latin1_line = parser.lineno + bad_line
                 nonblank = nonblank or not text.isspace()
@@ -388,7 +376,7 @@ def _load_one(
                 entries = parser.feed(lines)
                 if entries:
                     position = builder.add(name, entries, position)
-    except _BadFile as bad:
+    except NotADump as bad:
         return _Problem(name, bad.message)
     except OSError as error:
         return _Problem(name, _os_message(error))
@@ -417,7 +405,7 @@ def _short(title: str, width: int = 60) -> str:
     return title if len(title) <= width else title[: width - 1] + "…"
 
 
-def _open(file: Path | None) -> AbstractContextManager[_ByteStream]:
+def _open(file: Path | None) -> AbstractContextManager[ByteStream]:
     """The file's bytes; for standard input, its byte stream, left open afterwards."""
     if file is not None:
         return file.open("rb")
@@ -425,128 +413,5 @@ def _open(file: Path | None) -> AbstractContextManager[_ByteStream]:
         return io.BytesIO(b"")
     buffer = getattr(sys.stdin, "buffer", None)
     if buffer is not None:
-        return nullcontext(cast(_ByteStream, buffer))
+        return nullcontext(cast(ByteStream, buffer))
     return io.BytesIO(sys.stdin.read().encode("utf-8", "surrogateescape"))
-
-
-class _ByteStream(Protocol):
-    """What the loader reads from: a binary file or standard input's byte buffer."""
-
-    def readinto(self, buffer: memoryview, /) -> int | None: ...
-
-    def read(self, size: int = -1, /) -> bytes: ...
-
-
-def _text_blocks(stream: _ByteStream, progress: _Progress) -> Iterator[tuple[str, int | None]]:
-    """The stream as decoded blocks of whole lines (but maybe the last), with LF line ends.
-
-    With each non-empty block comes the number, within the block, of its first line that was
-    not UTF-8, if any. The bytes go through one reused buffer: a fresh 1 MiB object per block
-    costs more in page faults than the decoding itself.
-    """
-    buffer = bytearray(_BLOCK)
-    view = memoryview(buffer)
-    filled = stream.readinto(view) or 0
-    progress.advance(filled)
-    if buffer.startswith(_UTF16_BOMS):
-        yield from _utf16_blocks(bytes(view[:filled]), stream, progress)
-        return
-    _check_not_binary(view[: min(filled, _SNIFF)].tobytes())
-    while filled:
-        cut = _last_line_end(buffer, filled)
-        if cut:
-            yield _decode(view[:cut])
-            carry = view[cut:filled].tobytes()
-            view[: len(carry)] = carry
-            filled = len(carry)
-        elif filled == len(buffer):  # one line longer than the buffer: make room
-            view.release()
-            buffer = buffer + bytearray(len(buffer))
-            view = memoryview(buffer)
-        read = stream.readinto(view[filled:]) or 0
-        progress.advance(read)
-        if not read:
-            break
-        filled += read
-    if filled:
-        yield _decode(view[:filled])
-
-
-def _last_line_end(data: bytearray, end: int) -> int:
-    """Where to cut ``data[:end]`` so the first part ends at a whole line end (0: nowhere).
-
-    A CR as the very last byte does not count: its LF may be the next byte read.
-    """
-    newline = data.rfind(b"\n", 0, end) + 1
-    if newline == end:
-        return end
-    return max(newline, data.rfind(b"\r", newline, end - 1) + 1)
-
-
-def _decode(data: memoryview) -> tuple[str, int | None]:
-    """One block as text with LF line ends, and the number of its first line read as Latin-1."""
-    bad: int | None = None
-    try:
-        text = codecs.utf_8_decode(data, "strict", True)[0]
-    except UnicodeDecodeError:
-        text, bad = _decode_lines(data.tobytes())
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if "\ufeff" in text:
-        text = text.replace("\ufeff", "")
-    return text, bad
-
-
-def _decode_lines(data: bytes) -> tuple[str, int | None]:
-    """Decode line by line: UTF-8 where valid, else Windows-1252, else Latin-1."""
-    bad: int | None = None
-    pieces: list[str] = []
-    lines = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n").split(b"\n")
-    for number, raw in enumerate(lines, 1):
-        try:
-            pieces.append(raw.decode("utf-8"))
-        except UnicodeDecodeError:
-            try:
-                pieces.append(raw.decode("cp1252"))
-            except UnicodeDecodeError:  # one of the five bytes Windows-1252 leaves undefined
-                pieces.append(raw.decode("latin-1"))
-            if bad is None:
-                bad = number
-    return "\n".join(pieces), bad
-
-
-def _utf16_blocks(
-    head: bytes, stream: _ByteStream, progress: _Progress
-) -> Iterator[tuple[str, int | None]]:
-    """Decode a UTF-16 file (BOM first) block by block."""
-    decoder = codecs.getincrementaldecoder("utf-16")(errors="replace")
-    carry = ""
-    block = head
-    while True:
-        final = not block
-        text = carry + decoder.decode(block, final=final)
-        if "\r" in text and not final:
-            # Keep a trailing CR back: its LF may come with the next block.
-            cut = max(text.rfind("\n"), text.rfind("\r", 0, len(text) - 1)) + 1
-        else:
-            cut = len(text) if final else text.rfind("\n") + 1
-        if "\x00" in text[:cut]:
-            raise _BadFile("binary file, not a text dump")
-        piece, carry = text[:cut], text[cut:]
-        if "\r" in piece:
-            piece = piece.replace("\r\n", "\n").replace("\r", "\n")
-        if piece:
-            yield piece.replace("\ufeff", ""), None
-        if final:
-            return
-        block = stream.read(_BLOCK)
-        progress.advance(len(block))
-
-
-def _check_not_binary(head: bytes) -> None:
-    """Refuse a file whose start looks like binary data rather than text."""
-    if b"\x00" in head:
-        raise _BadFile("binary file, not a text dump")
-    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
-    if controls and controls * 100 > len(head):
-        raise _BadFile("binary file, not a text dump")

@@ -22,8 +22,9 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"
@@ -99,9 +100,9 @@ async def _type(app: PapertermApp, pilot: Pilot[None], query: str) -> list[float
     shown = asyncio.Event()
     show_rows = app._show_rows
 
-    def timed_show(rows: Sequence[int], text: str, keep: int | None, generation: int) -> None:
-        show_rows(rows, text, keep, generation)
-        if generation == app._generation:
+    def timed_show(*args: Any) -> None:
+        show_rows(*args)
+        if args[-1] == app._generation:  # the last argument is the request's generation
             shown.set()
 
     app._show_rows = timed_show  # type: ignore[method-assign]
@@ -112,7 +113,7 @@ async def _type(app: PapertermApp, pilot: Pilot[None], query: str) -> list[float
         shown.clear()
         before = time.perf_counter()
         bar.value = query[:end]
-        await shown.wait()
+        await asyncio.wait_for(shown.wait(), timeout=120)
         times.append(time.perf_counter() - before)
     return times
 

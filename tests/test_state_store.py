@@ -446,3 +446,12 @@ def test_a_lock_held_too_long_is_a_clear_error(
     finally:
         os.close(fd)
     assert state_path.read_bytes() == before and store.starred_ids == {"a"}
+
+
+def test_undo_inside_a_batch_is_refused_and_an_empty_store_is_truthy(state_path: Path) -> None:
+    store = StateStore.open(state_path)
+    assert store and store.paper_count == 0
+    store.set_starred(["a"], True)
+    with pytest.raises(RuntimeError), store.update():
+        store.undo()
+    assert store.can_undo and store.paper_count == 1

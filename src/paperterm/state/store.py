@@ -14,7 +14,7 @@ import threading
 import time
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -314,8 +314,9 @@ class StateStore:
         """Whether ``undo`` has something to revert."""
         return bool(self._undo)
 
-    def __len__(self) -> int:
-        """How many papers the state mentions."""
+    @property
+    def paper_count(self) -> int:
+        """How many papers the state mentions (not ``len()``: an empty store must stay truthy)."""
         return len(self._papers)
 
     def _replace_papers(self, papers: dict[str, Entry]) -> None:
@@ -458,10 +459,21 @@ class StateStore:
         return changes
 
     def _make_folder(self) -> None:
+        """Create the state's folder on the first save, its new entries flushed to the disk."""
+        folder = self.path.parent
+        missing = []
+        while not folder.is_dir() and folder != folder.parent:
+            missing.append(folder)
+            folder = folder.parent
+        if not missing:
+            return
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            missing[0].mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise StateError(f"{self.path.parent}: cannot create: {files.reason(exc)}") from exc
+            raise StateError(f"{missing[0]}: cannot create: {files.reason(exc)}") from exc
+        for created in missing:
+            with suppress(OSError):  # durability of a new folder is best effort
+                files.fsync_folder(created.parent)
 
     def _write(self, papers: dict[str, Entry], *, good: bool) -> None:
         """Replace the file with ``papers`` (lock held); the previous file becomes the backup."""

@@ -1,7 +1,8 @@
 """File primitives for the state store: a lock, reads that never follow links, atomic replace.
 
-Every function here either succeeds or raises StateError with one line naming the file; nothing
-here modifies a file in place, so a reader always sees a whole old file or a whole new one.
+Failures surface as StateError with one line naming the file (or as a warning, once the new data
+is safely in place). Nothing here modifies a file in place, so a reader always sees a whole old
+file or a whole new one.
 """
 
 from __future__ import annotations

@@ -548,3 +548,11 @@ def test_windows_1252_quotes_and_undefined_bytes(tmp_path: Path) -> None:
     assert [(p.title, p.abstract) for p in catalog] == [
         ("\u201cQuoted\u201d Title", "Euro \x80 and undefined \x81 byte.")
     ]
+
+
+def test_odd_paths_are_problems_not_crashes(tmp_path: Path) -> None:
+    good = write(tmp_path / "good.txt", HEADER_1 + "Good Paper\nFine.\n")
+    catalog = paperterm.load(["bad\x00name.txt", os.fsencode(good)])  # type: ignore[list-item]
+    assert [p.title for p in catalog] == ["Good Paper"]
+    assert catalog.warnings == ("bad\x00name.txt: not a valid path",)
+    assert catalog.papers[0].sources[0].path == str(good)

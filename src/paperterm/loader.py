@@ -309,7 +309,7 @@ def _expand(paths: Iterable[str | os.PathLike[str]]) -> list[_Input | _Problem]:
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     for given in paths:
-        name = os.fspath(given)
+        name = os.fsdecode(given)
         if name == STDIN:
             plan.append(_Input(STDIN, None, 0))
             continue
@@ -325,13 +325,13 @@ def _expand(paths: Iterable[str | os.PathLike[str]]) -> list[_Input | _Problem]:
                     plan.append(_Problem(name, "folder holds no *.txt files"))
             else:
                 found = [(name, path)]
-        except OSError as error:
+        except (OSError, ValueError) as error:
             plan.append(_Problem(name, _os_message(error)))
             continue
         for shown, file in found:
             try:
                 stat = file.stat()
-            except OSError as error:
+            except (OSError, ValueError) as error:
                 plan.append(_Problem(shown, _os_message(error)))
                 continue
             if (stat.st_dev, stat.st_ino) not in seen:
@@ -344,8 +344,10 @@ def _is_dump_name(name: str) -> bool:
     return name.lower().endswith(".txt") and not name.startswith(".")
 
 
-def _os_message(error: OSError) -> str:
+def _os_message(error: OSError | ValueError) -> str:
     """A short lower-case reason for an OS error (``no such file``, ``permission denied``)."""
+    if isinstance(error, ValueError):
+        return "not a valid path"
     if isinstance(error, FileNotFoundError):
         return "no such file or folder"
     if isinstance(error, PermissionError):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import webbrowser
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import ClassVar, Literal
 
@@ -355,16 +355,13 @@ class PapertermApp(App[None]):
 
     # -- state changes ------------------------------------------------------------------------
 
-    def _save(self, change: str) -> bool:
-        """Run one state change; show a failed save instead of losing it silently."""
+    def _save(self, change: Callable[[Paper], object]) -> bool:
+        """Apply one change to the paper under the cursor; show a failed save, never lose it."""
         paper = self.current
+        if paper is None:
+            return False
         try:
-            if change == "star" and paper is not None:
-                self.store.set_starred([paper.id], not self.store.is_starred(paper.id))
-            elif change == "read" and paper is not None:
-                self.store.set_read([paper.id], not self.store.is_read(paper.id))
-            elif change == "mark-read" and paper is not None:
-                self.store.set_read([paper.id], True)
+            change(paper)
         except StateError as error:
             self.notify(str(error), title="Not saved", severity="error", timeout=15)
             return False
@@ -374,15 +371,17 @@ class PapertermApp(App[None]):
 
     def action_toggle_star(self) -> None:
         """Star or unstar the paper under the cursor."""
-        self._save("star")
+        store = self.store
+        self._save(lambda paper: store.set_starred([paper.id], not store.is_starred(paper.id)))
 
     def action_toggle_read(self) -> None:
         """Mark the paper under the cursor read, or unread again."""
-        self._save("read")
+        store = self.store
+        self._save(lambda paper: store.set_read([paper.id], not store.is_read(paper.id)))
 
     def action_next_unread(self) -> None:
         """Mark this paper read and move to the next unread one in the list (one key per paper)."""
-        if not self._save("mark-read"):
+        if not self._save(lambda paper: self.store.set_read([paper.id], True)):
             return
         rows = self.paper_list.rows
         read = self.store.read_ids

@@ -252,6 +252,8 @@ class PapertermApp(App[None]):
         if generation != self._generation:
             return
         self._members = members
+        if query.strip():
+            self._index_ready = True  # a search has run, so the index exists
         words = query.strip()
         self.paper_list.set_rows(
             self.papers,

@@ -144,3 +144,14 @@ def test_header_only_then_another_header(tmp_path: Path) -> None:
     catalog = paperterm.load([path])
     assert [(p.title, p.sources[0].line) for p in catalog] == [("Only Paper", 13)]
     assert catalog.warnings == ()
+
+
+def test_a_page_pasted_from_the_middle_of_its_header() -> None:
+    text = HEADER_2 + "First\n\nOne.\n\nSubscribe\n\n" + BYAK + "\n\nJul 4\n\nSecond\n\nTwo.\n"
+    entries, dangling = parse(text)
+    assert entries == [(11, "First", "One."), (21, "Second", "Two.")]
+    assert dangling == []
+    text = HEADER_1 + "First\nOne.\nLonely\nnew\nSubscribe\n" + BYAK + "\nSecond\nTwo.\n"
+    entries, dangling = parse(text)
+    assert entries == [(3, "First", "One."), (5, "Lonely", ""), (9, "Second", "Two.")]
+    assert dangling == [(5, "Lonely")]

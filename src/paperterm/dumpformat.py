@@ -21,10 +21,11 @@ turns it into entries ``(line, title, abstract)``. The rules, and why:
   ``Subscriber Churn ...`` after a layout-2 header is never cut), and, at the very start of a
   file with no strong marker before it, only when what follows does not start with a lower-case
   letter (``Subscribers ...`` stays a title).
-* ``new`` opens the second layout's header *before* any strong marker. Mid-file it therefore
-  cannot be known to be boilerplate until the next line: when a strong marker arrives, a
-  content line ``new`` just before it is taken back as boilerplate, and so is a ``new`` glued to
-  the end of the previous line after sentence punctuation (``...results.new``, which is what
+* ``new`` opens the second layout's header *before* any strong marker, and a page pasted from
+  the middle of its header starts with ``Subscribe``. Mid-file such a line cannot be known to
+  be boilerplate until a strong marker follows: then the ``new`` and ``Subscribe`` lines just
+  before it, read as content, are taken back as boilerplate, and so is a ``new`` glued to the
+  end of the previous line after sentence punctuation (``...results.new``, which is what
   ``cat a.txt b.txt`` makes of a file that does not end with a newline). A strong marker glued
   to the end of a line (the same ``cat``, first layout) is split off and read as its own line.
 * Everything else pairs up in order: a title, then its abstract. Titles and abstracts are never
@@ -150,20 +151,29 @@ class DumpParser:
         return out
 
     def _open_header(self, out: list[tuple[int, str, str]], marker: str) -> None:
-        """A strong marker: take back a ``new`` just before it, close the page, open a header."""
+        """A strong marker: take back boilerplate just before it, close the page, open a header.
+
+        The lines just before a strong marker that read as content but are weak markers
+        (``new``, ``Subscribe``: a page header whose start was cut off, or the second layout's
+        ``new``) are boilerplate after all, as is a ``new`` glued after sentence punctuation.
+        """
         self.header_lines += 1
         if not self._in_header:
-            if self._pending_title is not None:
-                if self._pending_title == "new":
+            while True:
+                if self._pending_title is not None:
+                    if self._pending_title not in WEAK_MARKERS:
+                        break
                     self._pending_title = None
                     self.header_lines += 1
-            elif self._last is not None:
-                line, title, abstract = self._last
-                if abstract == "new":
-                    self._pending_line, self._pending_title = line, title
+                elif self._last is not None and self._last[2] in WEAK_MARKERS:
+                    self._pending_line, self._pending_title = self._last[0], self._last[1]
                     self._last = None
                     self.header_lines += 1
-                elif (
+                else:
+                    break
+            if self._pending_title is None and self._last is not None:
+                line, title, abstract = self._last
+                if (
                     len(abstract) > 3
                     and abstract.endswith("new")
                     and abstract[-4] in _GLUED_NEW_AFTER

@@ -32,6 +32,9 @@ turns it into entries ``(line, title, abstract)``. The rules, and why:
   told apart by length or by shape: a one-word abstract and a 300-character title both load.
   Pairing restarts at every header block; a title left without its abstract (before a header
   block, or at the end of the file) is kept with an empty abstract and reported as a warning.
+* What these rules cannot tell, on purpose rather than by guessing from length: a title that
+  lost its abstract in the middle of a page shifts the pairing until the next header, and the
+  first title of a page that is exactly ``new``, ``Subscribe`` or a date reads as header.
 """
 
 from __future__ import annotations

@@ -28,6 +28,8 @@ _URL_CHAR = r"[^\s<>\"{}\\\x00-\x1f\x7f]"
 _URL_REST = re.compile(rf"{_URL_CHAR}*(?:\\[_%&#~]{_URL_CHAR}*)*")
 _SCHEMES = ("https", "http")
 _NOT_BEFORE_WWW = frozenset(".@/-_")
+WWW = re.compile(r"www\.")
+"""``www.``; its ``search`` scans text faster than ``str.__contains__`` does."""
 _TRAILING = ".,;:!?*'"
 _CLOSERS = {")": "(", "]": "["}
 _TEX_ESCAPE = re.compile(r"\\([_%&#~])")
@@ -65,7 +67,7 @@ def might_have_links(text: str) -> bool:
     speed), and every other link starts with ``www.`` (an upper-case ``WWW.`` link in an
     abstract with no ``/`` at all is the one kind this misses).
     """
-    return "/" in text or "www." in text
+    return "/" in text or WWW.search(text) is not None
 
 
 def clean_url(url: str) -> str:

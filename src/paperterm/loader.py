@@ -50,7 +50,7 @@ from paperterm.catalog import Catalog
 from paperterm.dumpformat import DumpParser
 from paperterm.errors import DumpError
 from paperterm.identity import paper_id
-from paperterm.links import extract_links, might_have_links
+from paperterm.links import WWW, extract_links, might_have_links
 from paperterm.model import Link, Paper, Source
 from paperterm.textblocks import BLOCK, ByteStream, NotADump, text_blocks
 
@@ -196,6 +196,7 @@ class _Builder:
         papers = self.papers
         seen_again = self.seen_again
         no_links: tuple[Link, ...] = ()
+        www = WWW.search
         for line, title, abstract in entries:
             position += 1
             key = _paper_id(title)
@@ -207,7 +208,7 @@ class _Builder:
                     papers.append(_new_paper(key, title, (), (source,), no_links, index))
                     continue
                 links = no_links
-                if "/" in abstract or "www." in abstract:  # as might_have_links, inlined
+                if "/" in abstract or www(abstract):  # might_have_links, inlined
                     links = tuple(extract_links(abstract))
                 papers.append(_new_paper(key, title, (abstract,), (source,), links, index))
                 continue

@@ -556,3 +556,26 @@ def test_odd_paths_are_problems_not_crashes(tmp_path: Path) -> None:
     assert [p.title for p in catalog] == ["Good Paper"]
     assert catalog.warnings == ("bad\x00name.txt: not a valid path",)
     assert catalog.papers[0].sources[0].path == str(good)
+
+
+def test_the_slot_shortcut_steps_aside_for_a_changed_class() -> None:
+    from dataclasses import dataclass
+
+    @dataclass(frozen=True, slots=True)
+    class Grown:
+        path: str
+        position: int
+        line: int
+        extra: int = 0
+
+    @dataclass(frozen=True)
+    class Unslotted:
+        path: str
+        position: int
+        line: int
+
+    names = ("path", "position", "line")
+    assert loader._slot_setters(Grown, names) is None
+    assert loader._slot_setters(Unslotted, names) is None
+    assert loader._slot_setters(Source, names) is not None
+    assert loader._PAPER_SLOTS is not None and loader._SOURCE_SLOTS is not None

@@ -122,21 +122,27 @@ class _Progress:
             self.callback(self.done, self.done)
 
 
-def _slot_setters(cls: type) -> tuple[Callable[[object, object], None], ...] | None:
-    """The slot setters of a slotted dataclass, in field order; None if it is not one."""
+def _slot_setters(
+    cls: type, names: tuple[str, ...]
+) -> tuple[Callable[[object, object], None], ...] | None:
+    """The slot setters of a slotted dataclass with exactly these fields; else None.
+
+    None (so: use the constructor) as soon as the class is not what the shortcut assumes: a
+    field added, renamed or reordered, no slots, or a ``__post_init__`` to run.
+    """
+    if tuple(field.name for field in fields(cls)) != names or hasattr(cls, "__post_init__"):
+        return None
     setters = []
-    for field in fields(cls):
-        slot = cls.__dict__.get(field.name)
+    for name in names:
+        slot = cls.__dict__.get(name)
         if not isinstance(slot, MemberDescriptorType):
             return None
         setters.append(slot.__set__)
-    if hasattr(cls, "__post_init__"):
-        return None
     return tuple(setters)
 
 
-_PAPER_SLOTS = _slot_setters(Paper)
-_SOURCE_SLOTS = _slot_setters(Source)
+_PAPER_SLOTS = _slot_setters(Paper, ("id", "title", "abstracts", "sources", "links", "index"))
+_SOURCE_SLOTS = _slot_setters(Source, ("path", "position", "line"))
 
 
 def _new_source(path: str, position: int, line: int) -> Source:

@@ -7,8 +7,9 @@ from typing import Any
 
 import orjson
 import pytest
+from rich.text import Text
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from paperterm.catalog import Catalog
 from paperterm.errors import StateError
@@ -116,6 +117,10 @@ async def test_end_home_and_paging(catalog: Catalog, state_path: Path) -> None:
         await pilot.press("home")
         assert current_title(app) == catalog.papers[0].title
         await pilot.press("pagedown")
+        assert current_title(app) == catalog.papers[-1].title
+        await pilot.press("g")
+        assert current_title(app) == catalog.papers[0].title
+        await pilot.press("G")
         assert current_title(app) == catalog.papers[-1].title
 
 
@@ -583,3 +588,22 @@ async def test_the_detail_pane_shows_everything_about_a_paper(
         text = app.query_one(PaperDetail).text
         assert "https://github.com/example/electric-sheep" in text
         assert "https://sheep.example.org" in text
+
+
+async def test_a_theme_change_redraws_the_detail_pane(catalog: Catalog, state_path: Path) -> None:
+    app = make_app(catalog, state_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("/", *"sheep", "enter")
+        await settle(pilot)
+        detail = app.query_one(PaperDetail)
+
+        def match_styles() -> set[str]:
+            body = detail.query_one("#detail-body", Static).content
+            assert isinstance(body, Text)
+            return {str(span.style) for span in body.spans if span.end - span.start == 5}
+
+        before = match_styles()
+        app.theme = "nord"
+        await pilot.pause()
+        assert detail.highlights
+        assert match_styles() != before

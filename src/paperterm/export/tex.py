@@ -81,7 +81,7 @@ _MATH_SYMBOL_NAMES = """
     subseteq supset supseteq cup cap setminus emptyset forall exists neg wedge vee oplus otimes to
     rightarrow leftarrow leftrightarrow Rightarrow Leftarrow Leftrightarrow mapsto uparrow
     downarrow log exp ln lg sin cos tan sinh cosh tanh max min arg lim sup inf det dim ker deg gcd
-    Pr left right langle rangle lfloor rfloor lceil rceil lbrace rbrace ell hbar prime circ star ast
+    Pr langle rangle lfloor rfloor lceil rceil lbrace rbrace ell hbar prime circ star ast
     bullet top bot perp parallel mid vert Vert backslash colon ll gg prec succ preceq succeq
     triangleq doteq sqcup sqcap imath jmath Re Im aleph wp angle triangle diamond"""
 _MATH_SYMBOLS = frozenset(_MATH_SYMBOL_NAMES.split())
@@ -109,7 +109,7 @@ _PUNCTUATION = {
     "\u00ae": r"\textregistered{}", "\u2122": r"\texttrademark{}", "\u00ab": r"\guillemotleft{}",
     "\u00bb": r"\guillemotright{}", "\u2039": r"\guilsinglleft{}", "\u203a": r"\guilsinglright{}",
     "\u00bf": r"?`", "\u00a1": r"!`", "\u00b7": r"\textperiodcentered{}", "\u2212": "-",
-    "\u2010": "-", "\u2011": "-", "\u2009": r"\,", "\u202f": r"\,", "\u00ad": r"\-",
+    "\u2010": "-", "\u2011": "-", "\u2009": r"\,{}", "\u202f": r"\,{}", "\u00ad": r"\-",
 }  # fmt: skip
 _MATH_CHARS = {
     "×": "times", "÷": "div", "±": "pm", "∓": "mp", "≤": "leq", "≥": "geq", "≠": "neq",
@@ -140,6 +140,28 @@ for _offset, _name in enumerate(_GREEK):
 _SAFE_ASCII = re.compile(r"[A-Za-z0-9 .,;:!?'()/+=*-]*")
 
 
+_T1_RANGES = (
+    "00C0-00D6 00D8-00F6 00F8-0125 0128-0137 0139-013E 0141-0148 014A-017E 01CD-01D4 01E2-01E3"
+    " 01E6-01EB 01F0 01F4-01F5 0218-021B 0232-0233 1E02-1E03 1E0D 1E1E-1E21 1E25 1E30-1E31 1E37"
+    " 1E43 1E45 1E47 1E5B 1E63 1E6D 1E8E-1E91 1EF2-1EF3"
+)
+_LATEX_ACCENTED = frozenset(
+    chr(code)
+    for span in _T1_RANGES.split()
+    for code in range(int(span[:4], 16), int(span[-4:], 16) + 1)
+)
+"""Accented letters LaTeX's UTF-8 input takes (T1). biber decodes ``{\\'e}`` to Unicode in the
+``.bbl``, so an accent whose letter is not one of these would stop pdflatex: it is dropped."""
+_ACCENT_MARKS = {command: mark for mark, command in _COMBINING.items()}
+
+
+def _latex_knows(base: str, commands: str) -> bool:
+    """Whether ``base`` under these accent commands is a letter pdflatex can print after biber."""
+    marks = "".join(_ACCENT_MARKS.get(command, "?") for command in commands)
+    composed = unicodedata.normalize("NFC", base + marks)
+    return composed in _LATEX_ACCENTED
+
+
 @functools.lru_cache(maxsize=4096)
 def _char_to_tex(char: str, math: bool) -> str:
     """The ASCII TeX for one non-ASCII character, in text or in math."""
@@ -162,6 +184,8 @@ def _accented(char: str) -> str:
     decomposed = unicodedata.normalize("NFD", char)
     base, marks = decomposed[0], decomposed[1:]
     if marks and base.isascii() and base.isalpha() and all(m in _COMBINING for m in marks):
+        if not _latex_knows(base, "".join(_COMBINING[m] for m in marks)):
+            return base
         text = base
         for mark in marks:
             command = _COMBINING[mark]
@@ -266,17 +290,30 @@ def _valid_math(
             return False  # a lone brace inside math: most likely not math at all
         if kind == _URLTOK:
             return False
-        if kind == _SPECIAL and value in "^_":
-            following = _next_operand(tokens, index + 1, end)
-            if following is None:
-                return False
-            if following[0] in (_SPECIAL, _CLOSE, _DOLLAR):
-                return False
+        operand = _next_operand(tokens, index + 1, end)
+        if kind == _SPECIAL and value in "^_" and not _script_operand(operand):
+            return False
         if kind == _CMD and value in _MATH_ARGS and not _has_args(tokens, index, end, braces):
             return False
         source.append("{" if kind == _OPEN else "}" if kind == _CLOSE else value)
     joined = "".join(source)
     return bool(joined.strip()) and not _DOUBLE_SCRIPT.search(joined)
+
+
+def _script_operand(token: tuple[int, str] | None) -> bool:
+    """Whether a token can follow ``^`` or ``_`` without braces: a character, group or symbol."""
+    if token is None:
+        return False
+    kind, value = token
+    if kind == _TEXT:
+        return value[0].isascii() and value[0].isprintable() and not value[0].isspace()
+    if kind == _OPEN:
+        return True  # unmatched braces already rule the whole span out
+    if kind == _SYM:
+        return value in "%&#$_"
+    if kind == _CMD:
+        return value in _MATH_SYMBOLS or value in _MATH_ARGS
+    return False
 
 
 def _next_operand(tokens: list[tuple[int, str]], index: int, end: int) -> tuple[int, str] | None:
@@ -299,7 +336,7 @@ def _has_args(tokens: list[tuple[int, str]], index: int, end: int, braces: dict[
         kind, value = tokens[position]
         if kind == _OPEN and position in braces and braces[position] < end:
             position = braces[position] + 1
-        elif kind == _TEXT and value[0].isalnum():
+        elif kind == _TEXT and value[0].isascii() and value[0].isalnum():
             if len(value) > 1 and needed > 1:
                 return False
             position += 1
@@ -400,7 +437,9 @@ class _Writer:
     def symbol(self, index: int, end: int, value: str, math: bool, depth: int) -> int:
         """A control symbol: ``\\%``, ``\\{``, ``\\'`` and the like. Returns the last index used."""
         out = self.out
-        if value in _ESCAPES:
+        if value == ",":
+            out.append(r"\,{}")  # biber turns a thin space before a closing brace into ``\}``
+        elif value in _ESCAPES:
             out.append("\\" + value)
         elif value == "{":
             out.append(r"\lbrace " if math else r"\textbraceleft{}")
@@ -424,6 +463,9 @@ class _Writer:
             self.out.append(_literal(literal.get(command, "\\" + command), math, self.ascii))
             return index
         body, last = letter
+        if not _latex_knows(body, command):
+            self.out.append(body)
+            return last
         separator = "" if not command.isalpha() or body.startswith("\\") else " "
         if command.isalpha():
             accented = "{\\" + command + "{" + body + "}}"
@@ -459,6 +501,8 @@ class _Writer:
         if name in _TEXT_SYMBOLS or name in _TEXT_COMMANDS:
             out.append("{\\" + name + "}" if name in _TEXT_SYMBOLS else "\\" + name)
             return index
+        if name in ("left", "right", "big", "Big", "bigg", "Bigg"):
+            return index  # delimiter sizes: dropped, the delimiter itself stays
         if name in _MATH_SYMBOLS or name in _MATH_ARGS:
             arguments_end = index
             if name in _MATH_ARGS:
@@ -466,6 +510,11 @@ class _Writer:
                     out.append(_literal("\\" + name, math, self.ascii))
                     return index
                 arguments_end = self.arguments_end(index)
+                if not math and not _valid_math(
+                    self.tokens, index + 1, arguments_end + 1, self.braces
+                ):
+                    out.append(_literal("\\" + name, math, self.ascii))
+                    return index
             if not math:
                 out.append("{$")
             out.append("\\" + name + " ")

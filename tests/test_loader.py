@@ -579,3 +579,19 @@ def test_the_slot_shortcut_steps_aside_for_a_changed_class() -> None:
     assert loader._slot_setters(Unslotted, names) is None
     assert loader._slot_setters(Source, names) is not None
     assert loader._PAPER_SLOTS is not None and loader._SOURCE_SLOTS is not None
+
+
+def test_synthetic_layout_2_dump_reads_back_exactly(tmp_path: Path) -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    try:
+        from synth import papers, write_dump
+    finally:
+        sys.path.pop(0)
+    path = tmp_path / "synth.txt"
+    write_dump(path, 3000, seed=7, layout=2)
+    catalog = paperterm.load([path])
+    assert catalog.warnings == ()
+    assert [(p.title, p.abstract) for p in catalog] == list(papers(3000, seed=7))
+    assert [p.sources[0].line for p in catalog] == list(range(11, 11 + 4 * 3000, 4))
+    coded = [p for p in catalog if "github.com" in p.abstract]
+    assert coded and all(p.has_code and p.url == p.links[0].url for p in coded)

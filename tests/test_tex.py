@@ -86,6 +86,11 @@ def untex(text: str) -> str:
         ),
         ("code at https://ex.org/TangleNAS{here}", "code at https://ex.org/TangleNAS{here}"),
         ("Fréchet “quoted”", "Fréchet “quoted”"),
+        ("a\\,b and $a\\@b$", "a\\,{}b and {$ab$}"),
+        ("\\'m is no letter LaTeX has", "m is no letter LaTeX has"),
+        ("\\sqrt{2^^{x}}", r"\textbackslash{}sqrt{2\textasciicircum{}\textasciicircum{}{x}}"),
+        ("\\left( x \\right)", "( x )"),
+        ("$x^\\ y$", r"\$x\textasciicircum{}\ y\$"),
     ],
 )
 def test_to_tex(text: str, expected: str) -> None:

@@ -290,8 +290,11 @@ def _valid_math(
             return False  # a lone brace inside math: most likely not math at all
         if kind == _URLTOK:
             return False
-        operand = _next_operand(tokens, index + 1, end)
-        if kind == _SPECIAL and value in "^_" and not _script_operand(operand):
+        if (
+            kind == _SPECIAL
+            and value in "^_"
+            and not _script_operand(_next_operand(tokens, index + 1, end))
+        ):
             return False
         if kind == _CMD and value in _MATH_ARGS and not _has_args(tokens, index, end, braces):
             return False
@@ -439,6 +442,8 @@ class _Writer:
         out = self.out
         if value == ",":
             out.append(r"\,{}")  # biber turns a thin space before a closing brace into ``\}``
+        elif value == "@" and math:
+            pass  # a space factor, which math mode refuses
         elif value in _ESCAPES:
             out.append("\\" + value)
         elif value == "{":

@@ -159,3 +159,42 @@ def test_fast_id_equals_identity(title: str) -> None:
 @given(st.text(alphabet=st.characters(max_codepoint=127)))
 def test_fast_id_equals_identity_on_ascii(title: str) -> None:
     assert loader._paper_id(title) == paper_id(title)
+
+
+SOUP = st.sampled_from(
+    [
+        GET_1,
+        GET_2,
+        "byAK and the research community",
+        "Subscribe",
+        "SubscribeGlued Title",
+        "Subscribers Count",
+        "new",
+        "Ends with punctuation.new",
+        f"Abstract then marker.{GET_1}",
+        "Jul 4",
+        "",
+        "  \t",
+        "----",
+        "Title Words",
+        "An abstract sentence.",
+    ]
+)
+
+
+@SETTINGS
+@given(st.lists(SOUP, max_size=40), st.sampled_from(["\n", "\r\n"]))
+def test_every_source_line_holds_its_title(lines: list[str], newline: str) -> None:
+    catalog = load_bytes(newline.join(lines).encode())
+    if catalog is None:
+        return
+    for paper in catalog:
+        assert paper.title not in STRONG_MARKERS
+        assert all(a not in STRONG_MARKERS and a.strip() == a for a in paper.abstracts)
+        for source in paper.sources:
+            # Every occurrence's line holds (a title with the same id as) this title.
+            held = lines[source.line - 1]
+            assert paper.title in held or paper_id(paper.title) in {
+                paper_id(held.removeprefix("Subscribe")),
+                paper_id(held),
+            }

@@ -360,10 +360,12 @@ class _Writer:
         self.out: list[str] = []
 
     def run(self) -> str:
+        """The whole text as TeX."""
         self.emit(0, len(self.tokens), math=False, depth=0)
         return "".join(self.out)
 
     def emit(self, start: int, end: int, *, math: bool, depth: int) -> None:
+        """Write tokens ``start`` to ``end`` (a group's inside), in math or text, ``depth`` deep."""
         tokens, out = self.tokens, self.out
         index = start
         while index < end:
@@ -395,12 +397,13 @@ class _Writer:
             elif kind == _SPECIAL:
                 out.append(self.special(index, value, math))
             elif kind == _SYM:
-                index = self.symbol(index, end, value, math, depth)
+                index = self.symbol(index, end, value, math)
             else:
                 index = self.command(index, end, value, math, depth)
             index += 1
 
     def text(self, value: str, math: bool, depth: int) -> str:
+        """Plain characters: acronyms braced at the top of a title, non-ASCII converted if asked."""
         if not math and self.protect_caps and depth == 0:
             value = _WORD.sub(_protect_word, value)
         if self.ascii and not value.isascii():
@@ -408,6 +411,7 @@ class _Writer:
         return value
 
     def special(self, index: int, value: str, math: bool) -> str:
+        """One of ``%&#_^~<>|`` or a lone backslash, escaped for where it stands."""
         if value in "%&#":
             return "\\" + value
         if value == "\\":
@@ -437,7 +441,7 @@ class _Writer:
             and not after[1][0].isspace()
         )
 
-    def symbol(self, index: int, end: int, value: str, math: bool, depth: int) -> int:
+    def symbol(self, index: int, end: int, value: str, math: bool) -> int:
         """A control symbol: ``\\%``, ``\\{``, ``\\'`` and the like. Returns the last index used."""
         out = self.out
         if value == ",":
@@ -532,6 +536,7 @@ class _Writer:
         return index
 
     def arguments_end(self, index: int) -> int:
+        """The last token of the arguments of the math command at ``index`` (checked present)."""
         position = index
         for _ in range(_MATH_ARGS[self.tokens[index][1]]):
             position += 1

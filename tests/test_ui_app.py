@@ -419,6 +419,9 @@ async def test_question_mark_shows_the_keys_and_the_query_language(
         for binding in PapertermApp.BINDINGS:
             assert binding.tooltip in said  # type: ignore[union-attr]
         assert "Command palette: every action" in said
+        syntax = app.screen.query_one("#query-help", Static).content
+        assert "is:starred" in str(syntax)
+        assert "has:code" in str(syntax)
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
 

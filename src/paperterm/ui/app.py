@@ -511,7 +511,9 @@ class PapertermApp(App[None]):
     def key_help(self) -> list[tuple[str, str]]:
         """(keys, what they do) for every binding of the main screen, for the help screen."""
         rows: list[tuple[str, str]] = []
-        for source in (FilterBar, PaperList, PapertermApp):
+        for source in (PapertermApp, PaperList, FilterBar):
+            if source is FilterBar:
+                rows.append(("Enter", "Go to the list (in the filter)"))
             for binding in source.BINDINGS:
                 if not isinstance(binding, Binding):
                     continue
@@ -520,7 +522,6 @@ class PapertermApp(App[None]):
                 )
                 where = " (in the filter)" if source is FilterBar else ""
                 rows.append((keys, f"{binding.tooltip or binding.description}{where}"))
-        rows.insert(0, ("Enter", "Go to the list (in the filter)"))
         rows.append((self.get_key_display(Binding("ctrl+p", "")), "Command palette: every action"))
         return rows
 

@@ -13,21 +13,11 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-QUERY_LANGUAGE: tuple[tuple[str, str], ...] = (
-    ("words", "every word must match, small typos forgiven"),
-    ("'exact", "this exact text"),
-    ("^prefix", "a word that starts with this"),
-    ("!word", "papers without it"),
-    ("a|b", "either one"),
-    ("title: abstract:", "look in one field only, e.g. title:diffusion"),
-    ("is:starred is:read is:unread", "by your marks"),
-    ("has:code", "papers with a code repository link"),
-)
-"""The filter syntax, as the help screen shows it."""
+from paperterm.search import QUERY_HELP
 
 
 class HelpScreen(ModalScreen[None]):
-    """Lists the keys (given by the app, so it never drifts from the bindings) and the syntax."""
+    """Every key (given by the app, so it never drifts from the bindings) and the filter syntax."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark", "dismiss", "Close help"),
@@ -37,7 +27,7 @@ class HelpScreen(ModalScreen[None]):
     HelpScreen {
         align: center middle;
         & > VerticalScroll {
-            width: 80;
+            width: 100;
             max-width: 100%;
             height: auto;
             max-height: 100%;
@@ -61,14 +51,12 @@ class HelpScreen(ModalScreen[None]):
             box.border_subtitle = "Escape to close"
             yield Static("Keys", classes="help--heading")
             yield Static(_table(self._keys))
-            yield Static("Filter (type after /)", classes="help--heading")
-            yield Static(_table(QUERY_LANGUAGE))
-            yield Static(
-                Text(
-                    "Terms are combined: all must hold. "
-                    "Example: title:diffusion has:code !survey is:unread"
-                )
-            )
+            yield Static("The filter (type after /)", classes="help--heading")
+            yield Static(Text(QUERY_HELP.rstrip()), id="query-help")
+
+    def on_mount(self) -> None:
+        """Focus the text, so the arrow keys and page keys scroll it."""
+        self.query_one(VerticalScroll).focus()
 
     async def action_dismiss(self, result: None = None) -> None:
         """Close the help."""

@@ -610,3 +610,14 @@ async def test_a_theme_change_redraws_the_detail_pane(catalog: Catalog, state_pa
         await pilot.pause()
         assert detail.highlights
         assert match_styles() != before
+
+
+async def test_the_status_says_which_filter_pieces_mean_nothing(
+    catalog: Catalog, state_path: Path
+) -> None:
+    app = make_app(catalog, state_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("/", *"sheep is:new", "enter")
+        await settle(pilot)
+        assert shown(app) == ["Diffusion Models Dream of Electric Sheep"]
+        assert "ignored: is:new" in str(app.query_one("#status").render())

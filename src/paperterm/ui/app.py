@@ -21,7 +21,7 @@ from paperterm.catalog import Catalog
 from paperterm.errors import PapertermError, StateError
 from paperterm.export import bibtex_entry, citation_keys, export_papers
 from paperterm.model import Paper
-from paperterm.search import highlight
+from paperterm.search import highlight, parse
 from paperterm.state import StateStore
 from paperterm.ui import settings
 from paperterm.ui.commands import palette_commands
@@ -351,8 +351,12 @@ class PapertermApp(App[None]):
         ]
         if self.store.read_only:
             parts.append("read-only")
-        if not self._index_ready and self.filter_text.strip():
-            parts.append(f"indexing {total:,} papers…")
+        if self.filter_text.strip():
+            if not self._index_ready:
+                parts.append(f"indexing {total:,} papers…")
+            ignored = parse(self.filter_text).ignored
+            if ignored:
+                parts.append(f"ignored: {' '.join(ignored)}")
         self._status.update(" · ".join(parts))
 
     # -- state changes ------------------------------------------------------------------------

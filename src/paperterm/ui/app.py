@@ -98,7 +98,7 @@ class PapertermApp(App[None]):
         self._generation = 0
         self._title_rank: list[int] | None = None
         self._rank_lock = threading.Lock()
-        self._runnable: tuple[bool, bool] | None = None
+        self._runnable: tuple[bool, bool, bool] | None = None
         self._search_gate = threading.Lock()
         self._members: frozenset[int] | None = None
         self._index_ready = False
@@ -293,7 +293,11 @@ class PapertermApp(App[None]):
 
     def _refresh_bindings_if_changed(self) -> None:
         """Update the footer's greyed keys only when what can run changed (a redraw costs)."""
-        runnable = (self.paper_list.current is not None, self.store.can_undo)
+        runnable = (
+            self.paper_list.current is not None,
+            self.store.can_undo,
+            self.store.read_only,
+        )
         if runnable != self._runnable:
             self._runnable = runnable
             self.refresh_bindings()

@@ -621,3 +621,21 @@ async def test_the_status_says_which_filter_pieces_mean_nothing(
         await settle(pilot)
         assert shown(app) == ["Diffusion Models Dream of Electric Sheep"]
         assert "ignored: is:new" in str(app.query_one("#status").render())
+
+
+async def test_the_list_tells_its_parent_where_the_cursor_is(
+    catalog: Catalog, state_path: Path
+) -> None:
+    seen: list[int | None] = []
+
+    def hook(message: object) -> None:
+        if isinstance(message, PaperList.Highlighted):
+            seen.append(message.index)
+
+    app = make_app(catalog, state_path)
+    async with app.run_test(size=SIZE, message_hook=hook) as pilot:
+        await pilot.press("j", "j", "k")
+        assert seen[-3:] == [1, 2, 1]
+        assert PaperList.Highlighted(app.paper_list, 3).can_replace(
+            PaperList.Highlighted(app.paper_list, 2)
+        )

@@ -626,16 +626,17 @@ async def test_the_status_says_which_filter_pieces_mean_nothing(
 async def test_the_list_tells_its_parent_where_the_cursor_is(
     catalog: Catalog, state_path: Path
 ) -> None:
-    seen: list[int | None] = []
+    seen: list[PaperList.Highlighted] = []
 
     def hook(message: object) -> None:
-        if isinstance(message, PaperList.Highlighted):
-            seen.append(message.index)
+        # The hook sees a message once per node it bubbles through: keep the first sighting.
+        if isinstance(message, PaperList.Highlighted) and not any(m is message for m in seen):
+            seen.append(message)
 
     app = make_app(catalog, state_path)
     async with app.run_test(size=SIZE, message_hook=hook) as pilot:
         await pilot.press("j", "j", "k")
-        assert seen[-3:] == [1, 2, 1]
+        assert [m.index for m in seen[-3:]] == [1, 2, 1]
         assert PaperList.Highlighted(app.paper_list, 3).can_replace(
             PaperList.Highlighted(app.paper_list, 2)
         )

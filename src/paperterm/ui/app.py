@@ -36,9 +36,9 @@ Sort = Literal["catalogue", "title", "relevance"]
 SORTS: tuple[Sort, ...] = ("relevance", "catalogue", "title")
 """The order ``t`` cycles through; relevance is catalogue order while the filter is empty."""
 
-# Actions that need a paper under the cursor, and those that change the state file.
+# Actions that need a paper under the cursor, and those that only change the marks.
 _NEEDS_PAPER = {"toggle_star", "toggle_read", "next_unread", "open_link", "copy_bibtex"}
-_WRITES = {"toggle_star", "toggle_read", "next_unread", "undo", "export"}
+_MARKS = {"toggle_star", "toggle_read", "next_unread", "undo"}
 
 
 class PapertermApp(App[None]):
@@ -546,7 +546,7 @@ class PapertermApp(App[None]):
             return True
         if action in _NEEDS_PAPER and self.paper_list.current is None:
             return None
-        if action in _WRITES - {"export"} and self.store.read_only:
+        if action in _MARKS and self.store.read_only:
             return None
         if action == "undo" and not self.store.can_undo:
             return None

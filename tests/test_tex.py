@@ -91,6 +91,7 @@ def untex(text: str) -> str:
         ("\\sqrt{2^^{x}}", r"\textbackslash{}sqrt{2\textasciicircum{}\textasciicircum{}{x}}"),
         ("\\left( x \\right)", "( x )"),
         ("$x^\\ y$", r"\$x\textasciicircum{}\ y\$"),
+        ("$x_'$", r"\$x\_'\$"),
     ],
 )
 def test_to_tex(text: str, expected: str) -> None:

@@ -309,7 +309,8 @@ def _script_operand(token: tuple[int, str] | None) -> bool:
         return False
     kind, value = token
     if kind == _TEXT:
-        return value[0].isascii() and value[0].isprintable() and not value[0].isspace()
+        first = value[0]  # a prime is itself a superscript, so not an operand of one
+        return first.isascii() and first.isprintable() and not first.isspace() and first != "'"
     if kind == _OPEN:
         return True  # unmatched braces already rule the whole span out
     if kind == _SYM:

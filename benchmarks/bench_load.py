@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -77,7 +78,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1, help="loads per size; the best is shown")
     args = parser.parse_args()
 
-    print(f"python {sys.version.split()[0]}, layout {args.layout}, peak memory = ru_maxrss")
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(
+        f"python {sys.version.split()[0]}, {os.cpu_count()} cores (load average {load}), "
+        f"layout {args.layout}, peak memory = ru_maxrss"
+    )
     header = (
         f"{'papers':>10} {'file MB':>9} {'load s':>8} {'cpu s':>8} {'peak MB':>9} {'peak/file':>9}"
     )

@@ -1,6 +1,14 @@
 """Turn Hugging Face Papers dumps (files, folders, standard input) into a Catalog.
 
-How a dump is read (the line rules themselves are in :mod:`paperterm.dumpformat`):
+How a dump is read. The line rules, in short (:mod:`paperterm.dumpformat` gives them whole, with
+the reasons): blank lines and lines with no letter or digit are skipped; the three sentences of
+the page header (``Get trending papers...`` twice, ``byAK and the research community``) are
+boilerplate anywhere and open a header block, which is how pasted pages are found; ``new``,
+``Subscribe`` (also glued to the first title) and a date line are boilerplate only in a header
+block, or as ``new``/``Subscribe`` right before one of those sentences, and content anywhere
+else; all other lines pair up in order, title then abstract, never told apart by length; a
+title left without abstract by a new header or the end of the file is kept and warned.
+The rest:
 
 * Paths: a file is read as given (a named pipe too, as ``<(...)`` in a shell makes); a folder
   means every ``*.txt`` file directly in it (any case of ``.txt``, hidden files skipped), sorted

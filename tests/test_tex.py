@@ -7,7 +7,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
-from paperterm.export.tex import to_tex, url_for_field, url_to_tex
+from paperterm.export.tex import (
+    _ASCII_ACRONYM,
+    _WORD,
+    _protect_word,
+    _tokenize,
+    _Writer,
+    clean,
+    to_tex,
+    url_for_field,
+    url_to_tex,
+)
 
 SPECIALS = "&%$#_{}~^\\<>|\"'`@"
 
@@ -149,6 +159,19 @@ def test_always_balanced(text: str, ascii: bool, caps: bool) -> None:
     assert "\n" not in tex
     if ascii:
         assert tex.isascii()
+
+
+@settings(max_examples=300, deadline=None)
+@given(hostile, st.booleans())
+def test_fast_path_agrees_with_the_writer(text: str, ascii: bool) -> None:
+    slow = _Writer(_tokenize(clean(text)), ascii, False).run()
+    assert to_tex(text, ascii=ascii) == slow
+
+
+@given(st.text(alphabet=st.sampled_from("aZ09 _-éÉ.{"), max_size=60))
+def test_acronym_rule_is_one_rule(text: str) -> None:
+    ascii_text = text.replace("é", "e").replace("É", "E")
+    assert _ASCII_ACRONYM.sub(r"{\g<0>}", ascii_text) == _WORD.sub(_protect_word, ascii_text)
 
 
 @settings(max_examples=200, deadline=None)

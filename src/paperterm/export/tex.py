@@ -30,14 +30,16 @@ import re
 import unicodedata
 import urllib.parse
 
-__all__ = ["to_tex", "url_for_field", "url_to_tex"]
+__all__ = ["clean", "to_tex", "url_for_field", "url_to_tex"]
 
 # --- tokens -------------------------------------------------------------------------------------
 
 _URL = re.compile(r"https?://[^\s{}\\$<>\"]*[^\s{}\\$<>\".,;:!?)\]']")
 _TOKEN = re.compile(r"\\(?:[A-Za-z]+|[!-~ ])?|[{}$]|[%&#_^~<>|]|[^\\{}$%&#_^~<>|]+", re.S)
 _WORD = re.compile(r"[^\W_]+")
-_SPACE = re.compile(r"\s+")
+_ASCII_ACRONYM = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9][A-Za-z0-9]*?[A-Z][A-Za-z0-9]*")
+"""An ASCII word with a capital after its first character; :func:`_protect_word` in general."""
+_TEX_SPECIAL = re.compile(r"[\\{}$%&#_^~<>|]")
 _DROP = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 # Token kinds.
@@ -406,7 +408,10 @@ class _Writer:
     def text(self, value: str, math: bool, depth: int) -> str:
         """Plain characters: acronyms braced at the top of a title, non-ASCII converted if asked."""
         if not math and self.protect_caps and depth == 0:
-            value = _WORD.sub(_protect_word, value)
+            if value.isascii():
+                value = _ASCII_ACRONYM.sub(r"{\g<0>}", value)
+            else:
+                value = _WORD.sub(_protect_word, value)
         if self.ascii and not value.isascii():
             value = "".join(c if c.isascii() else _char_to_tex(c, math) for c in value)
         return value
@@ -582,7 +587,11 @@ def _literal(text: str, math: bool, ascii: bool) -> str:
 
 def clean(text: str) -> str:
     """Text on one line, composed (NFC): whitespace runs become one space, control characters go."""
-    return _SPACE.sub(" ", _DROP.sub("", unicodedata.normalize("NFC", text))).strip()
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    if _DROP.search(text):
+        text = _DROP.sub("", text)
+    return " ".join(text.split())
 
 
 def to_tex(text: str, *, ascii: bool = False, protect_caps: bool = False) -> str:
@@ -590,7 +599,10 @@ def to_tex(text: str, *, ascii: bool = False, protect_caps: bool = False) -> str
 
     ``ascii`` turns non-ASCII into TeX commands; ``protect_caps`` braces acronyms (for titles).
     """
-    return _Writer(_tokenize(clean(text)), ascii, protect_caps).run()
+    text = clean(text)
+    if not protect_caps and not _TEX_SPECIAL.search(text) and (not ascii or text.isascii()):
+        return text  # most abstracts: nothing to escape
+    return _Writer(_tokenize(text), ascii, protect_caps).run()
 
 
 # --- URLs ---------------------------------------------------------------------------------------

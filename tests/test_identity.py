@@ -1,5 +1,11 @@
 from __future__ import annotations
 
+import hashlib
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
 from paperterm.identity import normalise_title, paper_id
 
 
@@ -24,3 +30,33 @@ def test_underscore_is_not_a_letter() -> None:
 
 def test_unicode_letters_are_kept() -> None:
     assert normalise_title("Über Graphs — 3D") == "über graphs 3d"
+
+
+def _slow_id(title: str) -> str:
+    return hashlib.sha1(normalise_title(title).encode("utf-8")).hexdigest()[:12]
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "The Lottery Ticket Hypothesis: Finding Sparse, Trainable Neural Networks",
+        "  __init__ -- _x_ 2  ",
+        "A_B",
+        "Tab\tand\x0bvertical\x0cfeed\x1fseparators",
+        "!!!",
+        "",
+        "Caf\u00e9 \ufb01ne \u2460",
+    ],
+)
+def test_ascii_fast_path_agrees_with_the_definition(title: str) -> None:
+    assert paper_id(title) == _slow_id(title)
+
+
+@given(st.text())
+def test_ids_follow_the_definition_on_any_text(title: str) -> None:
+    assert paper_id(title) == _slow_id(title)
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_ids_follow_the_definition_on_ascii(title: str) -> None:
+    assert paper_id(title) == _slow_id(title)

@@ -21,6 +21,7 @@ CORE_MODULES = [
     "paperterm.model",
     "paperterm.search",
     "paperterm.state",
+    "paperterm.textblocks",
 ]
 
 

@@ -355,22 +355,6 @@ def test_fast_paper_parts_equal_the_constructed_ones() -> None:
         paper.title = "changed"  # type: ignore[misc]
 
 
-@pytest.mark.parametrize(
-    "title",
-    [
-        "The Lottery Ticket Hypothesis: Finding Sparse, Trainable Neural Networks",
-        "  __init__ -- _x_ 2  ",
-        "A_B",
-        "Tab\tand\x0bvertical\x0cfeed\x1fseparators",
-        "!!!",
-        "",
-        "Caf\u00e9 \ufb01ne \u2460",
-    ],
-)
-def test_fast_id_equals_identity(title: str) -> None:
-    assert loader._paper_id(title) == paper_id(title)
-
-
 # Bad input -----------------------------------------------------------------------------------
 
 

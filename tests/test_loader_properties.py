@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import paperterm
-from paperterm import Catalog, DumpError, loader
+from paperterm import Catalog, DumpError
 from paperterm.dumpformat import STRONG_MARKERS
 from paperterm.identity import paper_id
 
@@ -149,16 +149,6 @@ def test_round_trip(dump: tuple[bytes, list[Entry], str]) -> None:
         for title, abstract, _ in entries
         if not abstract
     ]
-
-
-@given(st.text())
-def test_fast_id_equals_identity(title: str) -> None:
-    assert loader._paper_id(title) == paper_id(title)
-
-
-@given(st.text(alphabet=st.characters(max_codepoint=127)))
-def test_fast_id_equals_identity_on_ascii(title: str) -> None:
-    assert loader._paper_id(title) == paper_id(title)
 
 
 SOUP = st.sampled_from(

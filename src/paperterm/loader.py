@@ -34,10 +34,10 @@ The rest:
   :class:`~paperterm.errors.DumpError`, for the first problem met. Papers read from a file
   before it failed (an I/O error half-way) stay loaded.
 * Speed: a million papers is a million of everything, so the per-paper work is kept to the
-  id, two small objects and a link test; ASCII titles get their id without the Unicode
-  machinery, papers and sources are built without the frozen dataclasses' ``__setattr__``
-  detour, and the cyclic garbage collector is held during the load. Tests check each shortcut
-  against the plain way.
+  id (:func:`paperterm.identity.paper_id` has a fast path for ASCII titles), two small objects
+  and a link test; papers and sources are built without the frozen dataclasses'
+  ``__setattr__`` detour, and the cyclic garbage collector is held during the load. Tests
+  check each shortcut against the plain way.
 """
 
 from __future__ import annotations
@@ -49,7 +49,6 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, fields
-from hashlib import sha1
 from pathlib import Path
 from types import MemberDescriptorType
 from typing import cast
@@ -67,25 +66,6 @@ STDIN = "-"
 
 ProgressCallback = Callable[[int, int], None]
 """``on_progress(done_bytes, total_bytes)``."""
-
-# ASCII letters and digits to themselves (upper case to lower), every other byte to a space.
-_ASCII_FOLD = bytes(
-    byte + 32 if 65 <= byte <= 90 else byte if (48 <= byte <= 57 or 97 <= byte <= 122) else 32
-    for byte in range(256)
-)
-
-
-def _paper_id(title: str) -> str:
-    """:func:`paperterm.identity.paper_id`, with a fast path for ASCII titles (the usual case).
-
-    For ASCII, NFKC changes nothing, casefolding is lower-casing, and the letters and digits are
-    exactly ``[A-Za-z0-9]``, so folding bytes and splitting on the spaces gives the same
-    normalised title; a test checks the two agree.
-    """
-    if title.isascii():
-        folded = b" ".join(title.encode("ascii").translate(_ASCII_FOLD).split())
-        return sha1(folded).hexdigest()[:12]
-    return paper_id(title)
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,7 +193,7 @@ class _Builder:
         www = WWW.search
         for line, title, abstract in entries:
             position += 1
-            key = _paper_id(title)
+            key = paper_id(title)
             source = _new_source(path, position, line)
             index = index_of.get(key)
             if index is None:

@@ -17,7 +17,6 @@ import pybtex.database
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.conftest import SHARED_DUMPS
 from tests.test_tex import braces_balanced, untex
 
 import paperterm
@@ -224,15 +223,21 @@ def random_hostile(count: int, seed: int) -> list[Paper]:
     ]
 
 
-def _shared_papers() -> list[Paper]:
-    return list(paperterm.load([SHARED_DUMPS])) if SHARED_DUMPS.is_dir() else []
+@pytest.fixture
+def shared_papers(request: pytest.FixtureRequest) -> list[Paper]:
+    """Every paper of the shared dumps, or none when they are absent."""
+    try:
+        folder = request.getfixturevalue("shared_dumps")
+    except pytest.skip.Exception:
+        return []
+    return list(paperterm.load([folder]))
 
 
 @pytest.fixture
-def corpus() -> list[Paper]:
+def corpus(shared_papers: list[Paper]) -> list[Paper]:
     """Hostile papers (hand-made and random), plus every paper of the shared dumps if there."""
     long = make_paper("Long " * 1000, "x" * 200_000)
-    return [*HOSTILE, long, *random_hostile(200, seed=6), *_shared_papers()]
+    return [*HOSTILE, long, *random_hostile(200, seed=6), *shared_papers]
 
 
 def _need(tool: str) -> None:
@@ -293,14 +298,16 @@ LATEX_SETUPS = {
 @pytest.mark.slow
 @pytest.mark.parametrize("ascii", [True, False])
 @pytest.mark.parametrize("setup", sorted(LATEX_SETUPS))
-def test_latex_compiles_it(tmp_path: Path, corpus: list[Paper], setup: str, ascii: bool) -> None:
+def test_latex_compiles_it(
+    tmp_path: Path, corpus: list[Paper], shared_papers: list[Paper], setup: str, ascii: bool
+) -> None:
     """The whole point: the file compiles first time, with the styles people use.
 
     In UTF-8 (the default) pdflatex knows Latin letters but not Greek or CJK, which is what
     ``--ascii`` is for: that run leaves out the hostile papers and uses the real dumps alone.
     """
     if not ascii:
-        corpus = _shared_papers()
+        corpus = shared_papers
         if not corpus:
             pytest.skip("the shared dumps are absent")
     _need("pdflatex")

@@ -240,9 +240,12 @@ def corpus(shared_papers: list[Paper]) -> list[Paper]:
     return [*HOSTILE, long, *random_hostile(200, seed=6), *shared_papers]
 
 
+DEBIAN_PACKAGES = {"bibtex": "texlive-binaries", "biber": "biber", "pdflatex": "texlive-latex-base"}
+
+
 def _need(tool: str) -> None:
     if shutil.which(tool) is None:
-        pytest.skip(f"{tool} is not installed (Debian: texlive-binaries / biber)")
+        pytest.skip(f"{tool} is not installed (Debian package {DEBIAN_PACKAGES[tool]})")
 
 
 @pytest.mark.parametrize("style", ["plain", "unsrt", "alpha", "abbrv"])

@@ -16,7 +16,7 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from itertools import accumulate, chain, compress, repeat
+from itertools import accumulate, chain, compress, count, repeat
 from operator import itemgetter
 
 from rapidfuzz import process
@@ -43,35 +43,64 @@ class WordRanges:
     """Words within the typo budget that do not start with the typed word."""
 
 
+class Vocabulary:
+    """Every word, sorted and numbered, and where the sorted list changes its first letters."""
+
+    def __init__(self, words: list[str]) -> None:
+        self.words = words
+        """The words, sorted."""
+        self.numbers = dict(zip(words, count()))
+        """Word -> its position in :attr:`words`."""
+        boundaries = []
+        previous = ""
+        for number, word in enumerate(words):
+            if word[:4] != previous[:4]:
+                depth = 1
+                while word[depth - 1 : depth] == previous[depth - 1 : depth]:
+                    depth += 1
+                boundaries.append((number, depth))
+            previous = word
+        self.boundaries = boundaries
+        """``(position, n)`` wherever a word's first four letters differ from the word before,
+        ``n`` being the first letter (1 to 4) that differs."""
+
+
 class FieldPostings:
     """For one field (title, abstract, or the first word of either): the papers of each word."""
 
     def __init__(
-        self, universe: Universe, vocabulary: Sequence[str], postings: dict[str, list[int]]
+        self, universe: Universe, vocabulary: Vocabulary, postings: dict[str, list[int]]
     ) -> None:
         self._universe = universe
         dense_from = max(64, universe.size // 64)
-        found = [postings.get(word, ()) for word in vocabulary]
-        self._dense = {
-            number: universe.from_indices(papers)
-            for number, papers in enumerate(found)
-            if len(papers) >= dense_from
-        }
-        rare = [() if len(papers) >= dense_from else papers for papers in found]
-        self._flat = array("I", chain.from_iterable(rare))
-        self._offsets = array("Q", accumulate(map(len, rare), initial=0))
+        self._dense: dict[int, int] = {}
+        counts = array("Q", [0]) * len(vocabulary.words)
+        rare: list[tuple[int, list[int]]] = []
+        for word, papers in postings.items():
+            number = vocabulary.numbers[word]
+            if len(papers) >= dense_from:
+                self._dense[number] = universe.from_indices(papers)
+            else:
+                rare.append((number, papers))
+                counts[number] = len(papers)
+        rare.sort(key=itemgetter(0))
+        self._flat = array("I", chain.from_iterable(papers for _, papers in rare))
+        self._offsets = array("Q", accumulate(counts, initial=0))
         self._dense_numbers = sorted(self._dense)
         # Blocks of consecutive words, each with its set ready: a long range ORs the blocks it
         # covers and scatters only the postings of its two ragged ends.
         self._block_size = max(4096, universe.size // 8)
-        self._block_starts = self._cut_blocks(vocabulary)
-        flat, offsets, starts = self._flat, self._offsets, self._block_starts
-        self._blocks = [
-            universe.from_indices(flat[offsets[starts[block]] : offsets[starts[block + 1]]])
-            for block in range(len(starts) - 1)
-        ]
+        self._block_starts = [0, len(vocabulary.words)]
+        self._blocks: list[int] = []
+        if len(self._flat) > self._block_size:
+            self._block_starts = self._cut_blocks(vocabulary)
+            flat, offsets, starts = self._flat, self._offsets, self._block_starts
+            self._blocks = [
+                universe.from_indices(flat[offsets[starts[block]] : offsets[starts[block + 1]]])
+                for block in range(len(starts) - 1)
+            ]
 
-    def _cut_blocks(self, vocabulary: Sequence[str]) -> list[int]:
+    def _cut_blocks(self, vocabulary: Vocabulary) -> list[int]:
         """Where blocks start: about a block size apart, preferably where the first letters change.
 
         Cutting where the first or second letter changes makes the one- and two-letter prefixes
@@ -79,20 +108,13 @@ class FieldPostings:
         """
         offsets, size = self._offsets, self._block_size
         # How full a block must be before a cut where the word's n-th letter changes.
-        fill_before_cut = {1: size // 16, 2: size // 2, 3: size}
+        fill_before_cut = (0, size // 16, size // 2, size, 2 * size)
         starts = [0]
-        previous = ""
-        for number, word in enumerate(vocabulary):
-            if number:
-                depth = 1
-                while depth <= 3 and word[depth - 1 : depth] == previous[depth - 1 : depth]:
-                    depth += 1
-                needed = fill_before_cut.get(depth, 2 * size)
-                if offsets[number] - offsets[starts[-1]] >= needed:
-                    starts.append(number)
-            previous = word
-        if starts[-1] != len(vocabulary):
-            starts.append(len(vocabulary))
+        for number, depth in vocabulary.boundaries:
+            if offsets[number] - offsets[starts[-1]] >= fill_before_cut[depth]:
+                starts.append(number)
+        if starts[-1] != len(vocabulary.words):
+            starts.append(len(vocabulary.words))
         return starts
 
     def papers(self, ranges: Iterable[Range]) -> int:
@@ -161,9 +183,9 @@ class SearchIndex:
                     if not first or first[-1] != number:
                         first.append(number)
             deque(map(append, map(abstract.__getitem__, distinct), repeat(number)), 0)
-        vocabulary = sorted(title.keys() | abstract.keys())
-        self.words: list[str] = vocabulary
+        self.words: list[str] = sorted(title.keys() | abstract.keys())
         """Every folded word of every title and abstract, sorted."""
+        vocabulary = Vocabulary(self.words)
         self.title = FieldPostings(self.universe, vocabulary, title)
         """Papers by title word."""
         self.abstract = FieldPostings(self.universe, vocabulary, abstract)

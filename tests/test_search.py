@@ -7,6 +7,8 @@ import sys
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from paperterm.catalog import Catalog
 from paperterm.identity import paper_id
@@ -281,3 +283,15 @@ def test_search_modules_do_not_import_textual() -> None:
     code = f"import sys, {imports}; print(any(m.startswith('textual') for m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+_SHARED = Catalog([make_paper(i, *entry) for i, entry in enumerate(ENTRIES)])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=200))
+def test_search_never_raises(query: str) -> None:
+    read = {_SHARED.papers[0].id}
+    found = _SHARED.search(query, read=read)
+    assert len({paper.id for paper in found}) == len(found)
+    assert [paper.index for paper in found] == list(_SHARED.search_indices(query, read=read))

@@ -120,10 +120,16 @@ class PapertermApp(App[None]):
 
     def on_mount(self) -> None:
         """Fill the list at once (no search needed for the whole catalogue) and show notices."""
+        # Textual sets the breakpoint class on the first resize, after the first frame: set it
+        # now, so that a wide terminal does not flash the stacked layout first.
+        current = self._breakpoint(self.size.width)
+        for _, name in self.HORIZONTAL_BREAKPOINTS:
+            self.screen.set_class(name == current, name)
         self._list.focus()
         self._refilter(keep=None)
-        # After the first frame is on screen: the build competes with it for the GIL.
-        self.call_after_refresh(self._prepare_search)
+        # Once the first frame is on screen (a moment after the first refresh): the build
+        # competes with drawing for the GIL.
+        self.call_after_refresh(self.set_timer, 0.25, self._prepare_search)
         # The detail pane's text carries the theme's colours: draw it again with the new ones.
         self.theme_changed_signal.subscribe(self, lambda _theme: self._show_detail())
         for notice in self.notices:
@@ -134,6 +140,10 @@ class PapertermApp(App[None]):
                 severity="warning",
                 timeout=10,
             )
+
+    def _breakpoint(self, width: int) -> str:
+        """The breakpoint class for a terminal ``width`` columns wide."""
+        return [name for minimum, name in self.HORIZONTAL_BREAKPOINTS if width >= minimum][-1]
 
     @property
     def papers(self) -> tuple[Paper, ...]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import threading
 import webbrowser
 from collections.abc import Callable, Iterable, Sequence
@@ -223,15 +222,21 @@ class PapertermApp(App[None]):
     def _prepare_search(self) -> None:
         """Build the search index in the background, so the first keystroke does not wait.
 
-        A daemon thread, not a worker: quitting must not wait for a long build to finish.
+        A daemon thread, not a worker: quitting must not wait for a long build to finish. The
+        UI polls it rather than being called back, so a build that ends after the app closed
+        has nobody to call.
         """
+        builder = threading.Thread(
+            target=self.catalog.prepare_search, name="paperterm-index", daemon=True
+        )
+        builder.start()
 
-        def build() -> None:
-            self.catalog.prepare_search()
-            with contextlib.suppress(RuntimeError):  # the app has closed meanwhile
-                self.call_from_thread(self._index_built)
+        def check() -> None:
+            if not builder.is_alive():
+                poll.stop()
+                self._index_built()
 
-        threading.Thread(target=build, name="paperterm-index", daemon=True).start()
+        poll = self.set_interval(0.2, check)
 
     def _index_built(self) -> None:
         self._index_ready = True

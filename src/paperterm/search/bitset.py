@@ -19,6 +19,9 @@ class Universe:
 
     __slots__ = ("_indices", "_pad", "all", "size")
 
+    # Listing a window of papers shifts the whole set first: windows grow, so that listing a
+    # set piece by piece costs a few shifts, while the first screen costs one small window.
+
     def __init__(self, size: int) -> None:
         self.size = size
         """How many papers."""
@@ -51,18 +54,21 @@ class Universe:
         digits = bytes(49 if flag else 48 for flag in flags)
         return int(digits, 2) if digits else 0
 
-    def indices(self, bits: int) -> list[int]:
-        """The papers in ``bits``, in catalogue order."""
-        if not bits:
+    def indices(self, bits: int, start: int = 0, stop: int | None = None) -> list[int]:
+        """The papers in ``bits`` (only those from ``start`` to before ``stop``), in order."""
+        stop = self.size if stop is None else min(stop, self.size)
+        width = stop - start
+        if width <= 0 or not bits:
             return []
-        count = bits.bit_count()
-        if count * 8 > self.size:
-            digits = format(bits, f"0{self.size}b").encode("ascii").translate(_DIGIT_TO_FLAG)
-            return list(compress(self._indices, digits))
-        packed = (bits << self._pad).to_bytes((self.size + 7) // 8, "big")
+        if width != self.size:
+            bits = (bits >> (self.size - stop)) & ((1 << width) - 1)
+        if bits.bit_count() * 8 > width:
+            digits = format(bits, f"0{width}b").encode("ascii").translate(_DIGIT_TO_FLAG)
+            return list(compress(self._indices[start:stop], digits))
+        packed = (bits << (-width % 8)).to_bytes((width + 7) // 8, "big")
         every = self._indices
         return [
-            every[8 * byte + offset]
+            every[start + 8 * byte + offset]
             for byte in compress(range(len(packed)), packed)
             for offset in _BITS_OF_BYTE[packed[byte]]
         ]

@@ -17,6 +17,9 @@ from typing import overload
 
 from paperterm.search.bitset import Universe
 
+_FIRST_WINDOW = 4096
+"""Papers looked at for the first rows of a bucket; each further window is twice as wide."""
+
 
 class Ranking(Sequence[int]):
     """Catalogue positions of the matches, best first; a read-only sequence listed on demand."""
@@ -27,6 +30,8 @@ class Ranking(Sequence[int]):
         self._starts = list(accumulate((bucket.bit_count() for bucket in buckets), initial=0))
         self._listed: list[int] = []
         self._next = 0
+        self._cursor = 0
+        self._window = _FIRST_WINDOW
 
     def __len__(self) -> int:
         return self._starts[-1]
@@ -84,9 +89,17 @@ class Ranking(Sequence[int]):
         return None
 
     def _list_until(self, count: int) -> None:
+        """List papers until ``count`` are listed, a window of the current bucket at a time."""
+        size = self._universe.size
         while len(self._listed) < count and self._next < len(self._buckets):
-            self._listed.extend(self._universe.indices(self._buckets[self._next]))
-            self._next += 1
+            stop = min(size, self._cursor + self._window)
+            self._listed.extend(
+                self._universe.indices(self._buckets[self._next], self._cursor, stop)
+            )
+            if stop >= size:
+                self._next, self._cursor, self._window = self._next + 1, 0, _FIRST_WINDOW
+            else:
+                self._cursor, self._window = stop, self._window * 2
 
 
 def ranked(universe: Universe, matches: int, scores: Iterable[tuple[int, int]]) -> Ranking:

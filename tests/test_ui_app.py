@@ -463,9 +463,13 @@ async def test_q_quits(catalog: Catalog, state_path: Path) -> None:
 
 
 async def test_notices_are_shown_at_start(catalog: Catalog, state_path: Path) -> None:
-    app = make_app(catalog, state_path, notices=["Demo catalogue: run paperterm add FILE"])
-    async with app.run_test(size=SIZE):
-        assert "Demo catalogue: run paperterm add FILE" in app.said_text()
+    notices = ["Demo catalogue: run paperterm add FILE", "dumps/[draft].txt:3: [/] no abstract"]
+    app = make_app(catalog, state_path, notices=notices)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert notices[0] in app.said_text()
+        # Shown as typed: brackets in a path are not markup (and do not crash the app).
+        assert [n.message for n in app._notifications] == notices
 
 
 async def test_an_empty_catalogue_says_what_to_do(state_path: Path) -> None:

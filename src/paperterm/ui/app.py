@@ -12,6 +12,7 @@ from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Container
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
@@ -132,13 +133,24 @@ class PapertermApp(App[None]):
         # The detail pane's text carries the theme's colours: draw it again with the new ones.
         self.theme_changed_signal.subscribe(self, lambda _theme: self._show_detail())
         for notice in self.notices:
-            self.notify(notice, timeout=10)
+            self._say(notice, timeout=10)
         if self.store.read_only:
-            self.notify(
+            self._say(
                 "The state file is read-only here: marks will not be saved.",
                 severity="warning",
                 timeout=10,
             )
+
+    def _say(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+    ) -> None:
+        """Notify in plain text: messages carry paths, titles and errors that may hold [ ]."""
+        self.notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def _breakpoint(self, width: int) -> str:
         """The breakpoint class for a terminal ``width`` columns wide."""
@@ -194,7 +206,7 @@ class PapertermApp(App[None]):
                 members = frozenset(rows)
             except PapertermError as error:
                 if not worker.is_cancelled:
-                    self.call_from_thread(self.notify, str(error), severity="warning")
+                    self.call_from_thread(self._say, str(error), severity="warning")
                 return
         if not worker.is_cancelled:
             self.call_from_thread(self._show_rows, rows, members, query, keep, generation)
@@ -388,7 +400,7 @@ class PapertermApp(App[None]):
         try:
             change(paper)
         except StateError as error:
-            self.notify(str(error), title="Not saved", severity="error", timeout=15)
+            self._say(str(error), title="Not saved", severity="error", timeout=15)
             return False
         finally:
             self._refresh_marks()
@@ -416,18 +428,18 @@ class PapertermApp(App[None]):
             if self.papers[rows[row]].id not in read:
                 self.paper_list.cursor = row
                 return
-        self.notify("All caught up: no unread paper left in this list.")
+        self._say("All caught up: no unread paper left in this list.")
 
     def action_undo(self) -> None:
         """Undo the last change to the marks."""
         try:
             undone = self.store.undo()
         except StateError as error:
-            self.notify(str(error), title="Not saved", severity="error", timeout=15)
+            self._say(str(error), title="Not saved", severity="error", timeout=15)
             return
         finally:
             self._refresh_marks()
-        self.notify("Undone." if undone else "Nothing to undo.", timeout=2)
+        self._say("Undone." if undone else "Nothing to undo.", timeout=2)
 
     # -- the paper under the cursor -----------------------------------------------------------
 
@@ -437,12 +449,12 @@ class PapertermApp(App[None]):
         if paper is None:
             return
         if paper.url is None:
-            self.notify("This paper has no link in its abstract.", severity="warning")
+            self._say("This paper has no link in its abstract.", severity="warning")
             return
         if webbrowser.open(paper.url):
-            self.notify(f"Opened {paper.url}")
+            self._say(f"Opened {paper.url}")
         else:
-            self.notify(f"No browser could be opened for {paper.url}", severity="warning")
+            self._say(f"No browser could be opened for {paper.url}", severity="warning")
 
     def action_copy_bibtex(self) -> None:
         """Copy the paper's BibTeX entry; its key is pinned so it never changes afterwards."""
@@ -456,9 +468,9 @@ class PapertermApp(App[None]):
                 # Another process may have pinned one meanwhile: the pinned key always wins.
                 key = self.store.pin_keys({paper.id: key}).get(paper.id, key)
             except StateError as error:
-                self.notify(str(error), title="Key not saved", severity="error", timeout=15)
+                self._say(str(error), title="Key not saved", severity="error", timeout=15)
         self.copy_to_clipboard(bibtex_entry(paper, key))
-        self.notify(f"Copied the BibTeX entry @{key} to the clipboard.")
+        self._say(f"Copied the BibTeX entry @{key} to the clipboard.")
         self._show_detail()
 
     # -- export -------------------------------------------------------------------------------
@@ -471,7 +483,7 @@ class PapertermApp(App[None]):
         """Ask where to write the starred papers, then write them."""
         papers = self._starred_papers()
         if not papers:
-            self.notify("Nothing starred yet: press s on a paper first.", severity="warning")
+            self._say("Nothing starred yet: press s on a paper first.", severity="warning")
             return
         default = self.export_path or settings.last_export_path() or Path.cwd() / "starred.bib"
         self.push_screen(ExportScreen(len(papers), default), self._export_to)
@@ -490,16 +502,16 @@ class PapertermApp(App[None]):
             path.write_text(export.text, encoding="utf-8")
         except (OSError, PapertermError) as error:
             message = error.strerror if isinstance(error, OSError) and error.strerror else error
-            self.notify(f"{path}: {message}", title="Export failed", severity="error", timeout=15)
+            self._say(f"{path}: {message}", title="Export failed", severity="error", timeout=15)
             return
         noun = "paper" if len(papers) == 1 else "papers"
-        self.notify(f"Exported {len(papers)} {noun} to {path}", title="Exported")
+        self._say(f"Exported {len(papers)} {noun} to {path}", title="Exported")
         self.export_path = path
         try:
             self.store.pin_keys(export.keys)
             settings.remember_export_path(path.resolve())
         except (OSError, StateError) as error:
-            self.notify(str(error), title="Not saved", severity="error", timeout=15)
+            self._say(str(error), title="Not saved", severity="error", timeout=15)
         self._refresh_marks()
 
     # -- views, sort, filter, help ------------------------------------------------------------
@@ -524,7 +536,7 @@ class PapertermApp(App[None]):
     def action_cycle_sort(self) -> None:
         """Sort by relevance (catalogue order without a filter), catalogue order, or title."""
         self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
-        self.notify(f"Sorted by {self.sort}.", timeout=2)
+        self._say(f"Sorted by {self.sort}.", timeout=2)
         self._refilter(keep=self.paper_list.current)
 
     def action_help(self) -> None:

@@ -644,3 +644,13 @@ async def test_the_list_tells_its_parent_where_the_cursor_is(
         assert PaperList.Highlighted(app.paper_list, 3).can_replace(
             PaperList.Highlighted(app.paper_list, 2)
         )
+
+
+async def test_brackets_typed_in_the_filter_are_shown_as_typed(
+    catalog: Catalog, state_path: Path
+) -> None:
+    app = make_app(catalog, state_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("/", *"is:[/]", "enter")
+        await settle(pilot)
+        assert "ignored: is:[/]" in str(app.query_one("#status").render())

@@ -114,7 +114,7 @@ class PapertermApp(App[None]):
         with Container(id="panes"):
             yield self._list
             yield self._detail
-        self._status = Static(id="status")
+        self._status = Static(id="status", markup=False)
         yield self._status
         yield Footer(compact=True)
 

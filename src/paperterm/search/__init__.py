@@ -10,5 +10,6 @@ from paperterm.search.engine import Searcher
 from paperterm.search.highlight import highlight
 from paperterm.search.index import SearchIndex
 from paperterm.search.query import QUERY_HELP, Query, parse
+from paperterm.search.rank import Ranking
 
-__all__ = ["QUERY_HELP", "Query", "SearchIndex", "Searcher", "highlight", "parse"]
+__all__ = ["QUERY_HELP", "Query", "Ranking", "SearchIndex", "Searcher", "highlight", "parse"]

@@ -72,7 +72,3 @@ class Universe:
             for byte in compress(range(len(packed)), packed)
             for offset in _BITS_OF_BYTE[packed[byte]]
         ]
-
-    def count(self, bits: int) -> int:
-        """How many papers are in ``bits``."""
-        return bits.bit_count()

@@ -194,31 +194,36 @@ def _say(kind: str, message: str) -> None:
     print(f"paperterm: {kind}: {message}", file=sys.stderr)
 
 
-def _open_store(args: argparse.Namespace) -> StateStore:
+def _open_store(args: argparse.Namespace, *, quiet: bool = False) -> StateStore:
+    """The state store; its notices go to standard error unless the reader shows them."""
     store = StateStore.open(args.state)
-    for notice in store.notices:
-        _say("note", notice)
+    if not quiet:
+        for notice in store.notices:
+            _say("note", notice)
     return store
 
 
-def _catalog(args: argparse.Namespace) -> tuple[Catalog, list[str]]:
+def _catalog(args: argparse.Namespace, *, quiet: bool = False) -> tuple[Catalog, list[str]]:
     """Load the dumps named on the command line, else the library, else the demo.
 
-    Returns the catalogue and the notices the user should see (warnings are printed here).
+    Returns the catalogue and what the user should be told about it (the demo note, load
+    warnings); these go to standard error at once unless ``quiet`` (the reader shows them).
     """
-    notices: list[str] = []
     paths: list[str] = list(args.paths)
     if not paths:
         library = library_dir()
         if library.is_dir() and any(library.glob("*.txt")):
             paths = [str(library)]
-        else:
-            with as_file(files("paperterm") / "demo") as demo:
-                catalog = load([demo])
-            return catalog, [DEMO_NOTICE]
-    catalog = load(paths, on_progress=_progress_printer())
-    for warning in catalog.warnings:
-        _say("warning", warning)
+    if paths:
+        catalog = load(paths, on_progress=_progress_printer())
+        notices = [f"warning: {warning}" for warning in catalog.warnings]
+    else:
+        with as_file(files("paperterm") / "demo") as demo:
+            catalog = load([demo])
+        notices = [f"note: {DEMO_NOTICE}"]
+    if not quiet:
+        for notice in notices:
+            print(f"paperterm: {notice}", file=sys.stderr)
     return catalog, notices
 
 
@@ -247,11 +252,11 @@ def _open_reader(args: argparse.Namespace) -> int:
         raise UsageError("the reader cannot read dumps from standard input; use `paperterm add -`")
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UsageError("the reader needs a terminal; for scripts use `paperterm list`")
-    catalog, notices = _catalog(args)
-    store = _open_store(args)
+    catalog, notices = _catalog(args, quiet=True)
+    store = _open_store(args, quiet=True)
     from paperterm.ui.app import run_app  # Textual is only imported for the reader.
 
-    run_app(catalog, store, notices=[*notices, *catalog.warnings, *store.notices])
+    run_app(catalog, store, notices=[*notices, *store.notices])
     return 0
 
 
@@ -260,9 +265,7 @@ def _selected(catalog: Catalog, store: StateStore, query: str) -> list[Paper]:
 
 
 def _list(args: argparse.Namespace) -> int:
-    catalog, notices = _catalog(args)
-    for notice in notices:
-        _say("note", notice)
+    catalog, _ = _catalog(args)
     store = _open_store(args)
     papers = _selected(catalog, store, args.query)
     starred, read = store.starred_ids, store.read_ids
@@ -309,9 +312,7 @@ def paper_json(paper: Paper, *, read: bool, starred: bool) -> dict[str, object]:
 def _export(args: argparse.Namespace) -> int:
     from paperterm.export import export_papers
 
-    catalog, notices = _catalog(args)
-    for notice in notices:
-        _say("note", notice)
+    catalog, _ = _catalog(args)
     store = _open_store(args)
     if args.all:
         papers, what = list(catalog.papers), "papers"
@@ -449,9 +450,7 @@ def _write_bytes(path: Path, data: bytes) -> None:
 
 
 def _stats(args: argparse.Namespace) -> int:
-    catalog, notices = _catalog(args)
-    for notice in notices:
-        _say("note", notice)
+    catalog, _ = _catalog(args)
     store = _open_store(args)
     read, starred = store.read_ids, store.starred_ids
     files = {source.path for paper in catalog for source in paper.sources}

@@ -472,6 +472,16 @@ async def test_notices_are_shown_at_start(catalog: Catalog, state_path: Path) ->
         assert [n.message for n in app._notifications] == notices
 
 
+async def test_a_banner_stays_on_screen(catalog: Catalog, state_path: Path) -> None:
+    banner = "This is the demo catalogue. Open your own dumps with `paperterm PATH ...`."
+    app = make_app(catalog, state_path, banner=banner)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(1.0)
+        line = app.query_one("#banner", Static)
+        assert str(line.render()) == banner
+        assert line.region.height == 1
+
+
 async def test_an_empty_catalogue_says_what_to_do(state_path: Path) -> None:
     app = make_app(Catalog([]), state_path)
     async with app.run_test(size=SIZE) as pilot:

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from importlib.resources import as_file, files
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import NamedTuple, NoReturn, TextIO
 
 import orjson
 
@@ -203,11 +203,19 @@ def _open_store(args: argparse.Namespace, *, quiet: bool = False) -> StateStore:
     return store
 
 
-def _catalog(args: argparse.Namespace, *, quiet: bool = False) -> tuple[Catalog, list[str]]:
+class _Loaded(NamedTuple):
+    catalog: Catalog
+    notices: list[str]
+    """What the user should be told about the load: warnings, one per line."""
+    demo: bool
+    """True when this is the demo catalogue (no path given, empty library)."""
+
+
+def _catalog(args: argparse.Namespace, *, quiet: bool = False) -> _Loaded:
     """Load the dumps named on the command line, else the library, else the demo.
 
-    Returns the catalogue and what the user should be told about it (the demo note, load
-    warnings); these go to standard error at once unless ``quiet`` (the reader shows them).
+    Load warnings (and the demo note) go to standard error at once unless ``quiet``: the
+    reader shows them itself.
     """
     paths: list[str] = list(args.paths)
     if not paths:
@@ -216,15 +224,14 @@ def _catalog(args: argparse.Namespace, *, quiet: bool = False) -> tuple[Catalog,
             paths = [str(library)]
     if paths:
         catalog = load(paths, on_progress=_progress_printer())
-        notices = [f"warning: {warning}" for warning in catalog.warnings]
+        loaded = _Loaded(catalog, [f"warning: {line}" for line in catalog.warnings], demo=False)
     else:
         with as_file(files("paperterm") / "demo") as demo:
-            catalog = load([demo])
-        notices = [f"note: {DEMO_NOTICE}"]
+            loaded = _Loaded(load([demo]), [f"note: {DEMO_NOTICE}"], demo=True)
     if not quiet:
-        for notice in notices:
+        for notice in loaded.notices:
             print(f"paperterm: {notice}", file=sys.stderr)
-    return catalog, notices
+    return loaded
 
 
 def _progress_printer() -> Callable[[int, int], None] | None:
@@ -252,11 +259,14 @@ def _open_reader(args: argparse.Namespace) -> int:
         raise UsageError("the reader cannot read dumps from standard input; use `paperterm add -`")
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UsageError("the reader needs a terminal; for scripts use `paperterm list`")
-    catalog, notices = _catalog(args, quiet=True)
+    catalog, notices, demo = _catalog(args, quiet=True)
     store = _open_store(args, quiet=True)
     from paperterm.ui.app import run_app  # Textual is only imported for the reader.
 
-    run_app(catalog, store, notices=[*notices, *store.notices])
+    if demo:
+        run_app(catalog, store, notices=store.notices, banner=DEMO_NOTICE)
+    else:
+        run_app(catalog, store, notices=[*notices, *store.notices])
     return 0
 
 
@@ -265,7 +275,7 @@ def _selected(catalog: Catalog, store: StateStore, query: str) -> list[Paper]:
 
 
 def _list(args: argparse.Namespace) -> int:
-    catalog, _ = _catalog(args)
+    catalog = _catalog(args).catalog
     store = _open_store(args)
     papers = _selected(catalog, store, args.query)
     starred, read = store.starred_ids, store.read_ids
@@ -312,7 +322,7 @@ def paper_json(paper: Paper, *, read: bool, starred: bool) -> dict[str, object]:
 def _export(args: argparse.Namespace) -> int:
     from paperterm.export import export_papers
 
-    catalog, _ = _catalog(args)
+    catalog = _catalog(args).catalog
     store = _open_store(args)
     if args.all:
         papers, what = list(catalog.papers), "papers"
@@ -450,7 +460,7 @@ def _write_bytes(path: Path, data: bytes) -> None:
 
 
 def _stats(args: argparse.Namespace) -> int:
-    catalog, _ = _catalog(args)
+    catalog = _catalog(args).catalog
     store = _open_store(args)
     read, starred = store.read_ids, store.starred_ids
     files = {source.path for paper in catalog for source in paper.sources}

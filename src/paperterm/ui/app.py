@@ -79,6 +79,7 @@ class PapertermApp(App[None]):
         *,
         notices: Sequence[str] = (),
         export_path: Path | None = None,
+        banner: str | None = None,
     ) -> None:
         super().__init__()
         self.catalog = catalog
@@ -87,6 +88,8 @@ class PapertermApp(App[None]):
         """Read and starred marks; every change is saved through it at once."""
         self.notices = tuple(notices)
         """One-line messages shown at start."""
+        self.banner = banner
+        """A line kept on screen above the status line (how to load real dumps, on the demo)."""
         self.export_path = export_path
         """Default file for ``e``; None: the remembered one, else ``starred.bib`` here."""
         self.view: View = "all"
@@ -114,6 +117,8 @@ class PapertermApp(App[None]):
         with Container(id="panes"):
             yield self._list
             yield self._detail
+        if self.banner:
+            yield Static(self.banner, id="banner", markup=False)
         self._status = Static(id="status", markup=False)
         yield self._status
         yield Footer(compact=True)
@@ -580,6 +585,12 @@ class PapertermApp(App[None]):
         return True
 
 
-def run_app(catalog: Catalog, store: StateStore, *, notices: Sequence[str] = ()) -> None:
+def run_app(
+    catalog: Catalog,
+    store: StateStore,
+    *,
+    notices: Sequence[str] = (),
+    banner: str | None = None,
+) -> None:
     """Open the triage app over ``catalog`` and return when the user quits."""
-    PapertermApp(catalog, store, notices=notices).run()
+    PapertermApp(catalog, store, notices=notices, banner=banner).run()

@@ -472,6 +472,18 @@ async def test_notices_are_shown_at_start(catalog: Catalog, state_path: Path) ->
         assert [n.message for n in app._notifications] == notices
 
 
+async def test_what_a_save_has_to_say_is_shown(catalog: Catalog, state_path: Path) -> None:
+    app = make_app(catalog, state_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("s")
+        state_path.write_bytes(b'{"schema": 1, "papers": {"trunc')  # damaged behind its back
+        await pilot.press("j", "s")
+        await pilot.pause()
+        assert "corrupt" in app.said_text()
+    assert list(state_path.parent.glob("state.json.corrupt-*"))
+    assert len(on_disk(state_path).starred_ids) == 2  # the star made before the damage too
+
+
 async def test_a_banner_stays_on_screen(catalog: Catalog, state_path: Path) -> None:
     banner = "This is the demo catalogue. Open your own dumps with `paperterm PATH ...`."
     app = make_app(catalog, state_path, banner=banner)

@@ -105,6 +105,7 @@ class PapertermApp(App[None]):
         self._search_gate = threading.Lock()
         self._members: frozenset[int] | None = None
         self._index_ready = False
+        self._store_notices_shown = len(store.notices)
 
     # -- layout -------------------------------------------------------------------------------
 
@@ -359,6 +360,10 @@ class PapertermApp(App[None]):
         self._show_detail()
         self._update_status(read, starred)
         self._refresh_bindings_if_changed()
+        # A save can have something to say too (a corrupt file met and moved aside, say).
+        for notice in self.store.notices[self._store_notices_shown :]:
+            self._say(notice, severity="warning", timeout=15)
+        self._store_notices_shown = len(self.store.notices)
 
     def _count_shown(self, ids: frozenset[str], *, everywhere: bool = False) -> int:
         """How many of ``ids`` are shown (or loaded at all): walks the ids, not the rows."""

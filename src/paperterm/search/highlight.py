@@ -7,7 +7,7 @@ from typing import Literal
 
 from paperterm.search.match import PREFIX, level
 from paperterm.search.query import Query, Term, parse
-from paperterm.search.text import fold, word_spans
+from paperterm.search.text import fold, merge_spans, word_spans
 
 Span = tuple[int, int]
 """A half-open character range ``[start, end)`` of the displayed text."""
@@ -37,7 +37,7 @@ def highlight(query: str, text: str, field: Literal["title", "abstract"]) -> lis
                 spans.extend(_fuzzy(term, found))
             else:
                 spans.extend(_leading(term, found))
-    return _merged(spans)
+    return merge_spans(spans)
 
 
 @lru_cache(maxsize=64)
@@ -93,14 +93,3 @@ def _occurrences(needle: str, text: str) -> list[Span]:
         spans.append((at, end) if origin is None else (origin[at], origin[end - 1] + 1))
         at = folded.find(needle, end)
     return spans
-
-
-def _merged(spans: list[Span]) -> list[Span]:
-    merged: list[Span] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            if end > merged[-1][1]:
-                merged[-1] = (merged[-1][0], end)
-        else:
-            merged.append((start, end))
-    return merged

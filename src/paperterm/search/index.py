@@ -25,7 +25,7 @@ from rapidfuzz.distance import OSA
 from paperterm.model import Paper
 from paperterm.search.bitset import Universe
 from paperterm.search.match import prefix_lengths, typo_budget
-from paperterm.search.text import words
+from paperterm.search.text import merge_spans, words
 
 Range = tuple[int, int]
 """A half-open range ``[start, end)`` of word numbers in the sorted vocabulary."""
@@ -235,7 +235,7 @@ class SearchIndex:
             ):
                 found.append(self.prefix_range(choice))
         whole = (exact[0][0] if exact else start, end)
-        typo = [piece for r in _merge(found) for piece in _subtract(r, whole)]
+        typo = [piece for r in merge_spans(found) for piece in _subtract(r, whole)]
         return WordRanges(exact, prefix, tuple(typo))
 
     def containing(self, needle: str) -> list[Range]:
@@ -250,7 +250,7 @@ class SearchIndex:
         if len(self._containing) > 64:
             self._containing.clear()
         self._containing[needle] = numbers
-        return _merge((n, n + 1) for n in numbers)
+        return merge_spans((n, n + 1) for n in numbers)
 
     def _scan_for(self, needle: str) -> list[int]:
         if len(needle) <= 2:
@@ -299,17 +299,6 @@ class SearchIndex:
         papers = self.papers
         kept = [n for n in self.universe.indices(candidates) if test(papers[n])]
         return self.universe.from_indices(kept)
-
-
-def _merge(ranges: Iterable[Range]) -> list[Range]:
-    merged: list[Range] = []
-    for start, end in sorted(ranges):
-        if merged and start <= merged[-1][1]:
-            if end > merged[-1][1]:
-                merged[-1] = (merged[-1][0], end)
-        else:
-            merged.append((start, end))
-    return merged
 
 
 def _subtract(piece: Range, hole: Range) -> list[Range]:

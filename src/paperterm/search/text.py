@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 _WORD = re.compile(r"[^\W_]+")
 _ASCII_TO_WORDS = str.maketrans(
@@ -53,3 +54,15 @@ def word_spans(text: str) -> list[tuple[int, int, str]]:
         else:
             spans.extend((match.start(), match.end(), part) for part in folded)
     return spans
+
+
+def merge_spans(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Return ``(start, end)`` half-open spans sorted, with overlapping and touching ones joined."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged

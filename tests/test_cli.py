@@ -135,6 +135,7 @@ def test_usage_error_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
     status, _, err = cli(capsys, "export", "--all", "-q", "x")
     assert status == 2
     assert len(err.splitlines()) == 1 and err.startswith("paperterm: error: ")
+    assert err.rstrip().endswith("(see `paperterm export --help`)")
 
 
 def test_export_starred_bibtex_and_pinned_keys(

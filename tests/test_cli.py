@@ -72,8 +72,22 @@ def test_list_json_has_the_documented_keys(
     assert len(rows) == 3
     for key in ("id", "title", "abstract", "links", "sources", "read", "starred"):
         assert key in rows[0]
-    assert rows[1]["links"] == [{"url": "https://github.com/example/moe", "code": True}]
+    assert rows[1]["links"] == ["https://github.com/example/moe"]
+    assert rows[1]["code"] == ["https://github.com/example/moe"]
     assert rows[0]["sources"][0]["path"].endswith("page.txt")
+    assert (rows[0]["read"], rows[0]["starred"], rows[0]["key"]) == (False, False, None)
+
+
+def test_list_json_is_the_json_export_shape(
+    capsys: pytest.CaptureFixture[str], dump: Path, state: Path
+) -> None:
+    _, listed, _ = cli(capsys, "list", str(dump), "--json", "--state", str(state))
+    _, exported, _ = cli(capsys, "export", str(dump), "--all", "-f", "json", "--state", str(state))
+    listed_rows, exported_rows = orjson.loads(listed), orjson.loads(exported)
+    assert [sorted(row) for row in listed_rows] == [sorted(row) for row in exported_rows]
+    # The export pinned the keys it showed; the listing shows them from then on.
+    _, listed_again, _ = cli(capsys, "list", str(dump), "--json", "--state", str(state))
+    assert orjson.loads(listed_again) == exported_rows
 
 
 def test_mark_then_filter_by_flags(
@@ -153,7 +167,7 @@ def test_export_starred_bibtex_and_pinned_keys(
     status, _, err = cli(capsys, "export", str(dump), "-o", str(target), "--state", str(state))
     assert status == 0
     assert target.read_text(encoding="utf-8").split("{", 1)[1].split(",", 1)[0] == first_key
-    assert "wrote 1 starred papers" in err
+    assert "wrote 1 paper to" in err
 
 
 def test_export_all_and_query_in_each_format(
@@ -171,13 +185,30 @@ def test_export_all_and_query_in_each_format(
     assert "Sparse Mixtures of Experts at Scale" in out
 
 
-def test_export_with_nothing_starred_warns(
-    capsys: pytest.CaptureFixture[str], dump: Path, state: Path
+def test_export_with_nothing_starred_writes_nothing(
+    capsys: pytest.CaptureFixture[str], dump: Path, state: Path, tmp_path: Path
 ) -> None:
     status, out, err = cli(capsys, "export", str(dump), "--state", str(state))
-    assert status == 0
-    assert "@misc" not in out
+    assert status == 1
+    assert out == ""
     assert "no starred papers to export" in err
+    kept = tmp_path / "refs.bib"
+    kept.write_text("@misc{mine, title = {Mine}}\n")
+    status, _, err = cli(capsys, "export", str(dump), "-o", str(kept), "--state", str(state))
+    assert status == 1
+    assert kept.read_text() == "@misc{mine, title = {Mine}}\n"  # never overwritten with nothing
+    assert "nothing written" in err
+
+
+def test_export_says_where_the_stars_are_when_their_dumps_are_not_loaded(
+    capsys: pytest.CaptureFixture[str], dump: Path, state: Path, tmp_path: Path
+) -> None:
+    cli(capsys, "mark", "star", paper_id(LOTTERY), "--state", str(state))
+    other = tmp_path / "other.txt"
+    other.write_text("Another Paper Entirely\nIts abstract, one line long.\n")
+    status, _, err = cli(capsys, "export", str(other), "--state", str(state))
+    assert status == 1
+    assert "1 starred paper in dumps not loaded" in err
 
 
 def test_add_fills_the_library_that_plain_commands_then_use(
@@ -186,6 +217,7 @@ def test_add_fills_the_library_that_plain_commands_then_use(
     status, _, err = cli(capsys, "add", str(dump.parent))
     assert status == 0
     assert "added 1 dump (3 papers)" in err
+    assert sorted(p.name for p in (isolated_data_dir / "library").iterdir()) == ["page.txt"]
     assert (isolated_data_dir / "library" / "page.txt").read_text() == DUMP
     status, _, err = cli(capsys, "add", str(dump))
     assert "already in the library" in err
@@ -207,24 +239,51 @@ def test_add_keeps_a_different_dump_with_the_same_name(
     ]
 
 
-def test_add_refuses_a_file_without_papers(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, isolated_data_dir: Path
+def test_add_refuses_what_is_no_dump_and_adds_the_rest(
+    capsys: pytest.CaptureFixture[str], dump: Path, tmp_path: Path, isolated_data_dir: Path
 ) -> None:
     empty = tmp_path / "empty.txt"
     empty.write_text("\n\n")
-    status, _, err = cli(capsys, "add", str(empty))
-    assert status == 0
-    assert "not added" in err
-    assert not (isolated_data_dir / "library").exists()
+    status, _, err = cli(capsys, "add", str(empty), str(tmp_path / "missing.txt"), str(dump))
+    assert status == 2
+    assert err.count("not added") == 2
+    assert sorted(p.name for p in (isolated_data_dir / "library").iterdir()) == ["page.txt"]
 
 
-def test_empty_library_falls_back_to_the_demo(
-    capsys: pytest.CaptureFixture[str], state: Path
+def test_add_keeps_any_dump_as_txt_so_the_library_reads_it(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, state: Path, isolated_data_dir: Path
 ) -> None:
-    status, out, err = cli(capsys, "list", "--state", str(state))
-    assert status == 0
-    assert len(out.splitlines()) >= 30
-    assert "demo catalogue" in err
+    notes = tmp_path / "Papers.MD"
+    notes.write_text(DUMP)
+    assert cli(capsys, "add", str(notes))[0] == 0
+    assert [p.name for p in (isolated_data_dir / "library").iterdir()] == ["Papers.MD.txt"]
+    _, out, _ = cli(capsys, "list", "--state", str(state))
+    assert len(out.splitlines()) == 3
+
+
+def test_add_reads_bytes_from_standard_input(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    state: Path,
+    isolated_data_dir: Path,
+) -> None:
+    latin1 = "Caf\xe9 Networks\nAn abstract with a na\xefve word.\n".encode("latin-1")
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(latin1)))
+    status, _, err = cli(capsys, "add", "-")
+    assert status == 0, err
+    (kept,) = (isolated_data_dir / "library").iterdir()
+    assert kept.read_bytes() == latin1
+    _, out, _ = cli(capsys, "list", "--state", str(state))
+    assert out.endswith("\tCafé Networks\n")
+
+
+def test_scripts_never_use_the_demo(capsys: pytest.CaptureFixture[str], state: Path) -> None:
+    for command in ("list", "export", "stats"):
+        status, out, err = cli(capsys, command, "--state", str(state))
+        assert status == 2
+        assert out == ""
+        assert err.startswith("paperterm: error: no dumps to read")
+    assert not state.exists()
 
 
 def test_stats_counts(capsys: pytest.CaptureFixture[str], dump: Path, state: Path) -> None:

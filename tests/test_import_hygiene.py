@@ -14,6 +14,7 @@ CORE_MODULES = [
     "paperterm.dumpformat",
     "paperterm.errors",
     "paperterm.export",
+    "paperterm.files",
     "paperterm.identity",
     "paperterm.links",
     "paperterm.loader",

@@ -20,25 +20,25 @@ import orjson
 
 from paperterm import __version__
 from paperterm.catalog import Catalog
-from paperterm.errors import DumpError, PapertermError
-from paperterm.loader import load
+from paperterm.errors import DumpError, PapertermError, UsageError
+from paperterm.export import FORMATS, export_and_pin
+from paperterm.export.formats import paper_record
+from paperterm.files import write_atomically
+from paperterm.identity import is_paper_id
+from paperterm.loader import STDIN, dump_files, load
 from paperterm.locations import default_state_path, library_dir
-from paperterm.model import Paper
 from paperterm.state import StateStore
 
 COMMANDS = ("list", "export", "mark", "add", "stats")
-EXPORT_FORMATS = ("bibtex", "markdown", "csv", "json")
 DEMO_NOTICE = (
     "This is the demo catalogue. Open your own dumps with `paperterm PATH ...`, "
     "or keep them with `paperterm add PATH ...`."
 )
+NO_DUMPS = (
+    "no dumps to read: name them (`paperterm COMMAND PATH ...`) "
+    "or keep them with `paperterm add PATH ...`"
+)
 _PROGRESS_FROM_BYTES = 20_000_000
-_ID_LENGTH = 12
-_HEX = frozenset("0123456789abcdef")
-
-
-class UsageError(PapertermError):
-    """The command line itself is wrong."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -108,7 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     which = export.add_mutually_exclusive_group()
     which.add_argument("--all", action="store_true", help="every paper, not only starred ones")
     which.add_argument("-q", "--query", default=None, help="the papers matching QUERY")
-    export.add_argument("-f", "--format", choices=EXPORT_FORMATS, default="bibtex")
+    export.add_argument("-f", "--format", choices=FORMATS, default="bibtex")
     export.add_argument("-o", "--output", metavar="FILE", type=Path, help="write to FILE")
     export.add_argument("--ascii", action="store_true", help="turn non-ASCII text into TeX")
     _global_options(export, top=False)
@@ -210,30 +210,39 @@ class _Loaded(NamedTuple):
     notices: list[str]
     """What the user should be told about the load: warnings, one per line."""
     demo: bool
-    """True when this is the demo catalogue (no path given, empty library)."""
+    """True when this is the demo catalogue (the reader with no path and an empty library)."""
 
 
-def _catalog(args: argparse.Namespace, *, quiet: bool = False) -> _Loaded:
-    """Load the dumps named on the command line, else the library, else the demo.
+def _catalog(args: argparse.Namespace, *, quiet: bool = False, demo: bool = False) -> _Loaded:
+    """Load the dumps named on the command line, else the library.
 
-    Load warnings (and the demo note) go to standard error at once unless ``quiet``: the
-    reader shows them itself.
+    With nothing to load, the reader (``demo``) opens the demo catalogue; scripts get an error,
+    so that they never list, count or export the demo's papers as if they were the user's.
+    Load warnings go to standard error at once unless ``quiet``: the reader shows them itself.
     """
     paths: list[str] = list(args.paths)
-    if not paths:
-        library = library_dir()
-        if library.is_dir() and any(library.glob("*.txt")):
-            paths = [str(library)]
+    if not paths and _library_dumps():
+        paths = [str(library_dir())]
     if paths:
         catalog = load(paths, on_progress=_progress_printer())
         loaded = _Loaded(catalog, [f"warning: {line}" for line in catalog.warnings], demo=False)
+    elif demo:
+        with as_file(files("paperterm") / "demo") as folder:
+            loaded = _Loaded(load([folder]), [], demo=True)
     else:
-        with as_file(files("paperterm") / "demo") as demo:
-            loaded = _Loaded(load([demo]), [f"note: {DEMO_NOTICE}"], demo=True)
+        raise UsageError(NO_DUMPS)
     if not quiet:
         for notice in loaded.notices:
             print(f"paperterm: {notice}", file=sys.stderr)
     return loaded
+
+
+def _library_dumps() -> list[Path]:
+    """The dumps kept in the library (by ``paperterm add``), as the loader would read them."""
+    try:
+        return dump_files(library_dir())
+    except OSError:
+        return []
 
 
 def _progress_printer() -> Callable[[int, int], None] | None:
@@ -257,120 +266,92 @@ def _progress_printer() -> Callable[[int, int], None] | None:
 
 
 def _open_reader(args: argparse.Namespace) -> int:
-    if "-" in args.paths:
+    if STDIN in args.paths:
         raise UsageError("the reader cannot read dumps from standard input; use `paperterm add -`")
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UsageError("the reader needs a terminal; for scripts use `paperterm list`")
-    catalog, notices, demo = _catalog(args, quiet=True)
+    catalog, notices, demo = _catalog(args, quiet=True, demo=True)
     store = _open_store(args, quiet=True)
     from paperterm.ui.app import run_app  # Textual is only imported for the reader.
 
-    if demo:
-        run_app(catalog, store, notices=store.notices, banner=DEMO_NOTICE)
-    else:
-        run_app(catalog, store, notices=[*notices, *store.notices])
+    run_app(catalog, store, notices=notices, banner=DEMO_NOTICE if demo else None)
     return 0
-
-
-def _selected(catalog: Catalog, store: StateStore, query: str) -> list[Paper]:
-    return catalog.search(query, read=store.read_ids, starred=store.starred_ids)
 
 
 def _list(args: argparse.Namespace) -> int:
     catalog = _catalog(args).catalog
     store = _open_store(args)
-    papers = _selected(catalog, store, args.query)
     starred, read = store.starred_ids, store.read_ids
+    papers = catalog.search(args.query, read=read, starred=starred)
     if args.starred:
         papers = [paper for paper in papers if paper.id in starred]
     if args.unread:
         papers = [paper for paper in papers if paper.id not in read]
     out = sys.stdout
     if args.json:
-        rows = [
-            paper_json(paper, read=paper.id in read, starred=paper.id in starred)
-            for paper in papers
-        ]
+        # The same record as `export -f json`, so a script reads one shape.
+        flags = {paper.id: (paper.id in read, paper.id in starred) for paper in papers}
+        pinned = store.pinned_keys
+        rows = [paper_record(paper, pinned.get(paper.id), flags) for paper in papers]
         out.write(orjson.dumps(rows, option=orjson.OPT_INDENT_2).decode())
         out.write("\n")
         return 0
     for paper in papers:
-        flags = (
+        flags_text = (
             ("s" if paper.id in starred else "-")
             + ("r" if paper.id in read else "-")
             + ("c" if paper.has_code else "-")
         )
-        out.write(f"{paper.id}\t{flags}\t{paper.title}\n")
+        out.write(f"{paper.id}\t{flags_text}\t{paper.title}\n")
     return 0
 
 
-def paper_json(paper: Paper, *, read: bool, starred: bool) -> dict[str, object]:
-    """The JSON form of a paper used by `list --json`."""
-    return {
-        "id": paper.id,
-        "title": paper.title,
-        "abstract": paper.abstract,
-        "abstracts": list(paper.abstracts),
-        "links": [{"url": link.url, "code": link.is_code} for link in paper.links],
-        "sources": [
-            {"path": source.path, "position": source.position, "line": source.line}
-            for source in paper.sources
-        ],
-        "read": read,
-        "starred": starred,
-    }
-
-
 def _export(args: argparse.Namespace) -> int:
-    from paperterm.export import export_papers
-
     catalog = _catalog(args).catalog
     store = _open_store(args)
     if args.all:
         papers, what = list(catalog.papers), "papers"
     elif args.query is not None:
-        papers, what = _selected(catalog, store, args.query), "papers matching the query"
+        papers = catalog.search(args.query, read=store.read_ids, starred=store.starred_ids)
+        what = "papers matching the query"
     else:
         starred = store.starred_ids
         papers, what = [p for p in catalog.papers if p.id in starred], "starred papers"
     if not papers:
-        _say(
-            "warning",
-            f"no {what} to export; star some with `s` in the reader or `paperterm mark star ID`",
-        )
-    # Every pinned key, not only the exported papers': a new key must not take one already cited.
-    pinned = store.pinned_keys
-    flags = {paper.id: (store.is_read(paper.id), store.is_starred(paper.id)) for paper in papers}
-    result = export_papers(papers, args.format, pinned=pinned, ascii=args.ascii, flags=flags)
+        _say("error", f"no {what} to export{_unloaded_stars_hint(catalog, store)}; nothing written")
+        return 1
+    result = export_and_pin(papers, args.format, store, ascii=args.ascii)
+    if store.read_only:
+        _say("warning", "the state file is read-only, so these citation keys were not pinned")
     if args.output is None:
         sys.stdout.write(result.text)
-    else:
-        _write_file(args.output, result.text)
-        _say("note", f"wrote {len(papers)} {what} to {args.output}")
-    if args.format == "bibtex" and result.keys:
-        if store.read_only:
-            _say("warning", "the state is read-only, so these BibTeX keys were not pinned")
-        else:
-            store.pin_keys(result.keys)
+        return 0
+    try:
+        write_atomically(args.output, result.text.encode("utf-8"))
+    except OSError as error:
+        raise PapertermError(f"cannot write {args.output}: {error.strerror or error}") from None
+    _say("note", f"wrote {_count(len(papers), 'paper')} to {args.output}")
     return 0
 
 
-def _write_file(path: Path, text: str) -> None:
-    """Write an export in one piece: a reader never sees half a file."""
-    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        temporary.write_text(text, encoding="utf-8")
-        os.replace(temporary, path)
-    except OSError as error:
-        temporary.unlink(missing_ok=True)
-        raise PapertermError(f"cannot write {path}: {error.strerror or error}") from None
+def _unloaded_stars_hint(catalog: Catalog, store: StateStore) -> str:
+    """Why nothing is starred when the user remembers starring: the dumps are not loaded."""
+    elsewhere = sum(paper_id not in catalog for paper_id in store.starred_ids)
+    if not elsewhere:
+        return " (star some with `s` in the reader or `paperterm mark star ID`)"
+    return (
+        f" here ({_count(elsewhere, 'starred paper')} in dumps not loaded: name them, "
+        "or keep them with `paperterm add PATH ...`)"
+    )
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _mark(args: argparse.Namespace) -> int:
     ids = list(_mark_ids(args.ids, sys.stdin))
-    bad = [
-        paper_id for paper_id in ids if len(paper_id) != _ID_LENGTH or not _HEX.issuperset(paper_id)
-    ]
+    bad = [paper_id for paper_id in ids if not is_paper_id(paper_id)]
     if bad:
         raise UsageError(
             f"not a paper id: {bad[0]!r} (ids are 12 hex digits, see `paperterm list`)"
@@ -385,7 +366,7 @@ def _mark(args: argparse.Namespace) -> int:
 
 def _mark_ids(given: Iterable[str], stdin: TextIO) -> Iterable[str]:
     for paper_id in given:
-        if paper_id == "-":
+        if paper_id == STDIN:
             for line in stdin:
                 if line.strip():
                     yield line.split("\t", 1)[0].strip().lower()
@@ -394,71 +375,104 @@ def _mark_ids(given: Iterable[str], stdin: TextIO) -> Iterable[str]:
 
 
 def _add(args: argparse.Namespace) -> int:
+    """Copy dumps into the library; each is checked by loading it first, and kept as ``*.txt``.
+
+    Exit status 2 when any path was refused (missing, empty, no papers), after adding the rest.
+    """
     library = library_dir()
-    added = papers = 0
-    for given in args.paths:
-        if given == "-":
-            text = sys.stdin.read()
-            name = time.strftime("stdin-%Y%m%d-%H%M%S.txt")
-            sources: list[tuple[Path | None, str]] = [(None, name)]
-        else:
-            path = Path(given)
-            found = sorted(path.glob("*.txt")) if path.is_dir() else [path]
-            sources = [(file, file.name) for file in found]
-            if not found:
-                _say("warning", f"{given}: no *.txt dumps in this folder")
-        for source, name in sources:
-            try:
-                if source is None:
-                    count = _count_papers_in_text(text)
-                    data = text.encode("utf-8")
-                else:
-                    count = len(load([source]))
-                    data = source.read_bytes()
-            except (DumpError, OSError) as error:
-                _say("warning", f"not added: {error}")
-                continue
-            target = _library_target(library, name, data)
-            if target is None:
-                _say("note", f"{name}: already in the library")
-                continue
-            library.mkdir(parents=True, exist_ok=True)
-            _write_bytes(target, data)
-            added += 1
-            papers += count
-    if not added:
-        return 1 if any(not Path(p).exists() for p in args.paths if p != "-") else 0
-    _say("note", f"added {added} dump{'s' if added != 1 else ''} ({papers} papers) to {library}")
-    return 0
-
-
-def _count_papers_in_text(text: str) -> int:
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "stdin.txt"
-        path.write_text(text, encoding="utf-8")
+    try:
+        library.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise PapertermError(f"cannot create the library {library}: {error.strerror}") from None
+    added: list[Path] = []
+    refused = False
+    for shown, name, data in _dumps_to_add(args.paths):
+        if data is None:
+            refused = True
+            continue
         try:
-            return len(load([path]))
+            target = _add_one(library, shown, name, data)
         except DumpError as error:
-            raise DumpError("-", error.reason, error.line) from None
+            _say("warning", f"not added: {error}")
+            refused = True
+            continue
+        except OSError as error:
+            raise PapertermError(
+                f"cannot write to the library {library}: {error.strerror}"
+            ) from None
+        if target is None:
+            _say("note", f"{shown}: already in the library")
+        else:
+            added.append(target)
+    if added:
+        papers = len(load(added))
+        _say("note", f"added {_count(len(added), 'dump')} ({_count(papers, 'paper')}) to {library}")
+    return 2 if refused else 0
+
+
+def _dumps_to_add(paths: Iterable[str]) -> Iterable[tuple[str, str, bytes | None]]:
+    """(shown name, file name to keep, bytes); the bytes are None for a path that cannot be read."""
+    for given in paths:
+        if given == STDIN:
+            yield (
+                "standard input",
+                time.strftime("stdin-%Y%m%d-%H%M%S.txt"),
+                sys.stdin.buffer.read(),
+            )
+            continue
+        path = Path(given)
+        try:
+            found = dump_files(path) if path.is_dir() else [path]
+        except OSError as error:
+            _say("warning", f"not added: {given}: {error.strerror}")
+            yield given, "", None
+            continue
+        if not found:
+            _say("warning", f"not added: {given}: no *.txt dumps in this folder")
+            yield given, "", None
+        for file in found:
+            shown = str(file)
+            try:
+                yield shown, file.name, file.read_bytes()
+            except OSError as error:
+                _say("warning", f"not added: {shown}: {error.strerror}")
+                yield shown, "", None
+
+
+def _add_one(library: Path, shown: str, name: str, data: bytes) -> Path | None:
+    """Check ``data`` is a dump and keep it in the library; None when an identical copy is there.
+
+    The bytes go to a hidden file in the library first (which the loader skips), are loaded from
+    there, and only then take their name: a dump is never half in the library.
+    """
+    fd, incoming = tempfile.mkstemp(dir=library, prefix=".incoming-", suffix=".txt")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        try:
+            load([incoming])
+        except DumpError as error:
+            raise DumpError(shown, error.reason, error.line) from None
+        target = _library_target(library, name, data)
+        if target is not None:
+            os.replace(incoming, target)
+        return target
+    finally:
+        Path(incoming).unlink(missing_ok=True)
 
 
 def _library_target(library: Path, name: str, data: bytes) -> Path | None:
-    """Where to copy a dump: its name, or name-2.txt... when taken; None when already there."""
-    stem, suffix = Path(name).stem, Path(name).suffix or ".txt"
-    candidate = library / f"{stem}{suffix}"
+    """Where to keep a dump: its name as ``*.txt``, or ``name-2.txt``... when that is taken by
+    another dump; None when an identical copy is already there."""
+    stem = Path(name).stem if Path(name).suffix.lower() == ".txt" else Path(name).name
+    candidate = library / f"{stem}.txt"
     number = 1
     while candidate.exists():
         if candidate.read_bytes() == data:
             return None
         number += 1
-        candidate = library / f"{stem}-{number}{suffix}"
+        candidate = library / f"{stem}-{number}.txt"
     return candidate
-
-
-def _write_bytes(path: Path, data: bytes) -> None:
-    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
 
 
 def _stats(args: argparse.Namespace) -> int:

@@ -7,6 +7,10 @@ class PapertermError(Exception):
     """Base of every error paperterm raises on purpose; its text is one line for the user."""
 
 
+class UsageError(PapertermError):
+    """The command line itself is wrong (an unknown option, a malformed id...)."""
+
+
 class DumpError(PapertermError):
     """A dump could not be read or held no papers."""
 

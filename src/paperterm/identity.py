@@ -39,3 +39,11 @@ def paper_id(title: str) -> str:
         folded = b" ".join(title.encode("ascii").translate(_ASCII_FOLD).split())
         return hashlib.sha1(folded).hexdigest()[:12]
     return hashlib.sha1(normalise_title(title).encode("utf-8")).hexdigest()[:12]
+
+
+_HEX_DIGITS = frozenset("0123456789abcdef")
+
+
+def is_paper_id(text: str) -> bool:
+    """Whether ``text`` has the form of a paper id: 12 lower-case hex digits."""
+    return len(text) == 12 and _HEX_DIGITS.issuperset(text)

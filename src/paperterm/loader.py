@@ -311,11 +311,7 @@ def _expand(paths: Iterable[str | os.PathLike[str]]) -> list[_Input | _Problem]:
         path = Path(name)
         try:
             if path.is_dir():
-                files = sorted(
-                    entry.name for entry in os.scandir(path) if _is_dump_name(entry.name)
-                )
-                found = [(os.path.join(name, file), path / file) for file in files]
-                found = [(shown, file) for shown, file in found if not file.is_dir()]
+                found = [(os.path.join(name, file.name), file) for file in dump_files(path)]
                 if not found:
                     plan.append(_Problem(name, "folder holds no *.txt files"))
             else:
@@ -333,6 +329,14 @@ def _expand(paths: Iterable[str | os.PathLike[str]]) -> list[_Input | _Problem]:
                 seen.add((stat.st_dev, stat.st_ino))
                 plan.append(_Input(shown, file, stat.st_size))
     return plan
+
+
+def dump_files(folder: Path) -> list[Path]:
+    """The dumps a folder holds, as :func:`load` reads them: ``*.txt`` files in any case of the
+    suffix, hidden files skipped, sorted by name. Raises OSError when the folder is unreadable.
+    """
+    names = sorted(entry.name for entry in os.scandir(folder) if _is_dump_name(entry.name))
+    return [folder / name for name in names if not (folder / name).is_dir()]
 
 
 def _is_dump_name(name: str) -> bool:

@@ -19,7 +19,8 @@ from textual.worker import get_current_worker
 
 from paperterm.catalog import Catalog
 from paperterm.errors import PapertermError, StateError
-from paperterm.export import bibtex_entry, citation_keys, export_papers
+from paperterm.export import bibtex_entry, citation_keys, export_and_pin
+from paperterm.files import write_atomically
 from paperterm.model import Paper
 from paperterm.search import highlight, parse
 from paperterm.state import StateStore
@@ -87,7 +88,7 @@ class PapertermApp(App[None]):
         self.store = store
         """Read and starred marks; every change is saved through it at once."""
         self.notices = tuple(notices)
-        """One-line messages shown at start."""
+        """One-line messages shown at start (the store's own notices are shown as well)."""
         self.banner = banner
         """A line kept on screen above the status line (how to load real dumps, on the demo)."""
         self.export_path = export_path
@@ -138,14 +139,9 @@ class PapertermApp(App[None]):
         self.call_after_refresh(self.set_timer, 0.25, self._prepare_search)
         # The detail pane's text carries the theme's colours: draw it again with the new ones.
         self.theme_changed_signal.subscribe(self, lambda _theme: self._show_detail())
-        for notice in self.notices:
+        # The store's own notices too: a corrupt file moved aside, a read-only newer schema.
+        for notice in (*self.notices, *self.store.notices):
             self._say(notice, timeout=10)
-        if self.store.read_only:
-            self._say(
-                "The state file is read-only here: marks will not be saved.",
-                severity="warning",
-                timeout=10,
-            )
 
     def _say(
         self,
@@ -471,9 +467,9 @@ class PapertermApp(App[None]):
         paper = self.current
         if paper is None:
             return
-        key = self.store.get(paper.id).bibkey
-        if key is None:
-            key = citation_keys([paper], pinned=self.store.pinned_keys)[paper.id]
+        pinned = self.store.get(paper.id).bibkey
+        key = pinned or citation_keys([paper], pinned=self.store.pinned_keys)[paper.id]
+        if pinned is None and not self.store.read_only:
             try:
                 # Another process may have pinned one meanwhile: the pinned key always wins.
                 key = self.store.pin_keys({paper.id: key}).get(paper.id, key)
@@ -503,26 +499,21 @@ class PapertermApp(App[None]):
             return
         papers = self._starred_papers()
         try:
-            export = export_papers(
-                papers,
-                format_for(path),
-                pinned=self.store.pinned_keys,
-                flags={paper.id: (self.store.is_read(paper.id), True) for paper in papers},
-            )
-            path.write_text(export.text, encoding="utf-8")
+            export = export_and_pin(papers, format_for(path), self.store)
+            write_atomically(path, export.text.encode("utf-8"))
         except (OSError, PapertermError) as error:
             message = error.strerror if isinstance(error, OSError) and error.strerror else error
             self._say(f"{path}: {message}", title="Export failed", severity="error", timeout=15)
             return
+        finally:
+            self._refresh_marks()
         noun = "paper" if len(papers) == 1 else "papers"
         self._say(f"Exported {len(papers)} {noun} to {path}", title="Exported")
         self.export_path = path
         try:
-            self.store.pin_keys(export.keys)
             settings.remember_export_path(path.resolve())
-        except (OSError, StateError) as error:
-            self._say(str(error), title="Not saved", severity="error", timeout=15)
-        self._refresh_marks()
+        except OSError as error:
+            self._say(f"Could not remember the export path: {error}", severity="warning")
 
     # -- views, sort, filter, help ------------------------------------------------------------
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import orjson
 
+from paperterm.files import write_atomically
 from paperterm.locations import settings_path
 
 
@@ -34,11 +33,4 @@ def remember_export_path(path: Path) -> None:
     data["export_path"] = str(path)
     target = settings_path()
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=".settings-", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(orjson.dumps(data, option=orjson.OPT_INDENT_2))
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    write_atomically(target, orjson.dumps(data, option=orjson.OPT_INDENT_2))

@@ -251,8 +251,7 @@ async def test_y_copies_bibtex_and_pins_its_key(catalog: Catalog, state_path: Pa
 async def test_e_exports_the_starred_papers_and_remembers_the_path(
     catalog: Catalog, state_path: Path, tmp_path: Path
 ) -> None:
-    target = tmp_path / "out" / "triage.bib"
-    target.parent.mkdir()
+    target = tmp_path / "out" / "new folder" / "triage.bib"  # made on the way
     app = make_app(catalog, state_path, export_path=tmp_path / "first.bib")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("s", "j", "j", "s", "e")
@@ -289,12 +288,14 @@ async def test_e_with_nothing_starred_says_what_to_do(catalog: Catalog, state_pa
 
 
 async def test_a_failed_export_is_shown(catalog: Catalog, state_path: Path, tmp_path: Path) -> None:
-    app = make_app(catalog, state_path, export_path=tmp_path / "missing-dir" / "x.bib")
+    blocker = tmp_path / "a-file"  # a folder cannot be made where a file is
+    blocker.write_text("")
+    app = make_app(catalog, state_path, export_path=blocker / "x.bib")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("s", "e", "enter")
         await pilot.pause()
         assert any(severity == "error" for _, severity in app.said)
-        assert not (tmp_path / "missing-dir").exists()
+        assert blocker.read_text() == ""
 
 
 # -- the filter ---------------------------------------------------------------------------------
@@ -338,6 +339,8 @@ async def test_escape_clears_the_filter_and_returns_to_the_list(
         assert app.focused is app.paper_list
         assert app.query_one(FilterBar).value == ""
         assert len(shown(app)) == TITLES
+        # Back in the whole list at the paper the filter found, not at the top.
+        assert "Quokka" in (current_title(app) or "")
 
 
 async def test_no_match_says_what_to_do(catalog: Catalog, state_path: Path) -> None:
@@ -482,6 +485,18 @@ async def test_what_a_save_has_to_say_is_shown(catalog: Catalog, state_path: Pat
         assert "corrupt" in app.said_text()
     assert list(state_path.parent.glob("state.json.corrupt-*"))
     assert len(on_disk(state_path).starred_ids) == 2  # the star made before the damage too
+
+
+async def test_marks_changed_elsewhere_show_up(catalog: Catalog, state_path: Path) -> None:
+    app = make_app(catalog, state_path)
+    app.RELOAD_SECONDS = 0.1
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        elsewhere = StateStore.open(state_path)  # `paperterm mark star ...` in another terminal
+        elsewhere.set_starred([catalog.papers[1].id], True)
+        await pilot.pause(0.5)
+        assert app.store.starred_ids == {catalog.papers[1].id}
+        assert "1 starred" in str(app.query_one("#status", Static).render())
 
 
 async def test_a_banner_stays_on_screen(catalog: Catalog, state_path: Path) -> None:
@@ -676,3 +691,11 @@ async def test_brackets_typed_in_the_filter_are_shown_as_typed(
         await pilot.press("/", *"is:[/]", "enter")
         await settle(pilot)
         assert "ignored: is:[/]" in str(app.query_one("#status").render())
+
+
+def test_help_reflows_prose_and_keeps_examples() -> None:
+    from paperterm.ui.screens.help import reflow
+
+    example = "    'exact   an example\n                 its second line"
+    text = f"A paragraph cut\nin two lines.\n\n{example}\n"
+    assert reflow(text) == f"A paragraph cut in two lines.\n\n{example}"

@@ -47,6 +47,8 @@ class PapertermApp(App[None]):
 
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "paperterm"
+    RELOAD_SECONDS = 2.0
+    """How often to look for marks changed by another process."""
     HORIZONTAL_BREAKPOINTS = [  # noqa: RUF012 - Textual declares it without ClassVar
         (0, "-narrow"),
         (100, "-wide"),
@@ -61,7 +63,12 @@ class PapertermApp(App[None]):
         Binding("s", "toggle_star", "Star", tooltip="Star or unstar the paper"),
         Binding("r", "toggle_read", "Read", tooltip="Mark the paper read, or unread again"),
         Binding("o", "open_link", "Open", tooltip="Open the paper's link in the web browser"),
-        Binding("y", "copy_bibtex", "BibTeX", tooltip="Copy the paper's BibTeX entry"),
+        Binding(
+            "y",
+            "copy_bibtex",
+            "BibTeX",
+            tooltip="Copy the paper's BibTeX entry (through the terminal, OSC 52)",
+        ),
         Binding("e", "export", "Export", tooltip="Export the starred papers to a file"),
         Binding("u", "undo", "Undo", tooltip="Undo the last change to the marks"),
         Binding("1", "set_view('all')", "All", show=False, tooltip="View all papers"),
@@ -107,6 +114,7 @@ class PapertermApp(App[None]):
         self._members: frozenset[int] | None = None
         self._index_ready = False
         self._store_notices_shown = len(store.notices)
+        self._reload_error = ""
 
     # -- layout -------------------------------------------------------------------------------
 
@@ -139,9 +147,24 @@ class PapertermApp(App[None]):
         self.call_after_refresh(self.set_timer, 0.25, self._prepare_search)
         # The detail pane's text carries the theme's colours: draw it again with the new ones.
         self.theme_changed_signal.subscribe(self, lambda _theme: self._show_detail())
+        self.set_interval(self.RELOAD_SECONDS, self._pick_up_outside_changes)
         # The store's own notices too: a corrupt file moved aside, a read-only newer schema.
         for notice in (*self.notices, *self.store.notices):
             self._say(notice, timeout=10)
+
+    def _pick_up_outside_changes(self) -> None:
+        """Show marks changed elsewhere (`paperterm mark`, a second reader) within seconds."""
+        before = (self.store.read_ids, self.store.starred_ids)
+        try:
+            self.store.reload()  # a stat when nothing changed
+        except StateError as error:
+            if str(error) != self._reload_error:
+                self._say(str(error), title="State file", severity="error", timeout=15)
+            self._reload_error = str(error)
+            return
+        self._reload_error = ""
+        if self.store.read_ids is not before[0] or self.store.starred_ids is not before[1]:
+            self._refresh_marks()
 
     def _say(
         self,
@@ -307,7 +330,8 @@ class PapertermApp(App[None]):
     @on(FilterBar.Changed, "#filter")
     def _filter_changed(self, event: FilterBar.Changed) -> None:
         self.filter_text = event.value
-        self._refilter(keep=None)
+        # Clearing the filter goes back to the whole list at the paper found, not at the top.
+        self._refilter(keep=None if event.value.strip() else self.paper_list.current)
         if not self._index_ready:
             self._update_status(self.store.read_ids, self.store.starred_ids)
 
@@ -476,7 +500,11 @@ class PapertermApp(App[None]):
             except StateError as error:
                 self._say(str(error), title="Key not saved", severity="error", timeout=15)
         self.copy_to_clipboard(bibtex_entry(paper, key))
-        self._say(f"Copied the BibTeX entry @{key} to the clipboard.")
+        # Textual copies through the terminal (OSC 52): say so, as some terminals ignore it.
+        self._say(
+            f"Copied the BibTeX entry @{key} through the terminal's clipboard "
+            "(in tmux: set -g set-clipboard on)."
+        )
         self._show_detail()
 
     # -- export -------------------------------------------------------------------------------
@@ -500,6 +528,7 @@ class PapertermApp(App[None]):
         papers = self._starred_papers()
         try:
             export = export_and_pin(papers, format_for(path), self.store)
+            path.parent.mkdir(parents=True, exist_ok=True)
             write_atomically(path, export.text.encode("utf-8"))
         except (OSError, PapertermError) as error:
             message = error.strerror if isinstance(error, OSError) and error.strerror else error

@@ -15,6 +15,15 @@ from textual.widgets import Static
 
 from paperterm.search import QUERY_HELP
 
+LIST_LEGEND = (
+    ("●", "unread (read papers have no mark)"),
+    ("★", "starred"),
+    ("</>", "the abstract links a code repository (o opens it)"),
+    ("2", "the number of dumps the paper appears in (the detail pane lists them)"),
+    ("tab", "move between the list and the detail pane, to scroll a long abstract"),
+)
+"""What the marks in the list mean, and how to reach the detail pane."""
+
 
 class HelpScreen(ModalScreen[None]):
     """Every key (given by the app, so it never drifts from the bindings) and the filter syntax."""
@@ -51,8 +60,10 @@ class HelpScreen(ModalScreen[None]):
             box.border_subtitle = "Escape to close"
             yield Static("Keys", classes="help--heading")
             yield Static(_table(self._keys))
+            yield Static("The list", classes="help--heading")
+            yield Static(_table(LIST_LEGEND))
             yield Static("The filter (type after /)", classes="help--heading")
-            yield Static(Text(QUERY_HELP.rstrip()), id="query-help")
+            yield Static(Text(reflow(QUERY_HELP)), id="query-help")
 
     def on_mount(self) -> None:
         """Focus the text, so the arrow keys and page keys scroll it."""
@@ -70,3 +81,18 @@ def _table(rows: Sequence[tuple[str, str]]) -> Table:
     for key, text in rows:
         table.add_row(key, text)
     return table
+
+
+def reflow(text: str) -> str:
+    """Join the lines of each prose paragraph, so the screen wraps them at its own width.
+
+    Indented lines (the examples) and blank lines stay as they are.
+    """
+    out: list[str] = []
+    for line in text.rstrip().splitlines():
+        prose = line and not line[0].isspace()
+        if prose and out and out[-1] and not out[-1][0].isspace():
+            out[-1] = f"{out[-1]} {line}"
+        else:
+            out.append(line)
+    return "\n".join(out)

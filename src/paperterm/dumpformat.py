@@ -112,6 +112,10 @@ class DumpParser:
             line = raw.strip()
             if not line:
                 continue
+            if "\t" in line or "  " in line:
+                # A tab or a run of spaces inside a line is layout, not text: keep one space, so
+                # a title never carries a tab into `paperterm list`'s tab-separated output.
+                line = " ".join(line.split())
             if len(line) <= _LONGEST_MARKER:
                 if line in STRONG_MARKERS:
                     self.lineno = lineno

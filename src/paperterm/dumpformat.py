@@ -112,10 +112,6 @@ class DumpParser:
             line = raw.strip()
             if not line:
                 continue
-            if "\t" in line or "  " in line:
-                # A tab or a run of spaces inside a line is layout, not text: keep one space, so
-                # a title never carries a tab into `paperterm list`'s tab-separated output.
-                line = " ".join(line.split())
             if len(line) <= _LONGEST_MARKER:
                 if line in STRONG_MARKERS:
                     self.lineno = lineno
@@ -139,7 +135,7 @@ class DumpParser:
             # The hot path: pair titles and abstracts.
             if self._pending_title is None:
                 self._pending_line = lineno
-                self._pending_title = line
+                self._pending_title = _tidy_title(line)
             else:
                 if self._last is not None:
                     out.append(self._last)
@@ -225,3 +221,9 @@ class DumpParser:
                 out.extend(self.feed([piece]))
                 self.lineno = lineno - 1
         self.lineno = lineno
+
+
+def _tidy_title(line: str) -> str:
+    """A tab or a run of spaces inside a title is layout, not text: keep one space, so that a
+    title never carries a tab into `paperterm list`'s tab-separated output."""
+    return " ".join(line.split()) if "\t" in line or "  " in line else line

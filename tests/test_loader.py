@@ -220,6 +220,55 @@ def test_title_without_abstract_at_the_end() -> None:
     assert catalog.warnings == (f"{path}:5: title without abstract: Last Title Alone",)
 
 
+def _abstract(topic: str) -> str:
+    return (
+        f"We study {topic} in depth. Our method improves on earlier work by a wide margin. "
+        f"Experiments on three benchmarks show that {topic} matters more than thought, and we "
+        "release the code and the data so that others can build on this line of work. We also "
+        "discuss the limits of the approach and the questions it leaves open for later work."
+    )
+
+
+def test_a_title_that_lost_its_abstract_mid_page_does_not_shift_the_rest(tmp_path: Path) -> None:
+    lines = [
+        "Get trending papers in your email inbox!",
+        "SubscribeFirst Paper on Graphs",
+        _abstract("graphs"),
+        "Second Paper on Lost Abstracts",  # line 4: its abstract is missing
+        "Third Paper on Sparse Attention",
+        _abstract("sparse attention"),
+        "Fourth Paper on Diffusion",
+        _abstract("diffusion"),
+    ]
+    catalog = paperterm.load([write(tmp_path / "gap.txt", "\n".join(lines) + "\n")])
+    assert [(p.title, p.abstract[:20]) for p in catalog.papers] == [
+        ("First Paper on Graphs", "We study graphs in d"),
+        ("Second Paper on Lost Abstracts", ""),
+        ("Third Paper on Sparse Attention", "We study sparse atte"),
+        ("Fourth Paper on Diffusion", "We study diffusion i"),
+    ]
+    assert [s.line for p in catalog.papers for s in p.sources] == [2, 4, 5, 7]
+    assert catalog.warnings == (
+        f"{tmp_path / 'gap.txt'}:4: title without abstract: Second Paper on Lost Abstracts",
+    )
+
+
+def test_a_short_abstract_is_not_taken_for_a_title(tmp_path: Path) -> None:
+    lines = [
+        "Subscribe",
+        "A Paper with a One-Line Abstract",
+        "We prove it.",
+        "The Next Paper",
+        _abstract("the next thing"),
+    ]
+    catalog = paperterm.load([write(tmp_path / "short.txt", "\n".join(lines) + "\n")])
+    assert [(p.title, p.abstract[:12]) for p in catalog.papers] == [
+        ("A Paper with a One-Line Abstract", "We prove it."),
+        ("The Next Paper", "We study the"),
+    ]
+    assert catalog.warnings == ()
+
+
 def test_tabs_and_space_runs_inside_a_title_become_one_space(tmp_path: Path) -> None:
     dump = write(tmp_path / "tabs.txt", "Subscribe\nA Title\twith  a Tab\nAn abstract.\n")
     (paper,) = paperterm.load([dump]).papers

@@ -32,9 +32,16 @@ turns it into entries ``(line, title, abstract)``. The rules, and why:
   told apart by length or by shape: a one-word abstract and a 300-character title both load.
   Pairing restarts at every header block; a title left without its abstract (before a header
   block, or at the end of the file) is kept with an empty abstract and reported as a warning.
-* What these rules cannot tell, on purpose rather than by guessing from length: a title that
-  lost its abstract in the middle of a page shifts the pairing until the next header, and the
-  first title of a page that is exactly ``new``, ``Subscribe`` or a date reads as header.
+* A title that lost its abstract in the middle of a page would shift the pairing of every
+  paper after it. The shift shows one line later, and is mended then: when the line that should
+  start the next pair reads as an abstract (300 characters or more and at least two sentence
+  breaks) while the abstract just paired reads as a title (at most 250 characters, no sentence
+  break, no final period), the title before it is kept as a title without abstract and that
+  "abstract" becomes the next title. No one signal decides, least of all length alone: a real
+  title never has two sentence breaks in 300 characters, and a real abstract is rarely one
+  short sentence without a period, let alone just before a line that is all sentences.
+* What these rules cannot tell: the first title of a page that is exactly ``new``,
+  ``Subscribe`` or a date reads as header.
 """
 
 from __future__ import annotations
@@ -68,6 +75,7 @@ _DATE = re.compile(
     r"(?:,? \d{4})?"
 )
 _HAS_ALNUM = re.compile(r"[^\W_]")
+_SENTENCE_BREAK = re.compile(r"[a-z0-9)\]][.!?] [A-Z]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +109,7 @@ class DumpParser:
         self._pending_line = 0
         self._pending_title: str | None = None
         self._last: tuple[int, str, str] | None = None
+        self._last_abstract_line = 0
 
     def feed(self, lines: list[str]) -> list[tuple[int, str, str]]:
         """Read the next lines of the file; return the entries they complete."""
@@ -134,12 +143,16 @@ class DumpParser:
                     continue
             # The hot path: pair titles and abstracts.
             if self._pending_title is None:
+                if self._last is not None and _shifted(self._last[2], line):
+                    self._mend_shift(line, out)
+                    continue
                 self._pending_line = lineno
                 self._pending_title = _tidy_title(line)
             else:
                 if self._last is not None:
                     out.append(self._last)
                 self._last = (self._pending_line, self._pending_title, line)
+                self._last_abstract_line = lineno
                 self._pending_title = None
         self.lineno = lineno
         return out
@@ -198,6 +211,14 @@ class DumpParser:
         self.dangling.append(Dangling(self._pending_line, self._pending_title))
         self._pending_title = None
 
+    def _mend_shift(self, abstract: str, out: list[tuple[int, str, str]]) -> None:
+        """The last pair was a title that lost its abstract and the next title: split them."""
+        assert self._last is not None
+        line, title, next_title = self._last
+        out.append((line, title, ""))
+        self.dangling.append(Dangling(line, title))
+        self._last = (self._last_abstract_line, _tidy_title(next_title), abstract)
+
     def _end_header(self, line: str) -> str:
         """The first non-boilerplate line of a header block: cut a glued ``Subscribe``."""
         self._in_header = False
@@ -227,3 +248,14 @@ def _tidy_title(line: str) -> str:
     """A tab or a run of spaces inside a title is layout, not text: keep one space, so that a
     title never carries a tab into `paperterm list`'s tab-separated output."""
     return " ".join(line.split()) if "\t" in line or "  " in line else line
+
+
+def _shifted(paired_abstract: str, next_line: str) -> bool:
+    """Whether an abstract just paired reads as a title and the line after it as an abstract."""
+    return (
+        len(next_line) >= 300
+        and len(_SENTENCE_BREAK.findall(next_line, 0, 2000)) >= 2
+        and len(paired_abstract) <= 250
+        and not paired_abstract.endswith(".")
+        and _SENTENCE_BREAK.search(paired_abstract) is None
+    )

@@ -7,6 +7,7 @@ import time
 from collections.abc import Collection, Iterator, Sequence
 
 from paperterm.model import Paper
+from paperterm.search import cache
 from paperterm.search.engine import Searcher
 from paperterm.search.index import SearchIndex
 from paperterm.search.query import parse
@@ -77,7 +78,9 @@ class Catalog:
     def prepare_search(self) -> float:
         """Build the search index now (say, in a worker at start-up); return the seconds taken.
 
-        Searching builds it anyway when first needed; this only moves the wait.
+        Searching builds it anyway when first needed; this only moves the wait. A large
+        catalogue's index is saved in the user cache dir and loaded, not rebuilt, the next time
+        the same papers are opened (see :mod:`paperterm.search.cache`).
         """
         with self._search_lock:
             if self._searcher is not None:
@@ -88,5 +91,6 @@ class Catalog:
 
     def _searcher_now(self) -> Searcher:
         if self._searcher is None:
-            self._searcher = Searcher(SearchIndex(self.papers))
+            saved = cache.default_dir() if len(self.papers) >= cache.MIN_PAPERS else None
+            self._searcher = Searcher(SearchIndex(self.papers, cache_dir=saved))
         return self._searcher

@@ -18,12 +18,15 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate, chain, compress, count, repeat
 from operator import itemgetter
+from pathlib import Path
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from paperterm.model import Paper
+from paperterm.search import cache
 from paperterm.search.bitset import Universe
+from paperterm.search.cache import FieldState
 from paperterm.search.match import prefix_lengths, typo_budget
 from paperterm.search.text import merge_spans, words
 
@@ -100,6 +103,32 @@ class FieldPostings:
                 for block in range(len(starts) - 1)
             ]
 
+    def state(self) -> FieldState:
+        """What this field holds, for saving (:mod:`paperterm.search.cache`)."""
+        numbers = self._dense_numbers
+        return FieldState(
+            numbers,
+            [self._dense[n] for n in numbers],
+            self._flat,
+            self._offsets,
+            self._block_starts,
+            self._blocks,
+        )
+
+    @classmethod
+    def restore(cls, universe: Universe, state: FieldState) -> FieldPostings:
+        """The field as :meth:`state` saved it, without building anything."""
+        field = cls.__new__(cls)
+        field._universe = universe
+        field._dense_numbers = state.dense_numbers
+        field._dense = dict(zip(state.dense_numbers, state.dense, strict=True))
+        field._flat = state.flat
+        field._offsets = state.offsets
+        field._block_size = max(4096, universe.size // 8)
+        field._block_starts = state.block_starts
+        field._blocks = state.blocks
+        return field
+
     def _cut_blocks(self, vocabulary: Vocabulary) -> list[int]:
         """Where blocks start: about a block size apart, preferably where the first letters change.
 
@@ -148,21 +177,58 @@ class FieldPostings:
 class SearchIndex:
     """Everything a query needs about a catalogue, computed once."""
 
-    def __init__(self, papers: Sequence[Paper]) -> None:
-        collecting = gc.isenabled()
-        # The build allocates millions of objects and no cycles: collecting would only re-scan them.
-        gc.disable()
-        try:
-            self._build(papers)
-        finally:
-            if collecting:
-                gc.enable()
-
-    def _build(self, papers: Sequence[Paper]) -> None:
+    def __init__(self, papers: Sequence[Paper], cache_dir: Path | None = None) -> None:
+        """Index ``papers``; with ``cache_dir``, load the index saved there for the same
+        catalogue instead of building it, or save it there once built."""
         self.papers = papers
         """The catalogue, in order; bit sets and indices refer to positions in it."""
         self.universe = Universe(len(papers))
         """Set helpers sized for this catalogue."""
+        self.loaded = False
+        """Whether the index came from the cache rather than being built."""
+        collecting = gc.isenabled()
+        # The build allocates millions of objects and no cycles: collecting would only re-scan them.
+        gc.disable()
+        try:
+            key = cache.catalogue_key(papers) if cache_dir is not None else ""
+            saved = cache.load(cache_dir, key, len(papers)) if cache_dir is not None else None
+            if saved is not None and len(saved[1]) == 4:
+                words = saved[0]
+                fields = [FieldPostings.restore(self.universe, state) for state in saved[1]]
+                self.loaded = True
+            else:
+                words, fields = self._build(papers)
+                if cache_dir is not None:
+                    states = [field.state() for field in fields]
+                    cache.save(cache_dir, key, len(papers), words, states)
+        finally:
+            if collecting:
+                gc.enable()
+        self.words = words
+        """Every folded word of every title and abstract, sorted."""
+        self.title = fields[0]
+        """Papers by title word."""
+        self.abstract = fields[1]
+        """Papers by abstract word."""
+        self.title_first = fields[2]
+        """Papers by the first word of the title."""
+        self.abstract_first = fields[3]
+        """Papers by the first word of an abstract."""
+        flags = self.universe.from_flags
+        self.has_code = flags(paper.has_code for paper in papers)
+        """Papers linking a code repository."""
+        self.has_link = flags(bool(paper.links) for paper in papers)
+        """Papers with any link."""
+        self.has_abstract = flags(bool(paper.abstracts) for paper in papers)
+        """Papers with an abstract."""
+        self._prefixes: dict[tuple[str, int], list[str]] = {}
+        self._containing: dict[str, list[int]] = {}
+        self._joined: tuple[str, list[int]] | None = None
+        self._positions: dict[str, int] | None = None
+
+    def _build(self, papers: Sequence[Paper]) -> tuple[list[str], list[FieldPostings]]:
+        """The sorted vocabulary, and each word's papers by field: title, abstract, and the
+        first word of each (in that order)."""
         title: defaultdict[str, list[int]] = defaultdict(list)
         abstract: defaultdict[str, list[int]] = defaultdict(list)
         title_first: defaultdict[str, list[int]] = defaultdict(list)
@@ -183,28 +249,11 @@ class SearchIndex:
                     if not first or first[-1] != number:
                         first.append(number)
             deque(map(append, map(abstract.__getitem__, distinct), repeat(number)), 0)
-        self.words: list[str] = sorted(title.keys() | abstract.keys())
-        """Every folded word of every title and abstract, sorted."""
-        vocabulary = Vocabulary(self.words)
-        self.title = FieldPostings(self.universe, vocabulary, title)
-        """Papers by title word."""
-        self.abstract = FieldPostings(self.universe, vocabulary, abstract)
-        """Papers by abstract word."""
-        self.title_first = FieldPostings(self.universe, vocabulary, title_first)
-        """Papers by the first word of the title."""
-        self.abstract_first = FieldPostings(self.universe, vocabulary, abstract_first)
-        """Papers by the first word of an abstract."""
-        flags = self.universe.from_flags
-        self.has_code = flags(paper.has_code for paper in papers)
-        """Papers linking a code repository."""
-        self.has_link = flags(bool(paper.links) for paper in papers)
-        """Papers with any link."""
-        self.has_abstract = flags(bool(paper.abstracts) for paper in papers)
-        """Papers with an abstract."""
-        self._prefixes: dict[tuple[str, int], list[str]] = {}
-        self._containing: dict[str, list[int]] = {}
-        self._joined: tuple[str, list[int]] | None = None
-        self._positions: dict[str, int] | None = None
+        vocabulary = Vocabulary(sorted(title.keys() | abstract.keys()))
+        return vocabulary.words, [
+            FieldPostings(self.universe, vocabulary, postings)
+            for postings in (title, abstract, title_first, abstract_first)
+        ]
 
     # Words -------------------------------------------------------------------------------------
 

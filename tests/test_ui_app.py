@@ -215,10 +215,26 @@ async def test_o_opens_the_code_link(
 ) -> None:
     opened: list[str] = []
     monkeypatch.setattr(app_module.webbrowser, "open", lambda url: opened.append(url) or True)
+    graphical = app_module.webbrowser.BackgroundBrowser("firefox")
+    monkeypatch.setattr(app_module.webbrowser, "get", lambda using=None: graphical)
     app = make_app(catalog, state_path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("o")
         assert opened == ["https://github.com/example/sparse-lanterns"]
+
+
+async def test_o_never_starts_a_console_browser_over_the_app(
+    catalog: Catalog, state_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[str] = []
+    monkeypatch.setattr(app_module.webbrowser, "open", lambda url: opened.append(url) or True)
+    console = app_module.webbrowser.GenericBrowser("lynx")
+    monkeypatch.setattr(app_module.webbrowser, "get", lambda using=None: console)
+    app = make_app(catalog, state_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("o")
+        assert opened == []
+        assert "copied https://github.com/example/sparse-lanterns" in app.said_text()
 
 
 async def test_o_says_so_when_there_is_no_link(

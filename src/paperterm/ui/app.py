@@ -481,7 +481,11 @@ class PapertermApp(App[None]):
         if paper.url is None:
             self._say("This paper has no link in its abstract.", severity="warning")
             return
-        if webbrowser.open(paper.url):
+        if _console_browser():
+            # It would run in this very terminal, over the app, and block it until it quits.
+            self.copy_to_clipboard(paper.url)
+            self._say(f"Only a console browser here: copied {paper.url} instead", timeout=8)
+        elif webbrowser.open(paper.url):
             self._say(f"Opened {paper.url}")
         else:
             self._say(f"No browser could be opened for {paper.url}", severity="warning")
@@ -608,6 +612,18 @@ class PapertermApp(App[None]):
         if action == "undo" and not self.store.can_undo:
             return None
         return True
+
+
+def _console_browser() -> bool:
+    """Whether the browser Python would start runs in the terminal (lynx, w3m, www-browser).
+
+    Those are plain ``GenericBrowser``s, started in the foreground; graphical ones are started
+    in the background (``BackgroundBrowser`` and the named browsers' own classes).
+    """
+    try:
+        return type(webbrowser.get()) is webbrowser.GenericBrowser
+    except webbrowser.Error:
+        return False
 
 
 def run_app(

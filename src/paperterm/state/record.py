@@ -35,6 +35,12 @@ VALUED = (("tags", "tags_at"), ("note", "note_at"))
 TIMED = FLAGS + VALUED
 """Every field merged by change time (``bibkey`` is not: once pinned it never changes)."""
 
+DEFAULTS: dict[str, Any] = {"read": False, "starred": False, "tags": [], "note": ""}
+"""Each timed field's value, as stored, for a paper never touched (an entry leaves it out)."""
+
+TIME_FIELD = dict(TIMED)
+"""Each timed field's change-time field."""
+
 
 @dataclass(frozen=True, slots=True)
 class PaperState:

@@ -23,7 +23,9 @@ from paperterm.errors import StateError
 from paperterm.locations import default_state_path
 from paperterm.state import files
 from paperterm.state.record import (
+    DEFAULTS,
     SCHEMA,
+    TIME_FIELD,
     CorruptState,
     Decoded,
     Entry,
@@ -35,8 +37,6 @@ from paperterm.state.record import (
     with_field,
 )
 
-_DEFAULTS: dict[str, Any] = {"read": False, "starred": False, "tags": [], "note": ""}
-_TIME_FIELD = {"read": "read_at", "starred": "starred_at", "tags": "tags_at", "note": "note_at"}
 _UNDO_DEPTH = 200
 _EMPTY: Entry = {}
 
@@ -364,7 +364,7 @@ class StateStore:
                 self._batch = None
             if batch._ops:
                 changes = self._commit(batch._ops)
-                undoable = [change for change in changes if change[1] in _DEFAULTS]
+                undoable = [change for change in changes if change[1] in DEFAULTS]
                 if undoable and not any(op[0] == "revert" for op in batch._ops):
                     self._undo.append(undoable)
                     del self._undo[:-_UNDO_DEPTH]
@@ -498,7 +498,7 @@ def _apply(papers: dict[str, Entry], ops: list[tuple[str, Any, Any]], now: float
                     changes.append((pid, "bibkey", None, key))
         elif kind == "revert":
             for pid, field, before, after in reversed(target):
-                if papers.get(pid, _EMPTY).get(field, _DEFAULTS[field]) == after:
+                if papers.get(pid, _EMPTY).get(field, DEFAULTS[field]) == after:
                     _set(papers, pid, field, before, now, changes)
         else:
             for pid in target:
@@ -510,9 +510,9 @@ def _set(
     papers: dict[str, Entry], pid: str, field: str, value: Any, now: float, changes: list[Change]
 ) -> None:
     entry = papers.get(pid, _EMPTY)
-    default = _DEFAULTS[field]
+    default = DEFAULTS[field]
     before = entry.get(field, default)
     if before == value:
         return
-    papers[pid] = with_field(entry, field, value, default, _TIME_FIELD[field], now)
+    papers[pid] = with_field(entry, field, value, default, TIME_FIELD[field], now)
     changes.append((pid, field, before, value))

@@ -16,9 +16,10 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from itertools import accumulate, chain, compress, count, repeat
+from itertools import accumulate, compress, count, repeat
 from operator import itemgetter
 from pathlib import Path
+from typing import TypeAlias
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -32,6 +33,12 @@ from paperterm.search.text import merge_spans, words
 
 Range = tuple[int, int]
 """A half-open range ``[start, end)`` of word numbers in the sorted vocabulary."""
+Postings: TypeAlias = "array[int]"
+"""The papers holding a word, by catalogue position, ascending (``array("I")``)."""
+
+
+def _postings() -> Postings:
+    return array("I")
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,13 +79,13 @@ class FieldPostings:
     """For one field (title, abstract, or the first word of either): the papers of each word."""
 
     def __init__(
-        self, universe: Universe, vocabulary: Vocabulary, postings: dict[str, list[int]]
+        self, universe: Universe, vocabulary: Vocabulary, postings: dict[str, Postings]
     ) -> None:
         self._universe = universe
         dense_from = max(64, universe.size // 64)
         self._dense: dict[int, int] = {}
         counts = array("Q", [0]) * len(vocabulary.words)
-        rare: list[tuple[int, list[int]]] = []
+        rare: list[tuple[int, Postings]] = []
         for word, papers in postings.items():
             number = vocabulary.numbers[word]
             if len(papers) >= dense_from:
@@ -87,7 +94,8 @@ class FieldPostings:
                 rare.append((number, papers))
                 counts[number] = len(papers)
         rare.sort(key=itemgetter(0))
-        self._flat = array("I", chain.from_iterable(papers for _, papers in rare))
+        # One copy of the raw bytes, not one conversion per paper number.
+        self._flat = array("I", b"".join(papers.tobytes() for _, papers in rare))
         self._offsets = array("Q", accumulate(counts, initial=0))
         self._dense_numbers = sorted(self._dense)
         # Blocks of consecutive words, each with its set ready: a long range ORs the blocks it
@@ -229,11 +237,13 @@ class SearchIndex:
     def _build(self, papers: Sequence[Paper]) -> tuple[list[str], list[FieldPostings]]:
         """The sorted vocabulary, and each word's papers by field: title, abstract, and the
         first word of each (in that order)."""
-        title: defaultdict[str, list[int]] = defaultdict(list)
-        abstract: defaultdict[str, list[int]] = defaultdict(list)
-        title_first: defaultdict[str, list[int]] = defaultdict(list)
-        abstract_first: defaultdict[str, list[int]] = defaultdict(list)
-        append = list.append
+        # Lists of paper numbers as arrays: half the memory of lists of ints, and copied into
+        # the flat array as bytes. (Measured: appending costs the same as to a list.)
+        title: defaultdict[str, Postings] = defaultdict(_postings)
+        abstract: defaultdict[str, Postings] = defaultdict(_postings)
+        title_first: defaultdict[str, Postings] = defaultdict(_postings)
+        abstract_first: defaultdict[str, Postings] = defaultdict(_postings)
+        append = array.append
         for number, paper in enumerate(papers):
             found = words(paper.title)
             if found:

@@ -37,6 +37,8 @@ KEEP = 3
 _FORMAT = f"paperterm search index 1 {sys.byteorder}\n".encode("ascii")
 _SUFFIX = ".index"
 _CHUNK = 4096
+_DIGEST_SIZE = 32
+"""SHA-256 (not BLAKE2: measured twice as fast here, the CPU computing it in hardware)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +66,7 @@ def default_dir() -> Path:
 
 def catalogue_key(papers: Sequence[Paper]) -> str:
     """A digest of what the index is built from: every title and abstract, and the code."""
-    digest = hashlib.blake2b(_code_digest(), digest_size=20)
+    digest = hashlib.sha256(_code_digest())
     digest.update(len(papers).to_bytes(8, "little"))
     for start in range(0, len(papers), _CHUNK):
         chunk = papers[start : start + _CHUNK]
@@ -82,11 +84,10 @@ def load(directory: Path, key: str, size: int) -> tuple[list[str], list[FieldSta
     try:
         data = memoryview(path.read_bytes())
         head = _header(key)
-        if data[: len(head)] != head:
+        if len(data) < len(head) + _DIGEST_SIZE or data[: len(head)] != head:
             return None
-        digest = bytes(data[len(head) : len(head) + 32])
-        body = data[len(head) + 32 :]
-        if hashlib.blake2b(body, digest_size=32).digest() != digest:
+        body = data[len(head) : -_DIGEST_SIZE]
+        if hashlib.sha256(body).digest() != data[-_DIGEST_SIZE:]:
             return None
         saved = _decode(body, size)
         os.utime(path)  # recently used: evicted last
@@ -100,18 +101,24 @@ def save(
 ) -> None:
     """Save the index of ``size`` papers under ``key`` (atomically, best effort).
 
-    Keeps at most :data:`KEEP` saved indexes.
+    Keeps at most :data:`KEEP` saved indexes. The sections are written one by one, the big
+    arrays straight from their buffers: no copy of the whole index is made in memory.
     """
-    body = _encode(words, fields, (size + 7) // 8)
-    digest = hashlib.blake2b(body, digest_size=32).digest()
+    sections = _sections(words, fields, (size + 7) // 8)
+    lengths = array("Q", [len(sections), *(memoryview(part).nbytes for part in sections)])
+    digest = hashlib.sha256(lengths)
+    for part in sections:
+        digest.update(part)
     try:
         directory.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=directory, suffix=".tmp")
         try:
             with os.fdopen(handle, "wb") as out:
                 out.write(_header(key))
-                out.write(digest)
-                out.write(body)
+                out.write(lengths)
+                for part in sections:
+                    out.write(part)
+                out.write(digest.digest())
             os.replace(temporary, directory / (key + _SUFFIX))
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
@@ -127,24 +134,28 @@ def _header(key: str) -> bytes:
     return _FORMAT + key.encode("ascii") + b"\n"
 
 
-def _encode(words: list[str], fields: Sequence[FieldState], width: int) -> bytes:
-    """Sections (lengths first, then the bytes of each), bit sets ``width`` bytes big-endian."""
-    sections = ["\n".join(words).encode("utf-8", "surrogatepass")]
+def _sections(
+    words: list[str], fields: Sequence[FieldState], width: int
+) -> list[bytes | array[int]]:
+    """What is saved, in order: the words, then six sections per field (see :func:`_decode`).
+
+    Bit sets are ``width`` bytes each, big-endian; arrays are in the machine's byte order.
+    """
+    sections: list[bytes | array[int]] = ["\n".join(words).encode("utf-8", "surrogatepass")]
     for field in fields:
         sections += [
-            array("Q", field.dense_numbers).tobytes(),
+            array("Q", field.dense_numbers),
             b"".join(bits.to_bytes(width, "big") for bits in field.dense),
-            field.flat.tobytes(),
-            field.offsets.tobytes(),
-            array("Q", field.block_starts).tobytes(),
+            field.flat,
+            field.offsets,
+            array("Q", field.block_starts),
             b"".join(bits.to_bytes(width, "big") for bits in field.blocks),
         ]
-    lengths = array("Q", [len(sections), *map(len, sections)])
-    return lengths.tobytes() + b"".join(sections)
+    return sections
 
 
 def _decode(body: memoryview, size: int) -> tuple[list[str], list[FieldState]]:
-    """The inverse of :func:`_encode`; raises ValueError when the pieces do not fit."""
+    """The inverse of :func:`save`'s layout; raises ValueError when the pieces do not fit."""
     count = _array("Q", body[:8])[0]
     lengths = _array("Q", body[8 : 8 * (count + 1)])
     sections: list[memoryview] = []
@@ -172,7 +183,6 @@ def _decode(body: memoryview, size: int) -> tuple[list[str], list[FieldState]]:
             or field.offsets[-1] != len(field.flat)
             or len(field.dense) != len(field.dense_numbers)
             or len(field.blocks) not in (0, len(field.block_starts) - 1)
-            or (field.flat and max(field.flat) >= size)
         ):
             raise ValueError("field state does not fit the catalogue")
         fields.append(field)
@@ -180,7 +190,7 @@ def _decode(body: memoryview, size: int) -> tuple[list[str], list[FieldState]]:
 
 
 def _array(typecode: str, data: memoryview) -> array[int]:
-    """The machine values in ``data`` (``array(typecode, view)`` would read its bytes one by one)."""
+    """The machine values in ``data`` (``array(typecode, view)`` reads it byte by byte)."""
     values = array(typecode)
     values.frombytes(data)
     return values
@@ -206,7 +216,7 @@ def _code_digest() -> bytes:
     """A digest of the modules whose code decides what the index holds."""
     global _code
     if _code is None:
-        digest = hashlib.blake2b(_FORMAT, digest_size=20)
+        digest = hashlib.sha256(_FORMAT)
         here = Path(__file__).parent
         for name in ("text.py", "index.py", "bitset.py", "cache.py"):
             digest.update((here / name).read_bytes())

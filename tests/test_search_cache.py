@@ -117,7 +117,14 @@ def test_only_the_most_recently_used_are_kept(papers: list[Paper], tmp_path: Pat
         # mtime resolution can be coarse: spread the files out explicitly.
         os.utime(newest, (1_000_000 + count, 1_000_000 + count))
     assert len(list(tmp_path.glob("*.index"))) == cache.KEEP
+    forgotten = tmp_path / "killed-mid-save.tmp"
+    forgotten.write_bytes(b"half")
+    os.utime(forgotten, (1_000_000, 1_000_000))
+    recent = tmp_path / "being-saved.tmp"
+    recent.write_bytes(b"half")
     assert not SearchIndex(papers[:100], cache_dir=tmp_path).loaded
+    assert not forgotten.exists() and recent.exists()
+    recent.unlink()
     assert SearchIndex(papers[: 100 + cache.KEEP + 1], cache_dir=tmp_path).loaded
     assert not list(tmp_path.glob("*.tmp"))
 

@@ -20,6 +20,7 @@ import hashlib
 import os
 import sys
 import tempfile
+import time
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -126,6 +127,10 @@ def save(
         saved = sorted(directory.glob("*" + _SUFFIX), key=lambda p: p.stat().st_mtime)
         for old in saved[:-KEEP]:
             old.unlink(missing_ok=True)
+        # A save killed half-way leaves its temporary file; one an hour old is nobody's.
+        for left in directory.glob("*.tmp"):
+            if left.stat().st_mtime < time.time() - 3600:
+                left.unlink(missing_ok=True)
     except OSError:
         pass  # a cache that cannot be written only means building again next time
 

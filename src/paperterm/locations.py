@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from platformdirs import user_data_path
+from platformdirs import user_cache_path, user_data_path
 
 APP_NAME = "paperterm"
 
@@ -12,6 +12,12 @@ APP_NAME = "paperterm"
 def data_dir() -> Path:
     """The user data directory (honours ``XDG_DATA_HOME`` on Linux); not created here."""
     return user_data_path(APP_NAME, appauthor=False)
+
+
+def cache_dir() -> Path:
+    """The user cache directory (honours ``XDG_CACHE_HOME``): what can be rebuilt, such as
+    saved search indexes; not created here."""
+    return user_cache_path(APP_NAME, appauthor=False)
 
 
 def default_state_path() -> Path:

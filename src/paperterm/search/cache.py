@@ -26,8 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from platformdirs import user_cache_path
-
+from paperterm.locations import cache_dir
 from paperterm.model import Paper
 
 MIN_PAPERS = 20_000
@@ -61,8 +60,8 @@ class FieldState:
 
 
 def default_dir() -> Path:
-    """Where saved indexes live: platformdirs' user cache dir (honours ``XDG_CACHE_HOME``)."""
-    return user_cache_path("paperterm", appauthor=False) / "search"
+    """Where saved indexes live: the user cache dir (see :mod:`paperterm.locations`)."""
+    return cache_dir() / "search"
 
 
 def catalogue_key(papers: Sequence[Paper]) -> str:

@@ -206,7 +206,10 @@ def _open_store(args: argparse.Namespace, *, quiet: bool = False) -> StateStore:
 
 
 class _Loaded(NamedTuple):
+    """A catalogue and what to say about it."""
+
     catalog: Catalog
+    """The papers loaded."""
     notices: list[str]
     """What the user should be told about the load: warnings, one per line."""
     demo: bool

@@ -89,13 +89,26 @@ def test_typos_still_find_the_lottery_ticket_papers(catalog: Catalog) -> None:
 
 
 def test_title_matches_rank_above_abstract_only_matches(catalog: Catalog) -> None:
-    assert positions(catalog, "lottery ticket") == [0, 3, 7, 4]
+    # 0 and 3 match both words in the title; 4 has both, exact, only in its abstract; 7 has
+    # "tickets" in its title but "lotteries" only as a typo of "lottery".
+    assert positions(catalog, "lottery ticket") == [0, 3, 4, 7]
 
 
 def test_whole_word_ranks_above_prefix_then_catalogue_order(catalog: Catalog) -> None:
-    # "lotteries" in 7 is a typo-level match of "lottery"; 0 and 3 are exact; 1 and 4 only abstract.
-    assert positions(catalog, "lottery") == [0, 3, 7, 1, 4]
+    # 0 and 3 are exact in the title, 1 and 4 exact in the abstract; "lotteries" in 7's title is
+    # only a typo of "lottery", and a typo ranks below the word itself, wherever that stands.
+    assert positions(catalog, "lottery") == [0, 3, 1, 4, 7]
+    # As a prefix, "lott" matches "lotteries" without a typo: a title match again.
     assert positions(catalog, "lott") == [0, 3, 7, 1, 4]
+
+
+def test_a_typo_in_a_title_ranks_below_the_word_itself_in_an_abstract() -> None:
+    papers = [
+        ("Diffusion Models Beat GANs on Image Synthesis", "Sample quality goes up."),
+        ("Feature Learning in Wide Networks", "We train BERT and other transformers."),
+    ]
+    catalog = Catalog([make_paper(i, title, text, ()) for i, (title, text) in enumerate(papers)])
+    assert positions(catalog, "bert") == [1, 0]  # "beat" is one edit from "bert"
 
 
 def test_every_prefix_of_a_word_finds_it(catalog: Catalog) -> None:
@@ -144,7 +157,7 @@ def test_abstract_prefix(catalog: Catalog) -> None:
 
 
 def test_exclusion(catalog: Catalog) -> None:
-    assert positions(catalog, "lottery !stabilizing") == [0, 7, 1, 4]
+    assert positions(catalog, "lottery !stabilizing") == [0, 1, 4, 7]
     assert positions(catalog, "!lottery") == [2, 5, 6, 7]  # "lotteries" does not start with it
     assert positions(catalog, "!'gpt") == [0, 1, 3, 4, 6, 7]
     assert positions(catalog, "!^the") == [1, 2, 3, 4, 5, 6, 7]
@@ -174,15 +187,15 @@ def test_state_terms(catalog: Catalog) -> None:
     assert titles(catalog, "is:starred", read=read, starred=starred) == [ENTRIES[3][0]]
     assert positions(catalog, "is:starred") == []
     assert [p.index for p in catalog.search("is:read", read=read)] == [0, 2]
-    assert [p.index for p in catalog.search("is:unread lottery", read=read)] == [3, 7, 1, 4]
-    assert [p.index for p in catalog.search("!is:read lottery", read=read)] == [3, 7, 1, 4]
+    assert [p.index for p in catalog.search("is:unread lottery", read=read)] == [3, 1, 4, 7]
+    assert [p.index for p in catalog.search("!is:read lottery", read=read)] == [3, 1, 4, 7]
 
 
 def test_state_terms_follow_the_sets_given_on_each_call(catalog: Catalog) -> None:
     ids = [paper.id for paper in catalog]
-    assert positions(catalog, "lottery is:unread") == [0, 3, 7, 1, 4]
-    assert [p.index for p in catalog.search("lottery is:unread", read={ids[0]})] == [3, 7, 1, 4]
-    assert [p.index for p in catalog.search("lottery is:unread", read={ids[3]})] == [0, 7, 1, 4]
+    assert positions(catalog, "lottery is:unread") == [0, 3, 1, 4, 7]
+    assert [p.index for p in catalog.search("lottery is:unread", read={ids[0]})] == [3, 1, 4, 7]
+    assert [p.index for p in catalog.search("lottery is:unread", read={ids[3]})] == [0, 1, 4, 7]
 
 
 def test_link_terms(catalog: Catalog) -> None:
@@ -228,11 +241,11 @@ def test_search_indices_agree_with_search(catalog: Catalog) -> None:
 
 def test_the_answer_behaves_as_a_sequence(catalog: Catalog) -> None:
     rows = catalog.search_indices("lottery")
-    listed = [0, 3, 7, 1, 4]
+    listed = [0, 3, 1, 4, 7]
     assert len(rows) == 5
-    assert rows[0] == 0 and rows[-1] == 4 and rows[2] == 7
-    assert rows[1:3] == [3, 7] and rows[::-1] == listed[::-1]
-    assert rows.index(1) == 3 and rows.index(7) == 2
+    assert rows[0] == 0 and rows[-1] == 7 and rows[2] == 1
+    assert rows[1:3] == [3, 1] and rows[::-1] == listed[::-1]
+    assert rows.index(1) == 2 and rows.index(7) == 4
     assert 4 in rows and 2 not in rows and "x" not in rows
     assert list(rows) == listed and rows == listed
     with pytest.raises(IndexError):

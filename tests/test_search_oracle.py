@@ -127,6 +127,7 @@ def oracle(catalog: Catalog, text: str, read: set[str], starred: set[str]) -> li
         return list(range(len(catalog)))
     ranked_groups = [g for g in query.groups if g.has_text and not g.negated][:RANKED_TERMS]
     weight = 3 * len(ranked_groups) + 1
+    no_typo_weight = len(ranked_groups) * weight + 3 * len(ranked_groups) + 1
     keyed = []
     for paper in catalog:
         keep = True
@@ -141,7 +142,8 @@ def oracle(catalog: Catalog, text: str, read: set[str], starred: set[str]) -> li
             if any(group is g for g in ranked_groups):
                 title = max(t for t, _, _ in found)
                 both = max(max(t, a) for t, a, _ in found)
-                key += (weight if title else 0) + both
+                key += (no_typo_weight if both >= 2 else 0) + both
+                key += weight if title and title == both else 0
         if keep:
             keyed.append((-key, paper.index))
     return [index for _, index in sorted(keyed)]

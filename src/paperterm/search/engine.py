@@ -2,8 +2,9 @@
 
 Every term becomes bit sets (which papers match it in the title and in the abstract, at each
 match level), cached by term: as the user types, only the term being typed is new, and the AND of
-the terms before it is cached too. Ranking scores each paper by the number of terms matched in
-its title first and the match levels second (see :mod:`paperterm.search.rank`).
+the terms before it is cached too. Ranking scores each paper by the number of terms matched
+without a typo first, then in its title, then by the match levels (see
+:mod:`paperterm.search.rank`).
 """
 
 from __future__ import annotations
@@ -132,12 +133,19 @@ class Searcher:
         for group in groups:
             if group.has_text and not group.negated and len(ranking) < RANKED_TERMS:
                 ranking.append(self._group(group, read, starred).levels)
+        # Per term, in order of weight: matched without a typo (anywhere); matched in the title
+        # at the term's best level there (so a typo in a title never outranks the word itself in
+        # an abstract); then the level points, 1 to 3. Each weight outweighs all below it.
         title_weight = 3 * len(ranking) + 1
+        no_typo_weight = len(ranking) * title_weight + 3 * len(ranking) + 1
         scores = []
         for levels in ranking:
-            scores.append((levels.title[0], title_weight))
+            title, abstract = levels.title, levels.abstract
+            scores.append((title[1] | abstract[1], no_typo_weight))
+            best_in_title = title[2] | (title[1] & ~abstract[2]) | (title[0] & ~abstract[1])
+            scores.append((best_in_title, title_weight))
             for level in range(3):
-                scores.append((levels.title[level] | levels.abstract[level], 1))
+                scores.append((title[level] | abstract[level], 1))
         return ranked(universe, matches, scores)
 
     def _apply(

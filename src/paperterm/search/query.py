@@ -44,8 +44,9 @@ Type words: the papers matching every word stay, best matches first.
 Case and accents never matter (uber finds Über); punctuation only matters inside 'exact
 terms: "Self-Attention" is the two words "self attention".
 
-Order: papers matching more terms in their title come first; then those whose words match
-better (a whole word above a prefix above a typo, summed over the terms); then catalogue order.
+Order: papers matching more terms without a typo come first (so `bert` lists BERT before
+"beat"); then those matching more terms in their title; then those whose words match better (a
+whole word above a prefix above a typo, summed over the terms); then catalogue order.
 
 Nothing typed is an error: pieces that mean nothing yet are ignored, so the list does not blank
 while a term is half typed: a lone ! ' ^ or |, an empty title:, a term of punctuation only, and

@@ -312,6 +312,7 @@ def _list(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     catalog = _catalog(args).catalog
     store = _open_store(args)
+    hint = ""
     if args.all:
         papers, what = list(catalog.papers), "papers"
     elif args.query is not None:
@@ -320,8 +321,9 @@ def _export(args: argparse.Namespace) -> int:
     else:
         starred = store.starred_ids
         papers, what = [p for p in catalog.papers if p.id in starred], "starred papers"
+        hint = _unloaded_stars_hint(catalog, store)
     if not papers:
-        _say("error", f"no {what} to export{_unloaded_stars_hint(catalog, store)}; nothing written")
+        _say("error", f"no {what} to export{hint}; nothing written")
         return 1
     result = export_and_pin(papers, args.format, store, ascii=args.ascii)
     if store.read_only:

@@ -515,6 +515,23 @@ async def test_marks_changed_elsewhere_show_up(catalog: Catalog, state_path: Pat
         assert "1 starred" in str(app.query_one("#status", Static).render())
 
 
+async def test_messages_stay_reachable_after_their_toasts(
+    catalog: Catalog, state_path: Path
+) -> None:
+    notices = [
+        "warning: dumps/empty.txt: empty file",
+        "warning: dumps/b.txt:3: title without abstract",
+    ]
+    app = make_app(catalog, state_path, notices=notices)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "2 messages (?)" in str(app.query_one("#status", Static).render())
+        app.clear_notifications()
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        assert str(app.screen.query_one("#messages", Static).render()) == "\n".join(notices)
+
+
 async def test_a_banner_stays_on_screen(catalog: Catalog, state_path: Path) -> None:
     banner = "This is the demo catalogue. Open your own dumps with `paperterm PATH ...`."
     app = make_app(catalog, state_path, banner=banner)

@@ -114,6 +114,8 @@ class PapertermApp(App[None]):
         self._members: frozenset[int] | None = None
         self._index_ready = False
         self._store_notices_shown = len(store.notices)
+        self.messages: list[str] = [*self.notices, *store.notices]
+        """Every notice of this session, kept for the help screen once its toast is gone."""
         self._reload_error = ""
 
     # -- layout -------------------------------------------------------------------------------
@@ -149,7 +151,7 @@ class PapertermApp(App[None]):
         self.theme_changed_signal.subscribe(self, lambda _theme: self._show_detail())
         self.set_interval(self.RELOAD_SECONDS, self._pick_up_outside_changes)
         # The store's own notices too: a corrupt file moved aside, a read-only newer schema.
-        for notice in (*self.notices, *self.store.notices):
+        for notice in self.messages:
             self._say(notice, timeout=10)
 
     def _pick_up_outside_changes(self) -> None:
@@ -382,6 +384,7 @@ class PapertermApp(App[None]):
         self._refresh_bindings_if_changed()
         # A save can have something to say too (a corrupt file met and moved aside, say).
         for notice in self.store.notices[self._store_notices_shown :]:
+            self.messages.append(notice)
             self._say(notice, severity="warning", timeout=15)
         self._store_notices_shown = len(self.store.notices)
 
@@ -412,6 +415,9 @@ class PapertermApp(App[None]):
         ]
         if self.store.read_only:
             parts.append("read-only")
+        if self.messages:
+            count = len(self.messages)
+            parts.append(f"{count} message{'' if count == 1 else 's'} (?)")
         if self.filter_text.strip():
             if not self._index_ready:
                 parts.append(f"indexing {total:,} papers…")
@@ -575,7 +581,7 @@ class PapertermApp(App[None]):
 
     def action_help(self) -> None:
         """Show every key and the filter syntax."""
-        self.push_screen(HelpScreen(self.key_help()))
+        self.push_screen(HelpScreen(self.key_help(), self.messages))
 
     def key_help(self) -> list[tuple[str, str]]:
         """(keys, what they do) for every binding of the main screen, for the help screen."""

@@ -49,15 +49,19 @@ class HelpScreen(ModalScreen[None]):
     }
     """
 
-    def __init__(self, keys: Sequence[tuple[str, str]]) -> None:
+    def __init__(self, keys: Sequence[tuple[str, str]], messages: Sequence[str] = ()) -> None:
         super().__init__()
         self._keys = tuple(keys)
+        self._messages = tuple(messages)
 
     def compose(self) -> ComposeResult:
-        """Two tables: keys, then the filter syntax."""
+        """The session's messages if any, the keys, the list's marks, then the filter syntax."""
         with VerticalScroll() as box:
             box.border_title = "paperterm help"
             box.border_subtitle = "Escape to close"
+            if self._messages:
+                yield Static("Messages (load warnings, state file)", classes="help--heading")
+                yield Static(Text("\n".join(self._messages)), id="messages")
             yield Static("Keys", classes="help--heading")
             yield Static(_table(self._keys))
             yield Static("The list", classes="help--heading")

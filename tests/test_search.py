@@ -308,3 +308,12 @@ def test_search_never_raises(query: str) -> None:
     found = _SHARED.search(query, read=read)
     assert len({paper.id for paper in found}) == len(found)
     assert [paper.index for paper in found] == list(_SHARED.search_indices(query, read=read))
+
+
+def test_a_catalogue_numbers_papers_by_their_position() -> None:
+    made = [make_paper(7, "Second", "b", ()), make_paper(7, "First", "a", ())]
+    catalog = Catalog(made)
+    assert [paper.index for paper in catalog.papers] == [0, 1]
+    assert [paper.title for paper in catalog.papers] == ["Second", "First"]
+    loaded = Catalog(catalog.papers)
+    assert all(a is b for a, b in zip(loaded.papers, catalog.papers, strict=True))

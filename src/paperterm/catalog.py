@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Collection, Iterator, Sequence
+from dataclasses import replace
 
 from paperterm.model import Paper
 from paperterm.search import cache
@@ -17,8 +18,8 @@ class Catalog:
     """Papers in catalogue order (first appearance), addressable by id, searchable."""
 
     def __init__(self, papers: Sequence[Paper], warnings: Sequence[str] = ()) -> None:
-        self.papers: tuple[Paper, ...] = tuple(papers)
-        """Every paper, in catalogue order."""
+        self.papers: tuple[Paper, ...] = _numbered(papers)
+        """Every paper, in catalogue order; ``papers[n].index == n``."""
         self.warnings: tuple[str, ...] = tuple(warnings)
         """One line per problem met while loading (bad file, title without abstract...)."""
         self._by_id = {paper.id: paper for paper in self.papers}
@@ -94,3 +95,12 @@ class Catalog:
             saved = cache.default_dir() if len(self.papers) >= cache.MIN_PAPERS else None
             self._searcher = Searcher(SearchIndex(self.papers, cache_dir=saved))
         return self._searcher
+
+
+def _numbered(papers: Sequence[Paper]) -> tuple[Paper, ...]:
+    """The papers with ``index`` equal to their position (the loader's already are; papers made
+    by hand for a script or a test may not be, and the reader relies on it)."""
+    papers = tuple(papers)
+    if all(paper.index == position for position, paper in enumerate(papers)):
+        return papers
+    return tuple(replace(paper, index=position) for position, paper in enumerate(papers))

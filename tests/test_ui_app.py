@@ -210,13 +210,18 @@ async def test_a_failed_save_is_shown(
 # -- the paper under the cursor ---------------------------------------------------------------
 
 
+def fake_browser(monkeypatch: pytest.MonkeyPatch, browser: object) -> list[str]:
+    """Make ``webbrowser`` find ``browser`` and record what it is asked to open."""
+    opened: list[str] = []
+    monkeypatch.setattr(app_module.webbrowser, "open", lambda url: opened.append(url) or True)
+    monkeypatch.setattr(app_module.webbrowser, "get", lambda using=None: browser)
+    return opened
+
+
 async def test_o_opens_the_code_link(
     catalog: Catalog, state_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    opened: list[str] = []
-    monkeypatch.setattr(app_module.webbrowser, "open", lambda url: opened.append(url) or True)
-    graphical = app_module.webbrowser.BackgroundBrowser("firefox")
-    monkeypatch.setattr(app_module.webbrowser, "get", lambda using=None: graphical)
+    opened = fake_browser(monkeypatch, app_module.webbrowser.BackgroundBrowser("firefox"))
     app = make_app(catalog, state_path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("o")
@@ -226,10 +231,7 @@ async def test_o_opens_the_code_link(
 async def test_o_never_starts_a_console_browser_over_the_app(
     catalog: Catalog, state_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    opened: list[str] = []
-    monkeypatch.setattr(app_module.webbrowser, "open", lambda url: opened.append(url) or True)
-    console = app_module.webbrowser.GenericBrowser("lynx")
-    monkeypatch.setattr(app_module.webbrowser, "get", lambda using=None: console)
+    opened = fake_browser(monkeypatch, app_module.webbrowser.GenericBrowser("lynx"))
     app = make_app(catalog, state_path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("o")
@@ -240,8 +242,7 @@ async def test_o_never_starts_a_console_browser_over_the_app(
 async def test_o_says_so_when_there_is_no_link(
     catalog: Catalog, state_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    opened: list[str] = []
-    monkeypatch.setattr(app_module.webbrowser, "open", lambda url: opened.append(url) or True)
+    opened = fake_browser(monkeypatch, app_module.webbrowser.BackgroundBrowser("firefox"))
     app = make_app(catalog, state_path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("j", "j", "o")

@@ -390,13 +390,14 @@ def _add(args: argparse.Namespace) -> int:
     except OSError as error:
         raise PapertermError(f"cannot create the library {library}: {error.strerror}") from None
     added: list[Path] = []
+    papers: set[str] = set()  # distinct ids: the same paper in two dumps counts once
     refused = False
     for shown, name, data in _dumps_to_add(args.paths):
         if data is None:
             refused = True
             continue
         try:
-            target = _add_one(library, shown, name, data)
+            target, ids = _add_one(library, shown, name, data)
         except DumpError as error:
             _say("warning", f"not added: {error}")
             refused = True
@@ -409,9 +410,10 @@ def _add(args: argparse.Namespace) -> int:
             _say("note", f"{shown}: already in the library")
         else:
             added.append(target)
+            papers |= ids
     if added:
-        papers = len(load(added))
-        _say("note", f"added {_count(len(added), 'dump')} ({_count(papers, 'paper')}) to {library}")
+        counts = f"{_count(len(added), 'dump')} ({_count(len(papers), 'paper')})"
+        _say("note", f"added {counts} to {library}")
     return 2 if refused else 0
 
 
@@ -444,8 +446,9 @@ def _dumps_to_add(paths: Iterable[str]) -> Iterable[tuple[str, str, bytes | None
                 yield shown, "", None
 
 
-def _add_one(library: Path, shown: str, name: str, data: bytes) -> Path | None:
-    """Check ``data`` is a dump and keep it in the library; None when an identical copy is there.
+def _add_one(library: Path, shown: str, name: str, data: bytes) -> tuple[Path | None, set[str]]:
+    """Check ``data`` is a dump and keep it in the library; return where (None when an identical
+    copy is there) and the ids of its papers.
 
     The bytes go to a hidden file in the library first (which the loader skips), are loaded from
     there, and only then take their name: a dump is never half in the library.
@@ -455,13 +458,13 @@ def _add_one(library: Path, shown: str, name: str, data: bytes) -> Path | None:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
         try:
-            load([incoming])
+            ids = {paper.id for paper in load([incoming])}
         except DumpError as error:
             raise DumpError(shown, error.reason, error.line) from None
         target = _library_target(library, name, data)
         if target is not None:
             os.replace(incoming, target)
-        return target
+        return target, ids
     finally:
         Path(incoming).unlink(missing_ok=True)
 

@@ -18,7 +18,7 @@ from textual.pilot import Pilot
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "screenshots"
-DEMO = ROOT / "src" / "paperterm" / "demo"
+DEMO = ROOT / "paperterm" / "demo"
 
 Steps = Callable[[Pilot[None]], Awaitable[None]]
 

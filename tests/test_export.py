@@ -17,7 +17,6 @@ import pybtex.database
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.test_tex import braces_balanced, untex
 
 import paperterm
 from paperterm.errors import ExportError
@@ -25,6 +24,7 @@ from paperterm.export import FORMATS, Export, bibtex_entry, citation_keys, expor
 from paperterm.export.bibtex import FIELD_LIMIT, sort_key
 from paperterm.identity import paper_id
 from paperterm.model import Link, Paper, Source
+from texcheck import braces_balanced, untex
 
 
 def make_paper(

@@ -1,0 +1,421 @@
+"""Turn Hugging Face Papers dumps (files, folders, standard input) into a Catalog.
+
+How a dump is read. The line rules, in short (:mod:`paperterm.dumpformat` gives them whole, with
+the reasons): blank lines and lines with no letter or digit are skipped; the three sentences of
+the page header (``Get trending papers...`` twice, ``byAK and the research community``) are
+boilerplate anywhere and open a header block, which is how pasted pages are found; ``new``,
+``Subscribe`` (also glued to the first title) and a date line are boilerplate only in a header
+block, or as ``new``/``Subscribe`` right before one of those sentences, and content anywhere
+else; all other lines pair up in order, title then abstract, never told apart by length; a
+title left without abstract by a new header or the end of the file is kept and warned.
+The rest:
+
+* Paths: a file is read as given (a named pipe too, as ``<(...)`` in a shell makes); a folder
+  means every ``*.txt`` file directly in it (any case of ``.txt``, hidden files skipped), sorted
+  by name, each recorded as the folder as given joined with the file name; ``-`` is standard
+  input, recorded as ``-``. A file named twice (directly and through its folder, say) is read
+  once. A single string instead of a list is taken as one path, not as a list of characters.
+* Files are streamed through one 1 MiB buffer, decoded a block of whole lines at a time, so a
+  dump of a gigabyte is never held whole next to its lines. Lines end at LF, CRLF or a lone CR.
+* Encoding: UTF-8, with or without a BOM (a BOM anywhere, as ``cat`` of two files makes, is
+  dropped). A block that is not valid UTF-8 is decoded line by line, and each line that is not
+  UTF-8 is read as Latin-1 (which any byte sequence is), in its Windows-1252 form where that
+  fits (so a Windows file's curly quotes are quotes, not C1 control characters); the file gets
+  one warning naming the first such line. A file that starts with a UTF-16 BOM (Windows
+  Notepad's "Unicode") is read as UTF-16.
+* A file whose first 8 KiB hold a NUL byte, or more than 1% control characters, is binary.
+* Identity: one paper per :func:`paperterm.identity.paper_id`. Its title is the first seen; every
+  source ``(file, position in the file, line of the title)`` is kept in load order; every
+  distinct non-empty abstract is kept, longest first, ties in the order first seen; its links
+  are those of all its abstracts (:mod:`paperterm.links`), longest abstract first.
+* Problems: a missing, unreadable, empty (or blank), binary or paperless file is one warning
+  (``PATH: message``) and the other files still load; a title without abstract is kept and
+  warned (``PATH:LINE: message``). Only when no path yields a paper does :func:`load` raise a
+  :class:`~paperterm.errors.DumpError`, for the first problem met. Papers read from a file
+  before it failed (an I/O error half-way) stay loaded.
+* Speed: a million papers is a million of everything, so the per-paper work is kept to the
+  id (:func:`paperterm.identity.paper_id` has a fast path for ASCII titles), two small objects
+  and a link test; papers and sources are built without the frozen dataclasses'
+  ``__setattr__`` detour, and the cyclic garbage collector is held during the load. Tests
+  check each shortcut against the plain way.
+"""
+
+from __future__ import annotations
+
+import gc
+import io
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import dataclass, fields
+from pathlib import Path
+from types import MemberDescriptorType
+from typing import cast
+
+from paperterm.catalog import Catalog
+from paperterm.dumpformat import DumpParser
+from paperterm.errors import DumpError
+from paperterm.identity import paper_id
+from paperterm.links import WWW, extract_links, might_have_links
+from paperterm.model import Link, Paper, Source
+from paperterm.textblocks import BLOCK, ByteStream, NotADump, text_blocks
+
+STDIN = "-"
+"""The path that means standard input."""
+
+ProgressCallback = Callable[[int, int], None]
+"""``on_progress(done_bytes, total_bytes)``."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Problem:
+    """Something wrong with one input, for a warning or, if nothing loads, the error."""
+
+    path: str
+    """The input as the user named it."""
+    message: str
+    """What is wrong, one short clause."""
+    line: int | None = None
+    """The line it concerns, if any."""
+
+    def __str__(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        return f"{where}: {self.message}"
+
+
+class _Progress:
+    """Counts bytes read; tells the callback about once per MiB read, and once at the end.
+
+    ``done == total`` only in the last call, so a caller can end its progress line then; before
+    it, ``total`` is the size of the files known ahead (standard input's is not), at least
+    ``done + 1``.
+    """
+
+    def __init__(self, callback: ProgressCallback | None, total: int) -> None:
+        self.callback = callback
+        self.total = total
+        self.done = 0
+        self.told = 0
+
+    def advance(self, count: int) -> None:
+        self.done += count
+        if self.callback is not None and self.done - self.told >= BLOCK:
+            self.told = self.done
+            self.callback(self.done, max(self.total, self.done + 1))
+
+    def finish(self) -> None:
+        """The last call: everything is read."""
+        if self.callback is not None:
+            self.callback(self.done, self.done)
+
+
+def _slot_setters(
+    cls: type, names: tuple[str, ...]
+) -> tuple[Callable[[object, object], None], ...] | None:
+    """The slot setters of a slotted dataclass with exactly these fields; else None.
+
+    None (so: use the constructor) as soon as the class is not what the shortcut assumes: a
+    field added, renamed or reordered, no slots, or a ``__post_init__`` to run.
+    """
+    if tuple(field.name for field in fields(cls)) != names or hasattr(cls, "__post_init__"):
+        return None
+    setters = []
+    for name in names:
+        slot = cls.__dict__.get(name)
+        if not isinstance(slot, MemberDescriptorType):
+            return None
+        setters.append(slot.__set__)
+    return tuple(setters)
+
+
+_PAPER_SLOTS = _slot_setters(
+    Paper, ("id", "title", "abstracts", "sources", "links", "index", "meta")
+)
+_SOURCE_SLOTS = _slot_setters(Source, ("path", "position", "line"))
+
+
+def _new_source(path: str, position: int, line: int) -> Source:
+    """``Source(path, position, line)``, made faster than the dataclass's own ``__init__``.
+
+    A frozen dataclass sets each field through ``object.__setattr__``, which on a million
+    papers costs more than the rest of the loader's per-paper work; setting the slots directly
+    makes the same object (a test checks it equals the one the constructor makes).
+    """
+    if _SOURCE_SLOTS is None:
+        return Source(path, position, line)
+    source = object.__new__(Source)
+    set_path, set_position, set_line = _SOURCE_SLOTS
+    set_path(source, path)
+    set_position(source, position)
+    set_line(source, line)
+    return source
+
+
+def _new_paper(
+    key: str,
+    title: str,
+    abstracts: tuple[str, ...],
+    sources: tuple[Source, ...],
+    links: tuple[Link, ...],
+    index: int,
+) -> Paper:
+    """``Paper(...)``, made the same way as :func:`_new_source` and for the same reason."""
+    if _PAPER_SLOTS is None:
+        return Paper(key, title, abstracts, sources, links, index)
+    paper = object.__new__(Paper)
+    set_id, set_title, set_abstracts, set_sources, set_links, set_index, set_meta = _PAPER_SLOTS
+    set_id(paper, key)
+    set_title(paper, title)
+    set_abstracts(paper, abstracts)
+    set_sources(paper, sources)
+    set_links(paper, links)
+    set_index(paper, index)
+    set_meta(paper, None)
+    return paper
+
+
+class _Builder:
+    """Merges the entries of every dump into papers, by id, in order of first appearance.
+
+    A paper is made when first seen; only papers seen again (few) are remade at the end with
+    all their abstract versions and sources.
+    """
+
+    def __init__(self) -> None:
+        self.index_of: dict[str, int] = {}
+        self.papers: list[Paper] = []
+        self.seen_again: dict[int, tuple[list[str], list[Source]]] = {}
+
+    def add(self, path: str, entries: list[tuple[int, str, str]], position: int) -> int:
+        """Add one file's entries (numbered from ``position + 1``); return the last position."""
+        index_of = self.index_of
+        papers = self.papers
+        seen_again = self.seen_again
+        no_links: tuple[Link, ...] = ()
+        www = WWW.search
+        for line, title, abstract in entries:
+            position += 1
+            key = paper_id(title)
+            source = _new_source(path, position, line)
+            index = index_of.get(key)
+            if index is None:
+                index = index_of[key] = len(papers)
+                if not abstract:
+                    papers.append(_new_paper(key, title, (), (source,), no_links, index))
+                    continue
+                links = no_links
+                if "/" in abstract or www(abstract):  # might_have_links, inlined
+                    links = tuple(extract_links(abstract))
+                papers.append(_new_paper(key, title, (abstract,), (source,), links, index))
+                continue
+            again = seen_again.get(index)
+            if again is None:
+                first = papers[index]
+                again = seen_again[index] = (list(first.abstracts), list(first.sources))
+            again[1].append(source)
+            if abstract and abstract not in again[0]:
+                again[0].append(abstract)
+        return position
+
+    def finish(self) -> list[Paper]:
+        """The papers, in catalogue order, those seen more than once remade with all they had."""
+        papers = self.papers
+        for index, (versions, sources) in self.seen_again.items():
+            first = papers[index]
+            ordered = tuple(sorted(versions, key=len, reverse=True))
+            papers[index] = _new_paper(
+                first.id, first.title, ordered, tuple(sources), _links_of(ordered), index
+            )
+        self.seen_again.clear()
+        return papers
+
+
+def _links_of(versions: tuple[str, ...]) -> tuple[Link, ...]:
+    """Distinct links over several abstract versions, in order (longest version first)."""
+    found: dict[str, Link] = {}
+    for text in versions:
+        if might_have_links(text):
+            for link in extract_links(text):
+                found.setdefault(link.url, link)
+    return tuple(found.values())
+
+
+def load(
+    paths: Iterable[str | os.PathLike[str]], *, on_progress: ProgressCallback | None = None
+) -> Catalog:
+    """Load dumps into a Catalog: files, folders of ``*.txt`` files, ``-`` for standard input.
+
+    Bad inputs among good ones become ``Catalog.warnings``, in the order of the inputs; when no
+    input yields a paper, raise :class:`~paperterm.errors.DumpError` for the first problem.
+    ``on_progress(done_bytes, total_bytes)`` is called about once per MiB read, so a caller can
+    show progress on a long load, and a last time with ``done == total`` when all is read.
+    """
+    plan = _expand(paths)
+    progress = _Progress(on_progress, sum(item.size for item in plan if isinstance(item, _Input)))
+    builder = _Builder()
+    warnings: list[_Problem] = []
+    first_problem: _Problem | None = None
+    with _gc_paused():
+        for item in plan:
+            if isinstance(item, _Problem):
+                problem: _Problem | None = item
+            else:
+                problem = _load_one(item, builder, warnings, progress)
+            if problem is not None:
+                warnings.append(problem)
+                first_problem = first_problem or problem
+        papers = builder.finish()
+    progress.finish()
+    if not papers and first_problem is not None:
+        raise DumpError(first_problem.path, first_problem.message, first_problem.line)
+    return Catalog(papers, [str(warning) for warning in warnings])
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Hold the cyclic garbage collector while loading.
+
+    A load makes millions of objects and no cycles; left on, the collector would walk all of
+    them again and again as they pile up (a third of the time of a big load).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+@dataclass(frozen=True, slots=True)
+class _Input:
+    """One dump to read."""
+
+    name: str
+    """The path as the user named it (joined with the file name for a folder), or ``-``."""
+    file: Path | None
+    """Where to read it; None for standard input."""
+    size: int
+    """Its size in bytes, as far as known before reading (0 for standard input)."""
+
+
+def _expand(paths: Iterable[str | os.PathLike[str]]) -> list[_Input | _Problem]:
+    """The user's paths as dumps to read and problems to report, in the order given."""
+    plan: list[_Input | _Problem] = []
+    seen: set[tuple[int, int]] = set()
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    for given in paths:
+        name = os.fsdecode(given)
+        if name == STDIN:
+            plan.append(_Input(STDIN, None, 0))
+            continue
+        path = Path(name)
+        try:
+            if path.is_dir():
+                found = [(os.path.join(name, file.name), file) for file in dump_files(path)]
+                if not found:
+                    plan.append(_Problem(name, "folder holds no *.txt files"))
+            else:
+                found = [(name, path)]
+        except (OSError, ValueError) as error:
+            plan.append(_Problem(name, _os_message(error)))
+            continue
+        for shown, file in found:
+            try:
+                stat = file.stat()
+            except (OSError, ValueError) as error:
+                plan.append(_Problem(shown, _os_message(error)))
+                continue
+            if (stat.st_dev, stat.st_ino) not in seen:
+                seen.add((stat.st_dev, stat.st_ino))
+                plan.append(_Input(shown, file, stat.st_size))
+    return plan
+
+
+def dump_files(folder: Path) -> list[Path]:
+    """The dumps a folder holds, as :func:`load` reads them: ``*.txt`` files in any case of the
+    suffix, hidden files skipped, sorted by name. Raises OSError when the folder is unreadable.
+    """
+    names = sorted(entry.name for entry in os.scandir(folder) if _is_dump_name(entry.name))
+    return [folder / name for name in names if not (folder / name).is_dir()]
+
+
+def _is_dump_name(name: str) -> bool:
+    return name.lower().endswith(".txt") and not name.startswith(".")
+
+
+def _os_message(error: OSError | ValueError) -> str:
+    """A short lower-case reason for an OS error (``no such file``, ``permission denied``)."""
+    if isinstance(error, ValueError):
+        return "not a valid path"
+    if isinstance(error, FileNotFoundError):
+        return "no such file or folder"
+    if isinstance(error, PermissionError):
+        return "permission denied"
+    if isinstance(error, IsADirectoryError):
+        return "is a folder"
+    return f"cannot read: {error.strerror or error}".lower()
+
+
+def _load_one(
+    dump: _Input, builder: _Builder, warnings: list[_Problem], progress: _Progress
+) -> _Problem | None:
+    """Read one dump into the builder, its warnings into ``warnings``; return what is wrong."""
+    name = dump.name
+    parser = DumpParser()
+    position = 0
+    latin1_line: int | None = None
+    nonblank = False
+    try:
+        with _open(dump.file) as stream:
+            for text, bad_line in text_blocks(stream, progress.advance):
+                if bad_line is not None and latin1_line is None:
+                    latin1_line = parser.lineno + bad_line
+                nonblank = nonblank or not text.isspace()
+                lines = text.split("\n")
+                if text.endswith("\n"):
+                    lines.pop()  # the block ends at a line end: no line after it
+                entries = parser.feed(lines)
+                if entries:
+                    position = builder.add(name, entries, position)
+    except NotADump as bad:
+        return _Problem(name, bad.message)
+    except OSError as error:
+        return _Problem(name, _os_message(error))
+    entries = parser.finish()
+    if entries:
+        position = builder.add(name, entries, position)
+    if latin1_line is not None:
+        warnings.append(
+            _Problem(
+                name, "not valid UTF-8; such lines read as Latin-1 (Windows-1252)", latin1_line
+            )
+        )
+    for dangling in parser.dangling:
+        message = f"title without abstract: {_short(dangling.title)}"
+        warnings.append(_Problem(name, message, dangling.line))
+    if position:
+        return None
+    if not nonblank:
+        return _Problem(name, "empty file")
+    if parser.header_lines:
+        return _Problem(name, "no papers found, only the page header")
+    return _Problem(name, "no papers found")
+
+
+def _short(title: str, width: int = 60) -> str:
+    return title if len(title) <= width else title[: width - 1] + "…"
+
+
+def _open(file: Path | None) -> AbstractContextManager[ByteStream]:
+    """The file's bytes; for standard input, its byte stream, left open afterwards."""
+    if file is not None:
+        return file.open("rb")
+    if sys.stdin is None:
+        return io.BytesIO(b"")
+    buffer = getattr(sys.stdin, "buffer", None)
+    if buffer is not None:
+        return nullcontext(cast(ByteStream, buffer))
+    return io.BytesIO(sys.stdin.read().encode("utf-8", "surrogateescape"))

@@ -68,7 +68,9 @@ class Catalog:
 
         Positions equal ``Paper.index`` for catalogues the loader builds. The answer is a
         read-only sequence that lists itself on demand: ``len()``, indexing the first screen and
-        ``.index(position)`` stay fast when a query matches most of a huge catalogue.
+        ``.index(position)`` stay fast when a query matches most of a huge catalogue. The exact
+        matches (every term matched without a typo) come first; ``exact_count(answer)`` from
+        :mod:`paperterm.search` says how many there are.
         """
         parsed = parse(query)
         if parsed.is_empty:

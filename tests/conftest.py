@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
-SHARED_DUMPS = Path(__file__).resolve().parents[1].parent / "shared" / "dumps"
+SHARED_DUMPS = Path(
+    os.environ.get("PAPERTERM_SHARED_DUMPS")
+    or Path(__file__).resolve().parents[1].parent / "shared" / "dumps"
+)
+"""The real dumps: ../shared/dumps beside the checkout, or where PAPERTERM_SHARED_DUMPS says
+(a git worktree elsewhere)."""
 
 
 @pytest.fixture(autouse=True)

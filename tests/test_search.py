@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from paperterm.catalog import Catalog
 from paperterm.identity import paper_id
 from paperterm.model import Link, Paper
+from paperterm.search import exact_count
 
 ENTRIES = [
     (
@@ -104,11 +105,25 @@ def test_whole_word_ranks_above_prefix_then_catalogue_order(catalog: Catalog) ->
 
 def test_a_typo_in_a_title_ranks_below_the_word_itself_in_an_abstract() -> None:
     papers = [
-        ("Diffusion Models Beat GANs on Image Synthesis", "Sample quality goes up."),
-        ("Feature Learning in Wide Networks", "We train BERT and other transformers."),
+        ("Modal Logic Beat GANs on Image Synthesis", "Sample quality goes up."),
+        ("Feature Learning in Wide Networks", "We train BERT and a language model."),
     ]
     catalog = Catalog([make_paper(i, title, text, ()) for i, (title, text) in enumerate(papers)])
-    assert positions(catalog, "bert") == [1, 0]  # "beat" is one edit from "bert"
+    assert positions(catalog, "model") == [1, 0]  # "modal" is one edit from "model"
+    assert positions(catalog, "bert") == [1]  # four letters: "beat" is no match at all
+
+
+def test_exact_matches_come_first_and_are_counted(catalog: Catalog) -> None:
+    rows = catalog.search_indices("lottery")
+    assert list(rows) == [0, 3, 1, 4, 7]
+    assert exact_count(rows) == 4  # 7 has only "lotteries", a typo of "lottery"
+    rows = catalog.search_indices("lottery ticket")
+    assert (list(rows), exact_count(rows)) == ([0, 3, 4, 7], 3)
+    rows = catalog.search_indices("lotery tiket")  # every match needs a typo
+    assert exact_count(rows) == 0 and len(rows) >= 3
+    assert exact_count(catalog.search_indices("")) == len(ENTRIES)
+    assert exact_count(catalog.search_indices("is:unread")) == len(ENTRIES)
+    assert exact_count(catalog.search_indices("zzzz")) == 0
 
 
 def test_every_prefix_of_a_word_finds_it(catalog: Catalog) -> None:
@@ -124,7 +139,10 @@ def test_a_half_typed_word_with_a_typo_still_matches(catalog: Catalog) -> None:
 def test_typos_need_the_first_letter_and_enough_letters(catalog: Catalog) -> None:
     assert positions(catalog, "kottery") == []
     assert positions(catalog, "dep") == []  # three letters: no typo allowed, "deep" not found
-    assert positions(catalog, "deeo") != []  # four letters: one edit allowed
+    assert positions(catalog, "deeo") == []  # four letters: still none
+    assert positions(catalog, "netwroks") != []  # five to eight letters: one edit allowed
+    assert positions(catalog, "difusoin") == []  # but not two
+    assert positions(catalog, "hypotesus")[:2] == [0, 3]  # nine letters or more: two edits
 
 
 def test_no_match(catalog: Catalog) -> None:

@@ -8,7 +8,9 @@ import pytest
 
 import paperterm
 from paperterm.catalog import Catalog
-from paperterm.search import highlight
+from paperterm.model import Paper
+from paperterm.search import exact_count, highlight
+from paperterm.search.text import words
 
 
 @pytest.fixture
@@ -53,3 +55,20 @@ def test_every_keystroke_of_a_query_answers(real: Catalog) -> None:
         assert len(rows) == len(list(rows))
     assert "Neural Radiance Fields" in real.search(query)[0].title
     assert all("survey" not in paper.title.casefold() for paper in real.search(query))
+
+
+def test_exact_matches_come_first_and_typos_need_five_letters(real: Catalog) -> None:
+    def exact_here(paper: Paper, typed: str) -> bool:
+        texts = (paper.title, *paper.abstracts)
+        return any(word.startswith(typed) for text in texts for word in words(text))
+
+    rows = real.search_indices("grokking")
+    found = [real.papers[n] for n in rows]
+    assert exact_count(rows) >= 1
+    assert [exact_here(p, "grokking") for p in found] == [
+        n < exact_count(rows) for n in range(len(rows))
+    ]
+    # Four letters allow no typo: no "group" or "grow" among the papers for "grok".
+    grok = real.search_indices("grok")
+    assert exact_count(grok) == len(grok)
+    assert all(exact_here(real.papers[n], "grok") for n in grok)

@@ -10,6 +10,15 @@ from paperterm.search.engine import Searcher
 from paperterm.search.highlight import highlight
 from paperterm.search.index import SearchIndex
 from paperterm.search.query import QUERY_HELP, Query, parse
-from paperterm.search.rank import Ranking
+from paperterm.search.rank import Ranking, exact_count
 
-__all__ = ["QUERY_HELP", "Query", "Ranking", "SearchIndex", "Searcher", "highlight", "parse"]
+__all__ = [
+    "QUERY_HELP",
+    "Query",
+    "Ranking",
+    "SearchIndex",
+    "Searcher",
+    "exact_count",
+    "highlight",
+    "parse",
+]

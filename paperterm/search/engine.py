@@ -4,7 +4,8 @@ Every term becomes bit sets (which papers match it in the title and in the abstr
 match level), cached by term: as the user types, only the term being typed is new, and the AND of
 the terms before it is cached too. Ranking scores each paper by the number of terms matched
 without a typo first, then in its title, then by the match levels (see
-:mod:`paperterm.search.rank`).
+:mod:`paperterm.search.rank`). The papers matching every ranked term without a typo, the exact
+matches, thus come first, and the answer counts them (:attr:`Ranking.exact`).
 """
 
 from __future__ import annotations
@@ -139,14 +140,16 @@ class Searcher:
         title_weight = 3 * len(ranking) + 1
         no_typo_weight = len(ranking) * title_weight + 3 * len(ranking) + 1
         scores = []
+        exact = matches
         for levels in ranking:
+            exact &= levels.without_typos
             title, abstract = levels.title, levels.abstract
             scores.append((title[1] | abstract[1], no_typo_weight))
             best_in_title = title[2] | (title[1] & ~abstract[2]) | (title[0] & ~abstract[1])
             scores.append((best_in_title, title_weight))
             for level in range(3):
                 scores.append((title[level] | abstract[level], 1))
-        return ranked(universe, matches, scores)
+        return ranked(universe, matches, scores, exact.bit_count())
 
     def _apply(
         self, group: Group, matches: int, read: Collection[str], starred: Collection[str]

@@ -25,9 +25,10 @@ QUERY_HELP = """\
 Type words: the papers matching every word stay, best matches first.
 
     lottery ticket       every term must match (AND), in the title or the abstract
-    lotery tiket         typos are welcome: a word of 4 to 7 letters may be one edit off
+    lotery tiket         typos are welcome: a word of 5 to 8 letters may be one edit off
                          (a letter wrong, missing or extra, or two letters swapped), a word
-                         of 8 or more letters two; the first letter must be right
+                         of 9 or more letters two; shorter words and the first letter must
+                         be right
     lott                 every word is a prefix, so the word being typed already matches:
                          lott finds lottery; a whole-word match still ranks above a prefix
     'gpt-4               exact text: the title or abstract contains "gpt-4" (any case),
@@ -44,9 +45,10 @@ Type words: the papers matching every word stay, best matches first.
 Case and accents never matter (uber finds Über); punctuation only matters inside 'exact
 terms: "Self-Attention" is the two words "self attention".
 
-Order: papers matching more terms without a typo come first (so `bert` lists BERT before
-"beat"); then those matching more terms in their title; then those whose words match better (a
-whole word above a prefix above a typo, summed over the terms); then catalogue order.
+Order: papers matching every term without a typo (the exact matches) come first, then those
+matching more terms without a typo (so `model` lists "model" before "modal"); then those
+matching more terms in their title; then those whose words match better (a whole word above
+a prefix above a typo, summed over the terms); then catalogue order.
 
 Nothing typed is an error: pieces that mean nothing yet are ignored, so the list does not blank
 while a term is half typed: a lone ! ' ^ or |, an empty title:, a term of punctuation only, and

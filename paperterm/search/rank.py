@@ -24,7 +24,8 @@ _FIRST_WINDOW = 4096
 class Ranking(Sequence[int]):
     """Catalogue positions of the matches, best first; a read-only sequence listed on demand."""
 
-    def __init__(self, universe: Universe, buckets: list[int]) -> None:
+    def __init__(self, universe: Universe, buckets: list[int], exact: int | None = None) -> None:
+        """``exact``: how many of the first papers are exact matches (default: all of them)."""
         self._universe = universe
         self._buckets = buckets
         self._starts = list(accumulate((bucket.bit_count() for bucket in buckets), initial=0))
@@ -32,6 +33,9 @@ class Ranking(Sequence[int]):
         self._next = 0
         self._cursor = 0
         self._window = _FIRST_WINDOW
+        self.exact = len(self) if exact is None else exact
+        """How many papers at the head of the ranking match every term without a typo; the
+        rest (``len(self) - exact``) are close matches, each needing a typo somewhere."""
 
     def __len__(self) -> int:
         return self._starts[-1]
@@ -102,10 +106,19 @@ class Ranking(Sequence[int]):
                 self._cursor, self._window = stop, self._window * 2
 
 
-def ranked(universe: Universe, matches: int, scores: Iterable[tuple[int, int]]) -> Ranking:
+def exact_count(rows: Sequence[int]) -> int:
+    """How many of ``rows`` (an answer of ``Catalog.search_indices``) are exact matches: they
+    come first, and the close matches (a typo somewhere) follow them."""
+    return rows.exact if isinstance(rows, Ranking) else len(rows)
+
+
+def ranked(
+    universe: Universe, matches: int, scores: Iterable[tuple[int, int]], exact: int | None = None
+) -> Ranking:
     """The papers of ``matches``, highest score first, then in catalogue order.
 
     ``scores`` holds ``(set, weight)`` pairs: a paper scores the weights of the sets holding it.
+    ``exact`` counts the exact matches, which the scores must rank first (see :class:`Ranking`).
     """
     planes: list[int] = []
     for bits, weight in scores:
@@ -123,7 +136,7 @@ def ranked(universe: Universe, matches: int, scores: Iterable[tuple[int, int]]) 
             level += 1
     buckets: list[int] = []
     _split(matches, planes, len(planes) - 1, buckets)
-    return Ranking(universe, buckets)
+    return Ranking(universe, buckets, exact)
 
 
 def _split(bits: int, planes: list[int], plane: int, buckets: list[int]) -> None:

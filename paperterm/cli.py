@@ -18,7 +18,7 @@ from typing import NamedTuple, NoReturn, TextIO
 
 import orjson
 
-from paperterm import __version__
+from paperterm import __version__, apidump
 from paperterm.catalog import Catalog
 from paperterm.errors import DumpError, PapertermError, UsageError
 from paperterm.export import FORMATS, export_and_pin
@@ -65,7 +65,7 @@ def _paths(parser: argparse.ArgumentParser) -> None:
         "paths",
         metavar="PATH",
         nargs="*",
-        help="dump files, folders of *.txt dumps, or - for standard input "
+        help="dump files (text or saved API answers), folders of them, or - for standard input "
         "(default: your library, or the demo when it is empty)",
     )
 
@@ -380,7 +380,8 @@ def _mark_ids(given: Iterable[str], stdin: TextIO) -> Iterable[str]:
 
 
 def _add(args: argparse.Namespace) -> int:
-    """Copy dumps into the library; each is checked by loading it first, and kept as ``*.txt``.
+    """Copy dumps into the library; each is checked by loading it first, and kept as ``*.txt``
+    (a saved API answer as ``*.json``).
 
     Exit status 2 when any path was refused (missing, empty, no papers), after adding the rest.
     """
@@ -435,7 +436,7 @@ def _dumps_to_add(paths: Iterable[str]) -> Iterable[tuple[str, str, bytes | None
             yield given, "", None
             continue
         if not found:
-            _say("warning", f"not added: {given}: no *.txt dumps in this folder")
+            _say("warning", f"not added: {given}: no *.txt or *.json dumps in this folder")
             yield given, "", None
         for file in found:
             shown = str(file)
@@ -470,16 +471,18 @@ def _add_one(library: Path, shown: str, name: str, data: bytes) -> tuple[Path | 
 
 
 def _library_target(library: Path, name: str, data: bytes) -> Path | None:
-    """Where to keep a dump: its name as ``*.txt``, or ``name-2.txt``... when that is taken by
-    another dump; None when an identical copy is already there."""
-    stem = Path(name).stem if Path(name).suffix.lower() == ".txt" else Path(name).name
-    candidate = library / f"{stem}.txt"
+    """Where to keep a dump: its name as ``*.txt`` (``*.json`` for a saved API answer), or
+    ``name-2.txt``... when that is taken by another dump; None when an identical copy is there."""
+    suffix = ".json" if apidump.looks_like_json(data[: apidump.HEAD]) else ".txt"
+    kept = Path(name).suffix.lower() in (".txt", ".json")
+    stem = Path(name).stem if kept else Path(name).name
+    candidate = library / f"{stem}{suffix}"
     number = 1
     while candidate.exists():
         if candidate.read_bytes() == data:
             return None
         number += 1
-        candidate = library / f"{stem}-{number}.txt"
+        candidate = library / f"{stem}-{number}{suffix}"
     return candidate
 
 

@@ -11,10 +11,14 @@ title left without abstract by a new header or the end of the file is kept and w
 The rest:
 
 * Paths: a file is read as given (a named pipe too, as ``<(...)`` in a shell makes); a folder
-  means every ``*.txt`` file directly in it (any case of ``.txt``, hidden files skipped), sorted
-  by name, each recorded as the folder as given joined with the file name; ``-`` is standard
-  input, recorded as ``-``. A file named twice (directly and through its folder, say) is read
-  once. A single string instead of a list is taken as one path, not as a list of characters.
+  means every ``*.txt`` and ``*.json`` file directly in it (any case of the suffix, hidden
+  files skipped), sorted by name, each recorded as the folder as given joined with the file
+  name; ``-`` is standard input, recorded as ``-``. A file named twice (directly and through
+  its folder, say) is read once. A single string instead of a list is taken as one path, not
+  as a list of characters.
+* A saved answer of the Hugging Face Papers API (JSON, told apart by its first bytes, whatever
+  its name) is read by :mod:`paperterm.apidump`: its papers join the others by the same id,
+  with their metadata (``Paper.meta``); their sources have line 1. Other JSON is refused.
 * Files are streamed through one 1 MiB buffer, decoded a block of whole lines at a time, so a
   dump of a gigabyte is never held whole next to its lines. Lines end at LF, CRLF or a lone CR.
 * Encoding: UTF-8, with or without a BOM (a BOM anywhere, as ``cat`` of two files makes, is
@@ -48,17 +52,18 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from types import MemberDescriptorType
 from typing import cast
 
+from paperterm import apidump
 from paperterm.catalog import Catalog
 from paperterm.dumpformat import DumpParser
 from paperterm.errors import DumpError
 from paperterm.identity import paper_id
 from paperterm.links import WWW, extract_links, might_have_links
-from paperterm.model import Link, Paper, Source
+from paperterm.model import Link, Metadata, Paper, Source
 from paperterm.textblocks import BLOCK, ByteStream, NotADump, text_blocks
 
 STDIN = "-"
@@ -186,6 +191,7 @@ class _Builder:
         self.index_of: dict[str, int] = {}
         self.papers: list[Paper] = []
         self.seen_again: dict[int, tuple[list[str], list[Source]]] = {}
+        self.metas: dict[int, list[Metadata]] = {}
 
     def add(self, path: str, entries: list[tuple[int, str, str]], position: int) -> int:
         """Add one file's entries (numbered from ``position + 1``); return the last position."""
@@ -218,6 +224,13 @@ class _Builder:
                 again[0].append(abstract)
         return position
 
+    def add_answer(self, path: str, entries: Iterable[apidump.Entry]) -> None:
+        """Add a saved API answer's papers (:mod:`paperterm.apidump`), with their metadata."""
+        entries = list(entries)
+        self.add(path, [(1, entry.title, entry.abstract) for entry in entries], 0)
+        for entry in entries:
+            self.metas.setdefault(self.index_of[paper_id(entry.title)], []).append(entry.meta)
+
     def finish(self) -> list[Paper]:
         """The papers, in catalogue order, those seen more than once remade with all they had."""
         papers = self.papers
@@ -228,6 +241,9 @@ class _Builder:
                 first.id, first.title, ordered, tuple(sources), _links_of(ordered), index
             )
         self.seen_again.clear()
+        for index, seen in self.metas.items():
+            papers[index] = replace(papers[index], meta=apidump.newest_first(seen))
+        self.metas.clear()
         return papers
 
 
@@ -244,7 +260,7 @@ def _links_of(versions: tuple[str, ...]) -> tuple[Link, ...]:
 def load(
     paths: Iterable[str | os.PathLike[str]], *, on_progress: ProgressCallback | None = None
 ) -> Catalog:
-    """Load dumps into a Catalog: files, folders of ``*.txt`` files, ``-`` for standard input.
+    """Load dumps into a Catalog: files, folders of dumps, ``-`` for standard input.
 
     Bad inputs among good ones become ``Catalog.warnings``, in the order of the inputs; when no
     input yields a paper, raise :class:`~paperterm.errors.DumpError` for the first problem.
@@ -316,7 +332,7 @@ def _expand(paths: Iterable[str | os.PathLike[str]]) -> list[_Input | _Problem]:
             if path.is_dir():
                 found = [(os.path.join(name, file.name), file) for file in dump_files(path)]
                 if not found:
-                    plan.append(_Problem(name, "folder holds no *.txt files"))
+                    plan.append(_Problem(name, "folder holds no *.txt or *.json files"))
             else:
                 found = [(name, path)]
         except (OSError, ValueError) as error:
@@ -335,15 +351,16 @@ def _expand(paths: Iterable[str | os.PathLike[str]]) -> list[_Input | _Problem]:
 
 
 def dump_files(folder: Path) -> list[Path]:
-    """The dumps a folder holds, as :func:`load` reads them: ``*.txt`` files in any case of the
-    suffix, hidden files skipped, sorted by name. Raises OSError when the folder is unreadable.
+    """The dumps a folder holds, as :func:`load` reads them: ``*.txt`` and ``*.json`` files in
+    any case of the suffix, hidden files skipped, sorted by name. Raises OSError when the folder
+    is unreadable.
     """
     names = sorted(entry.name for entry in os.scandir(folder) if _is_dump_name(entry.name))
     return [folder / name for name in names if not (folder / name).is_dir()]
 
 
 def _is_dump_name(name: str) -> bool:
-    return name.lower().endswith(".txt") and not name.startswith(".")
+    return name.lower().endswith((".txt", ".json")) and not name.startswith(".")
 
 
 def _os_message(error: OSError | ValueError) -> str:
@@ -369,7 +386,10 @@ def _load_one(
     latin1_line: int | None = None
     nonblank = False
     try:
-        with _open(dump.file) as stream:
+        with _open(dump.file) as raw:
+            answer, stream = apidump.sniff(raw)
+            if answer is not None:
+                return _load_answer(name, answer, builder, warnings, progress)
             for text, bad_line in text_blocks(stream, progress.advance):
                 if bad_line is not None and latin1_line is None:
                     latin1_line = parser.lineno + bad_line
@@ -403,6 +423,23 @@ def _load_one(
     if parser.header_lines:
         return _Problem(name, "no papers found, only the page header")
     return _Problem(name, "no papers found")
+
+
+def _load_answer(
+    name: str, data: bytes, builder: _Builder, warnings: list[_Problem], progress: _Progress
+) -> _Problem | None:
+    """Read a saved API answer (JSON, see :mod:`paperterm.apidump`) into the builder."""
+    progress.advance(len(data))
+    try:
+        answer = apidump.read(data)
+    except apidump.NotAnAnswer as bad:
+        return _Problem(name, bad.message)
+    if answer.untitled:
+        warnings.append(_Problem(name, f"{answer.untitled} item(s) without a title skipped"))
+    if not answer.entries:
+        return _Problem(name, "no papers found (an empty answer)")
+    builder.add_answer(name, answer.entries)
+    return None
 
 
 def _short(title: str, width: int = 60) -> str:

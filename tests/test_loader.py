@@ -434,7 +434,7 @@ def test_missing_file_and_empty_folder(tmp_path: Path) -> None:
     with pytest.raises(DumpError, match=r"nope\.txt: no such file or folder$"):
         paperterm.load([tmp_path / "nope.txt"])
     (tmp_path / "empty").mkdir()
-    with pytest.raises(DumpError, match=r"empty: folder holds no \*\.txt files$"):
+    with pytest.raises(DumpError, match=r"empty: folder holds no \*\.txt or \*\.json files$"):
         paperterm.load([tmp_path / "empty"])
 
 

@@ -33,6 +33,10 @@ def paper_record(paper: Paper, key: str | None, flags: Flags | None) -> dict[str
             for source in paper.sources
         ],
     }
+    meta = paper.meta
+    record["arxiv_id"] = meta.arxiv_id if meta else None
+    record["authors"] = list(meta.authors) if meta else []
+    record["year"] = meta.year if meta else None
     if len(paper.abstracts) > 1:
         record["other_abstracts"] = list(paper.abstracts[1:])
     if flags is not None:

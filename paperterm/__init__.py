@@ -13,7 +13,7 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 from paperterm.catalog import Catalog
-from paperterm.errors import DumpError, ExportError, PapertermError, StateError
+from paperterm.errors import DumpError, ExportError, NetworkError, PapertermError, StateError
 from paperterm.loader import load
 from paperterm.model import Link, Paper, Source
 
@@ -27,6 +27,7 @@ __all__ = [
     "DumpError",
     "ExportError",
     "Link",
+    "NetworkError",
     "Paper",
     "PapertermError",
     "Source",

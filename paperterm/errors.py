@@ -28,3 +28,8 @@ class StateError(PapertermError):
 
 class ExportError(PapertermError):
     """An export could not be produced or written."""
+
+
+class NetworkError(PapertermError):
+    """A request to an API failed: no network, a refused connection, an HTTP error, or an
+    answer that is not what the API documents. Its text is one line naming the host."""

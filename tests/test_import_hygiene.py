@@ -9,6 +9,7 @@ import pytest
 
 CORE_MODULES = [
     "paperterm",
+    "paperterm.api.http",
     "paperterm.catalog",
     "paperterm.cli",
     "paperterm.dumpformat",

@@ -1,0 +1,1 @@
+"""Talking to the Hugging Face Papers and arXiv APIs (the only network code in paperterm)."""

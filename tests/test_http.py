@@ -1,0 +1,240 @@
+"""The HTTP client: timeouts, retries, pacing, the token, one-line errors; never the network."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import httpx
+import pytest
+
+from paperterm.api.http import DEFAULT_ARXIV, DEFAULT_HF, Endpoints, HttpClient, retry_after
+from paperterm.errors import NetworkError
+
+HF = "https://hf.test"
+ARXIV = "https://arxiv.test/api/query"
+
+
+class FakeTime:
+    """A clock that only moves when the client sleeps."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.slept: list[float] = []
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+    def clock(self) -> float:
+        return self.now
+
+    def wall(self) -> float:
+        return 1_700_000_000.0 + self.now
+
+
+def client(
+    handler: Callable[[httpx.Request], httpx.Response],
+    fake: FakeTime | None = None,
+    *,
+    token: str | None = None,
+    **options: object,
+) -> HttpClient:
+    fake = fake or FakeTime()
+    return HttpClient(
+        Endpoints(hf=HF, arxiv=ARXIV, token=token),
+        transport=httpx.MockTransport(handler),
+        sleep=fake.sleep,
+        clock=fake.clock,
+        wall=fake.wall,
+        **options,  # type: ignore[arg-type]
+    )
+
+
+def test_endpoints_from_the_environment() -> None:
+    assert Endpoints.from_env({}) == Endpoints(hf=DEFAULT_HF, arxiv=DEFAULT_ARXIV)
+    env = {"HF_ENDPOINT": "http://127.0.0.1:8080/", "PAPERTERM_ARXIV_URL": "http://a/q"}
+    ends = Endpoints.from_env({**env, "HF_TOKEN": "hf_secret"})
+    assert ends == Endpoints(hf="http://127.0.0.1:8080", arxiv="http://a/q", token="hf_secret")
+    assert "hf_secret" not in repr(ends)
+    with pytest.raises(NetworkError, match="HF_ENDPOINT is not an http"):
+        Endpoints.from_env({"HF_ENDPOINT": "file:///etc/passwd"})
+
+
+def test_json_answer_and_headers() -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json=[{"paper": {"id": "1803.03635"}}])
+
+    with client(handler, token="secret") as http:
+        assert http.get_json(f"{HF}/api/papers/search", {"q": "lottery ticket"}) == [
+            {"paper": {"id": "1803.03635"}}
+        ]
+        assert http.get(ARXIV, {"id_list": "1803.03635"}) is not None
+    assert seen[0].url.params["q"] == "lottery ticket"
+    assert seen[0].headers["Authorization"] == "Bearer secret"
+    assert seen[0].headers["User-Agent"].startswith("paperterm/")
+    # The token goes to Hugging Face only.
+    assert "Authorization" not in seen[1].headers
+
+
+def test_no_token_no_authorization() -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json={})
+
+    with client(handler) as http:
+        http.get_json(f"{HF}/api/papers/1803.03635")
+    assert "Authorization" not in seen[0].headers
+
+
+def test_404_is_none_when_allowed_and_an_error_otherwise() -> None:
+    with client(lambda request: httpx.Response(404, text="no")) as http:
+        assert http.get_json(f"{HF}/api/papers/0000.00000", missing_ok=True) is None
+        with pytest.raises(NetworkError, match=r"^hf.test answered 404 \(Not Found\)$"):
+            http.get_json(f"{HF}/api/papers/0000.00000")
+        assert http.requests == 2  # never retried
+
+
+def test_429_honours_retry_after_seconds() -> None:
+    answers = iter(
+        [
+            httpx.Response(429, headers={"Retry-After": "7"}),
+            httpx.Response(429, headers={"Retry-After": "3"}),
+            httpx.Response(200, json=[]),
+        ]
+    )
+    fake = FakeTime()
+    with client(lambda request: next(answers), fake) as http:
+        assert http.get_json(f"{HF}/api/papers/search", {"q": "x"}) == []
+        assert http.requests == 3
+    assert fake.slept == [7.0, 3.0]
+
+
+def test_retry_after_as_an_http_date() -> None:
+    assert retry_after("Wed, 21 Oct 2015 07:28:10 GMT", 1445412480.0) == 10.0
+    assert retry_after("Wed, 21 Oct 2015 07:28:10 GMT", 1445412500.0) == 0.0
+    assert retry_after("soon", 0.0) is None
+    assert retry_after(None, 0.0) is None
+
+
+def test_5xx_backs_off_then_gives_up_with_one_line() -> None:
+    fake = FakeTime()
+    with client(lambda request: httpx.Response(503), fake, retries=3) as http:
+        with pytest.raises(NetworkError) as caught:
+            http.get(f"{HF}/api/papers/search")
+        assert http.requests == 4
+    assert fake.slept == [2.0, 4.0, 8.0]
+    message = str(caught.value)
+    assert "\n" not in message
+    assert message == "hf.test answered 503 (Service Unavailable) 4 times; try again later"
+
+
+def test_a_500_then_success() -> None:
+    answers = iter([httpx.Response(500), httpx.Response(200, content=b"<feed/>")])
+    with client(lambda request: next(answers)) as http:
+        assert http.get(ARXIV) == b"<feed/>"
+
+
+def test_a_long_retry_after_is_not_waited_out() -> None:
+    fake = FakeTime()
+    http = client(lambda request: httpx.Response(429, headers={"Retry-After": "3600"}), fake)
+    with http, pytest.raises(NetworkError, match="asks to wait 3600 s; try again later"):
+        http.get(f"{HF}/api/papers/search")
+    assert fake.slept == []
+
+
+def test_other_http_errors_are_not_retried() -> None:
+    with client(lambda request: httpx.Response(403)) as http:
+        with pytest.raises(NetworkError, match=r"answered 403 \(Forbidden\)"):
+            http.get(ARXIV)
+        assert http.requests == 1
+
+
+def test_timeouts_are_retried_then_reported() -> None:
+    calls = 0
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        nonlocal calls
+        calls += 1
+        if calls < 3:
+            raise httpx.ReadTimeout("timed out", request=request)
+        return httpx.Response(200, json={"ok": True})
+
+    with client(handler) as http:
+        assert http.get_json(f"{HF}/x") == {"ok": True}
+
+    def always(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectTimeout("timed out", request=request)
+
+    http = client(always, retries=1)
+    with http, pytest.raises(NetworkError, match=r"^hf.test: no answer in time after 2 tries$"):
+        http.get(f"{HF}/x")
+
+
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [
+        ("[Errno -2] Name or service not known", "host name not found"),
+        ("[Errno -3] Temporary failure in name resolution", "host name not found"),
+        ("[Errno 111] Connection refused", "connection refused"),
+        ("[Errno 101] Network is unreachable", "no network"),
+        ("something odd\nwith a second line \x1b[2J", "something odd"),
+    ],
+)
+def test_connection_failures_are_one_line(error: str, expected: str) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError(error, request=request)
+
+    with client(handler) as http:
+        with pytest.raises(NetworkError) as caught:
+            http.get(f"{HF}/api/papers/search")
+        assert http.requests == 1
+    message = str(caught.value)
+    assert message.startswith("cannot reach hf.test: ")
+    assert expected in message
+    assert "\n" not in message and "\x1b" not in message
+
+
+def test_a_real_refused_connection() -> None:
+    """A port on loopback where nothing listens: the real transport's error, one line."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    http = HttpClient(Endpoints(hf=f"http://127.0.0.1:{port}"), timeout=5, retries=0)
+    with (
+        http,
+        pytest.raises(NetworkError, match=r"cannot reach 127\.0\.0\.1:\d+: connection refused"),
+    ):
+        http.get(f"http://127.0.0.1:{port}/api/papers/search")
+
+
+def test_malformed_json_is_one_line() -> None:
+    http = client(lambda request: httpx.Response(200, content=b'[{"paper": '))
+    with http, pytest.raises(NetworkError, match=r"^hf.test: the answer is not JSON$"):
+        http.get_json(f"{HF}/api/papers/search")
+
+
+def test_an_oversized_answer_is_refused() -> None:
+    big = httpx.Response(200, content=b"x" * 3_000_000)
+    http = client(lambda request: big, max_bytes=2**20)
+    with http, pytest.raises(NetworkError, match="larger than 1 MB"):
+        http.get(ARXIV)
+
+
+def test_pacing_spaces_requests_to_a_host() -> None:
+    fake = FakeTime()
+    with client(
+        lambda request: httpx.Response(200, content=b"ok"), fake, pace={"arxiv.test": 3.0}
+    ) as http:
+        http.get(ARXIV)
+        http.get(f"{HF}/x")  # another host: not paced
+        fake.now += 1.0  # work done between two arXiv calls counts
+        http.get(ARXIV)
+        http.get(ARXIV)
+    assert fake.slept == [2.0, 3.0]

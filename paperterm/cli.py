@@ -27,7 +27,10 @@ from paperterm.files import write_atomically
 from paperterm.identity import is_paper_id
 from paperterm.loader import STDIN, dump_files, load
 from paperterm.locations import default_state_path, library_dir
+from paperterm.metadata import arxiv_id
+from paperterm.sanitize import printable
 from paperterm.state import StateStore
+from paperterm.state.record import ARXIV_NONE
 
 COMMANDS = ("list", "export", "mark", "add", "stats")
 DEMO_NOTICE = (
@@ -115,12 +118,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     mark = commands.add_parser(
         "mark",
-        help="star, unstar, mark read or unread by id",
+        help="star, unstar, mark read or unread by id; settle a paper's arXiv id",
+        usage="paperterm mark {star,unstar,read,unread} ID ...\n"
+        "       paperterm mark ID ... --arxiv ARXIV_ID|none|auto",
         description="Change the state of papers by id. An ID of - reads ids from standard "
-        "input, the first tab-separated field of each line (so `paperterm list` output pipes in).",
+        "input, the first tab-separated field of each line (so `paperterm list` output pipes in). "
+        "With --arxiv, settle which arXiv paper a paper is (none: it is not on arXiv; auto: "
+        "forget the choice and let `paperterm enrich` decide).",
     )
-    mark.add_argument("action", choices=("star", "unstar", "read", "unread"))
-    mark.add_argument("ids", metavar="ID", nargs="+")
+    mark.add_argument("words", metavar="ACTION|ID", nargs="+")
+    mark.add_argument("--arxiv", metavar="ARXIV_ID", default=None)
     _global_options(mark, top=False)
 
     add = commands.add_parser(
@@ -354,19 +361,58 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
+_MARK_ACTIONS = ("star", "unstar", "read", "unread")
+
+
 def _mark(args: argparse.Namespace) -> int:
-    ids = list(_mark_ids(args.ids, sys.stdin))
+    words: list[str] = args.words
+    choice = None
+    if args.arxiv is not None:
+        choice = _arxiv_choice(args.arxiv)
+        if words[0] in _MARK_ACTIONS:
+            raise UsageError("--arxiv takes paper ids only: `paperterm mark ID --arxiv ARXIV_ID`")
+    elif words[0] not in _MARK_ACTIONS:
+        raise UsageError(
+            f"unknown action {words[0]!r}: use star, unstar, read, unread, or --arxiv "
+            "(see `paperterm mark --help`)"
+        )
+    else:
+        words = words[1:]
+        if not words:
+            raise UsageError("no paper id given (see `paperterm mark --help`)")
+    ids = list(_mark_ids(words, sys.stdin))
     bad = [paper_id for paper_id in ids if not is_paper_id(paper_id)]
     if bad:
         raise UsageError(
             f"not a paper id: {bad[0]!r} (ids are 12 hex digits, see `paperterm list`)"
         )
     store = _open_store(args)
-    if args.action in ("star", "unstar"):
-        store.set_starred(ids, args.action == "star")
+    if args.arxiv is not None:
+        with store.update() as changes:
+            for paper_id in ids:
+                changes.set_arxiv(paper_id, choice)
+    elif args.words[0] in ("star", "unstar"):
+        store.set_starred(ids, args.words[0] == "star")
     else:
-        store.set_read(ids, args.action == "read")
+        store.set_read(ids, args.words[0] == "read")
     return 0
+
+
+def _arxiv_choice(given: str) -> str | None:
+    """The state's value for ``--arxiv``: an arXiv id without version, ``"none"``, or None
+    for ``auto`` (forget the choice)."""
+    word = given.strip()
+    if word.lower() == "auto":
+        return None
+    if word.lower() == ARXIV_NONE:
+        return ARXIV_NONE
+    found = arxiv_id(word.removeprefix("arXiv:").removeprefix("arxiv:"))
+    if found is None:
+        raise UsageError(
+            f"not an arXiv id: {printable(given)!r} (like 1803.03635 or hep-th/9901001; "
+            "or none, or auto)"
+        )
+    return found
 
 
 def _mark_ids(given: Iterable[str], stdin: TextIO) -> Iterable[str]:

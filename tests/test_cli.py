@@ -13,6 +13,7 @@ import pytest
 from paperterm import __version__
 from paperterm.cli import run
 from paperterm.identity import paper_id
+from paperterm.state import StateStore
 
 LOTTERY = "The Lottery Ticket Hypothesis: Finding Sparse, Trainable Neural Networks"
 DUMP = f"""Get trending papers in your email inbox once a day!
@@ -122,6 +123,30 @@ def test_mark_refuses_what_is_not_an_id(capsys: pytest.CaptureFixture[str], stat
     assert err.startswith("paperterm: error: not a paper id: 'lottery'")
     assert len(err.splitlines()) == 1
     assert not state.exists()
+
+
+def test_mark_settles_the_arxiv_id(capsys: pytest.CaptureFixture[str], state: Path) -> None:
+    lottery, other = paper_id(LOTTERY), paper_id("Another paper")
+    assert cli(capsys, "mark", lottery, "--arxiv", "arXiv:1803.03635v3", "--state", str(state)) == (
+        0,
+        "",
+        "",
+    )
+    assert cli(capsys, "mark", other, "--arxiv", "none", "--state", str(state))[0] == 0
+    assert StateStore.open(state).arxiv_choices == {lottery: "1803.03635", other: "none"}
+    assert cli(capsys, "mark", other, "--arxiv", "auto", "--state", str(state))[0] == 0
+    assert StateStore.open(state).arxiv_choices == {lottery: "1803.03635"}
+    for argv, message in (
+        ([lottery, "--arxiv", "lottery"], "not an arXiv id: 'lottery'"),
+        (["star", lottery, "--arxiv", "none"], "--arxiv takes paper ids only"),
+        (["frobnicate", lottery], "unknown action 'frobnicate'"),
+        (["star"], "no paper id given"),
+        (["lottery", "--arxiv", "none"], "not a paper id: 'lottery'"),
+    ):
+        status, out, err = cli(capsys, "mark", *argv, "--state", str(state))
+        assert (status, out) == (2, "")
+        assert err.startswith(f"paperterm: error: {message}") and len(err.splitlines()) == 1
+    assert StateStore.open(state).arxiv_choices == {lottery: "1803.03635"}
 
 
 def test_missing_file_is_one_line_and_exit_2(

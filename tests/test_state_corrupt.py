@@ -48,6 +48,8 @@ CORRUPT_FORMS = {
     "note is a number": entry(note=5),
     "bibkey is a number": entry(bibkey=2024),
     "bibkey is empty": entry(bibkey=""),
+    "arxiv choice is a number": entry(arxiv=1803.03635),
+    "arxiv choice is empty": entry(arxiv=""),
 }
 
 

@@ -17,6 +17,7 @@ values = {
     "starred": st.booleans(),
     "tags": st.lists(st.sampled_from(["rl", "nlp", "cv"]), max_size=2, unique=True),
     "note": st.text(max_size=3),
+    "arxiv": st.sampled_from(["1803.03635", "none", "2401.00001"]),
 }
 
 

@@ -240,6 +240,27 @@ def test_merge_keeps_the_newer_field_of_each_paper(state_path: Path) -> None:
     )
 
 
+def test_the_users_arxiv_choice_is_saved_merged_and_undone(state_path: Path) -> None:
+    clock = Clock()
+    first = StateStore.open(state_path, clock=clock)
+    second = StateStore.open(state_path, clock=clock)
+    first.set_arxiv("a", "1803.03635")
+    clock.tick()
+    second.set_starred(["a"], True)
+    second.set_arxiv("b", "none")
+    reopened = StateStore.open(state_path)
+    assert reopened.get("a").arxiv == "1803.03635" and reopened.get("a").starred
+    assert reopened.arxiv_choices == {"a": "1803.03635", "b": "none"}
+    clock.tick()
+    assert second.undo()
+    assert StateStore.open(state_path).arxiv_choices == {"a": "1803.03635"}
+    clock.tick()
+    first.set_arxiv("a", None)  # forgotten: back to automatic
+    assert StateStore.open(state_path).get("a").arxiv is None
+    with pytest.raises(TypeError):
+        first.set_arxiv("a", "")
+
+
 def test_reload_picks_up_another_stores_changes(state_path: Path) -> None:
     first = StateStore.open(state_path)
     second = StateStore.open(state_path)

@@ -29,13 +29,25 @@ Entry = dict[str, Any]
 FLAGS = (("read", "read_at"), ("starred", "starred_at"))
 """The boolean fields and the field holding the time each last changed."""
 
-VALUED = (("tags", "tags_at"), ("note", "note_at"))
-"""The free-form fields and their change times."""
+VALUED = (("tags", "tags_at"), ("note", "note_at"), ("arxiv", "arxiv_at"))
+"""The free-form fields and their change times.
+
+``arxiv`` is the user's own settling of a paper's identity (``paperterm mark ID --arxiv``): an
+arXiv id, or ``"none"`` for a paper that is not on arXiv; absent when the user never said."""
+
+ARXIV_NONE = "none"
+"""The ``arxiv`` value that says the paper has no arXiv id."""
 
 TIMED = FLAGS + VALUED
 """Every field merged by change time (``bibkey`` is not: once pinned it never changes)."""
 
-DEFAULTS: dict[str, Any] = {"read": False, "starred": False, "tags": [], "note": ""}
+DEFAULTS: dict[str, Any] = {
+    "read": False,
+    "starred": False,
+    "tags": [],
+    "note": "",
+    "arxiv": None,
+}
 """Each timed field's value, as stored, for a paper never touched (an entry leaves it out)."""
 
 TIME_FIELD = dict(TIMED)
@@ -60,6 +72,8 @@ class PaperState:
     """The user's free-text note."""
     bibkey: str | None = None
     """The BibTeX key, pinned at the first export and never changed afterwards."""
+    arxiv: str | None = None
+    """The user's settled arXiv id, ``"none"`` for not on arXiv, None when never settled."""
 
 
 UNTOUCHED = PaperState()
@@ -85,6 +99,8 @@ def _wrong_type(key: str, value: object) -> bool:
         return type(value) is not str
     if key == "bibkey":
         return value is not None and (type(value) is not str or value == "")
+    if key == "arxiv":
+        return value is not None and (type(value) is not str or not 0 < len(value) <= 64)
     return False  # an unknown key: kept as it is
 
 
@@ -168,6 +184,7 @@ def to_state(entry: Entry | None) -> PaperState:
         tags=tuple(entry.get("tags", ())),
         note=entry.get("note", ""),
         bibkey=entry.get("bibkey"),
+        arxiv=entry.get("arxiv"),
     )
 
 

@@ -76,6 +76,12 @@ class StateChanges:
             raise TypeError("a note must be a string")
         self._ops.append(("note", (paper_id,), note))
 
+    def set_arxiv(self, paper_id: str, arxiv: str | None) -> None:
+        """Settle a paper's arXiv id (``"none"``: not on arXiv; None: forget the choice)."""
+        if arxiv is not None and (not isinstance(arxiv, str) or not 0 < len(arxiv) <= 64):
+            raise TypeError("an arXiv choice must be a short string or None")
+        self._ops.append(("arxiv", (paper_id,), arxiv))
+
     def pin_keys(self, keys: Mapping[str, str]) -> None:
         """Pin BibTeX keys for the papers among ``keys`` that have none yet; pinned keys stay."""
         if not all(isinstance(key, str) and key for key in keys.values()):
@@ -388,6 +394,16 @@ class StateStore:
         """Replace a paper's note; saved before it returns."""
         with self.update() as changes:
             changes.set_note(paper_id, note)
+
+    def set_arxiv(self, paper_id: str, arxiv: str | None) -> None:
+        """Settle a paper's arXiv id (see :meth:`StateChanges.set_arxiv`); saved at once."""
+        with self.update() as changes:
+            changes.set_arxiv(paper_id, arxiv)
+
+    @property
+    def arxiv_choices(self) -> dict[str, str]:
+        """Paper id to the user's settled arXiv id (or ``"none"``), for every paper with one."""
+        return {pid: e["arxiv"] for pid, e in self._papers.items() if e.get("arxiv") is not None}
 
     def pin_keys(self, keys: Mapping[str, str]) -> dict[str, str]:
         """Pin BibTeX keys for the papers that have none yet; saved before it returns.

@@ -28,7 +28,7 @@ from paperterm.identity import is_paper_id
 from paperterm.loader import STDIN, dump_files, load
 from paperterm.locations import default_state_path, library_dir
 from paperterm.metadata import arxiv_id
-from paperterm.sanitize import printable
+from paperterm.sanitize import clean_text, printable
 from paperterm.state import StateStore
 from paperterm.state.record import ARXIV_NONE
 
@@ -200,7 +200,8 @@ def _first_word(argv: Sequence[str]) -> str | None:
 
 
 def _say(kind: str, message: str) -> None:
-    print(f"paperterm: {kind}: {message}", file=sys.stderr)
+    """One line on standard error; file names and quoted text in it are shown safely."""
+    print(printable(f"paperterm: {kind}: {message}"), file=sys.stderr)
 
 
 def _open_store(args: argparse.Namespace, *, quiet: bool = False) -> StateStore:
@@ -243,7 +244,7 @@ def _catalog(args: argparse.Namespace, *, quiet: bool = False, demo: bool = Fals
         raise UsageError(NO_DUMPS)
     if not quiet:
         for notice in loaded.notices:
-            print(f"paperterm: {notice}", file=sys.stderr)
+            print(printable(f"paperterm: {notice}"), file=sys.stderr)
     return loaded
 
 
@@ -312,7 +313,7 @@ def _list(args: argparse.Namespace) -> int:
             + ("r" if paper.id in read else "-")
             + ("c" if paper.has_code else "-")
         )
-        out.write(f"{paper.id}\t{flags_text}\t{paper.title}\n")
+        out.write(f"{paper.id}\t{flags_text}\t{clean_text(paper.title)}\n")
     return 0
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from paperterm.sanitize import printable
+
 
 class PapertermError(Exception):
     """Base of every error paperterm raises on purpose; its text is one line for the user."""
@@ -19,7 +21,7 @@ class DumpError(PapertermError):
         self.line = line
         self.reason = message
         where = f"{path}:{line}" if line is not None else path
-        super().__init__(f"{where}: {message}")
+        super().__init__(printable(f"{where}: {message}"))
 
 
 class StateError(PapertermError):

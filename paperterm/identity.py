@@ -1,6 +1,12 @@
 """Paper identity: the normalised title and the id derived from it.
 
 The id is part of the state file's format, so this module must never change its output.
+
+One exception, decided in the loader rather than here: a title that held terminal control
+characters or escape sequences (``ESC ] 52 ; c ; ...``) gets the id of its *cleaned* title,
+the title the user sees, since the loader removes each sequence whole
+(:func:`paperterm.sanitize.clean_text`) before it computes the id. Without that, the
+sequence's parameters (``52 c Y3Vy...``) would be words of the normalised title.
 """
 
 from __future__ import annotations

@@ -23,11 +23,16 @@ The rest:
   dump of a gigabyte is never held whole next to its lines. Lines end at LF, CRLF or a lone CR.
 * Encoding: UTF-8, with or without a BOM (a BOM anywhere, as ``cat`` of two files makes, is
   dropped). A block that is not valid UTF-8 is decoded line by line, and each line that is not
-  UTF-8 is read as Latin-1 (which any byte sequence is), in its Windows-1252 form where that
-  fits (so a Windows file's curly quotes are quotes, not C1 control characters); the file gets
-  one warning naming the first such line. A file that starts with a UTF-16 BOM (Windows
-  Notepad's "Unicode") is read as UTF-16.
+  UTF-8 is read as Windows-1252, the printable superset of Latin-1 (so a Windows file's curly
+  quotes are quotes, not C1 control characters), the five bytes it leaves undefined as U+FFFD;
+  the file gets one warning naming the first such line. A file that starts with a UTF-16 BOM
+  (Windows Notepad's "Unicode") is read as UTF-16.
 * A file whose first 8 KiB hold a NUL byte, or more than 1% control characters, is binary.
+* Terminal controls: a dump is text from a web page, and text can hold escape sequences
+  (``ESC ] 52`` writes the clipboard). Each escape sequence is removed whole, then every other
+  control character and bidirectional override (:func:`paperterm.sanitize.clean_text`), line by
+  line, before a line is read as a title or an abstract; a tab becomes a space. The file gets
+  one warning naming the first line cleaned. A title's id is that of the cleaned title.
 * Identity: one paper per :func:`paperterm.identity.paper_id`. Its title is the first seen; every
   source ``(file, position in the file, line of the title)`` is kept in load order; every
   distinct non-empty abstract is kept, longest first, ties in the order first seen; its links
@@ -64,6 +69,7 @@ from paperterm.errors import DumpError
 from paperterm.identity import paper_id
 from paperterm.links import WWW, extract_links, might_have_links
 from paperterm.model import Link, Metadata, Paper, Source
+from paperterm.sanitize import printable
 from paperterm.textblocks import BLOCK, ByteStream, NotADump, text_blocks
 
 STDIN = "-"
@@ -85,8 +91,9 @@ class _Problem:
     """The line it concerns, if any."""
 
     def __str__(self) -> str:
+        """``PATH: message`` or ``PATH:LINE: message``, safe to print (see :func:`printable`)."""
         where = self.path if self.line is None else f"{self.path}:{self.line}"
-        return f"{where}: {self.message}"
+        return printable(f"{where}: {self.message}")
 
 
 class _Progress:
@@ -384,15 +391,18 @@ def _load_one(
     parser = DumpParser()
     position = 0
     latin1_line: int | None = None
+    control_line: int | None = None
     nonblank = False
     try:
         with _open(dump.file) as raw:
             answer, stream = apidump.sniff(raw)
             if answer is not None:
                 return _load_answer(name, answer, builder, warnings, progress)
-            for text, bad_line in text_blocks(stream, progress.advance):
+            for text, bad_line, cleaned_line in text_blocks(stream, progress.advance):
                 if bad_line is not None and latin1_line is None:
                     latin1_line = parser.lineno + bad_line
+                if cleaned_line is not None and control_line is None:
+                    control_line = parser.lineno + cleaned_line
                 nonblank = nonblank or not text.isspace()
                 lines = text.split("\n")
                 if text.endswith("\n"):
@@ -413,6 +423,9 @@ def _load_one(
                 name, "not valid UTF-8; such lines read as Latin-1 (Windows-1252)", latin1_line
             )
         )
+    if control_line is not None:
+        message = "terminal control characters and escape sequences removed (first here)"
+        warnings.append(_Problem(name, message, control_line))
     for dangling in parser.dangling:
         message = f"title without abstract: {_short(dangling.title)}"
         warnings.append(_Problem(name, message, dangling.line))

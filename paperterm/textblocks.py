@@ -7,16 +7,27 @@ The decisions (the loader's docstring says them for the user):
   Lines end at LF, CRLF or a lone CR; every block comes out with LF only.
 * UTF-8, BOM or not; every U+FEFF is dropped (``cat`` of two files with BOMs puts one mid-file).
   A block that is not valid UTF-8 is decoded line by line: UTF-8 where valid, else
-  Windows-1252, else Latin-1 (which takes any byte).
+  Windows-1252 (a superset of Latin-1's printable characters), its five undefined bytes as
+  U+FFFD: read as Latin-1 they would be C1 control characters (``0x9D`` is OSC).
 * A UTF-16 BOM first: the whole file is UTF-16.
 * A NUL byte, or more than 1% control characters, in the first 8 KiB: not a text dump.
+* Terminal controls (:mod:`paperterm.sanitize`): a tab becomes a space everywhere; a line
+  holding any other control character, escape sequence or bidirectional override is cleaned
+  with :func:`~paperterm.sanitize.clean_text`, line by line, so that an unterminated sequence
+  never swallows the lines after it. Finding out whether a block needs this at all must cost
+  next to nothing (a million papers is a gigabyte): one ``bytes.translate`` keeps only the bytes
+  a control can be made of (C0, DEL, and the UTF-8 bytes of C1 controls and of the bidi
+  characters), which in ordinary text is nothing or little, and a small pattern decides on that.
 """
 
 from __future__ import annotations
 
 import codecs
+import re
 from collections.abc import Callable, Iterator
-from typing import Protocol
+from typing import NamedTuple, Protocol
+
+from paperterm.sanitize import clean_text, has_controls
 
 BLOCK = 1 << 20
 """Bytes read at a time."""
@@ -24,6 +35,29 @@ BLOCK = 1 << 20
 _SNIFF = 8192
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\v\f\r\x1b") + b"\x7f"
+
+# The bytes a control character can be made of in UTF-8: C0 but tab and line ends, DEL, the C1
+# controls (U+0080-U+009F: C2 80-9F) and the bidi characters (U+202A-U+202E: E2 80 AA-AE,
+# U+2066-U+2069: E2 81 A6-A9). Deleting every other byte leaves nothing to look at in most
+# text, and keeps each such character's bytes next to each other when there is one.
+_MAYBE_CONTROL = set(range(32)) - set(b"\t\n\r") | {0x7F, 0xC2, 0xE2} | set(range(0x80, 0xB0))
+_NOT_CONTROL = bytes(byte for byte in range(256) if byte not in _MAYBE_CONTROL)
+_CONTROL_IN_UTF8 = re.compile(
+    rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]"
+)
+
+_SCAN_STEP = 16384
+
+
+class Block(NamedTuple):
+    """Whole lines of a dump, decoded, LF-ended, controls already cleaned."""
+
+    text: str
+    """The lines."""
+    latin1_line: int | None
+    """The number, within the block, of its first line that was not UTF-8, if any."""
+    control_line: int | None
+    """The number, within the block, of its first line that held a control (now removed)."""
 
 
 class NotADump(Exception):
@@ -43,14 +77,11 @@ class ByteStream(Protocol):
     def read(self, size: int = -1, /) -> bytes: ...
 
 
-def text_blocks(
-    stream: ByteStream, advance: Callable[[int], None]
-) -> Iterator[tuple[str, int | None]]:
+def text_blocks(stream: ByteStream, advance: Callable[[int], None]) -> Iterator[Block]:
     """The stream as decoded blocks of whole lines (but maybe the last), with LF line ends.
 
-    With each non-empty block comes the number, within the block, of its first line that was
-    not UTF-8, if any. The bytes go through one reused buffer: a fresh 1 MiB object per block
-    costs more in page faults than the decoding itself.
+    The bytes go through one reused buffer: a fresh 1 MiB object per block costs more in page
+    faults than the decoding itself.
     """
     buffer = bytearray(BLOCK)
     view = memoryview(buffer)
@@ -91,22 +122,51 @@ def _last_line_end(data: bytearray, end: int) -> int:
     return max(newline, data.rfind(b"\r", newline, end - 1) + 1)
 
 
-def _decode(data: memoryview) -> tuple[str, int | None]:
-    """One block as text with LF line ends, and the number of its first line read as Latin-1."""
+def _decode(data: memoryview) -> Block:
+    """One block as clean text with LF line ends (see :class:`Block`)."""
     bad: int | None = None
     try:
         text = codecs.utf_8_decode(data, "strict", True)[0]
+        controls = _CONTROL_IN_UTF8.search(_maybe_controls(data)) is not None
     except UnicodeDecodeError:
         text, bad = _decode_lines(data.tobytes())
+        controls = True  # the slow path already: look at every line
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _cleaned(text, bad, maybe_controls=controls)
+
+
+def _maybe_controls(data: memoryview) -> bytes:
+    """The bytes of ``data`` a control character can be made of, in order (often none).
+
+    Copied 16 KiB at a time: one 1 MiB copy would cost more in page faults than the scan.
+    """
+    step = _SCAN_STEP
+    return b"".join(
+        data[start : start + step].tobytes().translate(None, _NOT_CONTROL)
+        for start in range(0, len(data), step)
+    )
+
+
+def _cleaned(text: str, latin1_line: int | None, *, maybe_controls: bool) -> Block:
+    """The block without BOMs, tabs or controls, and the number of its first line cleaned."""
     if "\ufeff" in text:
         text = text.replace("\ufeff", "")
-    return text, bad
+    if "\t" in text:
+        text = text.replace("\t", " ")
+    if not maybe_controls or not has_controls(text.replace("\n", " ")):
+        return Block(text, latin1_line, None)
+    lines = text.split("\n")
+    first: int | None = None
+    for number, line in enumerate(lines):
+        if has_controls(line):
+            lines[number] = clean_text(line)
+            first = first or number + 1
+    return Block("\n".join(lines), latin1_line, first)
 
 
 def _decode_lines(data: bytes) -> tuple[str, int | None]:
-    """Decode line by line: UTF-8 where valid, else Windows-1252, else Latin-1."""
+    """Decode line by line: UTF-8 where valid, else Windows-1252 (undefined bytes as U+FFFD)."""
     bad: int | None = None
     pieces: list[str] = []
     lines = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n").split(b"\n")
@@ -114,10 +174,7 @@ def _decode_lines(data: bytes) -> tuple[str, int | None]:
         try:
             pieces.append(raw.decode("utf-8"))
         except UnicodeDecodeError:
-            try:
-                pieces.append(raw.decode("cp1252"))
-            except UnicodeDecodeError:  # one of the five bytes Windows-1252 leaves undefined
-                pieces.append(raw.decode("latin-1"))
+            pieces.append(raw.decode("cp1252", "replace"))
             if bad is None:
                 bad = number
     return "\n".join(pieces), bad
@@ -125,7 +182,7 @@ def _decode_lines(data: bytes) -> tuple[str, int | None]:
 
 def _utf16_blocks(
     head: bytes, stream: ByteStream, advance: Callable[[int], None]
-) -> Iterator[tuple[str, int | None]]:
+) -> Iterator[Block]:
     """Decode a UTF-16 file (BOM first) block by block."""
     decoder = codecs.getincrementaldecoder("utf-16")(errors="replace")
     carry = ""
@@ -144,7 +201,7 @@ def _utf16_blocks(
         if "\r" in piece:
             piece = piece.replace("\r\n", "\n").replace("\r", "\n")
         if piece:
-            yield piece.replace("\ufeff", ""), None
+            yield _cleaned(piece, None, maybe_controls=True)
         if final:
             return
         block = stream.read(BLOCK)

@@ -24,6 +24,7 @@ from paperterm.export import FORMATS, Export, bibtex_entry, citation_keys, expor
 from paperterm.export.bibtex import FIELD_LIMIT, sort_key
 from paperterm.identity import paper_id
 from paperterm.model import Link, Paper, Source
+from paperterm.sanitize import clean_text
 from texcheck import braces_balanced, untex
 
 
@@ -375,7 +376,8 @@ def test_csv() -> None:
     ]
     assert len(rows) == len(papers) + 1
     for row, paper in zip(rows[1:], papers, strict=True):
-        assert row[0] == paper.id and row[2] == paper.title and row[3] == paper.abstract
+        assert row[0] == paper.id
+        assert (row[2], row[3]) == (clean_text(paper.title), clean_text(paper.abstract))
     assert rows[1][7:] == ["true", "true"] and rows[2][7:] == ["false", "false"]
 
 

@@ -585,7 +585,7 @@ def test_windows_1252_quotes_and_undefined_bytes(tmp_path: Path) -> None:
     data = HEADER_1.encode() + b"\x93Quoted\x94 Title\nEuro \x80 and undefined \x81 byte.\n"
     catalog = paperterm.load([write(tmp_path / "w.txt", data)])
     assert [(p.title, p.abstract) for p in catalog] == [
-        ("\u201cQuoted\u201d Title", "Euro \x80 and undefined \x81 byte.")
+        ("\u201cQuoted\u201d Title", "Euro \u20ac and undefined \ufffd byte.")
     ]
 
 
@@ -593,7 +593,7 @@ def test_odd_paths_are_problems_not_crashes(tmp_path: Path) -> None:
     good = write(tmp_path / "good.txt", HEADER_1 + "Good Paper\nFine.\n")
     catalog = paperterm.load(["bad\x00name.txt", os.fsencode(good)])  # type: ignore[list-item]
     assert [p.title for p in catalog] == ["Good Paper"]
-    assert catalog.warnings == ("bad\x00name.txt: not a valid path",)
+    assert catalog.warnings == ("bad\\x00name.txt: not a valid path",)  # shown, not sent
     assert catalog.papers[0].sources[0].path == str(good)
 
 

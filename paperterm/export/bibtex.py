@@ -17,15 +17,19 @@ from paperterm.errors import ExportError
 from paperterm.export.keys import valid_key
 from paperterm.export.tex import to_tex, url_for_field, url_to_tex
 from paperterm.model import Paper
+from paperterm.sanitize import clean_text, printable
 
 __all__ = ["bibtex_entry", "bibtex_file", "sort_key", "source_names"]
 
 
 def source_names(paper: Paper) -> list[str]:
-    """The file names (not paths) of the dumps a paper was seen in, each once, in load order."""
+    """The file names (not paths) of the dumps a paper was seen in, each once, in load order.
+
+    Shown safely (:func:`~paperterm.sanitize.printable`): a name that is not UTF-8 gets U+FFFD.
+    """
     names = []
     for source in paper.sources:
-        name = "standard input" if source.path == "-" else PurePath(source.path).name
+        name = "standard input" if source.path == "-" else printable(PurePath(source.path).name)
         if name not in names:
             names.append(name)
     return names
@@ -82,16 +86,17 @@ def bibtex_entry(paper: Paper, key: str, *, ascii: bool = False) -> str:
     """
     if not valid_key(key):
         raise ExportError(f"citation key {key!r} is not valid")
-    fields = [("title", _bounded(paper.title, ascii=ascii, protect_caps=True))]
-    if paper.abstract.strip():
-        fields.append(("abstract", _bounded(paper.abstract, ascii=ascii)))
+    title, abstract = clean_text(paper.title), clean_text(paper.abstract)
+    fields = [("title", _bounded(title, ascii=ascii, protect_caps=True))]
+    if abstract.strip():
+        fields.append(("abstract", _bounded(abstract, ascii=ascii)))
     if paper.url is not None:
         fields.append(("url", url_for_field(paper.url)))
         fields.append(("howpublished", "\\url{" + url_to_tex(paper.url) + "}"))
     note = _note(paper)
     if note:
         fields.append(("note", to_tex(note, ascii=ascii)))
-    fields.append(("key", to_tex(sort_key(paper.title) or key, ascii=ascii)))
+    fields.append(("key", to_tex(sort_key(title) or key, ascii=ascii)))
     body = "".join(f"  {name} = {{{value}}},\n" for name, value in fields if value)
     return f"@misc{{{key},\n{body}}}\n"
 

@@ -11,6 +11,7 @@ from typing import Any
 import orjson
 
 from paperterm.model import Paper
+from paperterm.sanitize import clean_text, printable
 
 __all__ = ["csv_text", "json_text", "markdown_text", "paper_record"]
 
@@ -19,17 +20,21 @@ Flags = Mapping[str, tuple[bool, bool]]
 
 
 def paper_record(paper: Paper, key: str | None, flags: Flags | None) -> dict[str, Any]:
-    """One paper as plain data: what the JSON export holds for it."""
+    """One paper as plain data: what the JSON export holds for it.
+
+    Text is cleaned of terminal controls (the loader did so already; a ``Paper`` made elsewhere
+    may not be), and a file name that is not UTF-8 is shown with U+FFFD, so the JSON is valid.
+    """
     record: dict[str, Any] = {
         "id": paper.id,
         "key": key,
-        "title": paper.title,
-        "abstract": paper.abstract,
+        "title": clean_text(paper.title),
+        "abstract": clean_text(paper.abstract),
         "url": paper.url,
         "links": [link.url for link in paper.links],
         "code": [link.url for link in paper.links if link.is_code],
         "sources": [
-            {"path": source.path, "position": source.position, "line": source.line}
+            {"path": printable(source.path), "position": source.position, "line": source.line}
             for source in paper.sources
         ],
     }
@@ -38,7 +43,7 @@ def paper_record(paper: Paper, key: str | None, flags: Flags | None) -> dict[str
     record["authors"] = list(meta.authors) if meta else []
     record["year"] = meta.year if meta else None
     if len(paper.abstracts) > 1:
-        record["other_abstracts"] = list(paper.abstracts[1:])
+        record["other_abstracts"] = [clean_text(text) for text in paper.abstracts[1:]]
     if flags is not None:
         read, starred = flags.get(paper.id, (False, False))
         record["read"] = read
@@ -64,11 +69,11 @@ def csv_text(papers: Sequence[Paper], keys: Mapping[str, str], flags: Flags | No
         row = [
             paper.id,
             keys.get(paper.id, ""),
-            paper.title,
-            paper.abstract,
+            clean_text(paper.title),
+            clean_text(paper.abstract),
             paper.url or "",
             " ".join(link.url for link in paper.links),
-            "; ".join(f"{source.path}:{source.line}" for source in paper.sources),
+            "; ".join(f"{printable(source.path)}:{source.line}" for source in paper.sources),
         ]
         if flags is not None:
             read, starred = flags.get(paper.id, (False, False))
@@ -81,8 +86,8 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~])")
 
 
 def _md(text: str) -> str:
-    """Text that Markdown prints as it is: specials backslash-escaped, one line."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    """Text that Markdown prints as it is: no controls, specials backslash-escaped, one line."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(clean_text(text).split()))
 
 
 def _md_url(url: str) -> str:
@@ -108,7 +113,7 @@ def markdown_text(papers: Sequence[Paper], keys: Mapping[str, str], flags: Flags
         if paper.id in keys:
             details.append(f"cite as `{keys[paper.id]}`")
         sources = dict.fromkeys(
-            source.path.replace("\\", "/").rsplit("/", 1)[-1] for source in paper.sources
+            printable(source.path.replace("\\", "/").rsplit("/", 1)[-1]) for source in paper.sources
         )
         if sources:
             details.append("from " + ", ".join(_md(name) for name in sources))

@@ -18,7 +18,7 @@ from typing import NamedTuple, NoReturn, TextIO
 
 import orjson
 
-from paperterm import __version__, apidump
+from paperterm import __version__, apidump, sorts
 from paperterm.catalog import Catalog
 from paperterm.errors import DumpError, PapertermError, UsageError
 from paperterm.export import FORMATS, export_and_pin
@@ -31,6 +31,7 @@ from paperterm.metadata import arxiv_id
 from paperterm.sanitize import clean_text, printable
 from paperterm.state import StateStore
 from paperterm.state.record import ARXIV_NONE
+from paperterm.triage import Marks, select_rows
 
 COMMANDS = ("list", "export", "mark", "add", "stats")
 DEMO_NOTICE = (
@@ -98,6 +99,14 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("-q", "--query", default="", help="only papers matching QUERY, best first")
     listing.add_argument("--starred", action="store_true", help="only starred papers")
     listing.add_argument("--unread", action="store_true", help="only unread papers")
+    listing.add_argument(
+        "--sort",
+        metavar="ORDER",
+        choices=sorts.names(),
+        default="relevance",
+        help="the order, as the reader's t: "
+        + "; ".join(f"{order.name}: {order.help}" for order in sorts.SORTS.values()),
+    )
     listing.add_argument("--json", action="store_true", help="print a JSON array instead")
     _global_options(listing, top=False)
 
@@ -293,11 +302,15 @@ def _list(args: argparse.Namespace) -> int:
     catalog = _catalog(args).catalog
     store = _open_store(args)
     starred, read = store.starred_ids, store.read_ids
-    papers = catalog.search(args.query, read=read, starred=starred)
-    if args.starred:
-        papers = [paper for paper in papers if paper.id in starred]
-    if args.unread:
-        papers = [paper for paper in papers if paper.id not in read]
+    selected = select_rows(
+        catalog,
+        Marks(read, starred),
+        args.query,
+        unread=args.unread,
+        starred=args.starred,
+        sort=args.sort,
+    )
+    papers = [catalog.papers[row] for row in selected]
     out = sys.stdout
     if args.json:
         # The same record as `export -f json`, so a script reads one shape.

@@ -340,3 +340,16 @@ def test_real_process_never_prints_a_traceback(tmp_path: Path) -> None:
         assert "Traceback" not in done.stderr
         assert done.stderr.startswith("paperterm: error: ")
         assert len(done.stderr.splitlines()) == 1
+
+
+def test_list_sorts_by_the_reader_orders(
+    capsys: pytest.CaptureFixture[str], dump: Path, state: Path
+) -> None:
+    _, out, _ = cli(capsys, "list", str(dump), "--sort", "title", "--state", str(state))
+    listed = [line.split("\t")[2] for line in out.splitlines()]
+    assert listed == sorted(listed, key=str.casefold)
+    _, unsorted, _ = cli(capsys, "list", str(dump), "--state", str(state))
+    assert listed != [line.split("\t")[2] for line in unsorted.splitlines()]
+    status, _, err = cli(capsys, "list", str(dump), "--sort", "mood")
+    assert status == 2
+    assert err.startswith("paperterm: error: argument --sort: invalid choice: 'mood'")

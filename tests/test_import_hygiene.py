@@ -22,8 +22,10 @@ CORE_MODULES = [
     "paperterm.locations",
     "paperterm.model",
     "paperterm.search",
+    "paperterm.sorts",
     "paperterm.state",
     "paperterm.textblocks",
+    "paperterm.triage",
 ]
 
 

@@ -15,10 +15,11 @@ from paperterm.catalog import Catalog
 from paperterm.errors import StateError
 from paperterm.locations import settings_path
 from paperterm.state import StateStore
-from paperterm.ui import app as app_module
 from paperterm.ui.app import PapertermApp
+from paperterm.ui.screens import main as main_module
 from paperterm.ui.screens.export import ExportScreen
 from paperterm.ui.screens.help import HelpScreen
+from paperterm.ui.screens.main import MainScreen
 from paperterm.ui.widgets.filter_bar import FilterBar
 from paperterm.ui.widgets.paper_detail import PaperDetail
 from paperterm.ui.widgets.paper_list import PaperList
@@ -68,11 +69,11 @@ async def settle(pilot: Pilot[None]) -> None:
 
 
 def shown(app: PapertermApp) -> list[str]:
-    return [app.papers[i].title for i in app.paper_list.rows]
+    return [app.main.papers[i].title for i in app.main.paper_list.rows]
 
 
 def current_title(app: PapertermApp) -> str | None:
-    paper = app.current
+    paper = app.main.current
     return None if paper is None else paper.title
 
 
@@ -84,7 +85,7 @@ async def test_first_frame_shows_every_paper_in_catalogue_order(catalog: Catalog
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert shown(app) == [paper.title for paper in catalog.papers]
-        assert app.focused is app.paper_list
+        assert app.focused is app.main.paper_list
         assert current_title(app) == catalog.papers[0].title
         assert catalog.papers[0].title in app.query_one(PaperDetail).text
         status = str(app.query_one("#status").render())
@@ -182,7 +183,7 @@ async def test_n_says_when_all_are_read(catalog: Catalog, state_path: Path) -> N
 async def test_u_undoes_the_last_change(catalog: Catalog, state_path: Path) -> None:
     app = make_app(catalog, state_path)
     async with app.run_test(size=SIZE) as pilot:
-        assert app.check_action("undo", ()) is None
+        assert app.main.check_action("undo", ()) is None
         await pilot.press("s", "j", "r")
         assert on_disk(state_path).read_ids == {catalog.papers[1].id}
         await pilot.press("u")
@@ -213,15 +214,15 @@ async def test_a_failed_save_is_shown(
 def fake_browser(monkeypatch: pytest.MonkeyPatch, browser: object) -> list[str]:
     """Make ``webbrowser`` find ``browser`` and record what it is asked to open."""
     opened: list[str] = []
-    monkeypatch.setattr(app_module.webbrowser, "open", lambda url: opened.append(url) or True)
-    monkeypatch.setattr(app_module.webbrowser, "get", lambda using=None: browser)
+    monkeypatch.setattr(main_module.webbrowser, "open", lambda url: opened.append(url) or True)
+    monkeypatch.setattr(main_module.webbrowser, "get", lambda using=None: browser)
     return opened
 
 
 async def test_o_opens_the_code_link(
     catalog: Catalog, state_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    opened = fake_browser(monkeypatch, app_module.webbrowser.BackgroundBrowser("firefox"))
+    opened = fake_browser(monkeypatch, main_module.webbrowser.BackgroundBrowser("firefox"))
     app = make_app(catalog, state_path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("o")
@@ -231,7 +232,7 @@ async def test_o_opens_the_code_link(
 async def test_o_never_starts_a_console_browser_over_the_app(
     catalog: Catalog, state_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    opened = fake_browser(monkeypatch, app_module.webbrowser.GenericBrowser("lynx"))
+    opened = fake_browser(monkeypatch, main_module.webbrowser.GenericBrowser("lynx"))
     app = make_app(catalog, state_path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("o")
@@ -242,7 +243,7 @@ async def test_o_never_starts_a_console_browser_over_the_app(
 async def test_o_says_so_when_there_is_no_link(
     catalog: Catalog, state_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    opened = fake_browser(monkeypatch, app_module.webbrowser.BackgroundBrowser("firefox"))
+    opened = fake_browser(monkeypatch, main_module.webbrowser.BackgroundBrowser("firefox"))
     app = make_app(catalog, state_path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("j", "j", "o")
@@ -330,7 +331,7 @@ async def test_slash_filters_live_and_enter_goes_to_the_list(
         assert shown(app)[0] == "Diffusion Models Dream of Electric Sheep"
         assert len(shown(app)) < TITLES
         await pilot.press("enter")
-        assert app.focused is app.paper_list
+        assert app.focused is app.main.paper_list
         assert current_title(app) == "Diffusion Models Dream of Electric Sheep"
 
 
@@ -339,7 +340,7 @@ async def test_down_from_the_filter_goes_to_the_list(catalog: Catalog, state_pat
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("/", *"subway", "down")
         await settle(pilot)
-        assert app.focused is app.paper_list
+        assert app.focused is app.main.paper_list
         assert shown(app) == ["Graph Neural Networks on Subway Maps"]
 
 
@@ -353,7 +354,7 @@ async def test_escape_clears_the_filter_and_returns_to_the_list(
         assert len(shown(app)) == 1
         await pilot.press("escape")
         await settle(pilot)
-        assert app.focused is app.paper_list
+        assert app.focused is app.main.paper_list
         assert app.query_one(FilterBar).value == ""
         assert len(shown(app)) == TITLES
         # Back in the whole list at the paper the filter found, not at the top.
@@ -367,7 +368,7 @@ async def test_no_match_says_what_to_do(catalog: Catalog, state_path: Path) -> N
         await settle(pilot)
         assert shown(app) == []
         assert "Escape clears the filter" in app.query_one(PaperDetail).text
-        assert app.check_action("toggle_star", ()) is None
+        assert app.main.check_action("toggle_star", ()) is None
         await pilot.press("enter", "s")
         assert on_disk(state_path).starred_ids == set()
 
@@ -407,15 +408,15 @@ async def test_t_cycles_the_sort(catalog: Catalog, state_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("t")
         await settle(pilot)
-        assert app.sort == "catalogue"
+        assert app.main.sort == "catalogue"
         assert shown(app) == titles
         await pilot.press("t")
         await settle(pilot)
-        assert app.sort == "title"
+        assert app.main.sort == "title"
         assert shown(app) == sorted(titles, key=str.casefold)
         await pilot.press("t")
         await settle(pilot)
-        assert app.sort == "relevance"
+        assert app.main.sort == "relevance"
 
 
 async def test_the_cursor_stays_on_its_paper_when_the_view_changes(
@@ -435,8 +436,8 @@ async def test_question_mark_shows_the_keys_and_the_query_language(
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
-        said = {text for _, text in app.key_help()}
-        for binding in PapertermApp.BINDINGS:
+        said = {text for _, text in app.main.key_help()}
+        for binding in MainScreen.BINDINGS:
             assert binding.tooltip in said  # type: ignore[union-attr]
         assert "Command palette: every action" in said
         syntax = app.screen.query_one("#query-help", Static).content
@@ -453,10 +454,10 @@ async def test_every_binding_has_a_description_and_a_palette_entry(
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("s")  # so that undo can run and is listed
         titles = {command.title for command in app.get_system_commands(app.screen)}
-        for binding in PapertermApp.BINDINGS:
+        for binding in MainScreen.BINDINGS:
             assert binding.description  # type: ignore[union-attr]
             assert binding.tooltip  # type: ignore[union-attr]
-            if binding.action != "quit":  # type: ignore[union-attr]
+            if binding.action != "app.quit":  # type: ignore[union-attr]
                 assert binding.tooltip in titles  # type: ignore[union-attr]
         for binding in [*PaperList.BINDINGS, *FilterBar.BINDINGS]:
             assert binding.description  # type: ignore[union-attr]
@@ -556,13 +557,13 @@ async def test_narrow_terminal_stacks_the_panes(catalog: Catalog, state_path: Pa
     app = make_app(catalog, state_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        papers, detail = app.paper_list.region, app.query_one(PaperDetail).region
+        papers, detail = app.main.paper_list.region, app.query_one(PaperDetail).region
         assert detail.y > papers.y
         assert detail.width == papers.width == 80
     app = make_app(catalog, state_path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        papers, detail = app.paper_list.region, app.query_one(PaperDetail).region
+        papers, detail = app.main.paper_list.region, app.query_one(PaperDetail).region
         assert detail.x > papers.x
         assert detail.y == papers.y
 
@@ -606,8 +607,8 @@ async def test_a_read_only_state_greys_out_the_changes(catalog: Catalog, state_p
     assert app.store.read_only
     async with app.run_test(size=SIZE) as pilot:
         for action in ("toggle_star", "toggle_read", "next_unread", "undo"):
-            assert app.check_action(action, ()) is None
-        assert app.check_action("copy_bibtex", ()) is True
+            assert app.main.check_action(action, ()) is None
+        assert app.main.check_action("copy_bibtex", ()) is True
         await pilot.press("s", "r", "n")
         assert "read-only" in app.said_text()
         assert "read-only" in str(app.query_one("#status").render())
@@ -712,8 +713,8 @@ async def test_the_list_tells_its_parent_where_the_cursor_is(
     async with app.run_test(size=SIZE, message_hook=hook) as pilot:
         await pilot.press("j", "j", "k")
         assert [m.index for m in seen[-3:]] == [1, 2, 1]
-        assert PaperList.Highlighted(app.paper_list, 3).can_replace(
-            PaperList.Highlighted(app.paper_list, 2)
+        assert PaperList.Highlighted(app.main.paper_list, 3).can_replace(
+            PaperList.Highlighted(app.main.paper_list, 2)
         )
 
 

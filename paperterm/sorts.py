@@ -1,0 +1,136 @@
+"""The orders a list of papers can be sorted in, by name: one registry for the reader and scripts.
+
+The reader's ``t`` cycles through :data:`SORTS` in the order they are registered, and
+``paperterm list --sort NAME`` takes the same names. A new order is one entry: a
+:class:`SortOrder` with a name and a key, passed to :func:`register` below the others.
+
+An order either keeps the order the rows came in (``relevance``: the search's order, which is
+catalogue order while no query is in force), keeps catalogue order (``catalogue``), or sorts by
+a key computed for each paper. Ties keep catalogue order, so every order is deterministic.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from paperterm.catalog import Catalog
+from paperterm.model import Paper
+
+PaperKey = Callable[[Paper], Any]
+"""A paper's sort key (anything comparable with the keys of the other papers)."""
+
+
+@dataclass(frozen=True)
+class SortContext:
+    """What an order may look at besides the papers: the user's marks."""
+
+    catalog: Catalog
+    """Every loaded paper."""
+    read: frozenset[str] = frozenset()
+    """Ids of the papers marked read."""
+    starred: frozenset[str] = frozenset()
+    """Ids of the starred papers."""
+
+
+@dataclass(frozen=True)
+class SortOrder:
+    """One way to order papers."""
+
+    name: str
+    """What ``list --sort`` takes and the reader's ``t`` cycles through."""
+    help: str
+    """One line saying what it does, for ``--help``."""
+    key: Callable[[SortContext], PaperKey] | None = None
+    """Given the context, each paper's key (smallest first); None keeps the rows' own order:
+    the search's (:attr:`follows_search`) or catalogue order."""
+    label: str = ""
+    """How the reader's status line names it ("by LABEL"); the name when empty."""
+    follows_search: bool = False
+    """With no key: keep the search's order (best first) rather than catalogue order."""
+    uses_marks: bool = False
+    """Whether the key depends on the marks (then it is not cached between changes of them)."""
+    _cache: weakref.WeakKeyDictionary[Catalog, tuple[object, list[int]]] = field(
+        default_factory=weakref.WeakKeyDictionary, compare=False, repr=False
+    )
+
+    @property
+    def shown_as(self) -> str:
+        """The name the user sees."""
+        return self.label or self.name
+
+    def ranks(self, context: SortContext) -> list[int]:
+        """Each paper's position in this order, by catalogue index (computed once per catalogue,
+        and per marks when the key uses them)."""
+        if self.key is None:
+            return list(range(len(context.catalog)))
+        token = (context.read, context.starred) if self.uses_marks else None
+        cached = self._cache.get(context.catalog)
+        if cached is not None and cached[0] == token:
+            return cached[1]
+        key = self.key(context)
+        papers = context.catalog.papers
+        order = sorted(range(len(papers)), key=lambda i: key(papers[i]))
+        ranks = [0] * len(order)
+        for position, index in enumerate(order):
+            ranks[index] = position
+        self._cache[context.catalog] = (token, ranks)
+        return ranks
+
+    def apply(self, rows: Sequence[int], context: SortContext, *, searched: bool) -> Sequence[int]:
+        """``rows`` (catalogue indices, as the search gave them) in this order.
+
+        ``searched`` says a query was in force; without one the rows are in catalogue order
+        already, and the orders without a key return them untouched (no copy of a huge range).
+        """
+        if self.key is None:
+            if self.follows_search or not searched:
+                return rows
+            return sorted(rows)
+        rank = self.ranks(context)
+        return sorted(rows, key=rank.__getitem__)
+
+
+SORTS: dict[str, SortOrder] = {}
+"""Every order by name, in the order ``t`` cycles through them."""
+
+
+def register(order: SortOrder) -> SortOrder:
+    """Add ``order`` to :data:`SORTS` (after the others) and return it."""
+    if order.name in SORTS:
+        raise ValueError(f"a sort order named {order.name!r} exists already")
+    SORTS[order.name] = order
+    return order
+
+
+def names() -> tuple[str, ...]:
+    """The orders' names, in the order ``t`` cycles through them."""
+    return tuple(SORTS)
+
+
+def get(name: str) -> SortOrder:
+    """The order called ``name``; KeyError when there is none."""
+    return SORTS[name]
+
+
+def following(name: str) -> str:
+    """The name of the order after ``name`` (the first after the last): what ``t`` goes to."""
+    order = names()
+    return order[(order.index(name) + 1) % len(order)] if name in SORTS else order[0]
+
+
+def _title(context: SortContext) -> PaperKey:
+    return lambda paper: paper.title.casefold()
+
+
+RELEVANCE = register(
+    SortOrder(
+        "relevance",
+        "best match first (catalogue order without a query)",
+        follows_search=True,
+    )
+)
+CATALOGUE = register(SortOrder("catalogue", "the order the dumps list the papers in"))
+TITLE = register(SortOrder("title", "by title, A to Z (case ignored)", key=_title))

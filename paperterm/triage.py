@@ -1,0 +1,216 @@
+"""The triage model: what the reader shows for a catalogue, the marks, a query, a view and a sort.
+
+No Textual here: the reader's Main screen asks this module for the rows, the counts, the next
+unread paper, what an empty list says and what the status line says, and only draws them; the
+command line selects papers with the same :func:`select_rows`, so both agree on what "unread",
+"starred" and every sort order mean.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from paperterm import sorts
+from paperterm.catalog import Catalog
+from paperterm.search import parse
+
+View = Literal["all", "unread", "starred"]
+VIEWS: tuple[View, ...] = ("all", "unread", "starred")
+"""The reader's views (keys 1, 2, 3)."""
+
+
+@dataclass(frozen=True)
+class Marks:
+    """The user's marks at one moment (the store hands out frozen sets, so this is a snapshot)."""
+
+    read: frozenset[str] = frozenset()
+    """Ids of the papers marked read."""
+    starred: frozenset[str] = frozenset()
+    """Ids of the starred papers."""
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which papers to show, and in which order."""
+
+    query: str = ""
+    """The filter (see :mod:`paperterm.search.query`); blank: every paper."""
+    view: View = "all"
+    """All papers, the unread ones, or the starred ones."""
+    sort: str = "relevance"
+    """A name from :mod:`paperterm.sorts`."""
+
+    @property
+    def words(self) -> str:
+        """The query without surrounding blanks (empty when no filter is in force)."""
+        return self.query.strip()
+
+
+@dataclass(frozen=True)
+class Rows:
+    """The papers shown, as catalogue indices in display order."""
+
+    indices: Sequence[int]
+    """Catalogue indices, in display order (a range or a lazy ranking for huge lists)."""
+    members: frozenset[int] | None
+    """The same indices as a set, or None when every paper is shown."""
+
+
+@dataclass(frozen=True)
+class Counts:
+    """The numbers the status line shows."""
+
+    shown: int
+    """Papers in the list."""
+    total: int
+    """Papers loaded."""
+    read: int
+    """Papers in the list marked read."""
+    starred: int
+    """Starred papers among those loaded (shown or not)."""
+
+    @property
+    def unread(self) -> int:
+        """Papers in the list not yet read."""
+        return self.shown - self.read
+
+
+@dataclass(frozen=True)
+class Status:
+    """Everything the status line says."""
+
+    counts: Counts
+    """How many papers are shown, read and starred."""
+    selection: Selection
+    """The query, view and sort in force."""
+    read_only: bool = False
+    """The state file cannot be written (a newer schema)."""
+    messages: int = 0
+    """Notices this session (reachable on the help screen)."""
+    indexing: bool = False
+    """The search index is still being built."""
+
+
+def needs_search(selection: Selection) -> bool:
+    """Whether the rows take a search or a sort (else: every paper in catalogue order, at once)."""
+    order = sorts.get(selection.sort)
+    return bool(selection.words) or selection.view != "all" or order.key is not None
+
+
+def select_rows(
+    catalog: Catalog,
+    marks: Marks,
+    query: str = "",
+    *,
+    unread: bool = False,
+    starred: bool = False,
+    sort: str = "relevance",
+) -> Sequence[int]:
+    """Catalogue indices of the papers matching ``query``, only the ``unread`` and/or ``starred``
+    ones when asked, in the ``sort`` order (a name from :mod:`paperterm.sorts`).
+
+    Raises KeyError for an unknown sort name and :class:`~paperterm.errors.PapertermError` when
+    the search fails.
+    """
+    order = sorts.get(sort)
+    papers = catalog.papers
+    searched = bool(query.strip())
+    rows = catalog.search_indices(query, read=marks.read, starred=marks.starred)
+    if unread:
+        rows = [i for i in rows if papers[i].id not in marks.read]
+    if starred:
+        rows = [i for i in rows if papers[i].id in marks.starred]
+    context = sorts.SortContext(catalog, marks.read, marks.starred)
+    return order.apply(rows, context, searched=searched)
+
+
+class Triage:
+    """The model behind the reader's list, for one catalogue."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        """Every loaded paper."""
+
+    def rows(self, selection: Selection, marks: Marks) -> Rows:
+        """The rows for ``selection``; may search, so the reader calls it off the UI thread
+        unless :func:`needs_search` says no."""
+        if not needs_search(selection):
+            return Rows(range(len(self.catalog)), None)
+        indices = select_rows(
+            self.catalog,
+            marks,
+            selection.query,
+            unread=selection.view == "unread",
+            starred=selection.view == "starred",
+            sort=selection.sort,
+        )
+        return Rows(indices, frozenset(indices))
+
+    def counts(self, rows: Rows, marks: Marks) -> Counts:
+        """How many papers are shown, how many of them are read, and how many starred in all."""
+        return Counts(
+            shown=len(rows.indices),
+            total=len(self.catalog),
+            read=self._count(marks.read, rows.members),
+            starred=self._count(marks.starred, None),
+        )
+
+    def _count(self, ids: frozenset[str], members: frozenset[int] | None) -> int:
+        """How many of ``ids`` are loaded and among ``members`` (None: all): walks the ids, which
+        are few, not the rows, which can be a million."""
+        count = 0
+        for paper_id in ids:
+            paper = self.catalog.get(paper_id)
+            if paper is not None and (members is None or paper.index in members):
+                count += 1
+        return count
+
+    def next_unread(self, rows: Sequence[int], start: int, read: frozenset[str]) -> int | None:
+        """The row of the first unread paper after row ``start``, wrapping round; None when every
+        paper in ``rows`` is read."""
+        papers = self.catalog.papers
+        for offset in range(1, len(rows) + 1):
+            row = (start + offset) % len(rows)
+            if papers[rows[row]].id not in read:
+                return row
+        return None
+
+    def empty_text(self, selection: Selection) -> str:
+        """What an empty list says: why it is empty and what to do about it."""
+        if not len(self.catalog):
+            return "No papers loaded. Quit (q) and run: paperterm add FILE, or paperterm PATH."
+        if selection.words:
+            return f"No paper matches {selection.words!r}. Escape clears the filter."
+        if selection.view == "unread":
+            return "No unread papers left. Press 1 to see them all."
+        if selection.view == "starred":
+            return "Nothing starred yet. Press s on a paper to star it, 1 to see all."
+        return "No papers."
+
+
+def status_parts(status: Status) -> list[str]:
+    """The status line's pieces, in order (the reader joins them with " · ")."""
+    counts, selection = status.counts, status.selection
+    width = 10
+    filled = round(width * counts.read / counts.shown) if counts.shown else 0
+    bar = "█" * filled + "░" * (width - filled)
+    parts = [
+        f"{counts.shown:,}/{counts.total:,} shown",
+        f"{bar} {counts.unread:,} unread left",
+        f"★ {counts.starred:,} starred",
+        selection.view,
+        f"by {sorts.get(selection.sort).shown_as}",
+    ]
+    if status.read_only:
+        parts.append("read-only")
+    if status.messages:
+        parts.append(f"{status.messages} message{'' if status.messages == 1 else 's'} (?)")
+    if selection.words:
+        if status.indexing:
+            parts.append(f"indexing {counts.total:,} papers…")
+        ignored = parse(selection.query).ignored
+        if ignored:
+            parts.append(f"ignored: {' '.join(ignored)}")
+    return parts

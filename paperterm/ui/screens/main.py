@@ -1,0 +1,552 @@
+"""The main screen: the filter bar, the paper list, the detail pane and the status line.
+
+Its ``filter_text``, ``view`` and ``sort`` are reactives; each change feeds one
+:meth:`MainScreen._refilter`, which asks the triage model (:mod:`paperterm.triage`) for the rows,
+off the UI thread when that takes a search. The worker posts its rows back as a message; the
+search index is built on a thread that posts :class:`MainScreen.IndexReady` when done.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import webbrowser
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Container
+from textual.message import Message
+from textual.notifications import SeverityLevel
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+from textual.worker import get_current_worker
+
+from paperterm import sorts
+from paperterm.catalog import Catalog
+from paperterm.errors import PapertermError, StateError
+from paperterm.export import bibtex_entry, citation_keys, export_and_pin
+from paperterm.files import write_atomically
+from paperterm.model import Paper
+from paperterm.search import highlight
+from paperterm.state import StateStore
+from paperterm.triage import Marks, Rows, Selection, Triage, View, needs_search
+from paperterm.ui import settings
+from paperterm.ui.screens.export import ExportScreen, format_for
+from paperterm.ui.screens.help import HelpScreen
+from paperterm.ui.widgets.filter_bar import FilterBar
+from paperterm.ui.widgets.paper_detail import PaperDetail
+from paperterm.ui.widgets.paper_list import PaperList
+from paperterm.ui.widgets.status_line import StatusLine
+
+# Actions that need a paper under the cursor, and those that only change the marks.
+_NEEDS_PAPER = {"toggle_star", "toggle_read", "next_unread", "open_link", "copy_bibtex"}
+_MARKS = {"toggle_star", "toggle_read", "next_unread", "undo"}
+
+
+class _Request:
+    """One refilter: what was asked, and the paper to keep the cursor on. Compared by identity:
+    rows that come back for any request but the latest are dropped."""
+
+    __slots__ = ("keep", "marks", "selection")
+
+    def __init__(self, selection: Selection, marks: Marks, keep: int | None) -> None:
+        self.selection = selection
+        self.marks = marks
+        self.keep = keep
+
+
+class MainScreen(Screen[None]):
+    """Triage papers: walk the unread ones with ``n``, star with ``s``, export with ``e``."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        # Not in the footer: the filter bar's own placeholder says "/ filter".
+        Binding(
+            "slash", "focus_filter", "Filter", show=False, tooltip="Filter the list as you type"
+        ),
+        Binding("n", "next_unread", "Next", tooltip="Mark read and go to the next unread paper"),
+        Binding("s", "toggle_star", "Star", tooltip="Star or unstar the paper"),
+        Binding("r", "toggle_read", "Read", tooltip="Mark the paper read, or unread again"),
+        Binding("o", "open_link", "Open", tooltip="Open the paper's link in the web browser"),
+        Binding(
+            "y",
+            "copy_bibtex",
+            "BibTeX",
+            tooltip="Copy the paper's BibTeX entry (through the terminal, OSC 52)",
+        ),
+        Binding("e", "export", "Export", tooltip="Export the starred papers to a file"),
+        Binding("u", "undo", "Undo", tooltip="Undo the last change to the marks"),
+        Binding("1", "set_view('all')", "All", show=False, tooltip="View all papers"),
+        Binding("2", "set_view('unread')", "Unread", show=False, tooltip="View unread papers"),
+        Binding("3", "set_view('starred')", "Starred", show=False, tooltip="View starred papers"),
+        Binding(
+            "t",
+            "cycle_sort",
+            "Sort",
+            show=False,
+            tooltip="Sort: " + ", ".join(order.shown_as for order in sorts.SORTS.values()),
+        ),
+        Binding("escape", "clear_filter", "Clear", show=False, tooltip="Clear the filter"),
+        Binding("question_mark", "help", "Help", tooltip="Show the keys and the filter syntax"),
+        Binding("q", "app.quit", "Quit", tooltip="Quit paperterm"),
+    ]
+
+    filter_text: reactive[str] = reactive("", init=False)
+    """The filter in force (what the list shows, not what is being typed)."""
+    view: reactive[View] = reactive[View]("all", init=False, always_update=True)
+    """Which papers the list shows (choosing the same view again refreshes it)."""
+    sort: reactive[str] = reactive("relevance", init=False)
+    """The list's order: a name from :mod:`paperterm.sorts`."""
+
+    @dataclass
+    class Filtered(Message):
+        """The filter worker's answer: the rows for ``request``, or why there are none."""
+
+        request: _Request
+        """What was asked."""
+        rows: Rows | None
+        """The rows, or None when the search failed."""
+        error: str = ""
+        """Why the search failed."""
+
+    class IndexReady(Message):
+        """The search index is built: typing no longer waits for it."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        store: StateStore,
+        *,
+        notices: Sequence[str] = (),
+        export_path: Path | None = None,
+        banner: str | None = None,
+        reload_seconds: float = 2.0,
+    ) -> None:
+        super().__init__()
+        self.catalog = catalog
+        """Every loaded paper."""
+        self.store = store
+        """Read and starred marks; every change is saved through it at once."""
+        self.triage = Triage(catalog)
+        """Rows, counts and texts for what is shown."""
+        self.banner = banner
+        """A line kept on screen above the status line (how to load real dumps, on the demo)."""
+        self.export_path = export_path
+        """Default file for ``e``; None: the remembered one, else ``starred.bib`` here."""
+        self.reload_seconds = reload_seconds
+        """How often to look for marks changed by another process."""
+        self.messages: list[str] = [*notices, *store.notices]
+        """Every notice of this session, kept for the help screen once its toast is gone."""
+        self._store_notices_shown = len(store.notices)
+        self._reload_error = ""
+        self._request: _Request | None = None
+        self._rows = Rows((), None)
+        self._runnable: tuple[bool, bool, bool] | None = None
+        self._filter_bar = FilterBar(id="filter")
+        self._list = PaperList(id="papers")
+        self._detail = PaperDetail(id="detail")
+        self._status = StatusLine(id="status")
+
+    # -- layout -------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        """Filter bar on top, then the two panes, the status line and the footer."""
+        yield self._filter_bar
+        with Container(id="panes"):
+            yield self._list
+            yield self._detail
+        if self.banner:
+            yield Static(self.banner, id="banner", markup=False)
+        yield self._status
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        """Fill the list at once (no search needed for the whole catalogue) and show notices."""
+        # Textual sets the breakpoint class on the first resize, after the first frame: set it
+        # now, so that a wide terminal does not flash the stacked layout first.
+        breakpoints = self.app.HORIZONTAL_BREAKPOINTS or []
+        width = self.app.size.width
+        current = [name for minimum, name in breakpoints if width >= minimum][-1:]
+        for _, name in breakpoints:
+            self.set_class(name in current, name)
+        self._status.messages = len(self.messages)
+        self._list.focus()
+        self._refilter(keep=None)
+        # Once the first frame is on screen (a moment after the first refresh): the build
+        # competes with drawing for the GIL.
+        self.call_after_refresh(self.set_timer, 0.25, self._prepare_search)
+        # The detail pane's text carries the theme's colours: draw it again with the new ones.
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self._show_detail())
+        self.set_interval(self.reload_seconds, self._pick_up_outside_changes)
+        # The store's own notices too: a corrupt file moved aside, a read-only newer schema.
+        for notice in self.messages:
+            self._say(notice, timeout=10)
+
+    def _say(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+    ) -> None:
+        """Notify in plain text: messages carry paths, titles and errors that may hold [ ]."""
+        self.app.notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
+    @property
+    def papers(self) -> tuple[Paper, ...]:
+        """Every paper, in catalogue order."""
+        return self.catalog.papers
+
+    @property
+    def paper_list(self) -> PaperList:
+        """The list pane."""
+        return self._list
+
+    @property
+    def current(self) -> Paper | None:
+        """The paper under the cursor."""
+        index = self._list.current
+        return None if index is None else self.papers[index]
+
+    @property
+    def _marks(self) -> Marks:
+        return Marks(self.store.read_ids, self.store.starred_ids)
+
+    # -- filtering ----------------------------------------------------------------------------
+
+    def watch_filter_text(self, text: str) -> None:
+        # Clearing the filter goes back to the whole list at the paper found, not at the top.
+        self._refilter(keep=None if text.strip() else self._list.current)
+
+    def watch_view(self) -> None:
+        self._refilter(keep=self._list.current)
+
+    def watch_sort(self) -> None:
+        self._refilter(keep=self._list.current)
+
+    def _refilter(self, *, keep: int | None) -> None:
+        """Recompute the shown rows for the current filter, view and sort."""
+        selection = Selection(self.filter_text, self.view, self.sort)
+        request = self._request = _Request(selection, self._marks, keep)
+        self._status.selection = selection
+        if needs_search(selection):
+            self._filter(request)
+        else:
+            self._show_rows(request, self.triage.rows(selection, request.marks))
+
+    @work(exclusive=True, thread=True, group="filter")
+    def _filter(self, request: _Request) -> None:
+        """Search off the UI thread; a newer request cancels this one (or outdates its rows)."""
+        if get_current_worker().is_cancelled:
+            return
+        try:
+            rows = self.triage.rows(request.selection, request.marks)
+        except PapertermError as error:
+            self.post_message(self.Filtered(request, None, str(error)))
+            return
+        self.post_message(self.Filtered(request, rows))
+
+    @on(Filtered)
+    def _filtered(self, message: Filtered) -> None:
+        if message.request is not self._request:
+            return
+        if message.rows is None:
+            self._say(message.error, severity="warning")
+            return
+        if message.request.selection.words:
+            self._status.indexing = False  # a search has run, so the index exists
+        self._show_rows(message.request, message.rows)
+
+    def _prepare_search(self) -> None:
+        """Build the search index in the background, so the first keystroke does not wait.
+
+        A daemon thread, not a worker: quitting must not wait for a long build to finish.
+        """
+
+        def build() -> None:
+            try:
+                self.catalog.prepare_search()
+            finally:
+                # RuntimeError: the app has closed meanwhile, nobody to tell.
+                with contextlib.suppress(RuntimeError):
+                    self.post_message(self.IndexReady())
+
+        threading.Thread(target=build, name="paperterm-index", daemon=True).start()
+
+    @on(IndexReady)
+    def _index_ready(self) -> None:
+        self._status.indexing = False
+
+    def _show_rows(self, request: _Request, rows: Rows) -> None:
+        """Hand the rows to the list, keeping the cursor on ``request.keep`` when it is shown."""
+        self._rows = rows
+        words = request.selection.words
+        self._list.set_rows(
+            self.papers,
+            rows.indices,
+            keep=request.keep,
+            highlighter=(lambda text: highlight(words, text, "title")) if words else None,
+            empty_text=self.triage.empty_text(request.selection),
+        )
+        self._refresh_marks()
+
+    @on(FilterBar.Changed, "#filter")
+    def _filter_changed(self, event: FilterBar.Changed) -> None:
+        self.filter_text = event.value
+
+    @on(FilterBar.Done, "#filter")
+    def _filter_done(self, event: FilterBar.Done) -> None:
+        self.set_focus(self._list)
+
+    @on(PaperList.Highlighted, "#papers")
+    def _highlighted(self, event: PaperList.Highlighted) -> None:
+        self._show_detail()
+        self._refresh_bindings_if_changed()
+
+    def _refresh_bindings_if_changed(self) -> None:
+        """Update the footer's greyed keys only when what can run changed (a redraw costs)."""
+        runnable = (self._list.current is not None, self.store.can_undo, self.store.read_only)
+        if runnable != self._runnable:
+            self._runnable = runnable
+            self.refresh_bindings()
+
+    # -- showing ------------------------------------------------------------------------------
+
+    def _show_detail(self) -> None:
+        paper = self.current
+        if paper is None:
+            self._detail.show_empty(self._list.empty_text)
+            return
+        state = self.store.get(paper.id)
+        words = self.filter_text.strip()
+        self._detail.show(
+            paper,
+            read=state.read,
+            starred=state.starred,
+            bibkey=state.bibkey,
+            spans=(lambda text, field: highlight(words, text, field)) if words else None,
+        )
+
+    def _refresh_marks(self) -> None:
+        """Redraw marks, the detail pane and the status line after the state changed."""
+        marks = self._marks
+        self._list.set_marks(marks.read, marks.starred)
+        self._show_detail()
+        self._status.counts = self.triage.counts(self._rows, marks)
+        self._status.read_only = self.store.read_only
+        self._refresh_bindings_if_changed()
+        # A save can have something to say too (a corrupt file met and moved aside, say).
+        for notice in self.store.notices[self._store_notices_shown :]:
+            self.messages.append(notice)
+            self._say(notice, severity="warning", timeout=15)
+        self._store_notices_shown = len(self.store.notices)
+        self._status.messages = len(self.messages)
+
+    def _pick_up_outside_changes(self) -> None:
+        """Show marks changed elsewhere (`paperterm mark`, a second reader) within seconds."""
+        before = (self.store.read_ids, self.store.starred_ids)
+        try:
+            self.store.reload()  # a stat when nothing changed
+        except StateError as error:
+            if str(error) != self._reload_error:
+                self._say(str(error), title="State file", severity="error", timeout=15)
+            self._reload_error = str(error)
+            return
+        self._reload_error = ""
+        if self.store.read_ids is not before[0] or self.store.starred_ids is not before[1]:
+            self._refresh_marks()
+
+    # -- state changes ------------------------------------------------------------------------
+
+    def _save(self, change: Callable[[Paper], object]) -> bool:
+        """Apply one change to the paper under the cursor; show a failed save, never lose it."""
+        paper = self.current
+        if paper is None:
+            return False
+        try:
+            change(paper)
+        except StateError as error:
+            self._say(str(error), title="Not saved", severity="error", timeout=15)
+            return False
+        finally:
+            self._refresh_marks()
+        return True
+
+    def action_toggle_star(self) -> None:
+        """Star or unstar the paper under the cursor."""
+        store = self.store
+        self._save(lambda paper: store.set_starred([paper.id], not store.is_starred(paper.id)))
+
+    def action_toggle_read(self) -> None:
+        """Mark the paper under the cursor read, or unread again."""
+        store = self.store
+        self._save(lambda paper: store.set_read([paper.id], not store.is_read(paper.id)))
+
+    def action_next_unread(self) -> None:
+        """Mark this paper read and move to the next unread one in the list (one key per paper)."""
+        if not self._save(lambda paper: self.store.set_read([paper.id], True)):
+            return
+        row = self.triage.next_unread(self._list.rows, self._list.cursor, self.store.read_ids)
+        if row is None:
+            self._say("All caught up: no unread paper left in this list.")
+        else:
+            self._list.cursor = row
+
+    def action_undo(self) -> None:
+        """Undo the last change to the marks."""
+        try:
+            undone = self.store.undo()
+        except StateError as error:
+            self._say(str(error), title="Not saved", severity="error", timeout=15)
+            return
+        finally:
+            self._refresh_marks()
+        self._say("Undone." if undone else "Nothing to undo.", timeout=2)
+
+    # -- the paper under the cursor -----------------------------------------------------------
+
+    def action_open_link(self) -> None:
+        """Open the paper's link (its code repository first) in the web browser."""
+        paper = self.current
+        if paper is None:
+            return
+        if paper.url is None:
+            self._say("This paper has no link in its abstract.", severity="warning")
+            return
+        if _console_browser():
+            # It would run in this very terminal, over the app, and block it until it quits.
+            self.app.copy_to_clipboard(paper.url)
+            self._say(f"Only a console browser here: copied {paper.url} instead", timeout=8)
+        elif webbrowser.open(paper.url):
+            self._say(f"Opened {paper.url}")
+        else:
+            self._say(f"No browser could be opened for {paper.url}", severity="warning")
+
+    def action_copy_bibtex(self) -> None:
+        """Copy the paper's BibTeX entry; its key is pinned so it never changes afterwards."""
+        paper = self.current
+        if paper is None:
+            return
+        pinned = self.store.get(paper.id).bibkey
+        key = pinned or citation_keys([paper], pinned=self.store.pinned_keys)[paper.id]
+        if pinned is None and not self.store.read_only:
+            try:
+                # Another process may have pinned one meanwhile: the pinned key always wins.
+                key = self.store.pin_keys({paper.id: key}).get(paper.id, key)
+            except StateError as error:
+                self._say(str(error), title="Key not saved", severity="error", timeout=15)
+        self.app.copy_to_clipboard(bibtex_entry(paper, key))
+        # Textual copies through the terminal (OSC 52): say so, as some terminals ignore it.
+        self._say(
+            f"Copied the BibTeX entry @{key} through the terminal's clipboard "
+            "(in tmux: set -g set-clipboard on)."
+        )
+        self._show_detail()
+
+    # -- export -------------------------------------------------------------------------------
+
+    def _starred_papers(self) -> list[Paper]:
+        starred = self.store.starred_ids
+        return [paper for paper in self.papers if paper.id in starred]
+
+    def action_export(self) -> None:
+        """Ask where to write the starred papers, then write them."""
+        papers = self._starred_papers()
+        if not papers:
+            self._say("Nothing starred yet: press s on a paper first.", severity="warning")
+            return
+        default = self.export_path or settings.last_export_path() or Path.cwd() / "starred.bib"
+        self.app.push_screen(ExportScreen(len(papers), default), self._export_to)
+
+    def _export_to(self, path: Path | None) -> None:
+        if path is None:
+            return
+        papers = self._starred_papers()
+        try:
+            export = export_and_pin(papers, format_for(path), self.store)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomically(path, export.text.encode("utf-8"))
+        except (OSError, PapertermError) as error:
+            message = error.strerror if isinstance(error, OSError) and error.strerror else error
+            self._say(f"{path}: {message}", title="Export failed", severity="error", timeout=15)
+            return
+        finally:
+            self._refresh_marks()
+        noun = "paper" if len(papers) == 1 else "papers"
+        self._say(f"Exported {len(papers)} {noun} to {path}", title="Exported")
+        self.export_path = path
+        try:
+            settings.remember_export_path(path.resolve())
+        except OSError as error:
+            self._say(f"Could not remember the export path: {error}", severity="warning")
+
+    # -- views, sort, filter, help ------------------------------------------------------------
+
+    def action_focus_filter(self) -> None:
+        """Go to the filter bar."""
+        # At once, not via focus(): keys typed right after / must land in the filter.
+        self.set_focus(self._filter_bar)
+
+    def action_clear_filter(self) -> None:
+        """Empty the filter and go back to the list."""
+        if self._filter_bar.value:
+            self._filter_bar.value = ""
+        self.set_focus(self._list)
+
+    def action_set_view(self, view: View) -> None:
+        """Show all papers, only the unread ones, or only the starred ones."""
+        self.view = view
+
+    def action_cycle_sort(self) -> None:
+        """Go to the next sort order (relevance is catalogue order while the filter is empty)."""
+        following = sorts.following(self.sort)
+        self._say(f"Sorted by {sorts.get(following).shown_as}.", timeout=2)
+        self.sort = following
+
+    def action_help(self) -> None:
+        """Show every key and the filter syntax."""
+        self.app.push_screen(HelpScreen(self.key_help(), self.messages))
+
+    def key_help(self) -> list[tuple[str, str]]:
+        """(keys, what they do) for every binding of this screen, for the help screen."""
+        display = self.app.get_key_display
+        rows: list[tuple[str, str]] = []
+        for source in (MainScreen, PaperList, FilterBar):
+            if source is FilterBar:
+                rows.append(("Enter", "Go to the list (in the filter)"))
+            for binding in source.BINDINGS:
+                if not isinstance(binding, Binding):
+                    continue
+                keys = ", ".join(display(Binding(k, "")) for k in binding.key.split(","))
+                where = " (in the filter)" if source is FilterBar else ""
+                rows.append((keys, f"{binding.tooltip or binding.description}{where}"))
+        rows.append((display(Binding("ctrl+p", "")), "Command palette: every action"))
+        return rows
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Grey out what cannot run now: no paper under the cursor, or a read-only state file."""
+        if action in _NEEDS_PAPER and self._list.current is None:
+            return None
+        if action in _MARKS and self.store.read_only:
+            return None
+        if action == "undo" and not self.store.can_undo:
+            return None
+        return True
+
+
+def _console_browser() -> bool:
+    """Whether the browser Python would start runs in the terminal (lynx, w3m, www-browser).
+
+    Those are plain ``GenericBrowser``s, started in the foreground; graphical ones are started
+    in the background (``BackgroundBrowser`` and the named browsers' own classes).
+    """
+    try:
+        return type(webbrowser.get()) is webbrowser.GenericBrowser
+    except webbrowser.Error:
+        return False

@@ -1,0 +1,33 @@
+"""The status line: counts, view, sort and notes, drawn from reactive fields the screen sets."""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.reactive import reactive
+from textual.widgets import Static
+
+from paperterm.triage import Counts, Selection, Status, status_parts
+
+
+class StatusLine(Static):
+    """One line under the panes; set its fields and it redraws itself (plain text, no markup)."""
+
+    counts: reactive[Counts] = reactive(Counts(0, 0, 0, 0))
+    """How many papers are shown, read and starred."""
+    selection: reactive[Selection] = reactive(Selection())
+    """The query, view and sort in force."""
+    read_only: reactive[bool] = reactive(False)
+    """The state file cannot be written."""
+    messages: reactive[int] = reactive(0)
+    """Notices this session."""
+    indexing: reactive[bool] = reactive(True)
+    """The search index is still being built."""
+
+    @property
+    def status(self) -> Status:
+        """What the line says, as one value."""
+        return Status(self.counts, self.selection, self.read_only, self.messages, self.indexing)
+
+    def render(self) -> Content:
+        """The pieces of :func:`paperterm.triage.status_parts`, joined."""
+        return Content(" · ".join(status_parts(self.status)))

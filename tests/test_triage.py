@@ -1,0 +1,172 @@
+"""The triage model without Textual: rows, counts, next unread, empty texts, status parts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from paperterm import sorts
+from paperterm.catalog import Catalog
+from paperterm.model import Paper
+from paperterm.triage import (
+    Counts,
+    Marks,
+    Selection,
+    Status,
+    Triage,
+    needs_search,
+    select_rows,
+    status_parts,
+)
+from test_ui_fixture import TITLES, load_fixture
+
+
+@pytest.fixture
+def catalog(tmp_path: Path) -> Catalog:
+    return load_fixture(tmp_path / "dumps")
+
+
+def ids(catalog: Catalog, *positions: int) -> frozenset[str]:
+    return frozenset(catalog.papers[i].id for i in positions)
+
+
+def titles(catalog: Catalog, rows: object) -> list[str]:
+    return [catalog.papers[i].title for i in rows]  # type: ignore[attr-defined]
+
+
+def test_every_paper_in_catalogue_order_needs_no_search(catalog: Catalog) -> None:
+    rows = Triage(catalog).rows(Selection(), Marks())
+    assert not needs_search(Selection())
+    assert rows.indices == range(TITLES)
+    assert rows.members is None
+
+
+@pytest.mark.parametrize(
+    "selection",
+    [Selection(query="sheep"), Selection(view="unread"), Selection(sort="title")],
+)
+def test_a_query_a_view_or_a_keyed_sort_needs_the_search(selection: Selection) -> None:
+    assert needs_search(selection)
+
+
+def test_the_query_finds_and_ranks(catalog: Catalog) -> None:
+    rows = Triage(catalog).rows(Selection(query="sheep"), Marks())
+    assert titles(catalog, rows.indices) == ["Diffusion Models Dream of Electric Sheep"]
+    assert rows.members == frozenset(rows.indices)
+
+
+def test_views_keep_unread_or_starred_papers(catalog: Catalog) -> None:
+    marks = Marks(read=ids(catalog, 0, 1), starred=ids(catalog, 4))
+    triage = Triage(catalog)
+    unread = triage.rows(Selection(view="unread"), marks).indices
+    assert list(unread) == list(range(2, TITLES))
+    assert list(triage.rows(Selection(view="starred"), marks).indices) == [4]
+
+
+def test_sorts_by_title_and_back_to_catalogue_order(catalog: Catalog) -> None:
+    triage = Triage(catalog)
+    by_title = triage.rows(Selection(sort="title"), Marks()).indices
+    every = [paper.title for paper in catalog.papers]
+    assert titles(catalog, by_title) == sorted(every, key=str.casefold)
+    searched = triage.rows(Selection(query="code", sort="catalogue"), Marks()).indices
+    assert list(searched) == sorted(searched)
+    relevance = triage.rows(Selection(query="code"), Marks()).indices
+    assert sorted(relevance) == list(searched)
+    assert list(relevance) != list(searched)  # the best match is not the first in the dumps
+
+
+def test_the_cli_selection_combines_unread_and_starred(catalog: Catalog) -> None:
+    marks = Marks(read=ids(catalog, 0, 4), starred=ids(catalog, 0, 3))
+    assert list(select_rows(catalog, marks, unread=True, starred=True)) == [3]
+
+
+def test_an_unknown_sort_is_a_key_error(catalog: Catalog) -> None:
+    with pytest.raises(KeyError):
+        select_rows(catalog, Marks(), sort="by-mood")
+
+
+def test_counts_read_among_shown_and_starred_among_loaded(catalog: Catalog) -> None:
+    triage = Triage(catalog)
+    marks = Marks(read=ids(catalog, 0, 5) | {"ffffffffffff"}, starred=ids(catalog, 5))
+    every = triage.counts(triage.rows(Selection(), marks), marks)
+    assert every == Counts(shown=TITLES, total=TITLES, read=2, starred=1)
+    assert every.unread == TITLES - 2
+    sheep = triage.rows(Selection(query="sheep"), marks)
+    assert triage.counts(sheep, marks) == Counts(shown=1, total=TITLES, read=0, starred=1)
+
+
+def test_next_unread_skips_read_papers_and_wraps(catalog: Catalog) -> None:
+    triage = Triage(catalog)
+    rows = range(TITLES)
+    assert triage.next_unread(rows, 0, ids(catalog, 1, 2)) == 3
+    assert triage.next_unread(rows, TITLES - 1, ids(catalog, 0)) == 1
+    assert triage.next_unread(rows, 0, ids(catalog, *range(TITLES))) is None
+    assert triage.next_unread([], 0, frozenset()) is None
+
+
+def test_an_empty_list_says_what_to_do(catalog: Catalog) -> None:
+    triage = Triage(catalog)
+    assert "Escape clears" in triage.empty_text(Selection(query=" zzz "))
+    assert "'zzz'" in triage.empty_text(Selection(query=" zzz "))
+    assert "Press 1" in triage.empty_text(Selection(view="unread"))
+    assert "Nothing starred" in triage.empty_text(Selection(view="starred"))
+    assert "paperterm add" in Triage(Catalog([])).empty_text(Selection())
+
+
+def test_status_parts_say_counts_view_sort_and_notes() -> None:
+    counts = Counts(shown=10, total=40, read=3, starred=2)
+    parts = status_parts(Status(counts, Selection(view="unread", sort="title")))
+    assert parts == ["10/40 shown", "███░░░░░░░ 7 unread left", "★ 2 starred", "unread", "by title"]
+    busy = Status(counts, Selection(query="sheep is:new"), True, 1, indexing=True)
+    assert status_parts(busy)[5:] == [
+        "read-only",
+        "1 message (?)",
+        "indexing 40 papers…",
+        "ignored: is:new",
+    ]
+    assert "0/0 shown" in status_parts(Status(Counts(0, 0, 0, 0), Selection()))
+
+
+def test_sort_names_cycle_in_registration_order() -> None:
+    names = sorts.names()
+    assert names[:3] == ("relevance", "catalogue", "title")
+    assert sorts.following("relevance") == "catalogue"
+    assert sorts.following(names[-1]) == names[0]
+
+
+def test_a_new_sort_order_is_one_registry_entry(catalog: Catalog) -> None:
+    order = sorts.SortOrder(
+        "longest-title", "longest title first", key=lambda _: lambda paper: -len(paper.title)
+    )
+    sorts.register(order)
+    try:
+        assert "longest-title" in sorts.names()
+        rows = select_rows(catalog, Marks(), sort="longest-title")
+        assert catalog.papers[rows[0]].title.startswith("A Very Long Title")
+        with pytest.raises(ValueError, match="exists already"):
+            sorts.register(order)
+    finally:
+        del sorts.SORTS["longest-title"]
+
+
+def test_ranks_are_kept_per_catalogue_and_ties_keep_catalogue_order() -> None:
+    same = [Paper(id=f"{n:012x}", title=t, abstracts=("x",), sources=(), links=(), index=n)
+            for n, t in enumerate(["b", "a", "B", "A"])]  # fmt: skip
+    first, second = Catalog(same), Catalog(list(reversed(same)))
+    context = sorts.SortContext
+    assert sorts.TITLE.ranks(context(first)) == [2, 0, 3, 1]
+    assert sorts.TITLE.ranks(context(second)) == [0, 2, 1, 3]
+    assert sorts.TITLE.ranks(context(first)) == [2, 0, 3, 1]
+
+
+def test_an_order_using_the_marks_follows_them(catalog: Catalog) -> None:
+    starred_first = sorts.SortOrder(
+        "starred-first",
+        "starred papers first",
+        key=lambda context: lambda paper: paper.id not in context.starred,
+        uses_marks=True,
+    )
+    for star in (7, 2):
+        context = sorts.SortContext(catalog, starred=ids(catalog, star))
+        assert starred_first.apply(range(TITLES), context, searched=False)[0] == star

@@ -36,6 +36,7 @@ start_import = time.perf_counter()
 from paperterm.ui.app import PapertermApp  # noqa: E402 - timed on purpose
 from paperterm.ui.widgets.filter_bar import FilterBar  # noqa: E402
 from paperterm.ui.widgets.paper_list import PaperList  # noqa: E402
+from paperterm.ui.widgets.status_line import StatusLine  # noqa: E402
 
 IMPORT_SECONDS = time.perf_counter() - start_import
 
@@ -89,7 +90,7 @@ async def _one_run(catalog: Catalog, query: str) -> tuple[float, float, float, l
                 while probe.at is None:
                     await pilot.pause()
                 first_row = probe.at - start
-                while not app._index_ready:
+                while app.main.query_one(StatusLine).indexing:
                     await asyncio.sleep(0.01)
                 indexed = time.perf_counter() - start
                 keys = await _type(app, pilot, query)
@@ -101,14 +102,15 @@ async def _one_run(catalog: Catalog, query: str) -> tuple[float, float, float, l
 async def _type(app: PapertermApp, pilot: Pilot[None], query: str) -> list[float]:
     """Per keystroke: from the filter's value changing to the list showing that query's rows."""
     shown = asyncio.Event()
-    show_rows = app._show_rows
+    main = app.main
+    show_rows = main._show_rows
 
     def timed_show(*args: Any) -> None:
         show_rows(*args)
-        if args[-1] == app._generation:  # the last argument is the request's generation
+        if args[0] is main._request:  # the first argument is the request, the latest one
             shown.set()
 
-    app._show_rows = timed_show  # type: ignore[method-assign]
+    main._show_rows = timed_show  # type: ignore[method-assign]
     await pilot.press("slash")
     bar = app.query_one(FilterBar)
     times: list[float] = []

@@ -20,7 +20,7 @@ import orjson
 
 from paperterm import __version__, apidump, sorts
 from paperterm.catalog import Catalog
-from paperterm.errors import DumpError, PapertermError, UsageError
+from paperterm.errors import DumpError, NetworkError, PapertermError, UsageError
 from paperterm.export import FORMATS, export_and_pin
 from paperterm.export.formats import paper_record
 from paperterm.files import write_atomically
@@ -33,7 +33,7 @@ from paperterm.state import StateStore
 from paperterm.state.record import ARXIV_NONE
 from paperterm.triage import Marks, select_rows
 
-COMMANDS = ("list", "export", "mark", "add", "stats")
+COMMANDS = ("list", "export", "mark", "add", "stats", "fetch")
 DEMO_NOTICE = (
     "This is the demo catalogue. Open your own dumps with `paperterm PATH ...`, "
     "or keep them with `paperterm add PATH ...`."
@@ -151,6 +151,23 @@ def build_parser() -> argparse.ArgumentParser:
     stats = commands.add_parser("stats", help="count papers, read, starred and sources")
     _paths(stats)
     _global_options(stats, top=False)
+
+    fetch = commands.add_parser(
+        "fetch",
+        help="fetch Hugging Face daily papers into your library",
+        description="Ask Hugging Face for its daily papers lists (GET {HF_ENDPOINT}"
+        "/api/daily_papers, one day at a time; HF_TOKEN is sent when set) and keep each day "
+        f"as daily-YYYY-MM-DD.json in your library ({library_dir()}). Days are UTC days; "
+        "the default is today. Prints one line per day with new papers; nothing when nothing "
+        "is new. Exit status 0 also when nothing is new, 1 when the network or an answer "
+        "failed (the library is then as it was).",
+    )
+    when = fetch.add_mutually_exclusive_group()
+    when.add_argument("--date", metavar="YYYY-MM-DD", help="that day")
+    when.add_argument("--week", metavar="YYYY-Www", help="that ISO week, Monday to Sunday")
+    when.add_argument("--month", metavar="YYYY-MM", help="that month")
+    when.add_argument("--since", metavar="YYYY-MM-DD", help="every day from that one to today")
+    _global_options(fetch, top=False)
     return parser
 
 
@@ -165,6 +182,7 @@ def run(argv: Sequence[str]) -> int:
             "mark": _mark,
             "add": _add,
             "stats": _stats,
+            "fetch": _fetch,
         }[args.command]
         return handler(args)
     except PapertermError as error:
@@ -563,3 +581,59 @@ def _stats(args: argparse.Namespace) -> int:
     for name, value in counts.items():
         print(f"{name:<{width}}  {value}")
     return 0
+
+
+def _fetch(args: argparse.Namespace) -> int:
+    """Fetch daily papers into the library; exit 1 (library untouched) when anything failed."""
+    from paperterm import fetch  # httpx is only imported for the commands that use it
+    from paperterm.api.http import HttpClient
+
+    when = fetch.days(date=args.date, week=args.week, month=args.month, since=args.since)
+    library = library_dir()
+    progress = _fetch_progress(len(when))
+    try:
+        with HttpClient() as client:
+            results = fetch.fetch(
+                when,
+                library,
+                client,
+                base=client.endpoints.hf,
+                known=fetch.library_ids(library),
+                on_progress=progress,
+            )
+    except (NetworkError, fetch.FetchError) as error:
+        if progress is not None and progress.shown:
+            sys.stderr.write("\n")  # end the progress line before the error
+        _say("error", str(error))
+        return 1
+    for day in results:
+        if day.new:
+            print(f"{day.day}: {_count(day.papers, 'paper')}, {day.new} new")
+    if not any(day.new for day in results) and sys.stderr.isatty():
+        papers = sum(day.papers for day in results)
+        _say("note", f"nothing new ({_count(len(results), 'day')}, {_count(papers, 'paper')})")
+    return 0
+
+
+class _FetchProgress:
+    """A progress bar on standard error for a range of days."""
+
+    def __init__(self) -> None:
+        self.shown = False
+        """Whether a bar is on the screen, its line not yet ended."""
+
+    def __call__(self, done: int, total: int, day: object) -> None:
+        width = 20
+        filled = width * done // total
+        bar = "#" * filled + "-" * (width - filled)
+        end = "\n" if done >= total else ""
+        sys.stderr.write(f"\rpaperterm: fetching [{bar}] {done}/{total} days ({day}){end}")
+        sys.stderr.flush()
+        self.shown = done < total
+
+
+def _fetch_progress(total: int) -> _FetchProgress | None:
+    """A progress bar for a range of days, when someone is watching standard error."""
+    if total < 2 or not sys.stderr.isatty():
+        return None
+    return _FetchProgress()

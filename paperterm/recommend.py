@@ -1,0 +1,225 @@
+"""For you: the unread papers ranked by what the user starred, each pick with its reasons.
+
+A triage says what the user wants: the starred papers are wanted, the papers read and not starred
+were seen and passed over. A linear model over the papers' TF-IDF vectors
+(:mod:`paperterm.search.similar`) learns from both and scores every paper; the unread come best
+first. Two models are here:
+
+- ``rocchio`` (the default): the mean vector of the starred papers less a quarter of the mean
+  vector of the passed-over ones; a paper scores its dot product with that. It fits in one pass
+  over the marked papers, so a refit after a star costs a few milliseconds plus the scoring.
+- ``logistic``: logistic regression fitted by a few epochs of stochastic gradient descent, each
+  class weighted by its size. Kept to compare in ``benchmarks/bench_recommend.py``.
+
+A pick explains itself with the terms that add most to its score: the model's weight of a term
+times the term's weight in the paper. Two such words that stand side by side in the paper are shown
+as one phrase ("volume rendering"), in the paper's own spelling.
+
+Nothing here builds anything at import: the vectors are built on first use.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Literal
+
+from paperterm.model import Paper
+from paperterm.search.similar import TermVectors, term_vectors
+from paperterm.search.text import word_spans
+
+ModelKind = Literal["rocchio", "logistic"]
+
+NEGATIVE_WEIGHT = 0.25
+"""How much the passed-over papers pull the Rocchio centroid away from their terms."""
+REASONS = 3
+"""Terms a pick shows as its reasons."""
+NO_STARS = "No starred papers yet: star a few, and “for you” ranks the unread by them."
+"""What to say when there is nothing to learn from (the order is then catalogue order)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Model:
+    """A linear model over term weights: a paper's score is its vector times :attr:`weights`."""
+
+    vectors: TermVectors
+    """The papers' vectors the model was fitted on."""
+    weights: list[float]
+    """One weight per term number."""
+    bias: float = 0.0
+    """Added to every score (the logistic model's intercept)."""
+
+    def score(self, position: int) -> float:
+        """The score of the paper at ``position``: higher is more wanted."""
+        return self.bias + self.vectors.dot(position, self.weights)
+
+    def scores(self) -> list[float]:
+        """Every paper's score, in catalogue order."""
+        bias = self.bias
+        return [bias + score for score in self.vectors.scores(self.weights)]
+
+    def contributions(self, position: int) -> list[tuple[float, str]]:
+        """What each of the paper's terms adds to its score, largest first, positive ones only."""
+        terms, values = self.vectors.vector(position)
+        weights, names = self.weights, self.vectors.terms
+        found = [
+            (weights[term] * value, names[term])
+            for term, value in zip(terms, values, strict=True)
+            if weights[term] * value > 0.0
+        ]
+        found.sort(key=lambda item: (-item[0], item[1]))
+        return found
+
+
+def fit(
+    vectors: TermVectors,
+    starred: Collection[int],
+    passed: Collection[int],
+    kind: ModelKind = "rocchio",
+) -> Model | None:
+    """A model of what is wanted, from the starred and the read-but-not-starred papers
+    (catalogue positions); None without a starred paper to learn from."""
+    starred = sorted(set(starred))
+    passed = sorted(set(passed) - set(starred))
+    if not starred:
+        return None
+    if kind == "logistic":
+        return _logistic(vectors, starred, passed)
+    weights = [0.0] * len(vectors.terms)
+    for papers, share in ((starred, 1.0), (passed, -NEGATIVE_WEIGHT)):
+        if not papers:
+            continue
+        scale = share / len(papers)
+        for position in papers:
+            terms, values = vectors.vector(position)
+            for term, value in zip(terms, values, strict=True):
+                weights[term] += scale * value
+    return Model(vectors, weights)
+
+
+def _logistic(
+    vectors: TermVectors,
+    starred: Sequence[int],
+    passed: Sequence[int],
+    epochs: int = 10,
+    rate: float = 0.5,
+    decay: float = 1e-4,
+) -> Model:
+    """Logistic regression by stochastic gradient descent, classes weighted to equal shares."""
+    samples = [(position, 1.0) for position in starred] + [(position, 0.0) for position in passed]
+    share = {1.0: len(samples) / (2 * len(starred)), 0.0: len(samples) / (2 * max(1, len(passed)))}
+    weights = [0.0] * len(vectors.terms)
+    bias = 0.0
+    shuffler = random.Random(0)
+    for _ in range(epochs):
+        shuffler.shuffle(samples)
+        for position, label in samples:
+            terms, values = vectors.vector(position)
+            margin = bias + sum(
+                weights[term] * value for term, value in zip(terms, values, strict=True)
+            )
+            predicted = 1.0 / (1.0 + math.exp(-margin)) if margin > -30 else 0.0
+            step = rate * (predicted - label) * share[label]
+            for term, value in zip(terms, values, strict=True):
+                weights[term] -= step * value + rate * decay * weights[term]
+            bias -= step
+    return Model(vectors, weights, bias)
+
+
+@dataclass(frozen=True, slots=True)
+class ForYou:
+    """The "for you" order of a catalogue under given marks."""
+
+    order: list[int]
+    """Catalogue positions: the unread, best first, then the read in catalogue order. Catalogue
+    order when there is no model."""
+    model: Model | None
+    """The fitted model; None when nothing is starred (then :attr:`message` says so)."""
+    scores: list[float] | None
+    """Every paper's score by catalogue position; None without a model."""
+    message: str = ""
+    """Why the order is only catalogue order, when it is."""
+
+    def score(self, position: int) -> float | None:
+        """The paper's score, or None without a model."""
+        return None if self.scores is None else self.scores[position]
+
+    def because(self, paper: Paper) -> tuple[str, ...]:
+        """The terms that make this paper a pick (see :func:`reasons`); none without a model."""
+        if self.model is None:
+            return ()
+        return reasons(self.model, paper)
+
+
+def for_you(
+    papers: Sequence[Paper],
+    read: Collection[str],
+    starred: Collection[str],
+    kind: ModelKind = "rocchio",
+) -> ForYou:
+    """Rank the unread papers by a model of the starred and the read-but-not-starred.
+
+    ``papers`` are the catalogue's (``Catalog.papers``: their vectors are built on the first call
+    and kept); ``read`` and ``starred`` are the marked ids (others' ids are ignored).
+    """
+    vectors = term_vectors(papers)
+    starred_at = [paper.index for paper in papers if paper.id in starred]
+    passed_at = [paper.index for paper in papers if paper.id in read and paper.id not in starred]
+    model = fit(vectors, starred_at, passed_at, kind)
+    if model is None:
+        return ForYou(list(range(len(papers))), None, None, NO_STARS)
+    scores = model.scores()
+    unread = [paper.index for paper in papers if paper.id not in read and paper.id not in starred]
+    unread.sort(key=lambda position: -scores[position])
+    unread_set = set(unread)
+    order = unread + [position for position in range(len(papers)) if position not in unread_set]
+    return ForYou(order, model, scores)
+
+
+def reasons(model: Model, paper: Paper, count: int = REASONS) -> tuple[str, ...]:
+    """The few terms that add most to the paper's score, as the paper spells them.
+
+    Two of its heaviest words that stand side by side in its title or abstract read as one
+    phrase ("volume rendering") and count as one reason.
+    """
+    found = model.contributions(paper.index)[: count * 2]
+    if not found:
+        return ()
+    weight = {term: value for value, term in found}
+    spelled: dict[str, str] = {}
+    phrases: dict[tuple[str, str], float] = {}
+    for text in (paper.title, paper.abstract):
+        spans = word_spans(text)
+        for start, end, word in spans:
+            if word in weight:
+                spelled.setdefault(word, _spelling(text[start:end]))
+        for (start, first_end, first), (second_start, end, second) in pairwise(spans):
+            if first == second or first not in weight or second not in weight:
+                continue
+            # Side by side: a space or a hyphen between ("volume rendering", "Self-Attention").
+            if text[first_end:second_start] in (" ", "-") and (first, second) not in phrases:
+                phrases[first, second] = weight[first] + weight[second]
+                spelled.setdefault(f"{first} {second}", _spelling(text[start:end]))
+    picks: list[tuple[float, str]] = []
+    used: set[str] = set()
+    for (first, second), value in sorted(phrases.items(), key=lambda item: -item[1]):
+        if first not in used and second not in used:
+            used.update((first, second))
+            picks.append((value, spelled[f"{first} {second}"]))
+    picks.extend((value, spelled.get(term, term)) for value, term in found if term not in used)
+    picks.sort(key=lambda item: -item[0])
+    return tuple(text for _, text in picks[:count])
+
+
+def _spelling(shown: str) -> str:
+    """A word as the paper spells it when that says something (SDF, NeRF), else lower case (a
+    capital that only starts a word of a title says nothing)."""
+    return " ".join(
+        "-".join(
+            part if any(c.isupper() for c in part[1:]) else part.lower() for part in word.split("-")
+        )
+        for word in shown.split(" ")
+    )

@@ -1,0 +1,225 @@
+"""What papers are about, as weighted terms: TF-IDF vectors over titles and abstracts, and the
+papers most alike a given one (``similar:ID``).
+
+A paper's terms are the words of its title and main abstract as the search folds them
+(:func:`paperterm.search.text.words`), less common English words and bare numbers, plus the
+pairs of neighbouring words ("volume rendering"), which name things better than either word
+alone. A title word counts twice. A term's weight is ``(1 + log tf) * idf`` with the smoothed
+``idf = 1 + log((1 + n) / (1 + df))``; terms found in one paper only are dropped (they make no
+paper like another). Each paper keeps its :data:`TOP_TERMS` heaviest terms, scaled to unit length,
+so that the cosine of two papers is the sum over their shared terms of the products of weights.
+
+The vectors are built once per catalogue, on first use (:func:`term_vectors`), by code of its own:
+they depend on the search's word splitting only, not on its index. Besides the vectors, an
+inverted index lists for each term the papers keeping it and its weight there, so that the papers
+like one are found by walking the postings of its few terms, not by comparing it with every paper.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import threading
+from array import array
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import accumulate, chain, count, pairwise, repeat
+from operator import mul
+
+from paperterm.model import Paper
+from paperterm.search.text import words
+
+TOP_TERMS = 48
+"""Terms kept per paper: the heaviest; the rest change the cosines little and cost memory."""
+TITLE_BOOST = 2
+"""How many times a title's terms count: a title says what a paper is about in a few words."""
+SIMILAR_LIMIT = 100
+"""Papers ``similar:ID`` keeps at most, best first."""
+
+STOP_WORDS = frozenset(
+    """
+    a about above after again against all also although among an and any are around as at be
+    because been before being below between both but by can could did do does doing done down
+    during each either else etc even ever every few for from further had has have having here
+    hence how however i if in into is it its itself just least less many may me might more most
+    much must my near neither no nor not now of off often on once one only onto or other others
+    otherwise our ours out over own per rather same several shall she should since so some such
+    than that the their theirs them themselves then there thereby therefore these they this those
+    though through thus to too toward towards under until up upon us use used uses using very via
+    was we well were what when where whether which while who whom whose why will with within
+    without would yet you your
+    paper propose proposed proposes present presents show shows shown demonstrate demonstrates
+    approach method methods work existing new novel recent recently results result based
+    achieve achieves achieving furthermore moreover experiments extensive significantly
+    state art sota code available github https http www com org io html
+    """.split()  # noqa: SIM905 (a list of 200 words reads better as text)
+)
+"""English function words and the stock phrases of abstracts: they say nothing of a topic."""
+
+
+@dataclass(frozen=True, slots=True)
+class Similar:
+    """One paper found like another."""
+
+    position: int
+    """Its position in the catalogue."""
+    score: float
+    """The cosine of the two papers' vectors, 0 to 1."""
+
+
+def paper_words(paper: Paper) -> list[str]:
+    """The words that make a paper's terms, with repeats (title words :data:`TITLE_BOOST` times)."""
+    found = words(paper.title) * TITLE_BOOST
+    if paper.abstracts:
+        found += words(paper.abstract)
+    return found
+
+
+def is_term(word: str) -> bool:
+    """Whether a word can be a term: two characters or more, not all digits, not a stop word."""
+    return len(word) > 1 and not word.isdigit() and word not in STOP_WORDS
+
+
+_LOG_TF = [0.0] + [1.0 + math.log(tf) for tf in range(1, 1025)]
+"""``1 + log(tf)`` by ``tf``; a term repeated more often than this in one paper counts as 1024."""
+
+
+class TermVectors:
+    """Each paper of a catalogue as a sparse unit vector of term weights, plus an inverted index."""
+
+    def __init__(self, papers: Sequence[Paper]) -> None:
+        self.size = len(papers)
+        """How many papers."""
+        # Everything per word runs in C (split, Counter, map, sort); Python loops per paper.
+        numbers: defaultdict[str, int] = defaultdict(count().__next__)
+        counted: list[tuple[array[int], array[int]]] = []
+        for paper in papers:
+            found = Counter(paper_words(paper))
+            counted.append(
+                (
+                    array("I", map(numbers.__getitem__, found.keys())),
+                    array("H", map(min, found.values(), repeat(len(_LOG_TF) - 1))),
+                )
+            )
+        self.terms: list[str] = list(numbers)
+        """Each term's text, by term number."""
+        self.number: dict[str, int] = dict(numbers)
+        """Each term's number, by text."""
+        frequency = Counter(chain.from_iterable(numbers for numbers, _ in counted))
+        total = len(papers)
+        idf = [0.0] * len(self.terms)
+        for number, df in frequency.items():
+            if df > 1 and is_term(self.terms[number]):
+                idf[number] = 1.0 + math.log((1 + total) / (1 + df))
+        self.idf: list[float] = idf
+        """Each term's inverse document frequency; 0 for a term of one paper only, or no term."""
+        flat_terms = array("I")
+        flat_weights = array("f")
+        offsets = array("I", [0])
+        log_tf = _LOG_TF.__getitem__
+        for found_numbers, tfs in counted:
+            weighted = sorted(
+                zip(
+                    map(mul, map(idf.__getitem__, found_numbers), map(log_tf, tfs)),
+                    found_numbers,
+                    strict=True,
+                ),
+                reverse=True,
+            )[:TOP_TERMS]
+            while weighted and not weighted[-1][0]:
+                weighted.pop()
+            norm = math.sqrt(sum(weight * weight for weight, _ in weighted)) or 1.0
+            flat_terms.extend(number for _, number in weighted)
+            flat_weights.extend(weight / norm for weight, _ in weighted)
+            offsets.append(len(flat_terms))
+        del counted
+        self._terms = flat_terms
+        self._weights = flat_weights
+        self._offsets = offsets
+        self._postings: tuple[array[int], array[float], array[int]] | None = None
+        self._lock = threading.Lock()
+
+    def vector(self, position: int) -> tuple[Sequence[int], Sequence[float]]:
+        """The paper's term numbers, heaviest first, and their weights (unit length together)."""
+        start, end = self._offsets[position], self._offsets[position + 1]
+        return self._terms[start:end], self._weights[start:end]
+
+    def dot(self, position: int, weights: Sequence[float]) -> float:
+        """The paper's vector times a dense vector of weights by term number."""
+        start, end = self._offsets[position], self._offsets[position + 1]
+        total: float = sum(
+            map(mul, map(weights.__getitem__, self._terms[start:end]), self._weights[start:end])
+        )
+        return total
+
+    def scores(self, weights: Sequence[float]) -> list[float]:
+        """:meth:`dot` for every paper, in catalogue order."""
+        get = weights.__getitem__
+        terms, values, offsets = self._terms, self._weights, self._offsets
+        return [
+            sum(map(mul, map(get, terms[start:end]), values[start:end]))
+            for start, end in pairwise(offsets)
+        ]
+
+    def similar(self, position: int, limit: int = SIMILAR_LIMIT) -> list[Similar]:
+        """The papers most like the one at ``position``, best first, itself left out.
+
+        Only papers sharing a term with it can score above 0, and those are the papers in its
+        terms' postings: the walk costs the length of a few postings, not the catalogue.
+        """
+        if not 0 <= position < self.size:
+            return []
+        papers, values, starts = self._inverted()
+        scores: dict[int, float] = {}
+        get = scores.get
+        for term, weight in zip(*self.vector(position), strict=True):
+            start, end = starts[term], starts[term + 1]
+            for paper, value in zip(papers[start:end], values[start:end], strict=True):
+                scores[paper] = get(paper, 0.0) + weight * value
+        scores.pop(position, None)
+        best = heapq.nlargest(limit, scores.items(), key=_score_then_earlier)
+        return [Similar(paper, min(1.0, score)) for paper, score in best if score > 0.0]
+
+    def _inverted(self) -> tuple[array[int], array[float], array[int]]:
+        """For each term, the papers keeping it and its weight there, stored term after term:
+        the papers, the weights, and where each term's run starts (by term number)."""
+        with self._lock:
+            if self._postings is None:
+                terms, offsets = self._terms, self._offsets
+                owner = array("I")
+                for paper, (start, end) in enumerate(pairwise(offsets)):
+                    owner.extend(repeat(paper, end - start))
+                # A stable sort by term keeps each term's papers in catalogue order.
+                order = sorted(range(len(terms)), key=terms.__getitem__)
+                papers = array("I", map(owner.__getitem__, order))
+                values = array("f", map(self._weights.__getitem__, order))
+                counts = Counter(terms)
+                starts = array(
+                    "I", accumulate(map(counts.__getitem__, range(len(self.terms))), initial=0)
+                )
+                self._postings = (papers, values, starts)
+            return self._postings
+
+
+def _score_then_earlier(item: tuple[int, float]) -> tuple[float, int]:
+    return item[1], -item[0]
+
+
+_latest: tuple[Sequence[Paper], TermVectors] | None = None
+_latest_lock = threading.Lock()
+
+
+def term_vectors(papers: Sequence[Paper]) -> TermVectors:
+    """The vectors of these papers, built on first use and kept for the latest catalogue.
+
+    A reader or a script has one catalogue at a time; keeping the latest one (by identity of its
+    sequence of papers) lets the search's ``similar:`` and the "for you" order share one build.
+    """
+    global _latest
+    with _latest_lock:
+        if _latest is not None and _latest[0] is papers:
+            return _latest[1]
+        vectors = TermVectors(papers)
+        _latest = (papers, vectors)
+        return vectors

@@ -19,6 +19,7 @@ from paperterm.model import Paper
 from paperterm.search.index import FieldPostings, SearchIndex
 from paperterm.search.query import Group, Query, Term
 from paperterm.search.rank import Ranking, ranked
+from paperterm.search.similar import term_vectors
 from paperterm.search.text import fold, words
 
 RANKED_TERMS = 16
@@ -112,6 +113,7 @@ class Searcher:
         self._words: _Cache[str, Levels] = _Cache(entries)
         self._terms: _Cache[Term, Sets] = _Cache(entries)
         self._head: tuple[tuple[Group, ...], int] = ((), index.universe.all)
+        self._similar: _Cache[str, dict[int, float]] = _Cache(64)
 
     def search(
         self, query: Query, read: Collection[str] = (), starred: Collection[str] = ()
@@ -130,6 +132,15 @@ class Searcher:
             matches = self._apply(groups[number], matches, read, starred)
             if not matches:
                 return Ranking(universe, [])
+        alike = [
+            term.needle
+            for group in groups
+            if not group.negated
+            for term in group.alternatives
+            if term.kind == "similar"
+        ]
+        if alike:
+            return self._by_likeness(matches, alike)
         ranking: list[Levels] = []
         for group in groups:
             if group.has_text and not group.negated and len(ranking) < RANKED_TERMS:
@@ -174,6 +185,9 @@ class Searcher:
     def _term(self, term: Term, read: Collection[str], starred: Collection[str]) -> Sets:
         if term.kind == "state":
             return self._state(term.flag, read, starred)
+        if term.kind == "similar":
+            bits = self.index.universe.from_indices(list(self._alike(term.needle)))
+            return Sets(bits, bits, _NOTHING)
         cached = self._terms.get(term)
         if cached is None:
             cached = self._text(term)
@@ -253,6 +267,34 @@ class Searcher:
         if start < end and index.words[start] == typed[0]:
             return index.verified(field.papers([(start, start + 1)]), check)
         return 0
+
+    def _alike(self, paper_id: str) -> dict[int, float]:
+        """The papers most like this one, by position, with their likeness (none for an id not
+        in the catalogue); the term vectors are built on first use, apart from this index."""
+        position = self.index.position_of().get(paper_id)
+        if position is None:
+            return {}
+        found = self._similar.get(paper_id)
+        if found is None:
+            vectors = term_vectors(self.index.papers)
+            found = {item.position: item.score for item in vectors.similar(position)}
+            self._similar.put(paper_id, found)
+        return found
+
+    def _by_likeness(self, matches: int, paper_ids: list[str]) -> Ranking:
+        """The matches in order of their summed likeness to these papers, then the rest of
+        them (matched by another alternative) in catalogue order."""
+        universe = self.index.universe
+        likeness: dict[int, float] = {}
+        for paper_id in paper_ids:
+            for position, score in self._alike(paper_id).items():
+                likeness[position] = likeness.get(position, 0.0) + score
+        size = universe.size
+        alike = [p for p in likeness if matches >> (size - 1 - p) & 1]
+        alike.sort(key=lambda position: (-likeness[position], position))
+        buckets = [1 << (size - 1 - position) for position in alike]
+        rest = matches & ~universe.from_indices(alike)
+        return Ranking(universe, [*buckets, rest] if rest else buckets)
 
     def _state(self, flag: str, read: Collection[str], starred: Collection[str]) -> Sets:
         index = self.index

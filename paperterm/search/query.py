@@ -10,10 +10,11 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from paperterm.identity import is_paper_id
 from paperterm.search.text import fold, words
 
 Field = Literal["any", "title", "abstract"]
-Kind = Literal["fuzzy", "exact", "prefix", "state"]
+Kind = Literal["fuzzy", "exact", "prefix", "state", "similar"]
 
 STATE_VALUES: dict[str, tuple[str, ...]] = {
     "is": ("starred", "read", "unread"),
@@ -41,6 +42,9 @@ Type words: the papers matching every word stay, best matches first.
                          (abstract:^we: the abstract starts with "we")
     is:starred           starred papers; is:read, is:unread (is:s, is:r, is:u also work)
     has:code             papers linking a code repository; has:link, has:abstract
+    similar:ID           the papers most like paper ID (its 12-digit id, as `paperterm list`
+                         shows it): the 100 whose titles and abstracts share most of its
+                         weightiest words, most alike first; the paper itself is left out
 
 Case and accents never matter (uber finds Über); punctuation only matters inside 'exact
 terms: "Self-Attention" is the two words "self attention".
@@ -52,7 +56,8 @@ a prefix above a typo, summed over the terms); then catalogue order.
 
 Nothing typed is an error: pieces that mean nothing yet are ignored, so the list does not blank
 while a term is half typed: a lone ! ' ^ or |, an empty title:, a term of punctuation only, and
-is: or has: followed by nothing or by an unknown value (is:new).
+is: or has: followed by nothing or by an unknown value (is:new), similar: followed by less
+than a whole id.
 """
 """The filter syntax, in plain text for the help screen and the README."""
 
@@ -74,7 +79,7 @@ class Term:
     words: tuple[str, ...] = ()
     """Folded words for ``fuzzy`` (all must match) and ``prefix`` terms."""
     needle: str = ""
-    """The folded text an ``exact`` term looks for."""
+    """The folded text an ``exact`` term looks for; for ``similar``, the paper's id."""
     flag: str = ""
     """For ``state`` terms: starred, read, unread, code, link or abstract."""
 
@@ -91,7 +96,7 @@ class Group:
     @property
     def has_text(self) -> bool:
         """Whether any alternative looks at text (and so counts for ranking)."""
-        return any(term.kind != "state" for term in self.alternatives)
+        return any(term.kind not in ("state", "similar") for term in self.alternatives)
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +159,9 @@ def _term(piece: str) -> Term | None:
     field: Field = "any"
     if colon and name.lower() in STATE_VALUES:
         return _state(name.lower(), rest)
+    if colon and name.lower() == "similar":
+        paper = rest.strip().lower()
+        return Term("similar", "any", needle=paper) if is_paper_id(paper) else None
     if colon and name.lower() in _FIELDS:
         field = _FIELDS[name.lower()]
         piece = rest

@@ -28,6 +28,8 @@ from paperterm.identity import is_paper_id
 from paperterm.loader import STDIN, dump_files, load
 from paperterm.locations import default_state_path, library_dir
 from paperterm.metadata import arxiv_id
+from paperterm.model import Paper
+from paperterm.recommend import ForYou, for_you
 from paperterm.sanitize import clean_text, printable
 from paperterm.state import StateStore
 from paperterm.state.record import ARXIV_NONE
@@ -329,12 +331,18 @@ def _list(args: argparse.Namespace) -> int:
         sort=args.sort,
     )
     papers = [catalog.papers[row] for row in selected]
+    picks = for_you(catalog.papers, read, starred) if args.sort == sorts.FOR_YOU.name else None
+    if picks is not None and picks.model is None:
+        _say("note", f"{picks.message} Listed in catalogue order.")
     out = sys.stdout
     if args.json:
         # The same record as `export -f json`, so a script reads one shape.
         flags = {paper.id: (paper.id in read, paper.id in starred) for paper in papers}
         pinned = store.pinned_keys
         rows = [paper_record(paper, pinned.get(paper.id), flags) for paper in papers]
+        if picks is not None:
+            for row, paper in zip(rows, papers, strict=True):
+                row.update(_pick_record(picks, paper))
         out.write(orjson.dumps(rows, option=orjson.OPT_INDENT_2).decode())
         out.write("\n")
         return 0
@@ -346,6 +354,16 @@ def _list(args: argparse.Namespace) -> int:
         )
         out.write(f"{paper.id}\t{flags_text}\t{clean_text(paper.title)}\n")
     return 0
+
+
+def _pick_record(picks: ForYou, paper: Paper) -> dict[str, object]:
+    """What ``list --sort for-you --json`` adds to a record: the model's score (null without
+    stars) and the terms that weigh most in it."""
+    score = picks.score(paper.index)
+    return {
+        "score": None if score is None else round(score, 6),
+        "because": list(picks.because(paper)),
+    }
 
 
 def _export(args: argparse.Namespace) -> int:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 import random
+import threading
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -37,7 +38,7 @@ NEGATIVE_WEIGHT = 0.25
 """How much the passed-over papers pull the Rocchio centroid away from their terms."""
 REASONS = 3
 """Terms a pick shows as its reasons."""
-NO_STARS = "No starred papers yet: star a few, and “for you” ranks the unread by them."
+NO_STARS = 'No starred papers yet: star a few, and "for you" ranks the unread by them.'
 """What to say when there is nothing to learn from (the order is then catalogue order)."""
 
 
@@ -165,18 +166,35 @@ def for_you(
     ``papers`` are the catalogue's (``Catalog.papers``: their vectors are built on the first call
     and kept); ``read`` and ``starred`` are the marked ids (others' ids are ignored).
     """
+    global _latest
+    read, starred = frozenset(read), frozenset(starred)
+    asked = (kind, read, starred)
+    with _latest_lock:
+        if _latest is not None and _latest[0] is papers and _latest[1] == asked:
+            return _latest[2]
     vectors = term_vectors(papers)
     starred_at = [paper.index for paper in papers if paper.id in starred]
     passed_at = [paper.index for paper in papers if paper.id in read and paper.id not in starred]
     model = fit(vectors, starred_at, passed_at, kind)
     if model is None:
-        return ForYou(list(range(len(papers))), None, None, NO_STARS)
+        result = ForYou(list(range(len(papers))), None, None, NO_STARS)
+        with _latest_lock:
+            _latest = (papers, asked, result)
+        return result
     scores = model.scores()
     unread = [paper.index for paper in papers if paper.id not in read and paper.id not in starred]
     unread.sort(key=lambda position: -scores[position])
     unread_set = set(unread)
     order = unread + [position for position in range(len(papers)) if position not in unread_set]
-    return ForYou(order, model, scores)
+    result = ForYou(order, model, scores)
+    with _latest_lock:
+        _latest = (papers, asked, result)
+    return result
+
+
+_latest: tuple[Sequence[Paper], tuple[str, frozenset[str], frozenset[str]], ForYou] | None = None
+"""The last answer, by catalogue and marks: the reader's sort and its detail pane ask alike."""
+_latest_lock = threading.Lock()
 
 
 def reasons(model: Model, paper: Paper, count: int = REASONS) -> tuple[str, ...]:

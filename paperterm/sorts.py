@@ -134,3 +134,25 @@ RELEVANCE = register(
 )
 CATALOGUE = register(SortOrder("catalogue", "the order the dumps list the papers in"))
 TITLE = register(SortOrder("title", "by title, A to Z (case ignored)", key=_title))
+
+
+def _for_you(context: SortContext) -> PaperKey:
+    # Imported here: the term vectors and the model are only wanted when this order is.
+    from paperterm.recommend import for_you
+
+    picks = for_you(context.catalog.papers, context.read, context.starred)
+    rank = [0] * len(picks.order)
+    for position, index in enumerate(picks.order):
+        rank[index] = position
+    return lambda paper: rank[paper.index]
+
+
+FOR_YOU = register(
+    SortOrder(
+        "for-you",
+        "the unread ranked by what you starred, then the read (catalogue order before a star)",
+        key=_for_you,
+        label="for you",
+        uses_marks=True,
+    )
+)

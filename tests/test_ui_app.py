@@ -416,6 +416,10 @@ async def test_t_cycles_the_sort(catalog: Catalog, state_path: Path) -> None:
         assert shown(app) == sorted(titles, key=str.casefold)
         await pilot.press("t")
         await settle(pilot)
+        assert app.main.sort == "for-you"
+        assert shown(app) == titles  # nothing starred yet: catalogue order
+        await pilot.press("t")
+        await settle(pilot)
         assert app.main.sort == "relevance"
 
 

@@ -26,7 +26,7 @@ from paperterm.export.formats import paper_record
 from paperterm.files import write_atomically
 from paperterm.identity import is_paper_id
 from paperterm.loader import STDIN, dump_files, load
-from paperterm.locations import default_state_path, library_dir
+from paperterm.locations import default_state_path, demo_state_path, library_dir
 from paperterm.metadata import arxiv_id
 from paperterm.model import Paper
 from paperterm.recommend import ForYou, for_you
@@ -62,7 +62,8 @@ def _global_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
         metavar="FILE",
         type=Path,
         default=default,
-        help=f"the state file (default: {default_state_path()})",
+        help=f"the state file (default: {default_state_path()})"
+        + ("; the demo keeps its own" if top else ""),
     )
 
 
@@ -72,7 +73,7 @@ def _paths(parser: argparse.ArgumentParser) -> None:
         metavar="PATH",
         nargs="*",
         help="dump files (text or saved API answers), folders of them, or - for standard input "
-        "(default: your library, or the demo when it is empty)",
+        "(default: the dumps in your library)",
     )
 
 
@@ -311,6 +312,9 @@ def _open_reader(args: argparse.Namespace) -> int:
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UsageError("the reader needs a terminal; for scripts use `paperterm list`")
     catalog, notices, demo = _catalog(args, quiet=True, demo=True)
+    if demo:
+        # The demo's marks are play: they must never make a real dump's papers read or starred.
+        args.state = demo_state_path()
     store = _open_store(args, quiet=True)
     from paperterm.ui.app import run_app  # Textual is only imported for the reader.
 

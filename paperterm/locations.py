@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from platformdirs import user_cache_path, user_data_path
+from platformdirs import user_cache_path, user_config_path, user_data_path
 
 APP_NAME = "paperterm"
 
@@ -12,6 +12,12 @@ APP_NAME = "paperterm"
 def data_dir() -> Path:
     """The user data directory (honours ``XDG_DATA_HOME`` on Linux); not created here."""
     return user_data_path(APP_NAME, appauthor=False)
+
+
+def config_dir() -> Path:
+    """The user config directory (honours ``XDG_CONFIG_HOME``): preferences such as the theme
+    and where the user was in each catalogue; not created here."""
+    return user_config_path(APP_NAME, appauthor=False)
 
 
 def cache_dir() -> Path:
@@ -25,11 +31,21 @@ def default_state_path() -> Path:
     return data_dir() / "state.json"
 
 
+def demo_state_path() -> Path:
+    """The demo catalogue's own state file: marks made in the demo never reach the real one."""
+    return data_dir() / "demo-state.json"
+
+
 def library_dir() -> Path:
     """Where ``paperterm add`` copies dumps to; ``paperterm`` alone opens what is there."""
     return data_dir() / "library"
 
 
 def settings_path() -> Path:
-    """Small UI preferences (the last export path and the like), kept apart from the state."""
+    """Where the reader's preferences used to be kept (only the last export path): still read."""
     return data_dir() / "settings.json"
+
+
+def config_settings_path() -> Path:
+    """The reader's preferences (:mod:`paperterm.settings`), kept apart from the state."""
+    return config_dir() / "settings.json"

@@ -11,8 +11,10 @@ import orjson
 import pytest
 
 from paperterm import __version__
+from paperterm.catalog import Catalog
 from paperterm.cli import run
 from paperterm.identity import paper_id
+from paperterm.locations import default_state_path, demo_state_path
 from paperterm.state import StateStore
 
 LOTTERY = "The Lottery Ticket Hypothesis: Finding Sparse, Trainable Neural Networks"
@@ -353,3 +355,61 @@ def test_list_sorts_by_the_reader_orders(
     status, _, err = cli(capsys, "list", str(dump), "--sort", "mood")
     assert status == 2
     assert err.startswith("paperterm: error: argument --sort: invalid choice: 'mood'")
+
+
+@pytest.mark.parametrize("command", ["list", "export", "stats"])
+def test_script_help_never_offers_the_demo(
+    capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        run([command, "--help"])
+    assert exited.value.code == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert "(default: the dumps in your library)" in text
+    assert "demo" not in text
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def _open_reader_with(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *argv: str
+) -> tuple[StateStore, str | None]:
+    """Run `paperterm ARGV` up to the reader; return the store and banner it would get."""
+    import paperterm.ui.app
+
+    opened: list[tuple[StateStore, str | None]] = []
+
+    def run_app(catalog: Catalog, store: StateStore, **options: object) -> None:
+        banner = options.get("banner")
+        opened.append((store, banner if isinstance(banner, str) else None))
+
+    monkeypatch.setattr(paperterm.ui.app, "run_app", run_app)
+    monkeypatch.setattr(sys, "stdin", _Terminal())
+    monkeypatch.setattr(sys, "stdout", _Terminal())
+    status, _, err = cli(capsys, *argv)
+    assert status == 0, err
+    (found,) = opened
+    return found
+
+
+def test_the_demo_keeps_its_own_state(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], dump: Path
+) -> None:
+    store, banner = _open_reader_with(monkeypatch, capsys)
+    assert banner is not None  # the demo, since the library is empty
+    assert store.path == demo_state_path()
+    lottery = paper_id(LOTTERY)  # the demo has this paper too
+    store.set_read([lottery], True)
+    store.set_starred([lottery], True)
+    assert not default_state_path().exists()
+    # A real dump with the same title opens unread and unstarred.
+    store, banner = _open_reader_with(monkeypatch, capsys, str(dump))
+    assert banner is None
+    assert store.path == default_state_path()
+    assert not store.is_read(lottery) and not store.is_starred(lottery)
+    # Even a state file named on the command line is not the demo's to write.
+    store, _ = _open_reader_with(monkeypatch, capsys, "--state", str(dump.with_name("s.json")))
+    assert store.path == demo_state_path()

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import replace
 
-from paperterm.model import Paper
+from paperterm.model import Metadata, Paper
 from paperterm.search import cache
 from paperterm.search.engine import Searcher
 from paperterm.search.index import SearchIndex
@@ -77,6 +77,23 @@ class Catalog:
             return range(len(self.papers))
         with self._search_lock:
             return self._searcher_now().search(parsed, read, starred)
+
+    def set_meta(self, metas: Mapping[str, Metadata | None]) -> None:
+        """Give papers their metadata (paper id -> metadata), in place.
+
+        Ids, titles and order stay; only ``Paper.meta`` changes, so the search index is kept and
+        metadata terms (``author:``, ``year:``) see the new values at the next search.
+        """
+        if not metas:
+            return
+        with self._search_lock:
+            self.papers = tuple(
+                replace(paper, meta=metas[paper.id]) if paper.id in metas else paper
+                for paper in self.papers
+            )
+            self._by_id = {paper.id: paper for paper in self.papers}
+            if self._searcher is not None:
+                self._searcher.index.papers = self.papers
 
     def prepare_search(self) -> float:
         """Build the search index now (say, in a worker at start-up); return the seconds taken.

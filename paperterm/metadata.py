@@ -10,6 +10,7 @@ error, and every string is cleaned of control characters (:mod:`paperterm.saniti
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import fields, replace
 from typing import Any
 
@@ -130,3 +131,47 @@ def combined(first: Metadata | None, then: Metadata | None) -> Metadata | None:
         if getattr(first, field.name) in (None, ()) and getattr(then, field.name) not in (None, ())
     }
     return replace(first, **missing) if missing else first
+
+
+_READERS: dict[str, Callable[[object], object]] = {
+    "arxiv_id": arxiv_id,
+    "authors": names,
+    "published": iso_date,
+    "primary_category": text,
+    "categories": words,
+    "doi": text,
+    "journal_ref": text,
+    "comment": text,
+    "upvotes": count,
+    "github_repo": web_url,
+    "github_stars": count,
+    "project_page": web_url,
+    "ai_summary": text,
+    "ai_keywords": words,
+    "listed": iso_date,
+}
+"""How each field of a stored record is read back: through the same checks as an API answer."""
+
+
+def to_record(meta: Metadata) -> dict[str, Any]:
+    """``meta`` as a JSON-ready object holding only the fields that are known."""
+    record: dict[str, Any] = {}
+    for field in fields(Metadata):
+        value = getattr(meta, field.name)
+        if value not in (None, ()):
+            record[field.name] = list(value) if isinstance(value, tuple) else value
+    return record
+
+
+def from_record(obj: object) -> Metadata | None:
+    """The metadata a stored record holds (checked like an API answer), or None when it is not
+    an object. Unknown keys are ignored; a field of the wrong type is unknown."""
+    if not isinstance(obj, dict):
+        return None
+    known: dict[str, Any] = {}
+    for name, read in _READERS.items():
+        if name in obj:
+            value = read(obj[name])
+            if value not in (None, ()):
+                known[name] = value
+    return Metadata(**known)

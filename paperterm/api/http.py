@@ -74,7 +74,8 @@ class Endpoints:
         return cls(hf=hf.rstrip("/"), arxiv=arxiv, token=token)
 
 
-def _host(url: str) -> str:
+def host_name(url: str) -> str:
+    """The host part of ``url``, safe to print."""
     return printable(urlsplit(url).netloc or url)
 
 
@@ -200,7 +201,7 @@ class HttpClient:
             size += len(chunk)
             if size > self.max_bytes:
                 raise NetworkError(
-                    f"{_host(url)}: the answer is larger than {self.max_bytes // 1_048_576} MB"
+                    f"{host_name(url)}: the answer is larger than {self.max_bytes // 1_048_576} MB"
                 )
             chunks.append(chunk)
         return b"".join(chunks)
@@ -234,26 +235,27 @@ class HttpClient:
             except httpx.TimeoutException as exc:
                 if attempt >= self.retries:
                     raise NetworkError(
-                        f"{_host(url)}: {_reason(exc)} after {attempt + 1} tries"
+                        f"{host_name(url)}: {_reason(exc)} after {attempt + 1} tries"
                     ) from None
                 self.sleep(min(self.backoff * 2**attempt, self.max_wait))
                 attempt += 1
                 continue
             except httpx.TransportError as exc:
-                raise NetworkError(f"cannot reach {_host(url)}: {_reason(exc)}") from None
+                raise NetworkError(f"cannot reach {host_name(url)}: {_reason(exc)}") from None
             except httpx.InvalidURL as exc:
                 raise NetworkError(f"not a usable URL: {printable(str(exc))[:200]}") from None
             phrase = _status_phrase(status)
             if status not in _RETRY_STATUS:
-                raise NetworkError(f"{_host(url)} answered {status}{phrase}")
+                raise NetworkError(f"{host_name(url)} answered {status}{phrase}")
             if attempt >= self.retries:
                 raise NetworkError(
-                    f"{_host(url)} answered {status}{phrase} {attempt + 1} times; try again later"
+                    f"{host_name(url)} answered {status}{phrase} {attempt + 1} times;"
+                    " try again later"
                 )
             wait = asked if asked is not None else self.backoff * 2**attempt
             if wait > self.max_wait:
                 raise NetworkError(
-                    f"{_host(url)} answered {status}{phrase} and asks to wait {wait:.0f} s;"
+                    f"{host_name(url)} answered {status}{phrase} and asks to wait {wait:.0f} s;"
                     " try again later"
                 )
             self.sleep(wait)
@@ -273,7 +275,7 @@ class HttpClient:
         try:
             return orjson.loads(body)
         except orjson.JSONDecodeError:
-            raise NetworkError(f"{_host(url)}: the answer is not JSON") from None
+            raise NetworkError(f"{host_name(url)}: the answer is not JSON") from None
 
 
 def _status_phrase(status: int) -> str:

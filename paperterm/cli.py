@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from importlib.resources import as_file, files
 from pathlib import Path
-from typing import NamedTuple, NoReturn, TextIO
+from typing import TYPE_CHECKING, NamedTuple, NoReturn, TextIO
 
 import orjson
 
@@ -28,6 +28,8 @@ from paperterm.identity import is_paper_id
 from paperterm.loader import STDIN, dump_files, load
 from paperterm.locations import default_state_path, demo_state_path, library_dir
 from paperterm.metadata import arxiv_id
+from paperterm.metastore import MetaStore, attach
+from paperterm.metastore import default_path as default_metastore_path
 from paperterm.model import Paper
 from paperterm.recommend import ForYou, for_you
 from paperterm.sanitize import clean_text, printable
@@ -35,7 +37,10 @@ from paperterm.state import StateStore
 from paperterm.state.record import ARXIV_NONE
 from paperterm.triage import Marks, select_rows
 
-COMMANDS = ("list", "export", "mark", "add", "stats", "fetch")
+if TYPE_CHECKING:
+    from paperterm.enrich import Report
+
+COMMANDS = ("list", "export", "mark", "add", "stats", "fetch", "enrich")
 DEMO_NOTICE = (
     "This is the demo catalogue. Open your own dumps with `paperterm PATH ...`, "
     "or keep them with `paperterm add PATH ...`."
@@ -151,6 +156,22 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("paths", metavar="PATH", nargs="+")
     _global_options(add, top=False)
 
+    enrich = commands.add_parser(
+        "enrich",
+        help="identify papers on Hugging Face and arXiv (default: the starred ones)",
+        description="Look papers up on Hugging Face Papers (by title) and arXiv (by id) and keep "
+        "what they say (authors, date, arXiv id, categories, DOI...) in the metadata store "
+        f"({default_metastore_path()}). A search hit is taken only when its title is the "
+        "paper's own; anything less certain is reported as ambiguous. Papers identified once "
+        "are never asked for again. Exit 0 when every lookup was answered, 1 when the network or "
+        "an answer failed (what was found is kept).",
+    )
+    _paths(enrich)
+    chosen = enrich.add_mutually_exclusive_group()
+    chosen.add_argument("--all", action="store_true", help="every paper, not only starred ones")
+    chosen.add_argument("-q", "--query", default=None, help="the papers matching QUERY")
+    _global_options(enrich, top=False)
+
     stats = commands.add_parser("stats", help="count papers, read, starred and sources")
     _paths(stats)
     _global_options(stats, top=False)
@@ -186,6 +207,7 @@ def run(argv: Sequence[str]) -> int:
             "add": _add,
             "stats": _stats,
             "fetch": _fetch,
+            "enrich": _enrich,
         }[args.command]
         return handler(args)
     except PapertermError as error:
@@ -241,6 +263,17 @@ def _open_store(args: argparse.Namespace, *, quiet: bool = False) -> StateStore:
         for notice in store.notices:
             _say("note", notice)
     return store
+
+
+def _with_metadata(catalog: Catalog, store: StateStore, *, quiet: bool = False) -> list[str]:
+    """Give the catalogue's papers their metadata (the store's lookups, the user's choices);
+    return the store's notices (printed at once unless ``quiet``)."""
+    metadata = MetaStore.open()
+    attach(catalog, metadata, store.arxiv_choices)
+    if not quiet:
+        for notice in metadata.notices:
+            _say("note", notice)
+    return metadata.notices
 
 
 class _Loaded(NamedTuple):
@@ -316,6 +349,7 @@ def _open_reader(args: argparse.Namespace) -> int:
         # The demo's marks are play: they must never make a real dump's papers read or starred.
         args.state = demo_state_path()
     store = _open_store(args, quiet=True)
+    notices = notices + _with_metadata(catalog, store, quiet=True)
     from paperterm.ui.app import run_app  # Textual is only imported for the reader.
 
     run_app(catalog, store, notices=notices, banner=DEMO_NOTICE if demo else None)
@@ -325,6 +359,7 @@ def _open_reader(args: argparse.Namespace) -> int:
 def _list(args: argparse.Namespace) -> int:
     catalog = _catalog(args).catalog
     store = _open_store(args)
+    _with_metadata(catalog, store)
     starred, read = store.starred_ids, store.read_ids
     selected = select_rows(
         catalog,
@@ -373,6 +408,7 @@ def _pick_record(picks: ForYou, paper: Paper) -> dict[str, object]:
 def _export(args: argparse.Namespace) -> int:
     catalog = _catalog(args).catalog
     store = _open_store(args)
+    _with_metadata(catalog, store)
     hint = ""
     if args.all:
         papers, what = list(catalog.papers), "papers"
@@ -659,3 +695,83 @@ def _fetch_progress(total: int) -> _FetchProgress | None:
     if total < 2 or not sys.stderr.isatty():
         return None
     return _FetchProgress()
+
+
+_PROGRESS_FROM_STEPS = 4
+_AMBIGUOUS_SHOWN = 20
+
+
+def _enrich(args: argparse.Namespace) -> int:
+    """Identify the chosen papers (see :mod:`paperterm.enrich`); print one summary line.
+
+    Exit 0 when every lookup was answered, 1 when the network or an answer failed, 130 when
+    interrupted; what was found is kept in every case.
+    """
+    catalog = _catalog(args).catalog
+    store = _open_store(args)
+    if args.all:
+        papers, what = list(catalog.papers), "papers"
+    elif args.query is not None:
+        papers = catalog.search(args.query, read=store.read_ids, starred=store.starred_ids)
+        what = "papers matching the query"
+    else:
+        starred = store.starred_ids
+        papers, what = [p for p in catalog.papers if p.id in starred], "starred papers"
+    metadata = MetaStore.open()
+    for notice in metadata.notices:
+        _say("note", notice)
+    if not papers:
+        _say("note", f"no {what} to look up (--all looks up every paper)")
+        return 0
+    from paperterm.api.http import HttpClient  # httpx is only imported when needed
+    from paperterm.enrich import enrich
+
+    with HttpClient() as http:
+        report = enrich(
+            papers, metadata, store.arxiv_choices, http, progress=_step_printer("looking up")
+        )
+    _explain_ambiguous(report, metadata, catalog)
+    if report.error is not None:
+        _say("error", report.error)
+    print(report.summary())
+    if report.interrupted:
+        return 130
+    return 1 if report.error is not None else 0
+
+
+def _explain_ambiguous(report: Report, metadata: MetaStore, catalog: Catalog) -> None:
+    """Tell how to settle the papers found ambiguous (a few lines at most)."""
+    for paper_id in report.ambiguous[:_AMBIGUOUS_SHOWN]:
+        lookup = metadata.get(paper_id)
+        maybe = ", ".join(
+            f"{ident} ({printable(title)[:60]})"
+            for ident, title in (lookup.candidates if lookup else ())
+        )
+        title = printable(catalog[paper_id].title)[:70] if paper_id in catalog else paper_id
+        _say(
+            "note",
+            f"ambiguous: {paper_id} {title}"
+            + (f"; maybe {maybe}" if maybe else "")
+            + f"; settle with `paperterm mark {paper_id} --arxiv ARXIV_ID` (or none)",
+        )
+    if len(report.ambiguous) > _AMBIGUOUS_SHOWN:
+        _say("note", f"and {len(report.ambiguous) - _AMBIGUOUS_SHOWN} more ambiguous papers")
+
+
+def _step_printer(label: str) -> Callable[[int, int], None] | None:
+    """A progress bar on standard error for more than a few steps, when someone is watching."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        if total < _PROGRESS_FROM_STEPS:
+            return
+        width = 30
+        filled = width * done // max(total, 1)
+        end = "\n" if done >= total else ""
+        sys.stderr.write(
+            f"\rpaperterm: {label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}{end}"
+        )
+        sys.stderr.flush()
+
+    return show

@@ -28,10 +28,9 @@ from rapidfuzz import fuzz
 from paperterm.api import arxiv, hf
 from paperterm.api.hf import Hit
 from paperterm.api.http import HttpClient
-from paperterm.catalog import Catalog
 from paperterm.errors import NetworkError
 from paperterm.identity import normalise_title
-from paperterm.metadata import arxiv_id, combined
+from paperterm.metadata import arxiv_id
 from paperterm.metastore import Lookup, MetaStore
 from paperterm.model import Metadata, Paper
 from paperterm.state.record import ARXIV_NONE
@@ -248,37 +247,3 @@ def enrich(
         report.requests = http.requests - started
         store.save()
     return report
-
-
-def joined_meta(
-    paper: Paper, store: MetaStore | None, choices: Mapping[str, str]
-) -> Metadata | None:
-    """A paper's metadata: the user's choice over the store's lookup over what its dump said.
-
-    Each layer that names another arXiv id than the layers above it is left out.
-    """
-    choice = choices.get(paper.id)
-    if choice == ARXIV_NONE:
-        return None
-    wanted = arxiv_id(choice) if choice else None
-    layers = [
-        Metadata(arxiv_id=wanted) if wanted is not None else None,
-        store.meta(paper.id) if store is not None else None,
-        paper.meta,
-    ]
-    meta = None
-    for layer in layers:
-        meta = combined(meta, layer)
-    return meta
-
-
-def attach(catalog: Catalog, store: MetaStore | None, choices: Mapping[str, str]) -> Catalog:
-    """Give every paper of ``catalog`` its joined metadata (:func:`joined_meta`), in place."""
-    changed = {}
-    for paper in catalog:
-        meta = joined_meta(paper, store, choices)
-        if meta != paper.meta:
-            changed[paper.id] = meta
-    if changed:
-        catalog.set_meta(changed)
-    return catalog

@@ -21,18 +21,20 @@ value read back goes through the same checks as an API answer.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, cast
 
 import orjson
 
+from paperterm.catalog import Catalog
 from paperterm.errors import StateError
 from paperterm.locations import data_dir
 from paperterm.metadata import arxiv_id, combined, from_record, text, to_record
-from paperterm.model import Metadata
+from paperterm.model import Metadata, Paper
 from paperterm.state import files
+from paperterm.state.record import ARXIV_NONE
 
 SCHEMA = 1
 Status = Literal["found", "not_found", "ambiguous", "settled"]
@@ -217,3 +219,37 @@ class MetaStore:
             )
         self.lookups = merged
         self._dirty.clear()
+
+
+def joined_meta(
+    paper: Paper, store: MetaStore | None, choices: Mapping[str, str]
+) -> Metadata | None:
+    """A paper's metadata: the user's choice over the store's lookup over what its dump said.
+
+    Each layer that names another arXiv id than the layers above it is left out.
+    """
+    choice = choices.get(paper.id)
+    if choice == ARXIV_NONE:
+        return None
+    wanted = arxiv_id(choice) if choice else None
+    layers = [
+        Metadata(arxiv_id=wanted) if wanted is not None else None,
+        store.meta(paper.id) if store is not None else None,
+        paper.meta,
+    ]
+    meta = None
+    for layer in layers:
+        meta = combined(meta, layer)
+    return meta
+
+
+def attach(catalog: Catalog, store: MetaStore | None, choices: Mapping[str, str]) -> Catalog:
+    """Give every paper of ``catalog`` its joined metadata (:func:`joined_meta`), in place."""
+    changed = {}
+    for paper in catalog:
+        meta = joined_meta(paper, store, choices)
+        if meta != paper.meta:
+            changed[paper.id] = meta
+    if changed:
+        catalog.set_meta(changed)
+    return catalog

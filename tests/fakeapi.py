@@ -6,7 +6,11 @@ from the network. The fake counts what it is asked, so tests can check the manne
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -87,22 +91,26 @@ class FakeApi:
     seen: list[httpx.Request] = field(default_factory=list)
     overrides: list[httpx.Response] = field(default_factory=list)
     """Answers given first, in order, whatever is asked (429s, 500s...)."""
+    hf: str = HF
+    """Where it answers as Hugging Face."""
+    arxiv_url: str = ARXIV
+    """Where it answers as arXiv."""
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         self.seen.append(request)
         if self.overrides:
             return self.overrides.pop(0)
         url = str(request.url)
-        if url.startswith(f"{HF}/api/papers/search"):
+        if url.startswith(f"{self.hf}/api/papers/search"):
             query = request.url.params["q"]
             items = [{"paper": paper, "numComments": 0} for paper in self.search.get(query, [])]
             return httpx.Response(200, json=items)
-        if url.startswith(f"{HF}/api/papers/"):
+        if url.startswith(f"{self.hf}/api/papers/"):
             ident = request.url.path.removeprefix("/api/papers/")
             if ident in self.papers:
                 return httpx.Response(200, json=self.papers[ident])
             return httpx.Response(404, json={"error": "Paper not found"})
-        if url.startswith(ARXIV):
+        if url.startswith(self.arxiv_url):
             ids = request.url.params["id_list"].split(",")
             return httpx.Response(
                 200, content=atom(*(self.arxiv[i] for i in ids if i in self.arxiv))
@@ -114,7 +122,7 @@ class FakeApi:
 
         def kind_of(request: httpx.Request) -> str:
             url = str(request.url)
-            if url.startswith(ARXIV):
+            if url.startswith(self.arxiv_url):
                 return "arxiv"
             return "search" if "/api/papers/search" in url else "paper"
 
@@ -125,7 +133,7 @@ class FakeApi:
         return [
             request.url.params["id_list"].split(",")
             for request in self.seen
-            if str(request.url).startswith(ARXIV)
+            if str(request.url).startswith(self.arxiv_url)
         ]
 
     def client(self, **options: Any) -> HttpClient:
@@ -138,7 +146,7 @@ class FakeApi:
             now[0] += seconds
 
         http = HttpClient(
-            Endpoints(hf=HF, arxiv=ARXIV),
+            Endpoints(hf=self.hf, arxiv=self.arxiv_url),
             transport=httpx.MockTransport(self),
             sleep=sleep,
             clock=lambda: now[0],
@@ -175,3 +183,38 @@ def standard() -> FakeApi:
             "1903.01611": atom_entry("1903.01611", STABILIZING, authors=("Jonathan Frankle",)),
         },
     )
+
+
+@contextmanager
+def serving(api: FakeApi) -> Iterator[tuple[str, str]]:
+    """Serve ``api`` on a port of 127.0.0.1; yield (HF_ENDPOINT, PAPERTERM_ARXIV_URL) for it."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            request = httpx.Request("GET", f"http://{self.headers['Host']}{self.path}")
+            for name, value in self.headers.items():
+                request.headers[name] = value
+            response = api(request)
+            body = response.read()
+            self.send_response(response.status_code)
+            for name, value in response.headers.items():
+                if name.lower() not in ("content-length", "transfer-encoding", "connection"):
+                    self.send_header(name, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    api.hf, api.arxiv_url = base, f"{base}/arxiv/query"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield api.hf, api.arxiv_url
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)

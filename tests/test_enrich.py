@@ -20,10 +20,10 @@ from fakeapi import (
 )
 from paperterm.api.hf import Hit
 from paperterm.catalog import Catalog
-from paperterm.enrich import attach, enrich, joined_meta, match
+from paperterm.enrich import enrich, match
 from paperterm.identity import paper_id
 from paperterm.metadata import from_hf_paper
-from paperterm.metastore import Lookup, MetaStore
+from paperterm.metastore import Lookup, MetaStore, attach, joined_meta
 from paperterm.model import Metadata, Paper
 
 UNKNOWN = "A Paper Hugging Face Has Never Heard Of"

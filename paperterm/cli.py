@@ -18,12 +18,11 @@ from typing import TYPE_CHECKING, NamedTuple, NoReturn, TextIO
 
 import orjson
 
-from paperterm import __version__, apidump, sorts
+from paperterm import __version__, apidump, fsio, sorts
 from paperterm.catalog import Catalog
 from paperterm.errors import DumpError, NetworkError, PapertermError, UsageError
 from paperterm.export import FORMATS, export_and_pin
 from paperterm.export.formats import paper_record
-from paperterm.files import write_atomically
 from paperterm.identity import is_paper_id
 from paperterm.loader import STDIN, dump_files, load
 from paperterm.locations import default_state_path, demo_state_path, library_dir
@@ -422,6 +421,11 @@ def _export(args: argparse.Namespace) -> int:
     if not papers:
         _say("error", f"no {what} to export{hint}; nothing written")
         return 1
+    if args.output is not None:
+        try:  # before any key is pinned: a refused file leaves the state as it was
+            fsio.user_target(args.output, store.own_files)
+        except OSError as error:
+            raise _cannot_write(args.output, error) from None
     result = export_and_pin(papers, args.format, store, ascii=args.ascii)
     if store.read_only:
         _say("warning", "the state file is read-only, so these citation keys were not pinned")
@@ -429,11 +433,15 @@ def _export(args: argparse.Namespace) -> int:
         sys.stdout.write(result.text)
         return 0
     try:
-        write_atomically(args.output, result.text.encode("utf-8"))
+        fsio.write_user_file(args.output, result.text.encode("utf-8"), store.own_files)
     except OSError as error:
-        raise PapertermError(f"cannot write {args.output}: {error.strerror or error}") from None
+        raise _cannot_write(args.output, error) from None
     _say("note", f"wrote {_count(len(papers), 'paper')} to {args.output}")
     return 0
+
+
+def _cannot_write(path: Path, error: OSError) -> PapertermError:
+    return PapertermError(f"cannot write {printable(str(path))}: {fsio.reason(error)}")
 
 
 def _unloaded_stars_hint(catalog: Catalog, store: StateStore) -> str:
@@ -600,7 +608,7 @@ def _add_one(library: Path, shown: str, name: str, data: bytes) -> tuple[Path | 
             raise DumpError(shown, error.reason, error.line) from None
         target = _library_target(library, name, data)
         if target is not None:
-            os.replace(incoming, target)
+            fsio.move_into_place(Path(incoming), target)
         return target, ids
     finally:
         Path(incoming).unlink(missing_ok=True)

@@ -51,18 +51,17 @@ The rest:
 
 from __future__ import annotations
 
-import gc
 import io
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from types import MemberDescriptorType
 from typing import cast
 
-from paperterm import apidump
+from paperterm import apidump, fsio
 from paperterm.catalog import Catalog
 from paperterm.dumpformat import DumpParser
 from paperterm.errors import DumpError
@@ -279,7 +278,7 @@ def load(
     builder = _Builder()
     warnings: list[_Problem] = []
     first_problem: _Problem | None = None
-    with _gc_paused():
+    with fsio.gc_paused():
         for item in plan:
             if isinstance(item, _Problem):
                 problem: _Problem | None = item
@@ -295,22 +294,6 @@ def load(
     return Catalog(papers, [str(warning) for warning in warnings])
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Hold the cyclic garbage collector while loading.
-
-    A load makes millions of objects and no cycles; left on, the collector would walk all of
-    them again and again as they pile up (a third of the time of a big load).
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 @dataclass(frozen=True, slots=True)
 class _Input:
     """One dump to read."""
@@ -321,6 +304,8 @@ class _Input:
     """Where to read it; None for standard input."""
     size: int
     """Its size in bytes, as far as known before reading (0 for standard input)."""
+    found: bool = False
+    """Found in a folder rather than named: then only a regular file is read (no link, FIFO...)."""
 
 
 def _expand(paths: Iterable[str | os.PathLike[str]]) -> list[_Input | _Problem]:
@@ -353,7 +338,7 @@ def _expand(paths: Iterable[str | os.PathLike[str]]) -> list[_Input | _Problem]:
                 continue
             if (stat.st_dev, stat.st_ino) not in seen:
                 seen.add((stat.st_dev, stat.st_ino))
-                plan.append(_Input(shown, file, stat.st_size))
+                plan.append(_Input(shown, file, stat.st_size, found=file is not path))
     return plan
 
 
@@ -374,6 +359,8 @@ def _os_message(error: OSError | ValueError) -> str:
     """A short lower-case reason for an OS error (``no such file``, ``permission denied``)."""
     if isinstance(error, ValueError):
         return "not a valid path"
+    if isinstance(error, fsio.NotRegularFile):
+        return f"skipped: {error.strerror} (name it on the command line to read it)"
     if isinstance(error, FileNotFoundError):
         return "no such file or folder"
     if isinstance(error, PermissionError):
@@ -394,7 +381,7 @@ def _load_one(
     control_line: int | None = None
     nonblank = False
     try:
-        with _open(dump.file) as raw:
+        with _open(dump.file, found=dump.found) as raw:
             answer, stream = apidump.sniff(raw)
             if answer is not None:
                 return _load_answer(name, answer, builder, warnings, progress)
@@ -459,10 +446,11 @@ def _short(title: str, width: int = 60) -> str:
     return title if len(title) <= width else title[: width - 1] + "…"
 
 
-def _open(file: Path | None) -> AbstractContextManager[ByteStream]:
-    """The file's bytes; for standard input, its byte stream, left open afterwards."""
+def _open(file: Path | None, *, found: bool = False) -> AbstractContextManager[ByteStream]:
+    """The file's bytes; for standard input, its byte stream, left open afterwards. A file
+    ``found`` in a folder must be a regular file: a FIFO there would block the load for ever."""
     if file is not None:
-        return file.open("rb")
+        return fsio.open_regular_stream(file) if found else file.open("rb")
     if sys.stdin is None:
         return io.BytesIO(b"")
     buffer = getattr(sys.stdin, "buffer", None)

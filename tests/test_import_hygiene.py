@@ -15,7 +15,7 @@ CORE_MODULES = [
     "paperterm.dumpformat",
     "paperterm.errors",
     "paperterm.export",
-    "paperterm.files",
+    "paperterm.fsio",
     "paperterm.identity",
     "paperterm.links",
     "paperterm.loader",

@@ -442,10 +442,10 @@ def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     locked = write(tmp_path / "locked.txt", HEADER_1 + "Secret\nHidden.\n")
     real_open = loader._open
 
-    def refuse(file: Path | None):  # type: ignore[no-untyped-def]
+    def refuse(file: Path | None, **options: bool):  # type: ignore[no-untyped-def]
         if file == locked:
             raise PermissionError(13, "Permission denied", str(file))
-        return real_open(file)
+        return real_open(file, **options)
 
     monkeypatch.setattr(loader, "_open", refuse)
     with pytest.raises(DumpError, match=r"locked\.txt: permission denied$"):

@@ -16,7 +16,7 @@ import pytest
 
 from paperterm.errors import StateError
 from paperterm.locations import default_state_path
-from paperterm.state import PaperState, StateStore, files
+from paperterm.state import PaperState, StateStore, storage
 
 
 class Clock:
@@ -408,7 +408,7 @@ def test_a_reused_inode_is_not_taken_for_the_file_we_know(
     """File systems reuse a freed inode at once; with coarse timestamps and an equal size, a new
     file could then pass for the one a store last saw, and its save would drop newer changes.
     Timestamps and size are left out of the fingerprint here to make that collision certain."""
-    monkeypatch.setattr(files, "_fingerprint", lambda st: (st.st_dev, st.st_ino, 0, 0, 0))
+    monkeypatch.setattr(storage, "_fingerprint", lambda st: (st.st_dev, st.st_ino, 0, 0, 0))
     tui = StateStore.open(state_path)
     tui.set_read(["mine"], True)
     seen = state_path.stat().st_ino
@@ -459,7 +459,7 @@ def test_a_lock_held_too_long_is_a_clear_error(
     store = StateStore.open(state_path)
     store.set_starred(["a"], True)
     before = state_path.read_bytes()
-    monkeypatch.setattr(files, "LOCK_TIMEOUT", 0.2)
+    monkeypatch.setattr(storage, "LOCK_TIMEOUT", 0.2)
     fd = hold_lock(store.lock_path)
     try:
         with pytest.raises(StateError, match="held the lock"):

@@ -19,13 +19,14 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
-import tempfile
 import time
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
+from paperterm import fsio
 from paperterm.locations import cache_dir
 from paperterm.model import Paper
 
@@ -109,25 +110,23 @@ def save(
     digest = hashlib.sha256(lengths)
     for part in sections:
         digest.update(part)
+
+    def write(out: BinaryIO) -> None:
+        out.write(_header(key))
+        out.write(lengths)
+        for part in sections:
+            out.write(part)
+        out.write(digest.digest())
+
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=directory, suffix=".tmp")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(_header(key))
-                out.write(lengths)
-                for part in sections:
-                    out.write(part)
-                out.write(digest.digest())
-            os.replace(temporary, directory / (key + _SUFFIX))
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        # Not flushed to the disk: after a crash the digest tells a damaged file anyway.
+        fsio.replace(directory / (key + _SUFFIX), write, durable=False)
         saved = sorted(directory.glob("*" + _SUFFIX), key=lambda p: p.stat().st_mtime)
         for old in saved[:-KEEP]:
             old.unlink(missing_ok=True)
         # A save killed half-way leaves its temporary file; one an hour old is nobody's.
-        for left in directory.glob("*.tmp"):
+        for left in [*directory.glob(f".*{fsio.TEMP_MARK}*"), *directory.glob("*.tmp")]:
             if left.stat().st_mtime < time.time() - 3600:
                 left.unlink(missing_ok=True)
     except OSError:

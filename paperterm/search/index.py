@@ -10,7 +10,6 @@ keep a ready bit set instead, and long ranges reuse the cached bit set of whole 
 
 from __future__ import annotations
 
-import gc
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import defaultdict, deque
@@ -24,6 +23,7 @@ from typing import TypeAlias
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from paperterm import fsio
 from paperterm.model import Paper
 from paperterm.search import cache
 from paperterm.search.bitset import Universe
@@ -195,10 +195,8 @@ class SearchIndex:
         """Set helpers sized for this catalogue."""
         self.loaded = False
         """Whether the index came from the cache rather than being built."""
-        collecting = gc.isenabled()
         # The build allocates millions of objects and no cycles: collecting would only re-scan them.
-        gc.disable()
-        try:
+        with fsio.gc_paused():
             key = cache.catalogue_key(papers) if cache_dir is not None else ""
             saved = cache.load(cache_dir, key, len(papers)) if cache_dir is not None else None
             if saved is not None and len(saved[1]) == 4:
@@ -210,9 +208,6 @@ class SearchIndex:
                 if cache_dir is not None:
                     states = [field.state() for field in fields]
                     cache.save(cache_dir, key, len(papers), words, states)
-        finally:
-            if collecting:
-                gc.enable()
         self.words = words
         """Every folded word of every title and abstract, sorted."""
         self.title = fields[0]

@@ -21,7 +21,7 @@ from typing import Any
 
 from paperterm.errors import StateError
 from paperterm.locations import default_state_path
-from paperterm.state import files
+from paperterm.state import storage
 from paperterm.state.record import (
     DEFAULTS,
     SCHEMA,
@@ -104,7 +104,7 @@ class _Disk:
 
     decoded: Decoded | None
     """The file's content, or None when there was none to use."""
-    fingerprint: files.Fingerprint | None
+    fingerprint: storage.Fingerprint | None
     """The file's fingerprint, or None when ``path`` does not exist now."""
     good: bool
     """Whether ``path`` now holds a good file worth keeping as the backup."""
@@ -130,8 +130,8 @@ class StateStore:
         self._clock = clock
         self._papers: dict[str, Entry] = {}
         self._extra: dict[str, Any] = {}
-        self._fingerprint: files.Fingerprint | None = None
-        self._held = files.Held()
+        self._fingerprint: storage.Fingerprint | None = None
+        self._held = storage.Held()
         weakref.finalize(self, self._held.release)
         self._disk_good = False
         self._read: set[str] = set()
@@ -170,13 +170,22 @@ class StateStore:
         """The previous good copy of the state file."""
         return self.path.with_name(self.path.name + ".bak")
 
+    @property
+    def own_files(self) -> dict[Path, str]:
+        """The files the store keeps, each with what it is: nothing else may write over them."""
+        return {
+            self.path: "the state file",
+            self.backup_path: "the state file's backup",
+            self.lock_path: "the state file's lock",
+        }
+
     def _notify(self, message: str) -> None:
         if message not in self.notices:
             self.notices.append(message)
 
     def _load(self) -> None:
-        files.refuse_symlink(self.path)
-        got = files.read_file(self.path)
+        storage.refuse_symlink(self.path)
+        got = storage.read_file(self.path)
         if got is None and not os.path.lexists(self.backup_path):
             return
         if got is not None:
@@ -192,8 +201,8 @@ class StateStore:
     def _recover(self) -> None:
         """Under the lock: deal with a missing or corrupt file, then save what was recovered."""
         self._make_folder()
-        with files.locked(self.lock_path):
-            files.refuse_symlink(self.path)
+        with storage.locked(self.lock_path):
+            storage.refuse_symlink(self.path)
             disk = self._read_locked()
             if disk.decoded is None:
                 return
@@ -205,7 +214,7 @@ class StateStore:
             except StateError as exc:
                 self._notify(f"the recovered state is not saved yet: {exc}")
 
-    def _adopt(self, decoded: Decoded, fingerprint: files.Fingerprint | None) -> None:
+    def _adopt(self, decoded: Decoded, fingerprint: storage.Fingerprint | None) -> None:
         """Take a file's content as the whole state (merging what memory holds)."""
         if decoded.schema > SCHEMA:
             self._enter_read_only(decoded.schema)
@@ -216,7 +225,7 @@ class StateStore:
         self._see(fingerprint)
         self._disk_good = fingerprint is not None
 
-    def _see(self, fingerprint: files.Fingerprint | None) -> None:
+    def _see(self, fingerprint: storage.Fingerprint | None) -> None:
         """Remember the file whose content memory now holds; None forces a re-read next save."""
         if (
             fingerprint is not None
@@ -238,16 +247,16 @@ class StateStore:
 
         A corrupt file is moved aside to ``<name>.corrupt-<time>`` first (a corrupt backup too).
         """
-        got = files.read_file(self.path)
+        got = storage.read_file(self.path)
         if got is not None:
             try:
                 return _Disk(decode(got[0], self._papers), got[1], good=True, recovered=False)
             except CorruptState as exc:
-                aside = files.move_aside(self.path, "corrupt", self._clock())
+                aside = storage.move_aside(self.path, "corrupt", self._clock())
                 problem = f"{self.path} was unreadable ({exc}); moved it to {aside.name}"
         else:
             problem = f"{self.path} was missing"
-        backup = files.read_file(self.backup_path)
+        backup = storage.read_file(self.backup_path)
         if backup is None:
             if got is not None:
                 self._notify(f"{problem}; no backup, starting empty")
@@ -255,7 +264,7 @@ class StateStore:
         try:
             decoded = decode(backup[0])
         except CorruptState as exc:
-            aside = files.move_aside(self.backup_path, "corrupt", self._clock())
+            aside = storage.move_aside(self.backup_path, "corrupt", self._clock())
             self._notify(f"{problem}; the backup was unreadable too ({exc}), moved to {aside.name}")
             return _Disk(None, None, good=False, recovered=True)
         self._notify(f"{problem}; loaded {self.backup_path.name}")
@@ -267,10 +276,10 @@ class StateStore:
         Cheap when nothing changed. A file that went missing keeps what memory holds.
         """
         with self._mutex:
-            files.refuse_symlink(self.path)
-            if files.fingerprint(self.path) == self._fingerprint:
+            storage.refuse_symlink(self.path)
+            if storage.fingerprint(self.path) == self._fingerprint:
                 return
-            got = files.read_file(self.path)
+            got = storage.read_file(self.path)
             if got is None:
                 if os.path.lexists(self.backup_path):
                     self._recover()
@@ -438,14 +447,14 @@ class StateStore:
 
     def _commit(self, ops: list[tuple[str, Any, Any]]) -> list[Change]:
         """Lock, re-read if needed, merge, apply ``ops``, write; return what changed."""
-        files.refuse_symlink(self.path)
+        storage.refuse_symlink(self.path)
         self._make_folder()
-        with files.locked(self.lock_path):
-            files.refuse_symlink(self.path)
+        with storage.locked(self.lock_path):
+            storage.refuse_symlink(self.path)
             if not self._swept:
-                files.remove_stale_temps(self.path)
+                storage.remove_stale_temps(self.path)
                 self._swept = True
-            current = files.fingerprint(self.path)
+            current = storage.fingerprint(self.path)
             if current is not None and current == self._fingerprint:
                 base, extra, good, dirty = self._papers, self._extra, self._disk_good, False
             else:
@@ -486,16 +495,16 @@ class StateStore:
         try:
             missing[0].mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise StateError(f"{missing[0]}: cannot create: {files.reason(exc)}") from exc
+            raise StateError(f"{missing[0]}: cannot create: {storage.reason(exc)}") from exc
         for created in missing:
             with suppress(OSError):  # durability of a new folder is best effort
-                files.fsync_folder(created.parent)
+                storage.fsync_folder(created.parent)
 
     def _write(self, papers: dict[str, Entry], *, good: bool) -> None:
         """Replace the file with ``papers`` (lock held); the previous file becomes the backup."""
         backup = self.backup_path if good else None
         self._see(
-            files.replace_atomically(
+            storage.replace_atomically(
                 self.path, encode(papers, self._extra), backup=backup, warn=self._notify
             )
         )

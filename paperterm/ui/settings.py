@@ -6,14 +6,17 @@ from pathlib import Path
 
 import orjson
 
-from paperterm.files import write_atomically
+from paperterm import fsio
 from paperterm.locations import settings_path
+
+_MAX_BYTES = 1 << 20
+"""A settings file larger than this is not ours: ignored."""
 
 
 def _read() -> dict[str, object]:
     try:
-        data = orjson.loads(settings_path().read_bytes())
-    except (OSError, orjson.JSONDecodeError):
+        data = orjson.loads(fsio.read_regular(settings_path(), limit=_MAX_BYTES)[0])
+    except (OSError, ValueError):  # orjson.JSONDecodeError is a ValueError
         return {}
     return data if isinstance(data, dict) else {}
 
@@ -33,4 +36,4 @@ def remember_export_path(path: Path) -> None:
     data["export_path"] = str(path)
     target = settings_path()
     target.parent.mkdir(parents=True, exist_ok=True)
-    write_atomically(target, orjson.dumps(data, option=orjson.OPT_INDENT_2))
+    fsio.replace(target, orjson.dumps(data, option=orjson.OPT_INDENT_2))

@@ -27,11 +27,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
-from paperterm import sorts
+from paperterm import fsio, sorts
 from paperterm.catalog import Catalog
 from paperterm.errors import PapertermError, StateError
 from paperterm.export import bibtex_entry, citation_keys, export_and_pin
-from paperterm.files import write_atomically
 from paperterm.model import Paper
 from paperterm.search import highlight
 from paperterm.state import StateStore
@@ -468,10 +467,12 @@ class MainScreen(Screen[None]):
         if path is None:
             return
         papers = self._starred_papers()
+        protected = self.store.own_files
         try:
-            export = export_and_pin(papers, format_for(path), self.store)
             path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomically(path, export.text.encode("utf-8"))
+            fsio.user_target(path, protected)  # before any key is pinned
+            export = export_and_pin(papers, format_for(path), self.store)
+            fsio.write_user_file(path, export.text.encode("utf-8"), protected)
         except (OSError, PapertermError) as error:
             message = error.strerror if isinstance(error, OSError) and error.strerror else error
             self._say(f"{path}: {message}", title="Export failed", severity="error", timeout=15)

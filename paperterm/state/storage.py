@@ -1,0 +1,201 @@
+"""The state store's view of its files: fingerprints, reads that refuse links and special files,
+the lock, the atomic replace, and moving a damaged file aside. The file work itself is
+:mod:`paperterm.fsio`'s; this module words its failures as StateError, one line naming the file.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager, suppress
+from pathlib import Path
+
+from paperterm import fsio
+from paperterm.errors import StateError
+
+Fingerprint = tuple[int, int, int, int, int]
+"""(device, inode, size, mtime_ns, ctime_ns): tells whether a file was replaced or touched."""
+
+LOCK_TIMEOUT = 10.0
+"""Seconds to wait for another process's save before giving up (a save takes milliseconds)."""
+
+reason = fsio.reason
+fsync_folder = fsio.fsync_folder
+
+
+def _symlink_error(path: Path) -> StateError:
+    return StateError(
+        f"{path}: is a symbolic link; refusing to follow it (point --state at a real file)"
+    )
+
+
+def refuse_symlink(path: Path) -> None:
+    """Raise StateError when ``path`` is a symbolic link (even a dangling one); missing is fine."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise StateError(f"{path}: cannot inspect it: {reason(exc)}") from exc
+    if stat.S_ISLNK(mode):
+        raise _symlink_error(path)
+
+
+def _fingerprint(st: os.stat_result) -> Fingerprint:
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def fingerprint(path: Path) -> Fingerprint | None:
+    """The file's fingerprint, or None when it does not exist."""
+    try:
+        return _fingerprint(os.lstat(path))
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise StateError(f"{path}: cannot inspect it: {reason(exc)}") from exc
+
+
+CAN_HOLD = sys.platform != "win32"
+"""Whether a file may stay open while it is replaced (Windows refuses to replace an open file)."""
+
+
+class Held:
+    """An open descriptor on the state file last seen, so that its inode cannot be reused.
+
+    An equal fingerprint then really means the same file: without it, a file written later by
+    another process could get the freed inode back, with the same size and a timestamp in the same
+    clock tick, and pass for the one we know.
+    """
+
+    def __init__(self) -> None:
+        self.fd: int | None = None
+
+    def hold(self, path: Path, expected: Fingerprint | None) -> bool:
+        """Hold ``path`` if it still is the file ``expected`` describes; say whether it is held."""
+        self.release()
+        if expected is None or not CAN_HOLD:
+            return False
+        try:
+            fd = fsio.open_regular(path)
+        except OSError:
+            return False
+        try:
+            same = _fingerprint(os.fstat(fd)) == expected
+        except OSError:
+            same = False
+        if same:
+            self.fd = fd
+        else:
+            _close_quietly(fd)
+        return same
+
+    def release(self) -> None:
+        """Close the descriptor, if any."""
+        if self.fd is not None:
+            _close_quietly(self.fd)
+            self.fd = None
+
+
+def read_file(path: Path) -> tuple[bytes, Fingerprint] | None:
+    """The whole file and its fingerprint, or None when it does not exist; links, FIFOs and other
+    special files are refused (without waiting on a FIFO)."""
+    try:
+        data, status = fsio.read_regular(path)
+    except FileNotFoundError:
+        return None
+    except fsio.NotRegularFile as exc:
+        raise _not_regular(path, exc) from exc
+    except OSError as exc:
+        raise StateError(f"{path}: cannot read it: {reason(exc)}") from exc
+    return data, _fingerprint(status)
+
+
+def _not_regular(path: Path, exc: fsio.NotRegularFile) -> StateError:
+    if exc.what == "a symbolic link":
+        return _symlink_error(path)
+    return StateError(f"{path}: is not a regular file ({exc.what})")
+
+
+@contextmanager
+def locked(lock_path: Path, timeout: float | None = None) -> Iterator[None]:
+    """Hold an exclusive advisory lock on ``lock_path`` (created if needed, never deleted).
+
+    Waits up to ``timeout`` seconds (default ``LOCK_TIMEOUT``) for another process to finish.
+    """
+    wait = LOCK_TIMEOUT if timeout is None else timeout
+    with ExitStack() as stack:
+        try:
+            stack.enter_context(fsio.locked(lock_path, wait))
+        except fsio.LockTimeout as exc:
+            raise StateError(
+                f"{lock_path}: another paperterm has held the lock for over {wait:g} s"
+            ) from exc
+        except fsio.NotRegularFile as exc:
+            if exc.what == "a symbolic link":
+                raise _symlink_error(lock_path) from exc
+            raise StateError(
+                f"{lock_path}: the lock file is not a regular file ({exc.what})"
+            ) from exc
+        except OSError as exc:
+            raise StateError(f"{lock_path}: cannot lock: {reason(exc)}") from exc
+        yield
+
+
+def remove_stale_temps(path: Path) -> None:
+    """Delete temp files a killed save left beside ``path``; call only while holding the lock."""
+    fsio.remove_stale_temps(path)
+
+
+def replace_atomically(
+    path: Path, data: bytes, *, backup: Path | None, warn: Callable[[str], None]
+) -> Fingerprint | None:
+    """Replace ``path`` by a file holding ``data`` (see :func:`paperterm.fsio.replace`); return
+    the new file's fingerprint if known.
+
+    A failure before the replace leaves ``path`` byte-identical and raises StateError. A failed
+    backup refresh or folder fsync comes after the data is safe in a file: ``warn`` says it.
+    """
+    try:
+        status = fsio.replace(path, data, backup=backup, warn=warn, new_mode=0o644)
+    except fsio.WriteFailed as exc:
+        raise StateError(
+            f"{path}: could not save ({exc.step}: {reason(exc)}); file unchanged"
+        ) from exc
+    return None if status is None else _fingerprint(status)
+
+
+def move_aside(path: Path, label: str, when: float) -> Path:
+    """Rename ``path`` to ``<name>.<label>-<UTC time>`` without overwriting an earlier one."""
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(when))
+    for attempt in range(10_000):
+        suffix = f"-{attempt}" if attempt else ""
+        target = path.with_name(f"{path.name}.{label}-{stamp}{suffix}")
+        try:
+            os.link(path, target, follow_symlinks=False)
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK):
+                raise StateError(f"{path}: cannot move it aside: {reason(exc)}") from exc
+            if os.path.lexists(target):
+                continue
+            try:
+                os.rename(path, target)  # no hard links here; we hold the lock, so no race
+            except OSError as exc2:
+                raise StateError(f"{path}: cannot move it aside: {reason(exc2)}") from exc2
+            return target
+        try:
+            os.unlink(path)
+        except OSError as exc:
+            raise StateError(f"{path}: cannot move it aside: {reason(exc)}") from exc
+        return target
+    raise StateError(f"{path}: cannot move it aside: too many earlier copies")
+
+
+def _close_quietly(fd: int) -> None:
+    with suppress(OSError):
+        os.close(fd)

@@ -1,0 +1,310 @@
+"""Attacks on the file system: special files where paperterm expects its own regular files, and
+``export -o`` pointed at files it must not replace.
+
+The files paperterm finds itself (the dumps inside a folder, the library, the state file, its
+backup and lock, the settings) are opened without following links or waiting on a FIFO, and only
+regular files are read. A file the user names for ``export -o`` is written through when it is a
+FIFO or a character device, followed when it is a link, and refused when it is the state file,
+its backup or its lock. Each attack below is a few lines, named after what it attacks.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+
+from paperterm import fsio
+from paperterm.cli import run
+from paperterm.errors import StateError
+from paperterm.identity import paper_id
+from paperterm.loader import load
+from paperterm.locations import library_dir, settings_path
+from paperterm.state import StateStore
+from paperterm.ui import settings
+
+TITLE = "Sparse Lanterns for Vision Transformers"
+DUMP = (
+    "Get trending papers in your email inbox once a day!\n"
+    f"{TITLE}\nWe prune heads by lantern light. It works well.\n"
+)
+HANG = 60.0
+"""Seconds after which an open is taken to hang for ever (a FIFO waits for a writer)."""
+
+
+def finishes(action: Callable[[], Any]) -> Any:
+    """Run ``action``; fail (instead of hanging the suite) when it blocks, as on a FIFO."""
+    outcome: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            outcome["value"] = action()
+        except BaseException as error:  # re-raised below, in the test's thread
+            outcome["error"] = error
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    thread.join(HANG)
+    assert not thread.is_alive(), "blocked: paperterm opened a special file and waited"
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """A folder of dumps holding one good dump."""
+    path = tmp_path / "dumps"
+    path.mkdir()
+    (path / "good.txt").write_text(DUMP, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def state(tmp_path: Path) -> Path:
+    """A state file with one starred paper (and so a lock file beside it)."""
+    path = tmp_path / "state" / "state.json"
+    StateStore.open(path).set_starred([paper_id(TITLE)], True)
+    return path
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    files = sorted(folder.iterdir())
+    return {p.name: p.read_bytes() for p in files if stat.S_ISREG(p.lstat().st_mode)}
+
+
+def export(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
+    status = finishes(lambda: run(["export", *argv]))
+    return status, capsys.readouterr().err
+
+
+# -- special files paperterm finds itself ------------------------------------------------------
+
+
+def test_fifo_among_the_dumps_of_a_folder(folder: Path) -> None:
+    os.mkfifo(folder / "trap.txt")
+    catalog = finishes(lambda: load([folder]))
+    assert [paper.title for paper in catalog] == [TITLE]
+    assert any("trap.txt" in w and "is a FIFO, not a regular file" in w for w in catalog.warnings)
+
+
+def test_symlink_to_dev_zero_among_the_dumps_of_a_folder(folder: Path) -> None:
+    (folder / "zero.txt").symlink_to("/dev/zero")
+    catalog = finishes(lambda: load([folder]))
+    assert len(catalog) == 1
+    assert any("zero.txt" in w and "symbolic link" in w for w in catalog.warnings)
+
+
+def test_a_fifo_named_on_the_command_line_is_still_read(tmp_path: Path) -> None:
+    pipe = tmp_path / "pipe.txt"  # as `paperterm <(curl ...)` gives
+    os.mkfifo(pipe)
+    writer = threading.Thread(target=lambda: pipe.write_text(DUMP, encoding="utf-8"))
+    writer.start()
+    assert [paper.title for paper in finishes(lambda: load([pipe]))] == [TITLE]
+    writer.join()
+
+
+def test_fifo_in_the_library(capsys: pytest.CaptureFixture[str]) -> None:
+    library_dir().mkdir(parents=True)
+    (library_dir() / "good.txt").write_text(DUMP, encoding="utf-8")
+    os.mkfifo(library_dir() / "trap.txt")
+    assert finishes(lambda: run(["list"])) == 0
+    out, err = capsys.readouterr()
+    assert TITLE in out
+    assert "trap.txt" in err and "FIFO" in err
+
+
+def test_fifo_as_the_state_file(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "state.json")
+    with pytest.raises(StateError, match=r"not a regular file \(a FIFO\)"):
+        finishes(lambda: StateStore.open(tmp_path / "state.json"))
+
+
+def test_fifo_as_the_state_files_backup(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "state.json.bak")  # no state file: the backup is what would be read
+    with pytest.raises(StateError, match=r"state\.json\.bak: is not a regular file"):
+        finishes(lambda: StateStore.open(tmp_path / "state.json"))
+
+
+def test_fifo_as_the_backup_of_a_good_state_is_replaced_on_save(state: Path) -> None:
+    backup = state.with_name("state.json.bak")
+    backup.unlink(missing_ok=True)
+    os.mkfifo(backup)
+    store = finishes(lambda: StateStore.open(state))
+    finishes(lambda: store.set_read([paper_id(TITLE)], True))
+    assert stat.S_ISREG(backup.lstat().st_mode)
+
+
+def test_fifo_as_the_lock_file(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "state.json.lock")
+    store = StateStore.open(tmp_path / "state.json")
+    with pytest.raises(StateError, match="lock file is not a regular file"):
+        finishes(lambda: store.set_starred([paper_id(TITLE)], True))
+    assert not (tmp_path / "state.json").exists()
+
+
+def test_symlink_to_dev_zero_as_the_settings() -> None:
+    settings_path().parent.mkdir(parents=True)
+    settings_path().symlink_to("/dev/zero")
+    assert finishes(settings.last_export_path) is None
+
+
+def test_fifo_as_the_settings() -> None:
+    settings_path().parent.mkdir(parents=True)
+    os.mkfifo(settings_path())
+    assert finishes(settings.last_export_path) is None
+
+
+# -- export -o at the user's files ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["state.json", "state.json.bak", "state.json.lock"])
+def test_export_over_the_states_own_files_is_refused(
+    capsys: pytest.CaptureFixture[str], folder: Path, state: Path, name: str
+) -> None:
+    StateStore.open(state).set_read([paper_id(TITLE)], True)  # so that the .bak exists too
+    before = snapshot(state.parent)
+    status, err = export(capsys, str(folder), "--state", str(state), "-o", str(state.parent / name))
+    assert status == 2
+    assert err.startswith("paperterm: error: cannot write") and "is the state file" in err
+    assert snapshot(state.parent) == before  # no key pinned, nothing replaced
+
+
+def test_export_over_the_state_file_through_a_link_is_refused(
+    capsys: pytest.CaptureFixture[str], folder: Path, state: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "refs.bib").symlink_to(state)
+    before = state.read_bytes()
+    status, err = export(
+        capsys, str(folder), "--state", str(state), "-o", str(tmp_path / "refs.bib")
+    )
+    assert status == 2 and "is the state file" in err
+    assert state.read_bytes() == before
+
+
+def test_export_over_a_symlink_writes_its_target(
+    capsys: pytest.CaptureFixture[str], folder: Path, state: Path, tmp_path: Path
+) -> None:
+    real = tmp_path / "synced" / "refs.bib"
+    real.parent.mkdir()
+    real.write_text("old\n")
+    link = tmp_path / "refs.bib"
+    link.symlink_to(real)
+    assert export(capsys, str(folder), "--state", str(state), "-o", str(link))[0] == 0
+    assert link.is_symlink()
+    assert "Sparse Lanterns" in real.read_text(encoding="utf-8")
+
+
+def test_export_into_a_fifo_writes_through(
+    capsys: pytest.CaptureFixture[str], folder: Path, state: Path, tmp_path: Path
+) -> None:
+    pipe = tmp_path / "out.fifo"
+    os.mkfifo(pipe)
+    got: list[bytes] = []
+    reader_fd = os.open(pipe, os.O_RDONLY | os.O_NONBLOCK)  # a reader is there
+    try:
+        assert export(capsys, str(folder), "--state", str(state), "-o", str(pipe))[0] == 0
+        got.append(os.read(reader_fd, 1 << 16))
+    finally:
+        os.close(reader_fd)
+    assert b"Sparse Lanterns" in got[0]
+    assert stat.S_ISFIFO(pipe.lstat().st_mode)
+
+
+def test_export_into_a_fifo_nobody_reads_fails_at_once(
+    capsys: pytest.CaptureFixture[str], folder: Path, state: Path, tmp_path: Path
+) -> None:
+    pipe = tmp_path / "out.fifo"
+    os.mkfifo(pipe)
+    status, err = export(capsys, str(folder), "--state", str(state), "-o", str(pipe))
+    assert status == 2 and "no process is reading this FIFO" in err
+    assert stat.S_ISFIFO(pipe.lstat().st_mode)
+
+
+def test_export_to_dev_null_keeps_dev_null(
+    capsys: pytest.CaptureFixture[str], folder: Path, state: Path, tmp_path: Path
+) -> None:
+    # As root, a private /dev/null twin: a regression must not replace the machine's own.
+    null = Path("/dev/null")
+    if os.geteuid() == 0:
+        null = tmp_path / "null"
+        os.mknod(null, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+    before = os.stat(null)
+    assert export(capsys, str(folder), "--state", str(state), "-o", str(null))[0] == 0
+    after = os.stat(null)
+    assert stat.S_ISCHR(after.st_mode)
+    assert (after.st_ino, after.st_rdev) == (before.st_ino, before.st_rdev)
+
+
+def test_export_into_a_folder_is_refused(
+    capsys: pytest.CaptureFixture[str], folder: Path, state: Path, tmp_path: Path
+) -> None:
+    status, err = export(capsys, str(folder), "--state", str(state), "-o", str(tmp_path))
+    assert status == 2 and "is a folder, not a regular file" in err
+
+
+@pytest.mark.parametrize("mode", [0o644, 0o640, 0o664])
+def test_export_over_a_file_keeps_its_mode(
+    capsys: pytest.CaptureFixture[str], folder: Path, state: Path, tmp_path: Path, mode: int
+) -> None:
+    target = tmp_path / "refs.bib"
+    target.write_text("old\n")
+    target.chmod(mode)
+    assert export(capsys, str(folder), "--state", str(state), "-o", str(target))[0] == 0
+    assert stat.S_IMODE(target.stat().st_mode) == mode
+    assert "Sparse Lanterns" in target.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def umask() -> Iterator[Callable[[int], None]]:
+    previous = os.umask(0o022)
+    try:
+        yield os.umask
+    finally:
+        os.umask(previous)
+
+
+@pytest.mark.parametrize(("mask", "mode"), [(0o022, 0o644), (0o027, 0o640), (0o002, 0o664)])
+def test_a_new_export_gets_the_umask_mode(
+    capsys: pytest.CaptureFixture[str],
+    folder: Path,
+    state: Path,
+    tmp_path: Path,
+    umask: Callable[[int], None],
+    mask: int,
+    mode: int,
+) -> None:
+    umask(mask)
+    target = tmp_path / "new.json"
+    assert (
+        export(capsys, str(folder), "--state", str(state), "-f", "json", "-o", str(target))[0] == 0
+    )
+    assert stat.S_IMODE(target.stat().st_mode) == mode
+    assert orjson.loads(target.read_bytes())[0]["title"] == TITLE
+
+
+# -- the writer itself ------------------------------------------------------------------------
+
+
+def test_a_failed_write_leaves_the_file_and_no_temporary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "kept.bib"
+    target.write_bytes(b"old")
+
+    def full(fd: int, data: object) -> int:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "write", full)
+    with pytest.raises(fsio.WriteFailed) as failed:
+        fsio.replace(target, b"new")
+    monkeypatch.undo()
+    assert failed.value.step == "write"
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["kept.bib"]

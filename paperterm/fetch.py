@@ -15,7 +15,7 @@ decisions:
   array of objects, at least one with a ``paper`` object (:func:`paperterm.apidump.problem`).
   A day with no papers (a weekend) writes no file.
 * The same answer twice changes nothing on disk (the file's bytes are compared first); a
-  changed answer (new papers, new upvotes) replaces the file whole (:func:`write_atomically`).
+  changed answer (new papers, new upvotes) replaces the file whole (:func:`paperterm.fsio.replace`).
 * All or nothing: every day is asked first, and the files are written only when all of them
   answered well; if a write then fails, the files already written are put back as they were.
   So a failure leaves the library exactly as it was (and Ctrl-C before the writes, too).
@@ -34,9 +34,8 @@ from typing import Any, Protocol
 
 import orjson
 
-from paperterm import apidump
+from paperterm import apidump, fsio
 from paperterm.errors import DumpError, NetworkError, PapertermError, UsageError
-from paperterm.files import write_atomically
 from paperterm.identity import paper_id
 from paperterm.loader import load
 
@@ -253,7 +252,7 @@ def library_ids(library: Path) -> set[str]:
 
 def _read_or_none(path: Path) -> bytes | None:
     try:
-        return path.read_bytes()
+        return fsio.read_regular(path)[0]
     except FileNotFoundError:
         return None
     except OSError as error:
@@ -272,7 +271,7 @@ def _write_all(library: Path, writes: Sequence[tuple[Path, bytes]]) -> None:
     try:
         for path, data in writes:
             before = _read_or_none(path)
-            write_atomically(path, data)
+            fsio.replace(path, data)
             done.append((path, before))
     except OSError as error:
         for path, before in reversed(done):
@@ -280,7 +279,7 @@ def _write_all(library: Path, writes: Sequence[tuple[Path, bytes]]) -> None:
                 if before is None:
                     path.unlink(missing_ok=True)
                 else:
-                    write_atomically(path, before)
+                    fsio.replace(path, before)
             except OSError:
                 pass  # nothing better to do; the error below names the first failure
         raise FetchError(

@@ -343,16 +343,16 @@ def test_a_write_that_fails_half_way_puts_the_library_back(
     run_fetch(server, tmp_path, days[:1])
     server.lists["2026-11-20"] = [item(1, upvotes=5)]
     before = snapshot(tmp_path)
-    real = fetch.write_atomically
+    real = fetch.fsio.replace
     calls: list[Path] = []
 
-    def failing(path: Path, data: bytes) -> None:
+    def failing(path: Path, data: bytes, **options: Any) -> None:
         calls.append(path)
         if len(calls) == 3:
             raise OSError(28, "No space left on device")
-        real(path, data)
+        real(path, data, **options)
 
-    monkeypatch.setattr(fetch, "write_atomically", failing)
+    monkeypatch.setattr(fetch.fsio, "replace", failing)
     with pytest.raises(fetch.FetchError, match="No space left on device; nothing kept"):
         run_fetch(server, tmp_path, days)
     assert {name: data for name, (data, _) in snapshot(tmp_path).items()} == {

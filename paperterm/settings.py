@@ -28,7 +28,7 @@ from pathlib import Path
 
 import orjson
 
-from paperterm.files import write_atomically
+from paperterm import fsio
 from paperterm.identity import is_paper_id
 from paperterm.locations import config_settings_path, settings_path
 from paperterm.sanitize import clean_text
@@ -42,6 +42,8 @@ SPLIT_RANGE = (20, 80)
 KEPT_CATALOGUES = 64
 """How many catalogues' places are kept; the ones used longest ago are forgotten first."""
 _MAX_FILTER = 1000
+_MAX_BYTES = 1 << 22
+"""A settings file larger than this is not one paperterm wrote: ignored."""
 _MAX_PATH = 4096
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}")
 """What a theme, view or sort name may look like (the reader checks that it exists)."""
@@ -143,8 +145,8 @@ def remember_export_path(key: str, path: Path) -> None:
 
 def _read(path: Path) -> dict[str, object]:
     try:
-        data = orjson.loads(path.read_bytes())
-    except (OSError, orjson.JSONDecodeError):
+        data = orjson.loads(fsio.read_regular(path, limit=_MAX_BYTES)[0])
+    except (OSError, ValueError):  # orjson.JSONDecodeError is a ValueError; so is a huge file
         return {}
     return data if isinstance(data, dict) else {}
 
@@ -155,7 +157,7 @@ def _write(change: Callable[[dict[str, object]], None]) -> None:
     change(data)
     data["version"] = 1
     target.parent.mkdir(parents=True, exist_ok=True)
-    write_atomically(target, orjson.dumps(data, option=orjson.OPT_INDENT_2))
+    fsio.replace(target, orjson.dumps(data, option=orjson.OPT_INDENT_2))
 
 
 def _record(place: Place) -> dict[str, object]:

@@ -21,11 +21,12 @@ import orjson
 import pytest
 
 from paperterm import fsio
+from paperterm import settings as core_settings
 from paperterm.cli import run
 from paperterm.errors import StateError
 from paperterm.identity import paper_id
 from paperterm.loader import load
-from paperterm.locations import library_dir, settings_path
+from paperterm.locations import config_settings_path, library_dir, settings_path
 from paperterm.state import StateStore
 from paperterm.ui import settings
 
@@ -159,6 +160,12 @@ def test_fifo_as_the_settings() -> None:
     settings_path().parent.mkdir(parents=True)
     os.mkfifo(settings_path())
     assert finishes(settings.last_export_path) is None
+
+
+def test_fifo_as_the_readers_settings_in_the_config_dir() -> None:
+    config_settings_path().parent.mkdir(parents=True)
+    os.mkfifo(config_settings_path())
+    assert finishes(core_settings.load) == core_settings.Settings()
 
 
 # -- export -o at the user's files ------------------------------------------------------------

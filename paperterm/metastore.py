@@ -33,7 +33,7 @@ from paperterm.errors import StateError
 from paperterm.locations import data_dir
 from paperterm.metadata import arxiv_id, combined, from_record, text, to_record
 from paperterm.model import Metadata, Paper
-from paperterm.state import files
+from paperterm.state import storage
 from paperterm.state.record import ARXIV_NONE
 
 SCHEMA = 1
@@ -152,7 +152,7 @@ class MetaStore:
 
     def _read(self, *, move_bad: bool) -> dict[str, Lookup]:
         try:
-            found = files.read_file(self.path)
+            found = storage.read_file(self.path)
         except StateError as error:
             self.notices.append(f"{error}; metadata starts empty (it can be fetched again)")
             return {}
@@ -178,8 +178,8 @@ class MetaStore:
 
     def _move_aside(self, why: str) -> None:
         try:
-            with files.locked(self._lock_path):
-                moved = files.move_aside(self.path, "corrupt", time.time())
+            with storage.locked(self._lock_path):
+                moved = storage.move_aside(self.path, "corrupt", time.time())
         except StateError as error:
             self.notices.append(f"{self.path}: {why}, and {error}; not used")
             return
@@ -199,8 +199,10 @@ class MetaStore:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            raise StateError(f"{self.path.parent}: cannot create: {files.reason(error)}") from None
-        with files.locked(self._lock_path):
+            raise StateError(
+                f"{self.path.parent}: cannot create: {storage.reason(error)}"
+            ) from None
+        with storage.locked(self._lock_path):
             on_disk = self._read(move_bad=False)
             merged = dict(on_disk)
             for paper_id, lookup in self.lookups.items():
@@ -211,7 +213,7 @@ class MetaStore:
                 "schema": SCHEMA,
                 "papers": {pid: lookup.to_json() for pid, lookup in merged.items()},
             }
-            files.replace_atomically(
+            storage.replace_atomically(
                 self.path,
                 orjson.dumps(payload, option=orjson.OPT_APPEND_NEWLINE),
                 backup=None,

@@ -173,15 +173,18 @@ def for_you(
         if _latest is not None and _latest[0] is papers and _latest[1] == asked:
             return _latest[2]
     vectors = term_vectors(papers)
-    starred_at = [paper.index for paper in papers if paper.id in starred]
-    passed_at = [paper.index for paper in papers if paper.id in read and paper.id not in starred]
-    model = fit(vectors, starred_at, passed_at, kind)
+    starred_at = {paper.index for paper in papers if paper.id in starred}
+    passed_at = {paper.index for paper in papers if paper.id in read} - starred_at
+    if kind == "rocchio":
+        model, scores = _rocchio(vectors, starred_at, passed_at)
+    else:
+        model = fit(vectors, starred_at, passed_at, kind)
+        scores = model.scores() if model is not None else []
     if model is None:
         result = ForYou(list(range(len(papers))), None, None, NO_STARS)
         with _latest_lock:
             _latest = (papers, asked, result)
         return result
-    scores = model.scores()
     unread = [paper.index for paper in papers if paper.id not in read and paper.id not in starred]
     unread.sort(key=lambda position: -scores[position])
     unread_set = set(unread)
@@ -195,6 +198,87 @@ def for_you(
 _latest: tuple[Sequence[Paper], tuple[str, frozenset[str], frozenset[str]], ForYou] | None = None
 """The last answer, by catalogue and marks: the reader's sort and its detail pane ask alike."""
 _latest_lock = threading.Lock()
+
+
+class _Rocchio:
+    """The Rocchio model kept up to date as marks change, for one catalogue's vectors.
+
+    A paper's score is linear in the marked papers: its dot product with the sum of the starred
+    vectors over their count, less a share of the same for the passed-over ones. So each paper's
+    two dot products are kept, and a mark changed moves them by the dot products of one paper,
+    found through the inverted index, rather than scoring the whole catalogue again.
+    """
+
+    REBUILD_FROM = 64
+    """Marks changed at once from which scoring everything again is cheaper."""
+
+    def __init__(self, vectors: TermVectors) -> None:
+        self.vectors = vectors
+        self.starred: set[int] = set()
+        self.passed: set[int] = set()
+        size, terms = vectors.size, len(vectors.terms)
+        self.sums = ([0.0] * terms, [0.0] * terms)
+        self.dots = ([0.0] * size, [0.0] * size)
+
+    def move_to(self, starred: set[int], passed: set[int]) -> None:
+        """Bring the sums and dot products to these marks."""
+        changed = (self.starred ^ starred) | (self.passed ^ passed)
+        if len(changed) >= self.REBUILD_FROM:
+            self._rebuild(starred, passed)
+            return
+        for position in changed:
+            for kind, (old, new) in enumerate(((self.starred, starred), (self.passed, passed))):
+                sign = (position in new) - (position in old)
+                if sign:
+                    self._add(kind, position, float(sign))
+        self.starred, self.passed = set(starred), set(passed)
+
+    def _add(self, kind: int, position: int, sign: float) -> None:
+        sums, dots = self.sums[kind], self.dots[kind]
+        for term, value in zip(*self.vectors.vector(position), strict=True):
+            sums[term] += sign * value
+        for paper, dot in self.vectors.dots(position).items():
+            dots[paper] += sign * dot
+
+    def _rebuild(self, starred: set[int], passed: set[int]) -> None:
+        vectors = self.vectors
+        for kind, papers in enumerate((starred, passed)):
+            sums = [0.0] * len(vectors.terms)
+            for position in papers:
+                for term, value in zip(*vectors.vector(position), strict=True):
+                    sums[term] += value
+            self.sums[kind][:] = sums
+            self.dots[kind][:] = vectors.scores(sums)
+        self.starred, self.passed = set(starred), set(passed)
+
+    def model(self) -> tuple[Model, list[float]] | None:
+        """The model and every paper's score; None without a starred paper."""
+        if not self.starred:
+            return None
+        toward = 1.0 / len(self.starred)
+        away = NEGATIVE_WEIGHT / len(self.passed) if self.passed else 0.0
+        starred_sum, passed_sum = self.sums
+        weights = [toward * a - away * b for a, b in zip(starred_sum, passed_sum, strict=True)]
+        starred_dots, passed_dots = self.dots
+        scores = [toward * a - away * b for a, b in zip(starred_dots, passed_dots, strict=True)]
+        return Model(self.vectors, weights), scores
+
+
+_rocchio_state: _Rocchio | None = None
+
+
+def _rocchio(
+    vectors: TermVectors, starred: set[int], passed: set[int]
+) -> tuple[Model | None, list[float]]:
+    """The Rocchio model for these marks, moved from the last marks asked about."""
+    global _rocchio_state
+    with _latest_lock:
+        state = _rocchio_state
+        if state is None or state.vectors is not vectors:
+            state = _rocchio_state = _Rocchio(vectors)
+        state.move_to(starred, passed)
+        found = state.model()
+    return (None, []) if found is None else found
 
 
 def reasons(model: Model, paper: Paper, count: int = REASONS) -> tuple[str, ...]:

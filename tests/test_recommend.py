@@ -302,3 +302,42 @@ def test_for_you_reasons_and_scores_agree(catalog: Catalog) -> None:
     assert result.model is not None
     contributions = result.model.contributions(best.index)
     assert sum(value for value, _ in contributions) >= result.score(best.index) - 1e-9  # type: ignore[operator]
+
+
+def test_the_kept_up_to_date_model_equals_a_fit_from_scratch(catalog: Catalog) -> None:
+    papers = catalog.papers
+    vectors = term_vectors(papers)
+    steps = [
+        ({0}, set()),
+        ({0}, {1}),
+        ({0, 3}, {1, 2}),
+        ({3}, {0, 1, 2}),  # unstarred, and read
+        (set(), {0, 1}),  # nothing starred: no model
+        ({6, 7}, {0, 1, 2, 3, 4, 5}),
+    ]
+    for starred, passed in steps:
+        ids = {papers[n].id for n in starred}
+        read = {papers[n].id for n in starred | passed}
+        result = for_you(papers, read, ids)
+        expected = fit(vectors, starred, passed)
+        if expected is None:
+            assert result.model is None
+            continue
+        assert result.model is not None and result.scores is not None
+        assert result.scores == pytest.approx(expected.scores(), abs=1e-9)
+        assert result.model.weights == pytest.approx(expected.weights, abs=1e-9)
+
+
+def test_many_marks_at_once_rebuild_the_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    from paperterm import recommend
+
+    monkeypatch.setattr(recommend._Rocchio, "REBUILD_FROM", 2)
+    entries = [TOPICS[topic][n] for n in range(3) for topic in ("rendering", "pruning", "speech")]
+    papers = make_catalog(entries).papers
+    vectors = term_vectors(papers)
+    for starred, passed in (({0, 1, 2}, {3}), ({0}, {3}), ({4, 5, 6}, {0, 1})):
+        read = {papers[n].id for n in starred | passed}
+        result = for_you(papers, read, {papers[n].id for n in starred})
+        expected = fit(vectors, starred, passed)
+        assert expected is not None and result.scores is not None
+        assert result.scores == pytest.approx(expected.scores(), abs=1e-9)

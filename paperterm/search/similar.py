@@ -170,6 +170,14 @@ class TermVectors:
         """
         if not 0 <= position < self.size:
             return []
+        scores = self.dots(position)
+        scores.pop(position, None)
+        best = heapq.nlargest(limit, scores.items(), key=_score_then_earlier)
+        return [Similar(paper, min(1.0, score)) for paper, score in best if score > 0.0]
+
+    def dots(self, position: int) -> dict[int, float]:
+        """The dot product of the paper's vector with every paper sharing a term with it (itself
+        included), by position: the others' are 0."""
         papers, values, starts = self._inverted()
         scores: dict[int, float] = {}
         get = scores.get
@@ -177,9 +185,7 @@ class TermVectors:
             start, end = starts[term], starts[term + 1]
             for paper, value in zip(papers[start:end], values[start:end], strict=True):
                 scores[paper] = get(paper, 0.0) + weight * value
-        scores.pop(position, None)
-        best = heapq.nlargest(limit, scores.items(), key=_score_then_earlier)
-        return [Similar(paper, min(1.0, score)) for paper, score in best if score > 0.0]
+        return scores
 
     def _inverted(self) -> tuple[array[int], array[float], array[int]]:
         """For each term, the papers keeping it and its weight there, stored term after term:

@@ -195,6 +195,18 @@ def for_you(
     return result
 
 
+def latest_for_you(
+    papers: Sequence[Paper], read: Collection[str], starred: Collection[str]
+) -> ForYou | None:
+    """The answer :func:`for_you` gave last, if it was for these papers and marks; never fits
+    (so a screen can ask on its UI thread, while a worker fits)."""
+    asked = ("rocchio", frozenset(read), frozenset(starred))
+    with _latest_lock:
+        if _latest is not None and _latest[0] is papers and _latest[1] == asked:
+            return _latest[2]
+    return None
+
+
 _latest: tuple[Sequence[Paper], tuple[str, frozenset[str], frozenset[str]], ForYou] | None = None
 """The last answer, by catalogue and marks: the reader's sort and its detail pane ask alike."""
 _latest_lock = threading.Lock()

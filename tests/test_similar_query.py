@@ -68,3 +68,11 @@ def test_similar_marks_read_with_state_terms(catalog: Catalog) -> None:
     read = frozenset({catalog.papers[3].id})
     found = catalog.search_indices(f"similar:{paper.id} is:unread", read=read)
     assert 3 not in found and list(found)
+
+
+def test_similar_highlights_nothing(catalog: Catalog) -> None:
+    from paperterm.search import highlight
+
+    paper = catalog.papers[0]
+    assert highlight(f"similar:{paper.id}", catalog.papers[3].title, "title") == []
+    assert highlight(f"similar:{paper.id} sdf", catalog.papers[3].abstract, "abstract")

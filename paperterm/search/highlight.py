@@ -17,8 +17,8 @@ def highlight(query: str, text: str, field: Literal["title", "abstract"]) -> lis
     """The spans of ``text`` (a paper's title or abstract) that ``query`` matched.
 
     Sorted and non-overlapping. A word matched as a prefix is highlighted up to the typed
-    length; a word matched despite typos is highlighted whole; excluded terms (``!``) and state
-    terms (``is:``, ``has:``) highlight nothing.
+    length; a word matched despite typos is highlighted whole; excluded terms (``!``), state
+    terms (``is:``, ``has:``) and ``similar:`` highlight nothing.
     """
     spans: list[Span] = []
     found = None
@@ -26,7 +26,8 @@ def highlight(query: str, text: str, field: Literal["title", "abstract"]) -> lis
         if group.negated:
             continue
         for term in group.alternatives:
-            if term.kind == "state" or term.field not in ("any", field):
+            # Only text terms mark text: not state terms, nor similar:ID.
+            if term.kind not in ("exact", "fuzzy", "prefix") or term.field not in ("any", field):
                 continue
             if term.kind == "exact":
                 spans.extend(_occurrences(term.needle, text))

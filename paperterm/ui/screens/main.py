@@ -32,6 +32,7 @@ from paperterm.catalog import Catalog
 from paperterm.errors import PapertermError, StateError
 from paperterm.export import bibtex_entry, citation_keys, export_and_pin
 from paperterm.model import Paper
+from paperterm.recommend import NO_STARS, latest_for_you
 from paperterm.search import highlight
 from paperterm.state import StateStore
 from paperterm.triage import Marks, Rows, Selection, Triage, View, needs_search
@@ -44,7 +45,14 @@ from paperterm.ui.widgets.paper_list import PaperList
 from paperterm.ui.widgets.status_line import StatusLine
 
 # Actions that need a paper under the cursor, and those that only change the marks.
-_NEEDS_PAPER = {"toggle_star", "toggle_read", "next_unread", "open_link", "copy_bibtex"}
+_NEEDS_PAPER = {
+    "toggle_star",
+    "toggle_read",
+    "next_unread",
+    "open_link",
+    "copy_bibtex",
+    "more_like_this",
+}
 _MARKS = {"toggle_star", "toggle_read", "next_unread", "undo"}
 
 
@@ -52,12 +60,17 @@ class _Request:
     """One refilter: what was asked, and the paper to keep the cursor on. Compared by identity:
     rows that come back for any request but the latest are dropped."""
 
-    __slots__ = ("keep", "marks", "selection")
+    __slots__ = ("head", "keep", "marks", "selection")
 
-    def __init__(self, selection: Selection, marks: Marks, keep: int | None) -> None:
+    def __init__(
+        self, selection: Selection, marks: Marks, keep: int | None, head: bool = False
+    ) -> None:
         self.selection = selection
         self.marks = marks
         self.keep = keep
+        self.head = head
+        """Keep the list as it is down to the cursor (where the cursor is when the rows come),
+        and the cursor too: only the order below it changes."""
 
 
 class MainScreen(Screen[None]):
@@ -79,6 +92,13 @@ class MainScreen(Screen[None]):
             tooltip="Copy the paper's BibTeX entry (through the terminal, OSC 52)",
         ),
         Binding("e", "export", "Export", tooltip="Export the starred papers to a file"),
+        Binding(
+            "m",
+            "more_like_this",
+            "Like this",
+            show=False,
+            tooltip="Show the papers most like this one (similar:ID)",
+        ),
         Binding("u", "undo", "Undo", tooltip="Undo the last change to the marks"),
         Binding("1", "set_view('all')", "All", show=False, tooltip="View all papers"),
         Binding("2", "set_view('unread')", "Unread", show=False, tooltip="View unread papers"),
@@ -229,10 +249,10 @@ class MainScreen(Screen[None]):
     def watch_sort(self) -> None:
         self._refilter(keep=self._list.current)
 
-    def _refilter(self, *, keep: int | None) -> None:
+    def _refilter(self, *, keep: int | None, head: bool = False) -> None:
         """Recompute the shown rows for the current filter, view and sort."""
         selection = Selection(self.filter_text, self.view, self.sort)
-        request = self._request = _Request(selection, self._marks, keep)
+        request = self._request = _Request(selection, self._marks, keep, head)
         self._status.selection = selection
         if needs_search(selection):
             self._filter(request)
@@ -284,12 +304,18 @@ class MainScreen(Screen[None]):
 
     def _show_rows(self, request: _Request, rows: Rows) -> None:
         """Hand the rows to the list, keeping the cursor on ``request.keep`` when it is shown."""
+        keep = request.keep
+        if request.head and self._list.cursor is not None:
+            head = list(self._list.rows[: self._list.cursor + 1])
+            kept = set(head)
+            indices = [*head, *(row for row in rows.indices if row not in kept)]
+            rows, keep = Rows(indices, rows.members), self._list.current
         self._rows = rows
         words = request.selection.words
         self._list.set_rows(
             self.papers,
             rows.indices,
-            keep=request.keep,
+            keep=keep,
             highlighter=(lambda text: highlight(words, text, "title")) if words else None,
             empty_text=self.triage.empty_text(request.selection),
         )
@@ -330,7 +356,17 @@ class MainScreen(Screen[None]):
             starred=state.starred,
             bibkey=state.bibkey,
             spans=(lambda text, field: highlight(words, text, field)) if words else None,
+            because=self._because(paper),
         )
+
+    def _because(self, paper: Paper) -> tuple[str, ...]:
+        """Why "for you" picked this unread paper, when that is the order shown (and its model is
+        fitted for the marks in force: the filter worker fits it, never the UI thread)."""
+        if self.sort != sorts.FOR_YOU.name or self.store.is_read(paper.id):
+            return ()
+        marks = self._marks
+        picks = latest_for_you(self.papers, marks.read, marks.starred)
+        return () if picks is None else picks.because(paper)
 
     def _refresh_marks(self) -> None:
         """Redraw marks, the detail pane and the status line after the state changed."""
@@ -347,6 +383,13 @@ class MainScreen(Screen[None]):
         self._store_notices_shown = len(self.store.notices)
         self._status.messages = len(self.messages)
 
+    def _marks_changed(self) -> None:
+        """After a change of marks, an order that depends on them ("for you") is computed again,
+        off the UI thread; the list keeps its rows down to the cursor, and those below it take
+        the new order."""
+        if sorts.get(self.sort).uses_marks:
+            self._refilter(keep=self._list.current, head=True)
+
     def _pick_up_outside_changes(self) -> None:
         """Show marks changed elsewhere (`paperterm mark`, a second reader) within seconds."""
         before = (self.store.read_ids, self.store.starred_ids)
@@ -360,6 +403,7 @@ class MainScreen(Screen[None]):
         self._reload_error = ""
         if self.store.read_ids is not before[0] or self.store.starred_ids is not before[1]:
             self._refresh_marks()
+            self._marks_changed()
 
     # -- state changes ------------------------------------------------------------------------
 
@@ -375,6 +419,7 @@ class MainScreen(Screen[None]):
             return False
         finally:
             self._refresh_marks()
+        self._marks_changed()
         return True
 
     def action_toggle_star(self) -> None:
@@ -406,6 +451,7 @@ class MainScreen(Screen[None]):
             return
         finally:
             self._refresh_marks()
+        self._marks_changed()
         self._say("Undone." if undone else "Nothing to undo.", timeout=2)
 
     # -- the paper under the cursor -----------------------------------------------------------
@@ -507,8 +553,21 @@ class MainScreen(Screen[None]):
     def action_cycle_sort(self) -> None:
         """Go to the next sort order (relevance is catalogue order while the filter is empty)."""
         following = sorts.following(self.sort)
-        self._say(f"Sorted by {sorts.get(following).shown_as}.", timeout=2)
+        if following == sorts.FOR_YOU.name and not any(
+            paper_id in self.catalog for paper_id in self.store.starred_ids
+        ):
+            self._say(f"{NO_STARS} Catalogue order until then.", timeout=4)
+        else:
+            self._say(f"Sorted by {sorts.get(following).shown_as}.", timeout=2)
         self.sort = following
+
+    def action_more_like_this(self) -> None:
+        """Filter the list to the papers most like the one under the cursor (``similar:ID``)."""
+        paper = self.current
+        if paper is None:
+            return
+        self._filter_bar.value = f"similar:{paper.id}"
+        self._say("The papers most like this one, most alike first; Escape goes back.", timeout=3)
 
     def action_help(self) -> None:
         """Show every key and the filter syntax."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import PurePath
 from typing import ClassVar, Literal
 
@@ -85,8 +85,10 @@ class PaperDetail(VerticalScroll, can_focus=True):
         starred: bool,
         bibkey: str | None,
         spans: SpanFinder | None,
+        because: Sequence[str] = (),
     ) -> None:
-        """Show ``paper`` with its marks, highlighting ``spans`` of the query's matches."""
+        """Show ``paper`` with its marks, highlighting ``spans`` of the query's matches, and the
+        terms ``because`` of which "for you" picked it."""
         match = self._style("paper-detail--match")
         heading = self._style("paper-detail--heading")
         muted = self._style("paper-detail--meta")
@@ -111,6 +113,9 @@ class PaperDetail(VerticalScroll, can_focus=True):
             out.append("★ starred", self._style("paper-detail--star"))
         if bibkey:
             out.append(f" · @{bibkey}", muted)
+        if because:
+            out.append("\nbecause: ", heading)
+            out.append(", ".join(because), muted)
         out.append("\n\n")
         if paper.abstract:
             out.append_text(marked(paper.abstract, "abstract"))

@@ -341,3 +341,17 @@ def test_many_marks_at_once_rebuild_the_model(monkeypatch: pytest.MonkeyPatch) -
         expected = fit(vectors, starred, passed)
         assert expected is not None and result.scores is not None
         assert result.scores == pytest.approx(expected.scores(), abs=1e-9)
+
+
+def test_new_metadata_keeps_the_vectors(catalog: Catalog) -> None:
+    from dataclasses import replace
+
+    from paperterm.model import Metadata
+
+    vectors = term_vectors(catalog.papers)
+    enriched = tuple(
+        replace(paper, meta=Metadata(arxiv_id="1803.03635")) for paper in catalog.papers
+    )
+    assert term_vectors(enriched) is vectors
+    retitled = (replace(enriched[0], title="Another Title"), *enriched[1:])
+    assert term_vectors(retitled) is not vectors

@@ -219,13 +219,27 @@ _latest_lock = threading.Lock()
 def term_vectors(papers: Sequence[Paper]) -> TermVectors:
     """The vectors of these papers, built on first use and kept for the latest catalogue.
 
-    A reader or a script has one catalogue at a time; keeping the latest one (by identity of its
-    sequence of papers) lets the search's ``similar:`` and the "for you" order share one build.
+    A reader or a script has one catalogue at a time; keeping the latest one lets the search's
+    ``similar:`` and the "for you" order share one build. The same papers with new metadata (a
+    catalogue joins it after ``enrich``) keep their vectors: only titles and abstracts count.
     """
     global _latest
     with _latest_lock:
-        if _latest is not None and _latest[0] is papers:
+        if _latest is not None and _same_texts(_latest[0], papers):
+            _latest = (papers, _latest[1])
             return _latest[1]
         vectors = TermVectors(papers)
         _latest = (papers, vectors)
         return vectors
+
+
+def _same_texts(old: Sequence[Paper], new: Sequence[Paper]) -> bool:
+    """Whether two sequences hold the same titles and abstracts in the same order (the very same
+    string objects: a paper given metadata by ``dataclasses.replace`` keeps them)."""
+    if old is new:
+        return True
+    if len(old) != len(new):
+        return False
+    return all(
+        a.title is b.title and a.abstracts is b.abstracts for a, b in zip(old, new, strict=True)
+    )

@@ -98,6 +98,13 @@ def refit(count: int, runs: int) -> None:
             f"  {kind}: first fit for these marks (scores everything) {ms(first.times[0])} "
             f"(cpu {ms(first.times[1])}), once"
         )
+        if kind == "rocchio":
+            with Timer() as inverted:
+                term_vectors(papers).dots(0)  # what the first star builds, in the background
+            print(
+                f"  inverted index for the refits {ms(inverted.times[0])} "
+                f"(cpu {ms(inverted.times[1])}), once, in the background after the first star"
+            )
         times = []
         for number in range(runs):
             stars.add(unread[number])  # a star on an unread paper: new marks, so a refit

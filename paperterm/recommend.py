@@ -235,7 +235,11 @@ class _Rocchio:
     def move_to(self, starred: set[int], passed: set[int]) -> None:
         """Bring the sums and dot products to these marks."""
         changed = (self.starred ^ starred) | (self.passed ^ passed)
-        if len(changed) >= self.REBUILD_FROM:
+        if len(changed) >= self.REBUILD_FROM or not self.vectors.inverted_ready:
+            # Scoring everything costs less than building the inverted index first: build it
+            # meanwhile, for the next change.
+            if changed and len(changed) < self.REBUILD_FROM:
+                self.vectors.prepare_inverted()
             self._rebuild(starred, passed)
             return
         for position in changed:

@@ -304,9 +304,18 @@ def test_for_you_reasons_and_scores_agree(catalog: Catalog) -> None:
     assert sum(value for value, _ in contributions) >= result.score(best.index) - 1e-9  # type: ignore[operator]
 
 
-def test_the_kept_up_to_date_model_equals_a_fit_from_scratch(catalog: Catalog) -> None:
+@pytest.mark.parametrize("inverted", [True, False])
+def test_the_kept_up_to_date_model_equals_a_fit_from_scratch(
+    catalog: Catalog, inverted: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
     papers = catalog.papers
     vectors = term_vectors(papers)
+    if inverted:
+        vectors.similar(0)  # built: each change moves the model by one paper's dot products
+    else:
+        # Never built: each change scores everything again.
+        monkeypatch.setattr(TermVectors, "prepare_inverted", lambda self: None)
+    assert vectors.inverted_ready is inverted
     steps = [
         ({0}, set()),
         ({0}, {1}),
@@ -335,6 +344,7 @@ def test_many_marks_at_once_rebuild_the_model(monkeypatch: pytest.MonkeyPatch) -
     entries = [TOPICS[topic][n] for n in range(3) for topic in ("rendering", "pruning", "speech")]
     papers = make_catalog(entries).papers
     vectors = term_vectors(papers)
+    vectors.similar(0)
     for starred, passed in (({0, 1, 2}, {3}), ({0}, {3}), ({4, 5, 6}, {0, 1})):
         read = {papers[n].id for n in starred | passed}
         result = for_you(papers, read, {papers[n].id for n in starred})

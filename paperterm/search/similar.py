@@ -187,6 +187,17 @@ class TermVectors:
                 scores[paper] = get(paper, 0.0) + weight * value
         return scores
 
+    @property
+    def inverted_ready(self) -> bool:
+        """Whether the inverted index is built (:meth:`dots` and :meth:`similar` then cost a
+        walk of a few postings; the first call otherwise builds it)."""
+        return self._postings is not None
+
+    def prepare_inverted(self) -> None:
+        """Build the inverted index on a background thread, unless it is built or being built."""
+        if self._postings is None and not self._lock.locked():
+            threading.Thread(target=self._inverted, name="paperterm-postings", daemon=True).start()
+
     def _inverted(self) -> tuple[array[int], array[float], array[int]]:
         """For each term, the papers keeping it and its weight there, stored term after term:
         the papers, the weights, and where each term's run starts (by term number)."""

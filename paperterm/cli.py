@@ -11,7 +11,7 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from importlib.resources import as_file, files
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, NoReturn, TextIO
@@ -38,6 +38,7 @@ from paperterm.triage import Marks, select_rows
 
 if TYPE_CHECKING:
     from paperterm.enrich import Report
+    from paperterm.fetch import Refreshed
 
 COMMANDS = ("list", "export", "mark", "add", "stats", "fetch", "enrich")
 DEMO_NOTICE = (
@@ -351,8 +352,45 @@ def _open_reader(args: argparse.Namespace) -> int:
     notices = notices + _with_metadata(catalog, store, quiet=True)
     from paperterm.ui.app import run_app  # Textual is only imported for the reader.
 
-    run_app(catalog, store, notices=notices, banner=DEMO_NOTICE if demo else None)
+    shown = [] if demo else list(args.paths) or [str(library_dir())]
+    run_app(
+        catalog,
+        store,
+        notices=notices,
+        banner=DEMO_NOTICE if demo else None,
+        fetcher=_reader_fetcher(shown, store),
+    )
     return 0
+
+
+def _reader_fetcher(
+    paths: Sequence[str], store: StateStore
+) -> Callable[[Collection[str]], Refreshed]:
+    """The reader's fetch command: today's papers into the library, then the reader's dumps
+    (``paths``) loaded again with them, their metadata laid on as at start. On the demo
+    (no ``paths``) the papers go to the library only: the demo's marks are kept apart."""
+
+    def reload(written: Sequence[Path]) -> Catalog | None:
+        if not paths:
+            return None
+        # A day file in a folder already named is read once (the loader skips the same file).
+        catalog = load([*paths, *written])
+        _with_metadata(catalog, store, quiet=True)
+        return catalog
+
+    def run(known: Collection[str]) -> Refreshed:
+        from paperterm import fetch
+        from paperterm.api.http import HttpClient
+
+        library = library_dir()
+        if not paths:  # the demo: new means new to the library, not to the demo
+            known = fetch.library_ids(library)
+        with HttpClient() as client:
+            return fetch.refresh(
+                known, library=library, client=client, base=client.endpoints.hf, reload=reload
+            )
+
+    return run
 
 
 def _list(args: argparse.Namespace) -> int:

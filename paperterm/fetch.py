@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -35,6 +35,7 @@ from typing import Any, Protocol
 import orjson
 
 from paperterm import apidump, fsio
+from paperterm.catalog import Catalog
 from paperterm.errors import DumpError, NetworkError, PapertermError, UsageError
 from paperterm.identity import paper_id
 from paperterm.loader import load
@@ -240,6 +241,59 @@ def fetch(
         results.append(Day(day, len(set(ids)), len(fresh), changed, path))
     _write_all(library, writes)
     return results
+
+
+@dataclass(frozen=True, slots=True)
+class Refreshed:
+    """What the reader's fetch brought: the days, and the catalogue to show now."""
+
+    days: list[Day]
+    """What each day gave."""
+    catalog: Catalog | None
+    """The papers loaded again with the days written; None when no file changed, or when the
+    reader cannot take them in (the demo)."""
+    kept_apart: bool = False
+    """Days were written that the reader does not show (the demo: run ``paperterm`` again)."""
+
+    @property
+    def summary(self) -> str:
+        """One line for the user: each day with new papers, or that nothing is new."""
+        lines = [f"{day.day}: {_papers(day.papers)}, {day.new} new" for day in self.days if day.new]
+        papers = sum(day.papers for day in self.days)
+        if lines:
+            text = "; ".join(lines)
+        else:
+            text = f"Nothing new ({_papers(papers)} listed)." if papers else "No papers listed yet."
+        if self.kept_apart:
+            text += " Kept in your library: quit the demo and run `paperterm` to read them."
+        return text
+
+
+def _papers(count: int) -> str:
+    return f"{count} paper{'' if count == 1 else 's'}"
+
+
+def refresh(
+    known: Collection[str],
+    *,
+    library: Path,
+    client: Getter,
+    base: str,
+    reload: Callable[[Sequence[Path]], Catalog | None],
+    when: Iterable[dt.date] | None = None,
+) -> Refreshed:
+    """Fetch today (or ``when``) for a reader whose catalogue holds the ids ``known``.
+
+    When a day's file was written, ``reload(written_files)`` gives the catalogue to show: the
+    reader's dumps loaded again with those files (see the reader's caller), or None when the
+    reader cannot take them in. Raises as :func:`fetch` does, with the library as it was.
+    """
+    fetched = fetch(days() if when is None else when, library, client, base=base, known=known)
+    written = [day.path for day in fetched if day.changed and day.path is not None]
+    if not written:
+        return Refreshed(fetched, None)
+    catalog = reload(written)
+    return Refreshed(fetched, catalog, kept_apart=catalog is None)
 
 
 def library_ids(library: Path) -> set[str]:

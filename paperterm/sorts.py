@@ -156,3 +156,21 @@ FOR_YOU = register(
         uses_marks=True,
     )
 )
+
+
+def _upvotes(context: SortContext) -> PaperKey:
+    def key(paper: Paper) -> tuple[bool, int]:
+        upvotes = paper.meta.upvotes if paper.meta is not None else None
+        return (upvotes is None, -(upvotes or 0))
+
+    return key
+
+
+UPVOTES = register(
+    SortOrder(
+        "upvotes",
+        "most upvoted on Hugging Face first (papers from saved API answers; the rest after)",
+        key=_upvotes,
+        label="trending",
+    )
+)

@@ -271,3 +271,24 @@ def test_add_refuses_json_that_is_not_an_answer(
     assert not (isolated_data_dir / "library").exists() or not any(
         (isolated_data_dir / "library").iterdir()
     )
+
+
+def test_list_sort_upvotes_is_trending_first_then_catalogue_order(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from paperterm import sorts
+
+    assert sorts.get("upvotes").shown_as == "trending"
+    answer = write(
+        tmp_path / "day.json",
+        [
+            item("Few Votes", "2026-11-20", upvotes=3),
+            item("No Votes Known", "2026-11-20"),
+            item("Many Votes", "2026-11-20", upvotes=300),
+            item("Zero Votes", "2026-11-20", upvotes=0),
+        ],
+    )
+    assert run(["list", "--sort", "upvotes", str(LAYOUT1), str(answer)]) == 0
+    titles = [line.split("\t")[2] for line in capsys.readouterr().out.splitlines()]
+    text_only = [paper.title for paper in paperterm.load([LAYOUT1])]
+    assert titles == ["Many Votes", "Few Votes", "Zero Votes", *text_only, "No Votes Known"]

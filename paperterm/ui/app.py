@@ -15,7 +15,7 @@ from textual.screen import Screen
 from paperterm.catalog import Catalog
 from paperterm.state import StateStore
 from paperterm.ui.commands import palette_commands
-from paperterm.ui.screens.main import MainScreen
+from paperterm.ui.screens.main import Fetcher, MainScreen
 
 
 class PapertermApp(App[None]):
@@ -38,6 +38,7 @@ class PapertermApp(App[None]):
         notices: Sequence[str] = (),
         export_path: Path | None = None,
         banner: str | None = None,
+        fetcher: Fetcher | None = None,
     ) -> None:
         super().__init__()
         self.catalog = catalog
@@ -50,6 +51,8 @@ class PapertermApp(App[None]):
         """A line kept on screen above the status line (how to load real dumps, on the demo)."""
         self.export_path = export_path
         """Default file for ``e``; None: the remembered one, else ``starred.bib`` here."""
+        self.fetcher = fetcher
+        """Fetches today's papers for the fetch command (None: no such command)."""
         self._main: MainScreen | None = None
 
     def get_default_screen(self) -> MainScreen:
@@ -61,6 +64,7 @@ class PapertermApp(App[None]):
             export_path=self.export_path,
             banner=self.banner,
             reload_seconds=self.RELOAD_SECONDS,
+            fetcher=self.fetcher,
         )
         return self._main
 
@@ -84,6 +88,7 @@ def run_app(
     *,
     notices: Sequence[str] = (),
     banner: str | None = None,
+    fetcher: Fetcher | None = None,
 ) -> None:
     """Open the triage app over ``catalog`` and return when the user quits."""
-    PapertermApp(catalog, store, notices=notices, banner=banner).run()
+    PapertermApp(catalog, store, notices=notices, banner=banner, fetcher=fetcher).run()

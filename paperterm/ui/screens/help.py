@@ -20,6 +20,7 @@ LIST_LEGEND = (
     ("★", "starred"),
     ("</>", "the abstract links a code repository (o opens it)"),
     ("2", "the number of dumps the paper appears in (the detail pane lists them)"),
+    ("▲48 ☆1.2k", "Hugging Face upvotes and GitHub stars (papers from fetched days, F)"),
     ("tab", "move between the list and the detail pane, to scroll a long abstract"),
 )
 """What the marks in the list mean, and how to reach the detail pane."""

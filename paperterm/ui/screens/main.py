@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import webbrowser
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -31,6 +31,7 @@ from paperterm import fsio, sorts
 from paperterm.catalog import Catalog
 from paperterm.errors import PapertermError, StateError
 from paperterm.export import bibtex_entry, citation_keys, export_and_pin
+from paperterm.fetch import Refreshed
 from paperterm.model import Paper
 from paperterm.recommend import NO_STARS, latest_for_you
 from paperterm.search import highlight
@@ -54,6 +55,9 @@ _NEEDS_PAPER = {
     "more_like_this",
 }
 _MARKS = {"toggle_star", "toggle_read", "next_unread", "undo"}
+
+Fetcher = Callable[[Collection[str]], Refreshed]
+"""Fetches today's papers, given the ids of the papers shown (run on a thread, never the UI's)."""
 
 
 class _Request:
@@ -100,6 +104,13 @@ class MainScreen(Screen[None]):
             tooltip="Show the papers most like this one (similar:ID)",
         ),
         Binding("u", "undo", "Undo", tooltip="Undo the last change to the marks"),
+        Binding(
+            "F",
+            "fetch_today",
+            "Fetch",
+            show=False,
+            tooltip="Fetch today's Hugging Face daily papers into the library and the list",
+        ),
         Binding("1", "set_view('all')", "All", show=False, tooltip="View all papers"),
         Binding("2", "set_view('unread')", "Unread", show=False, tooltip="View unread papers"),
         Binding("3", "set_view('starred')", "Starred", show=False, tooltip="View starred papers"),
@@ -136,6 +147,15 @@ class MainScreen(Screen[None]):
     class IndexReady(Message):
         """The search index is built: typing no longer waits for it."""
 
+    @dataclass
+    class FetchDone(Message):
+        """The fetch thread's answer: what it brought, or why it failed."""
+
+        result: Refreshed | None
+        """The days fetched and the catalogue to show; None when the fetch failed."""
+        error: str = ""
+        """Why it failed (one line)."""
+
     def __init__(
         self,
         catalog: Catalog,
@@ -145,6 +165,7 @@ class MainScreen(Screen[None]):
         export_path: Path | None = None,
         banner: str | None = None,
         reload_seconds: float = 2.0,
+        fetcher: Fetcher | None = None,
     ) -> None:
         super().__init__()
         self.catalog = catalog
@@ -159,6 +180,10 @@ class MainScreen(Screen[None]):
         """Default file for ``e``; None: the remembered one, else ``starred.bib`` here."""
         self.reload_seconds = reload_seconds
         """How often to look for marks changed by another process."""
+        self.fetcher = fetcher
+        """Fetches today's papers (``F``); None: the command is not offered."""
+        self.fetching = False
+        """A fetch is running."""
         self.messages: list[str] = [*notices, *store.notices]
         """Every notice of this session, kept for the help screen once its toast is gone."""
         self._store_notices_shown = len(store.notices)
@@ -533,6 +558,56 @@ class MainScreen(Screen[None]):
         except OSError as error:
             self._say(f"Could not remember the export path: {error}", severity="warning")
 
+    # -- fetching today's papers -------------------------------------------------------------
+
+    def action_fetch_today(self) -> None:
+        """Fetch today's papers on a thread; the list takes them in when they come."""
+        fetcher = self.fetcher
+        if fetcher is None or self.fetching:
+            return
+        self.fetching = True
+        self.refresh_bindings()
+        known = frozenset(paper.id for paper in self.papers)
+        self._say("Fetching today's papers from Hugging Face…", timeout=3)
+
+        def run() -> None:
+            # A daemon thread, not a worker: quitting must not wait for a slow server. A kill
+            # mid-write leaves each day's file whole (old or new), never half.
+            try:
+                done = self.FetchDone(fetcher(known))
+            except PapertermError as error:
+                done = self.FetchDone(None, str(error))
+            except Exception as error:  # a bug: say it rather than lose it on a thread
+                done = self.FetchDone(None, f"fetch failed: {type(error).__name__}: {error}")
+            with contextlib.suppress(RuntimeError):  # the app closed meanwhile
+                self.post_message(done)
+
+        threading.Thread(target=run, name="paperterm-fetch", daemon=True).start()
+
+    @on(FetchDone)
+    def _fetch_done(self, message: FetchDone) -> None:
+        self.fetching = False
+        self.refresh_bindings()
+        if message.result is None:
+            self.messages.append(message.error)
+            self._status.messages = len(self.messages)
+            self._say(message.error, title="Fetch failed", severity="error", timeout=15)
+            return
+        if message.result.catalog is not None:
+            self.replace_catalog(message.result.catalog)
+        self._say(message.result.summary, title="Fetched", timeout=8)
+
+    def replace_catalog(self, catalog: Catalog) -> None:
+        """Show ``catalog`` instead (the same dumps loaded again, with more in them), keeping
+        the cursor on the same paper, the filter, view and sort."""
+        current = self.current
+        self.catalog = catalog
+        self.triage = Triage(catalog)
+        kept = catalog.get(current.id) if current is not None else None
+        self._status.indexing = True
+        self._refilter(keep=kept.index if kept is not None else None)
+        self._prepare_search()
+
     # -- views, sort, filter, help ------------------------------------------------------------
 
     def action_focus_filter(self) -> None:
@@ -596,6 +671,10 @@ class MainScreen(Screen[None]):
         if action in _MARKS and self.store.read_only:
             return None
         if action == "undo" and not self.store.can_undo:
+            return None
+        if action == "fetch_today" and self.fetcher is None:
+            return False  # not offered at all (a reader made without one, as in tests)
+        if action == "fetch_today" and self.fetching:
             return None
         return True
 

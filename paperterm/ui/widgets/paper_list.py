@@ -25,6 +25,42 @@ Highlighter = Callable[[str], list[tuple[int, int]]]
 _CODE_MARK = "</>"
 _STAR_MARK = "★"
 _UNREAD_MARK = "●"
+_UPVOTES_MARK = "▲"
+_GITHUB_STARS_MARK = "☆"
+_VOTES_WIDTH = 12
+"""Room for `` ▲1.2k ☆12k``: upvotes and GitHub stars, 4 characters each at most."""
+
+
+def compact(number: int) -> str:
+    """A count in 4 characters at most: ``999``, ``1.2k``, ``12k``, ``123k``... ``1.2M``."""
+    if number < 1000:
+        return str(number)
+    for divisor, unit in ((1000, "k"), (1_000_000, "M"), (1_000_000_000, "G")):
+        value = number / divisor
+        if value < 9.95:
+            return f"{value:.1f}{unit}"
+        if value < 999.5:
+            return f"{value:.0f}{unit}"
+    return "many"
+
+
+def votes_column(paper: Paper) -> str:
+    """The list's narrow column for a paper's Hugging Face upvotes and GitHub stars."""
+    meta = paper.meta
+    if meta is None:
+        return " " * _VOTES_WIDTH
+    upvotes = "" if meta.upvotes is None else _UPVOTES_MARK + compact(meta.upvotes)
+    stars = "" if meta.github_stars is None else _GITHUB_STARS_MARK + compact(meta.github_stars)
+    return f" {upvotes:>5} {stars:>5}"
+
+
+def _has_votes(papers: Sequence[Paper]) -> bool:
+    """Whether any paper knows its upvotes or stars (else the column is left out)."""
+    return any(
+        paper.meta is not None
+        and (paper.meta.upvotes is not None or paper.meta.github_stars is not None)
+        for paper in papers
+    )
 
 
 class PaperList(ScrollView, can_focus=True):
@@ -48,6 +84,7 @@ class PaperList(ScrollView, can_focus=True):
         "paper-list--count",
         "paper-list--match",
         "paper-list--empty",
+        "paper-list--votes",
     }
 
     DEFAULT_CSS = """
@@ -71,6 +108,7 @@ class PaperList(ScrollView, can_focus=True):
         & > .paper-list--count { color: $text-muted; }
         & > .paper-list--match { color: $accent; text-style: bold underline; }
         & > .paper-list--empty { color: $text-muted; text-style: italic; }
+        & > .paper-list--votes { color: $text-muted; }
     }
     """
 
@@ -108,6 +146,7 @@ class PaperList(ScrollView, can_focus=True):
         self._read: frozenset[str] = frozenset()
         self._starred: frozenset[str] = frozenset()
         self._highlighter: Highlighter | None = None
+        self._votes = False
         self.empty_text = "No papers."
         """What an empty list says (what to do next)."""
 
@@ -130,7 +169,12 @@ class PaperList(ScrollView, can_focus=True):
         highlighter: Highlighter | None = None,
         empty_text: str = "No papers.",
     ) -> None:
-        """Show ``rows`` (indices into ``papers``); keep the cursor on paper ``keep`` if shown."""
+        """Show ``rows`` (indices into ``papers``); keep the cursor on paper ``keep`` if shown.
+
+        The upvotes and stars column is there when any paper knows them (from an API answer).
+        """
+        if papers is not self._papers:
+            self._votes = _has_votes(papers)
         self._papers = papers
         self._rows = rows
         self._highlighter = highlighter
@@ -239,7 +283,8 @@ class PaperList(ScrollView, can_focus=True):
         suffix = f" {_CODE_MARK if paper.has_code else ' ' * len(_CODE_MARK)} {seen:>2}"
         if seen > 99:
             suffix = f" {_CODE_MARK if paper.has_code else '   '} 99"
-        room = max(1, width - 4 - len(suffix))
+        votes = votes_column(paper) if self._votes else ""
+        room = max(1, width - 4 - len(suffix) - len(votes))
         title = Text(paper.title, style=title_style, no_wrap=True, end="")
         if self._highlighter is not None:
             match = self._style("paper-list--match")
@@ -255,4 +300,6 @@ class PaperList(ScrollView, can_focus=True):
             Segment(suffix[:4], self._style("paper-list--code")),
             Segment(suffix[4:], self._style("paper-list--count")),
         ]
+        if votes:
+            segments.insert(-2, Segment(votes, self._style("paper-list--votes")))
         return Strip(segments).crop_extend(0, width, None)

@@ -420,6 +420,10 @@ async def test_t_cycles_the_sort(catalog: Catalog, state_path: Path) -> None:
         assert shown(app) == titles  # nothing starred yet: catalogue order
         await pilot.press("t")
         await settle(pilot)
+        assert app.main.sort == "upvotes"  # "trending"; no paper here has upvotes: catalogue order
+        assert shown(app) == titles
+        await pilot.press("t")
+        await settle(pilot)
         assert app.main.sort == "relevance"
 
 

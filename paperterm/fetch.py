@@ -265,7 +265,7 @@ class Refreshed:
         else:
             text = f"Nothing new ({_papers(papers)} listed)." if papers else "No papers listed yet."
         if self.kept_apart:
-            text += " Kept in your library: quit the demo and run `paperterm` to read them."
+            text = text.rstrip(".") + ". Kept in your library: quit the demo and run `paperterm`."
         return text
 
 

@@ -511,3 +511,43 @@ def test_the_progress_bar_ends_its_line(capsys: pytest.CaptureFixture[str]) -> N
         "\rpaperterm: fetching [##########----------] 1/2 days (2026-11-20)"
         "\rpaperterm: fetching [####################] 2/2 days (2026-11-21)\n"
     )
+
+
+def test_the_readers_fetcher_reloads_its_dumps_with_the_new_day(
+    local_hf: type[_Recorded], tmp_path: Path, isolated_data_dir: Path
+) -> None:
+    from paperterm.cli import _reader_fetcher
+    from paperterm.state import StateStore
+
+    today = fetch.today().isoformat()
+    local_hf.answers[f"{today}/0"] = (200, json.dumps([item(1), item(2)]).encode(), {})
+    mine = tmp_path / "mine.txt"
+    mine.write_text("Paper Number 2 of the Day\nSeen in my own dump first.\n")
+    store = StateStore.open(tmp_path / "state.json")
+    result = _reader_fetcher([str(mine)], store)({paper_id("Paper Number 2 of the Day")})
+    assert [(day.papers, day.new) for day in result.days] == [(2, 1)]
+    assert result.catalog is not None
+    assert [paper.title for paper in result.catalog] == [
+        "Paper Number 2 of the Day",
+        "Paper Number 1 of the Day",
+    ]
+    assert result.catalog.papers[0].meta is not None  # the answer's metadata, laid on
+    assert result.summary == f"{today}: 2 papers, 1 new"
+    assert (isolated_data_dir / "library" / f"daily-{today}.json").is_file()
+
+
+def test_the_demos_fetcher_keeps_the_papers_for_the_library(
+    local_hf: type[_Recorded], tmp_path: Path, isolated_data_dir: Path
+) -> None:
+    from paperterm.cli import _reader_fetcher
+    from paperterm.state import StateStore
+
+    today = fetch.today().isoformat()
+    local_hf.answers[f"{today}/0"] = (200, json.dumps([item(1)]).encode(), {})
+    store = StateStore.open(tmp_path / "demo-state.json")
+    result = _reader_fetcher([], store)({"not", "the", "library"})
+    assert result.catalog is None and result.kept_apart
+    assert result.summary == (
+        f"{today}: 1 paper, 1 new. Kept in your library: quit the demo and run `paperterm`."
+    )
+    assert (isolated_data_dir / "library" / f"daily-{today}.json").is_file()

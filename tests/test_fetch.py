@@ -435,7 +435,7 @@ def test_cli_fetch_prints_what_is_new_then_nothing(
         ((500, b"oops", {"Retry-After": "0"}), "answered 500 (Internal Server Error) 5 times"),
         ((404, b"", {}), "answered 404 (Not Found)"),
         # The body is cut short: fewer bytes than announced, then the connection closes.
-        ((200, b'[{"paper": {"title": "Cut', {"Content-Length": "4000"}), "complete message body"),
+        ((200, b'[{"paper": {"title": "Cut', {"Content-Length": "4000"}), "the answer broke off"),
         ((200, b'[{"paper": {"title": "Cut', {}), "not well-formed JSON"),
     ],
 )

@@ -240,6 +240,11 @@ class HttpClient:
                 self.sleep(min(self.backoff * 2**attempt, self.max_wait))
                 attempt += 1
                 continue
+            except httpx.RemoteProtocolError as exc:
+                # The server was reached, but its answer broke off (or was not HTTP).
+                raise NetworkError(
+                    f"{host_name(url)}: the answer broke off ({_reason(exc)})"
+                ) from None
             except httpx.TransportError as exc:
                 raise NetworkError(f"cannot reach {host_name(url)}: {_reason(exc)}") from None
             except httpx.InvalidURL as exc:

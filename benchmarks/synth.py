@@ -2,6 +2,8 @@
 
 Titles are 20-170 characters and abstracts 400-1900, drawn from a Zipf-like vocabulary so that
 common words ("neural", "learning") are very common and most words are rare, as in real dumps.
+The long-abstract catalogue (``long_abstracts=True``) has the same vocabulary and titles with
+abstracts of 1500-1900 characters (about 1.7 KB each, as issue 17's anchors).
 """
 
 from __future__ import annotations
@@ -108,8 +110,17 @@ def vocabulary(size: int, seed: int = 0) -> list[str]:
     return words
 
 
-def papers(count: int, seed: int = 0, vocab_size: int = 50_000) -> Iterator[tuple[str, str]]:
+LONG = (1500, 1900)
+"""Abstract lengths of the long-abstract catalogue (mean about 1.7 KB)."""
+SHORT = (400, 1820)
+"""Abstract lengths of the default catalogue."""
+
+
+def papers(
+    count: int, seed: int = 0, vocab_size: int = 50_000, long_abstracts: bool = False
+) -> Iterator[tuple[str, str]]:
     """Yield ``count`` distinct (title, abstract) pairs, deterministic for a seed."""
+    shortest, longest = LONG if long_abstracts else SHORT
     rng = random.Random(seed)
     words = vocabulary(vocab_size, seed)
     weights = [1 / (rank + 1) for rank in range(len(words))]
@@ -133,23 +144,25 @@ def papers(count: int, seed: int = 0, vocab_size: int = 50_000) -> Iterator[tupl
 
     for number in range(count):
         title = f"{sentence(rng.randint(18, 160)).title()} {number:x}"
-        abstract = sentence(rng.randint(400, 1820)) + "."
+        abstract = sentence(rng.randint(shortest, longest)) + "."
         if rng.random() < 0.15:
             abstract += f" Code is available at https://github.com/lab{number % 997}/repo{number}."
         yield title, abstract
 
 
-def write_dump(path: Path, count: int, seed: int = 0, layout: int = 1) -> int:
+def write_dump(
+    path: Path, count: int, seed: int = 0, layout: int = 1, long_abstracts: bool = False
+) -> int:
     """Write a dump of ``count`` papers in layout 1 (packed) or 2 (blank lines); return its size."""
     with path.open("w", encoding="utf-8") as out:
         if layout == 1:
             out.write("Get trending papers in your email inbox once a day!\n")
             out.write("Get trending papers in your email inbox!\nSubscribe")
-            for title, abstract in papers(count, seed):
+            for title, abstract in papers(count, seed, long_abstracts=long_abstracts):
                 out.write(f"{title}\n{abstract}\n")
         else:
             out.write("new\n\nGet trending papers in your email inbox!\n\nSubscribe\n\n")
             out.write("byAK and the research community\n\nJul 4\n\n")
-            for title, abstract in papers(count, seed):
+            for title, abstract in papers(count, seed, long_abstracts=long_abstracts):
                 out.write(f"{title}\n\n{abstract}\n\n")
     return path.stat().st_size

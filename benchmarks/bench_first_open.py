@@ -131,8 +131,9 @@ def main() -> None:
             )
             print(f"  floor (read + split lines)   {floor:6.2f} s   (baseline of this run)")
             print(f"  load                         {loaded:6.2f} s   ({loaded / floor:.1f}x floor)")
+            ratio = statistics.median(ratios)
             print(
-                f"  load + first whole search    {total:6.2f} s   = {statistics.median(ratios):.1f}x"
+                f"  load + first whole search    {total:6.2f} s   = {ratio:.1f}x"
                 f" floor (median of per-run ratios)   goal <= 10x, aim 6x"
                 f"   -> {int(opens[0]['found']):,} papers"
             )

@@ -76,7 +76,16 @@ class Catalog:
         if parsed.is_empty:
             return range(len(self.papers))
         with self._search_lock:
-            return self._searcher_now().search(parsed, read, starred)
+            searcher = self._searcher_now()
+            try:
+                return searcher.search(parsed, read, starred)
+            except Exception:
+                if not searcher.index.loaded:
+                    raise
+                # A saved index that passed its checks yet fails a search was forged or damaged
+                # in a way the checks miss: build afresh (saving over it) and answer from that.
+                self._searcher = self._new_searcher(use_saved=False)
+                return self._searcher.search(parsed, read, starred)
 
     def set_meta(self, metas: Mapping[str, Metadata | None]) -> None:
         """Give papers their metadata (paper id -> metadata), in place.
@@ -111,9 +120,12 @@ class Catalog:
 
     def _searcher_now(self) -> Searcher:
         if self._searcher is None:
-            saved = cache.default_dir() if len(self.papers) >= cache.MIN_PAPERS else None
-            self._searcher = Searcher(SearchIndex(self.papers, cache_dir=saved))
+            self._searcher = self._new_searcher()
         return self._searcher
+
+    def _new_searcher(self, use_saved: bool = True) -> Searcher:
+        saved = cache.default_dir() if len(self.papers) >= cache.MIN_PAPERS else None
+        return Searcher(SearchIndex(self.papers, cache_dir=saved, use_saved=use_saved))
 
 
 def _numbered(papers: Sequence[Paper]) -> tuple[Paper, ...]:

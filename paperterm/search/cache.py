@@ -8,14 +8,18 @@ yesterday, so the built index is saved and loaded the next time instead of rebui
 A saved index is used only when it is certainly the right one. Its name and header carry a digest
 of every title and abstract in catalogue order and of the source of the modules that build the
 index (a new version of the code rebuilds); a digest of the payload catches a truncated or damaged
-file; the pieces must then fit together. Anything unexpected means building afresh, never an
-error: the cache is only a shortcut. Catalogues under :data:`MIN_PAPERS` build faster than a load
+file; the pieces must then fit together, every number in its range (a digest is no signature: the
+file may be forged), and ``index.SearchIndex`` tokenises a sample of the papers again to check
+that the index holds them. Only a regular file in the cache dir itself is read: never a symlink
+(wherever it points), a FIFO or a device; nothing outside the cache dir is written, touched or
+removed. Anything unexpected means building afresh, never an error: the cache is only a shortcut. Catalogues under :data:`MIN_PAPERS` build faster than a load
 would pay off and are never saved; at most :data:`KEEP` files are kept, the least recently used
 going first.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import sys
@@ -23,6 +27,7 @@ import time
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import BinaryIO
 
@@ -80,10 +85,14 @@ def catalogue_key(papers: Sequence[Paper]) -> str:
 
 
 def load(directory: Path, key: str, size: int) -> tuple[list[str], list[FieldState]] | None:
-    """The words and field states saved under ``key`` for ``size`` papers, or None."""
+    """The words and field states saved under ``key`` for ``size`` papers, or None.
+
+    Only a regular file in ``directory`` itself is read: a symlink (wherever it points), a FIFO
+    or a device is never opened for reading, and nothing outside ``directory`` is touched.
+    """
     path = directory / (key + _SUFFIX)
     try:
-        data = memoryview(path.read_bytes())
+        data = memoryview(fsio.read_regular(path)[0])
         head = _header(key)
         if len(data) < len(head) + _DIGEST_SIZE or data[: len(head)] != head:
             return None
@@ -91,7 +100,8 @@ def load(directory: Path, key: str, size: int) -> tuple[list[str], list[FieldSta
         if hashlib.sha256(body).digest() != data[-_DIGEST_SIZE:]:
             return None
         saved = _decode(body, size)
-        os.utime(path)  # recently used: evicted last
+        # Recently used: evicted last (a link put there since is touched itself, never followed).
+        os.utime(path, follow_symlinks=False)
     except (OSError, ValueError, IndexError, OverflowError, UnicodeDecodeError):
         return None
     return saved
@@ -103,7 +113,9 @@ def save(
     """Save the index of ``size`` papers under ``key`` (atomically, best effort).
 
     Keeps at most :data:`KEEP` saved indexes. The sections are written one by one, the big
-    arrays straight from their buffers: no copy of the whole index is made in memory.
+    arrays straight from their buffers: no copy of the whole index is made in memory. Every
+    file is created, renamed and removed inside ``directory`` (a link there is replaced or
+    removed as a link, never followed).
     """
     sections = _sections(words, fields, (size + 7) // 8)
     lengths = array("Q", [len(sections), *(memoryview(part).nbytes for part in sections)])
@@ -122,15 +134,27 @@ def save(
         directory.mkdir(parents=True, exist_ok=True)
         # Not flushed to the disk: after a crash the digest tells a damaged file anyway.
         fsio.replace(directory / (key + _SUFFIX), write, durable=False)
-        saved = sorted(directory.glob("*" + _SUFFIX), key=lambda p: p.stat().st_mtime)
-        for old in saved[:-KEEP]:
-            old.unlink(missing_ok=True)
-        # A save killed half-way leaves its temporary file; one an hour old is nobody's.
-        for left in [*directory.glob(f".*{fsio.TEMP_MARK}*"), *directory.glob("*.tmp")]:
-            if left.stat().st_mtime < time.time() - 3600:
-                left.unlink(missing_ok=True)
+        _sweep(directory)
     except OSError:
         pass  # a cache that cannot be written only means building again next time
+
+
+def _sweep(directory: Path) -> None:
+    """Keep the :data:`KEEP` most recently used indexes; remove temporary files an hour old (a
+    save killed half-way leaves one; one that old is nobody's). Links are removed as links."""
+    indexes: list[tuple[float, str]] = []
+    old = time.time() - 3600
+    with os.scandir(directory) as entries:
+        for entry in entries:
+            when = entry.stat(follow_symlinks=False).st_mtime
+            if entry.name.endswith(_SUFFIX):
+                indexes.append((when, entry.path))
+            elif (fsio.TEMP_MARK in entry.name or entry.name.endswith(".tmp")) and when < old:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(entry.path)
+    for _, path in sorted(indexes)[:-KEEP]:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)
 
 
 def _header(key: str) -> bytes:
@@ -170,26 +194,103 @@ def _decode(body: memoryview, size: int) -> tuple[list[str], list[FieldState]]:
         raise ValueError("sections do not fill the file")
     words = str(sections[0], "utf-8", "surrogatepass").split("\n") if sections[0] else []
     width = (size + 7) // 8
-    fields = []
+    fields: list[FieldState] = []
     for start in range(1, count, 6):
         dense_numbers, dense, flat, offsets, block_starts, blocks = sections[start : start + 6]
-        field = FieldState(
-            list(_array("Q", dense_numbers)),
-            _bit_sets(dense, width, size),
-            _array("I", flat),
-            _array("Q", offsets),
-            list(_array("Q", block_starts)),
-            _bit_sets(blocks, width, size),
+        fields.append(
+            FieldState(
+                list(_array("Q", dense_numbers)),
+                _bit_sets(dense, width, size),
+                _array("I", flat),
+                _array("Q", offsets),
+                list(_array("Q", block_starts)),
+                _bit_sets(blocks, width, size),
+            )
         )
-        if (
-            len(field.offsets) != len(words) + 1
-            or field.offsets[-1] != len(field.flat)
-            or len(field.dense) != len(field.dense_numbers)
-            or len(field.blocks) not in (0, len(field.block_starts) - 1)
-        ):
-            raise ValueError("field state does not fit the catalogue")
-        fields.append(field)
+    _check(words, fields, size)
     return words, fields
+
+
+def _check(words: list[str], fields: list[FieldState], size: int) -> None:
+    """Raise ValueError unless the pieces fit together and every number is in its range.
+
+    A file whose digest is right can still be forged: these checks make sure that whatever it
+    holds, searching it can neither raise nor reach outside the catalogue. (Whether it is this
+    catalogue's index is for ``index.SearchIndex`` to check against the papers.)
+    """
+    if len(fields) != 4:
+        raise ValueError("not four fields")
+    if words and not (words[0] and all(map(str.__lt__, words, islice(words, 1, None)))):
+        raise ValueError("the words are not sorted")
+    block_size = max(4096, size // 8)
+    for field in fields:
+        offsets, flat, starts = field.offsets, field.flat, field.block_starts
+        if len(offsets) != len(words) + 1 or offsets[0] != 0 or offsets[-1] != len(flat):
+            raise ValueError("the offsets do not fit the words")
+        if not all(map(int.__le__, offsets, islice(offsets, 1, None))):
+            raise ValueError("the offsets go backwards")
+        numbers = field.dense_numbers
+        if len(field.dense) != len(numbers) or not _ascending_below(numbers, len(words)):
+            raise ValueError("the frequent words do not fit")
+        if len(starts) < 2 or starts[0] != 0 or starts[-1] != len(words):
+            raise ValueError("the blocks do not cover the words")
+        if not all(map(int.__le__, starts, islice(starts, 1, None))):
+            raise ValueError("the blocks go backwards")
+        if field.blocks:
+            if len(field.blocks) != len(starts) - 1:
+                raise ValueError("the blocks do not fit their starts")
+        elif len(starts) != 2 or len(flat) > block_size:
+            raise ValueError("blocks missing")
+        if not _all_below(flat, size):
+            raise ValueError("a posting beyond the catalogue")
+
+
+def _ascending_below(numbers: list[int], limit: int) -> bool:
+    return all(map(int.__lt__, numbers, islice(numbers, 1, None))) and (
+        not numbers or numbers[-1] < limit
+    )
+
+
+def _all_below(values: array[int], limit: int) -> bool:
+    """Whether every value of an ``array("I")`` is below ``limit``, in C-speed byte operations.
+
+    (``max()`` takes about a second per ten million values.) Each value's bytes, most
+    significant first, are classed against ``limit``'s bytes as below, equal or above; a value is
+    too big when its classes read "equal, equal, ... then above" (the lowest byte's "equal"
+    counting as above, as the value then equals the limit): looked for as whole patterns in
+    the classes of all values laid side by side, each value's behind a separator.
+    """
+    count = len(values)
+    if not count:
+        return True
+    if limit <= 0:
+        return False
+    if limit >= 1 << 32:
+        return True
+    data = values.tobytes()
+    bound = limit.to_bytes(4, "big")
+    # Where each byte of a value sits (most significant first) in the machine's order.
+    lanes = (3, 2, 1, 0) if sys.byteorder == "little" else (0, 1, 2, 3)
+    # Leading zero bytes of the limit: the values' bytes there must be zero too.
+    skip = 0
+    while bound[skip] == 0:
+        if data[lanes[skip] :: 4].count(0) != count:
+            return False
+        skip += 1
+    kept = range(skip, 4)
+    classes = bytearray(b"|") * ((len(kept) + 1) * count)
+    for column, place in enumerate(kept, 1):
+        last = place == 3
+        table = bytes(
+            62
+            if byte > bound[place] or (last and byte == bound[place])
+            else 61
+            if byte == bound[place]
+            else 60
+            for byte in range(256)
+        )
+        classes[column :: len(kept) + 1] = data[lanes[place] :: 4].translate(table)
+    return not any(b"|" + b"=" * equal + b">" in classes for equal in range(len(kept)))
 
 
 def _array(typecode: str, data: memoryview) -> array[int]:

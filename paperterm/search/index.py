@@ -138,6 +138,13 @@ class FieldPostings:
         field._blocks = state.blocks
         return field
 
+    def lists(self, number: int, paper: int) -> bool:
+        """Whether word ``number`` of the vocabulary has ``paper`` among its papers."""
+        dense = self._dense.get(number)
+        if dense is not None:
+            return bool(dense >> (self._universe.size - 1 - paper) & 1)
+        return paper in self._flat[self._offsets[number] : self._offsets[number + 1]]
+
     def _cut_blocks(self, vocabulary: Vocabulary) -> list[int]:
         """Where blocks start: about a block size apart, preferably where the first letters change.
 
@@ -186,38 +193,41 @@ class FieldPostings:
 class SearchIndex:
     """Everything a query needs about a catalogue, computed once."""
 
-    def __init__(self, papers: Sequence[Paper], cache_dir: Path | None = None) -> None:
+    def __init__(
+        self, papers: Sequence[Paper], cache_dir: Path | None = None, use_saved: bool = True
+    ) -> None:
         """Index ``papers``; with ``cache_dir``, load the index saved there for the same
-        catalogue instead of building it, or save it there once built."""
+        catalogue instead of building it (unless not ``use_saved``), or save it there once
+        built. A saved index that does not agree with the catalogue is rebuilt and saved over."""
         self.papers = papers
         """The catalogue, in order; bit sets and indices refer to positions in it."""
         self.universe = Universe(len(papers))
         """Set helpers sized for this catalogue."""
         self.loaded = False
         """Whether the index came from the cache rather than being built."""
+        self.words: list[str] = []
+        """Every folded word of every title and abstract, sorted."""
         # The build allocates millions of objects and no cycles: collecting would only re-scan them.
         with fsio.gc_paused():
             key = cache.catalogue_key(papers) if cache_dir is not None else ""
-            saved = cache.load(cache_dir, key, len(papers)) if cache_dir is not None else None
-            if saved is not None and len(saved[1]) == 4:
-                words = saved[0]
+            saved = None
+            if cache_dir is not None and use_saved:
+                saved = cache.load(cache_dir, key, len(papers))
+            if saved is not None:
+                self.words = saved[0]
                 fields = [FieldPostings.restore(self.universe, state) for state in saved[1]]
-                self.loaded = True
-            else:
+                self._set_fields(fields)
+                try:
+                    self.loaded = self._agrees_with_catalogue()
+                except Exception:  # whatever a forged file does, it only means a rebuild
+                    self.loaded = False
+            if not self.loaded:
                 words, fields = self._build(papers)
+                self.words = words
+                self._set_fields(fields)
                 if cache_dir is not None:
                     states = [field.state() for field in fields]
                     cache.save(cache_dir, key, len(papers), words, states)
-        self.words = words
-        """Every folded word of every title and abstract, sorted."""
-        self.title = fields[0]
-        """Papers by title word."""
-        self.abstract = fields[1]
-        """Papers by abstract word."""
-        self.title_first = fields[2]
-        """Papers by the first word of the title."""
-        self.abstract_first = fields[3]
-        """Papers by the first word of an abstract."""
         flags = self.universe.from_flags
         self.has_code = flags(paper.has_code for paper in papers)
         """Papers linking a code repository."""
@@ -229,6 +239,52 @@ class SearchIndex:
         self._containing: dict[str, list[int]] = {}
         self._joined: tuple[str, list[int]] | None = None
         self._positions: dict[str, int] | None = None
+
+    def _set_fields(self, fields: list[FieldPostings]) -> None:
+        self.title = fields[0]
+        """Papers by title word."""
+        self.abstract = fields[1]
+        """Papers by abstract word."""
+        self.title_first = fields[2]
+        """Papers by the first word of the title."""
+        self.abstract_first = fields[3]
+        """Papers by the first word of an abstract."""
+
+    def _agrees_with_catalogue(self, samples: int = 64) -> bool:
+        """Whether a loaded index holds what it should for some papers of the catalogue.
+
+        The saved file's digest proves it undamaged, not that it is this catalogue's index (a
+        file can be forged, or be another catalogue's under this one's name); its numbers were
+        checked to be in range as it was read. Here up to ``samples`` papers spread over the
+        catalogue, the first and last included, are tokenised again: every word of each must
+        be in the vocabulary with the paper among its papers, in the right field.
+        """
+        papers = self.papers
+        if not papers:
+            return not self.words
+        step = max(1, (len(papers) - 1) // max(1, samples - 1))
+        chosen = {*range(0, len(papers), step), len(papers) - 1}
+        for number in sorted(chosen):
+            paper = papers[number]
+            found = words(paper.title)
+            if found and not self._holds(self.title_first, found[0], number):
+                return False
+            if not all(self._holds(self.title, word, number) for word in set(found)):
+                return False
+            for text in paper.abstracts:
+                found = words(text)
+                if found and not self._holds(self.abstract_first, found[0], number):
+                    return False
+                if not all(self._holds(self.abstract, word, number) for word in set(found)):
+                    return False
+        return True
+
+    def _holds(self, field: FieldPostings, word: str, paper: int) -> bool:
+        """Whether ``field`` lists ``paper`` under ``word``."""
+        number = bisect_left(self.words, word)
+        if number == len(self.words) or self.words[number] != word:
+            return False
+        return field.lists(number, paper)
 
     def _build(self, papers: Sequence[Paper]) -> tuple[list[str], list[FieldPostings]]:
         """The sorted vocabulary, and each word's papers by field: title, abstract, and the

@@ -12,9 +12,9 @@ file; the pieces must then fit together, every number in its range (a digest is 
 file may be forged), and ``index.SearchIndex`` tokenises a sample of the papers again to check
 that the index holds them. Only a regular file in the cache dir itself is read: never a symlink
 (wherever it points), a FIFO or a device; nothing outside the cache dir is written, touched or
-removed. Anything unexpected means building afresh, never an error: the cache is only a shortcut. Catalogues under :data:`MIN_PAPERS` build faster than a load
-would pay off and are never saved; at most :data:`KEEP` files are kept, the least recently used
-going first.
+removed. Anything unexpected means building afresh, never an error: the cache is only a shortcut.
+Catalogues under :data:`MIN_PAPERS` build faster than a load would pay off and are never saved;
+at most :data:`KEEP` files are kept, the least recently used going first.
 """
 
 from __future__ import annotations
@@ -254,11 +254,11 @@ def _ascending_below(numbers: list[int], limit: int) -> bool:
 def _all_below(values: array[int], limit: int) -> bool:
     """Whether every value of an ``array("I")`` is below ``limit``, in C-speed byte operations.
 
-    (``max()`` takes about a second per ten million values.) Each value's bytes, most
-    significant first, are classed against ``limit``'s bytes as below, equal or above; a value is
-    too big when its classes read "equal, equal, ... then above" (the lowest byte's "equal"
-    counting as above, as the value then equals the limit): looked for as whole patterns in
-    the classes of all values laid side by side, each value's behind a separator.
+    (``max()`` takes about a second per ten million values.) Each byte of each value, most
+    significant first, is classed against the same byte of ``limit`` as below, equal or above,
+    in letters of its own per byte place; a value is too big when its classes read "equal, ...,
+    equal, above" (the lowest byte's "equal" counting as above: the value is then the limit),
+    found as patterns in the classes of all the values side by side.
     """
     count = len(values)
     if not count:
@@ -277,20 +277,21 @@ def _all_below(values: array[int], limit: int) -> bool:
         if data[lanes[skip] :: 4].count(0) != count:
             return False
         skip += 1
-    kept = range(skip, 4)
-    classes = bytearray(b"|") * ((len(kept) + 1) * count)
-    for column, place in enumerate(kept, 1):
-        last = place == 3
+    places = range(skip, 4)
+    width = len(places)
+    classes = bytearray(width * count)
+    for column, place in enumerate(places):
+        below, equal, above = b"adgj"[column], b"behk"[column], b"cfil"[column]
         table = bytes(
-            62
-            if byte > bound[place] or (last and byte == bound[place])
-            else 61
+            above
+            if byte > bound[place] or (place == 3 and byte == bound[place])
+            else equal
             if byte == bound[place]
-            else 60
+            else below
             for byte in range(256)
         )
-        classes[column :: len(kept) + 1] = data[lanes[place] :: 4].translate(table)
-    return not any(b"|" + b"=" * equal + b">" in classes for equal in range(len(kept)))
+        classes[column::width] = data[lanes[place] :: 4].translate(table)
+    return not any(b"behk"[:k] + b"cfil"[k : k + 1] in classes for k in range(width))
 
 
 def _array(typecode: str, data: memoryview) -> array[int]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Collection, Iterable, Sequence
 from importlib.resources import as_file, files
@@ -18,10 +17,10 @@ from typing import TYPE_CHECKING, NamedTuple, NoReturn, TextIO
 
 import orjson
 
-from paperterm import __version__, apidump, fsio, sorts
+from paperterm import __version__, fsio, sorts, usecases
 from paperterm.catalog import Catalog
-from paperterm.errors import DumpError, NetworkError, PapertermError, UsageError
-from paperterm.export import FORMATS, export_and_pin
+from paperterm.errors import NetworkError, PapertermError, UsageError
+from paperterm.export import FORMATS
 from paperterm.export.formats import paper_record
 from paperterm.identity import is_paper_id
 from paperterm.loader import STDIN, dump_files, load
@@ -34,7 +33,6 @@ from paperterm.recommend import ForYou, for_you
 from paperterm.sanitize import clean_text, printable
 from paperterm.state import StateStore
 from paperterm.state.record import ARXIV_NONE
-from paperterm.triage import Marks, select_rows
 
 if TYPE_CHECKING:
     from paperterm.enrich import Report
@@ -398,22 +396,16 @@ def _list(args: argparse.Namespace) -> int:
     store = _open_store(args)
     _with_metadata(catalog, store)
     starred, read = store.starred_ids, store.read_ids
-    selected = select_rows(
-        catalog,
-        Marks(read, starred),
-        args.query,
-        unread=args.unread,
-        starred=args.starred,
-        sort=args.sort,
+    papers = usecases.list_papers(
+        catalog, store, args.query, unread=args.unread, starred=args.starred, sort=args.sort
     )
-    papers = [catalog.papers[row] for row in selected]
     picks = for_you(catalog.papers, read, starred) if args.sort == sorts.FOR_YOU.name else None
     if picks is not None and picks.model is None:
         _say("note", f"{picks.message} Listed in catalogue order.")
     out = sys.stdout
     if args.json:
         # The same record as `export -f json`, so a script reads one shape.
-        flags = {paper.id: (paper.id in read, paper.id in starred) for paper in papers}
+        flags = usecases.marks_of(store, papers)
         pinned = store.pinned_keys
         rows = [paper_record(paper, pinned.get(paper.id), flags) for paper in papers]
         if picks is not None:
@@ -446,51 +438,28 @@ def _export(args: argparse.Namespace) -> int:
     catalog = _catalog(args).catalog
     store = _open_store(args)
     _with_metadata(catalog, store)
-    hint = ""
-    if args.all:
-        papers, what = list(catalog.papers), "papers"
-    elif args.query is not None:
-        papers = catalog.search(args.query, read=store.read_ids, starred=store.starred_ids)
-        what = "papers matching the query"
-    else:
-        starred = store.starred_ids
-        papers, what = [p for p in catalog.papers if p.id in starred], "starred papers"
-        hint = _unloaded_stars_hint(catalog, store)
-    if not papers:
-        _say("error", f"no {what} to export{hint}; nothing written")
+    chosen = usecases.choose_papers(catalog, store, query=args.query, every=args.all)
+    if not chosen.papers:
+        _say("error", f"no {chosen.what} to export{chosen.hint}; nothing written")
         return 1
-    if args.output is not None:
-        try:  # before any key is pinned: a refused file leaves the state as it was
-            fsio.user_target(args.output, store.own_files)
+    if args.output is None:
+        result = usecases.export_and_pin(chosen.papers, args.format, store, ascii=args.ascii)
+    else:
+        try:
+            result = usecases.export_to_file(
+                chosen.papers, args.output, store, args.format, ascii=args.ascii
+            )
         except OSError as error:
-            raise _cannot_write(args.output, error) from None
-    result = export_and_pin(papers, args.format, store, ascii=args.ascii)
+            raise PapertermError(
+                f"cannot write {printable(str(args.output))}: {fsio.reason(error)}"
+            ) from None
     if store.read_only:
         _say("warning", "the state file is read-only, so these citation keys were not pinned")
     if args.output is None:
         sys.stdout.write(result.text)
         return 0
-    try:
-        fsio.write_user_file(args.output, result.text.encode("utf-8"), store.own_files)
-    except OSError as error:
-        raise _cannot_write(args.output, error) from None
-    _say("note", f"wrote {_count(len(papers), 'paper')} to {args.output}")
+    _say("note", f"wrote {_count(len(result.keys), 'paper')} to {args.output}")
     return 0
-
-
-def _cannot_write(path: Path, error: OSError) -> PapertermError:
-    return PapertermError(f"cannot write {printable(str(path))}: {fsio.reason(error)}")
-
-
-def _unloaded_stars_hint(catalog: Catalog, store: StateStore) -> str:
-    """Why nothing is starred when the user remembers starring: the dumps are not loaded."""
-    elsewhere = sum(paper_id not in catalog for paper_id in store.starred_ids)
-    if not elsewhere:
-        return " (star some with `s` in the reader or `paperterm mark star ID`)"
-    return (
-        f" here ({_count(elsewhere, 'starred paper')} in dumps not loaded: name them, "
-        "or keep them with `paperterm add PATH ...`)"
-    )
 
 
 def _count(number: int, noun: str) -> str:
@@ -572,32 +541,28 @@ def _add(args: argparse.Namespace) -> int:
         library.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise PapertermError(f"cannot create the library {library}: {error.strerror}") from None
-    added: list[Path] = []
-    papers: set[str] = set()  # distinct ids: the same paper in two dumps counts once
-    refused = False
-    for shown, name, data in _dumps_to_add(args.paths):
-        if data is None:
-            refused = True
-            continue
-        try:
-            target, ids = _add_one(library, shown, name, data)
-        except DumpError as error:
-            _say("warning", f"not added: {error}")
-            refused = True
-            continue
-        except OSError as error:
-            raise PapertermError(
-                f"cannot write to the library {library}: {error.strerror}"
-            ) from None
-        if target is None:
-            _say("note", f"{shown}: already in the library")
-        else:
-            added.append(target)
-            papers |= ids
-    if added:
-        counts = f"{_count(len(added), 'dump')} ({_count(len(papers), 'paper')})"
+    unreadable = False
+
+    def readable() -> Iterable[tuple[str, str, bytes]]:
+        nonlocal unreadable
+        for shown, name, data in _dumps_to_add(args.paths):
+            if data is None:
+                unreadable = True
+            else:
+                yield shown, name, data
+
+    try:
+        report = usecases.add_to_library(library, readable())
+    except OSError as error:
+        raise PapertermError(f"cannot write to the library {library}: {error.strerror}") from None
+    for line in report.refused:
+        _say("warning", f"not added: {line}")
+    for shown in report.already:
+        _say("note", f"{shown}: already in the library")
+    if report.added:
+        counts = f"{_count(len(report.added), 'dump')} ({_count(len(report.papers), 'paper')})"
         _say("note", f"added {counts} to {library}")
-    return 2 if refused else 0
+    return 2 if unreadable or report.refused else 0
 
 
 def _dumps_to_add(paths: Iterable[str]) -> Iterable[tuple[str, str, bytes | None]]:
@@ -627,45 +592,6 @@ def _dumps_to_add(paths: Iterable[str]) -> Iterable[tuple[str, str, bytes | None
             except OSError as error:
                 _say("warning", f"not added: {shown}: {error.strerror}")
                 yield shown, "", None
-
-
-def _add_one(library: Path, shown: str, name: str, data: bytes) -> tuple[Path | None, set[str]]:
-    """Check ``data`` is a dump and keep it in the library; return where (None when an identical
-    copy is there) and the ids of its papers.
-
-    The bytes go to a hidden file in the library first (which the loader skips), are loaded from
-    there, and only then take their name: a dump is never half in the library.
-    """
-    fd, incoming = tempfile.mkstemp(dir=library, prefix=".incoming-", suffix=".txt")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        try:
-            ids = {paper.id for paper in load([incoming])}
-        except DumpError as error:
-            raise DumpError(shown, error.reason, error.line) from None
-        target = _library_target(library, name, data)
-        if target is not None:
-            fsio.move_into_place(Path(incoming), target)
-        return target, ids
-    finally:
-        Path(incoming).unlink(missing_ok=True)
-
-
-def _library_target(library: Path, name: str, data: bytes) -> Path | None:
-    """Where to keep a dump: its name as ``*.txt`` (``*.json`` for a saved API answer), or
-    ``name-2.txt``... when that is taken by another dump; None when an identical copy is there."""
-    suffix = ".json" if apidump.looks_like_json(data[: apidump.HEAD]) else ".txt"
-    kept = Path(name).suffix.lower() in (".txt", ".json")
-    stem = Path(name).stem if kept else Path(name).name
-    candidate = library / f"{stem}{suffix}"
-    number = 1
-    while candidate.exists():
-        if candidate.read_bytes() == data:
-            return None
-        number += 1
-        candidate = library / f"{stem}-{number}{suffix}"
-    return candidate
 
 
 def _stats(args: argparse.Namespace) -> int:
@@ -755,14 +681,8 @@ def _enrich(args: argparse.Namespace) -> int:
     """
     catalog = _catalog(args).catalog
     store = _open_store(args)
-    if args.all:
-        papers, what = list(catalog.papers), "papers"
-    elif args.query is not None:
-        papers = catalog.search(args.query, read=store.read_ids, starred=store.starred_ids)
-        what = "papers matching the query"
-    else:
-        starred = store.starred_ids
-        papers, what = [p for p in catalog.papers if p.id in starred], "starred papers"
+    chosen = usecases.choose_papers(catalog, store, query=args.query, every=args.all)
+    papers, what = chosen.papers, chosen.what
     metadata = MetaStore.open()
     for notice in metadata.notices:
         _say("note", notice)

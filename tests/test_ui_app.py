@@ -743,3 +743,15 @@ def test_help_reflows_prose_and_keeps_examples() -> None:
     example = "    'exact   an example\n                 its second line"
     text = f"A paragraph cut\nin two lines.\n\n{example}\n"
     assert reflow(text) == f"A paragraph cut in two lines.\n\n{example}"
+
+
+async def test_e_refuses_to_export_over_the_state_file(catalog: Catalog, state_path: Path) -> None:
+    StateStore.open(state_path).set_starred([catalog.papers[0].id], True)
+    before = state_path.read_bytes()
+    app = make_app(catalog, state_path, export_path=state_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e", "enter")
+        await pilot.pause()
+        assert "is the state file; choose another file" in app.said_text()
+        assert any(severity == "error" for _, severity in app.said)
+    assert state_path.read_bytes() == before

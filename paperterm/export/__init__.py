@@ -8,14 +8,14 @@ so re-exporting never changes a key a document already cites::
     path.write_text(result.text)
     store.pin_keys(result.keys)
 
-:func:`export_and_pin` does exactly that with a state store; the CLI and the reader use it.
+:func:`paperterm.usecases.export_and_pin` does exactly that with a state store; the CLI and the
+reader use it. This package knows nothing of the state.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from paperterm.errors import ExportError
 from paperterm.export.bibtex import bibtex_entry, bibtex_file
@@ -23,15 +23,11 @@ from paperterm.export.formats import csv_text, json_text, markdown_text
 from paperterm.export.keys import citation_keys
 from paperterm.model import Paper
 
-if TYPE_CHECKING:
-    from paperterm.state import StateStore
-
 __all__ = [
     "FORMATS",
     "Export",
     "bibtex_entry",
     "citation_keys",
-    "export_and_pin",
     "export_papers",
 ]
 
@@ -79,19 +75,3 @@ def export_papers(
     else:
         text = json_text(unique, keys, flags)
     return Export(text, keys)
-
-
-def export_and_pin(
-    papers: Sequence[Paper], fmt: str, store: StateStore, *, ascii: bool = False
-) -> Export:
-    """Export with the store's pinned keys and marks, then pin the keys the export shows.
-
-    Every format shows citation keys, and a key once shown must never change, so all of them
-    pin. A read-only store (a newer schema) is left alone: callers say the keys were not pinned.
-    Raises StateError when the pinning cannot be saved (the text is then not returned).
-    """
-    flags = {paper.id: (store.is_read(paper.id), store.is_starred(paper.id)) for paper in papers}
-    result = export_papers(papers, fmt, pinned=store.pinned_keys, ascii=ascii, flags=flags)
-    if not store.read_only:
-        store.pin_keys(result.keys)
-    return result

@@ -12,14 +12,6 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
-FORMATS = {".bib": "bibtex", ".md": "markdown", ".csv": "csv", ".json": "json"}
-"""Export format chosen from the file's extension; anything else is BibTeX."""
-
-
-def format_for(path: Path) -> str:
-    """The export format a file name asks for (BibTeX unless .md, .csv or .json)."""
-    return FORMATS.get(path.suffix.lower(), "bibtex")
-
 
 class ExportScreen(ModalScreen[Path | None]):
     """Asks for the file to write; dismisses with the path, or None when cancelled."""

@@ -27,10 +27,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
-from paperterm import fsio, sorts
+from paperterm import sorts, usecases
 from paperterm.catalog import Catalog
 from paperterm.errors import PapertermError, StateError
-from paperterm.export import bibtex_entry, citation_keys, export_and_pin
 from paperterm.fetch import Refreshed
 from paperterm.model import Paper
 from paperterm.recommend import NO_STARS, latest_for_you
@@ -38,7 +37,7 @@ from paperterm.search import highlight
 from paperterm.state import StateStore
 from paperterm.triage import Marks, Rows, Selection, Triage, View, needs_search
 from paperterm.ui import settings
-from paperterm.ui.screens.export import ExportScreen, format_for
+from paperterm.ui.screens.export import ExportScreen
 from paperterm.ui.screens.help import HelpScreen
 from paperterm.ui.widgets.filter_bar import FilterBar
 from paperterm.ui.widgets.paper_detail import PaperDetail
@@ -503,31 +502,22 @@ class MainScreen(Screen[None]):
         paper = self.current
         if paper is None:
             return
-        pinned = self.store.get(paper.id).bibkey
-        key = pinned or citation_keys([paper], pinned=self.store.pinned_keys)[paper.id]
-        if pinned is None and not self.store.read_only:
-            try:
-                # Another process may have pinned one meanwhile: the pinned key always wins.
-                key = self.store.pin_keys({paper.id: key}).get(paper.id, key)
-            except StateError as error:
-                self._say(str(error), title="Key not saved", severity="error", timeout=15)
-        self.app.copy_to_clipboard(bibtex_entry(paper, key))
+        citation = usecases.cite(paper, self.store)
+        if citation.error is not None:
+            self._say(citation.error, title="Key not saved", severity="error", timeout=15)
+        self.app.copy_to_clipboard(citation.entry)
         # Textual copies through the terminal (OSC 52): say so, as some terminals ignore it.
         self._say(
-            f"Copied the BibTeX entry @{key} through the terminal's clipboard "
+            f"Copied the BibTeX entry @{citation.key} through the terminal's clipboard "
             "(in tmux: set -g set-clipboard on)."
         )
         self._show_detail()
 
     # -- export -------------------------------------------------------------------------------
 
-    def _starred_papers(self) -> list[Paper]:
-        starred = self.store.starred_ids
-        return [paper for paper in self.papers if paper.id in starred]
-
     def action_export(self) -> None:
         """Ask where to write the starred papers, then write them."""
-        papers = self._starred_papers()
+        papers = usecases.starred_papers(self.catalog, self.store)
         if not papers:
             self._say("Nothing starred yet: press s on a paper first.", severity="warning")
             return
@@ -537,13 +527,10 @@ class MainScreen(Screen[None]):
     def _export_to(self, path: Path | None) -> None:
         if path is None:
             return
-        papers = self._starred_papers()
-        protected = self.store.own_files
+        papers = usecases.starred_papers(self.catalog, self.store)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            fsio.user_target(path, protected)  # before any key is pinned
-            export = export_and_pin(papers, format_for(path), self.store)
-            fsio.write_user_file(path, export.text.encode("utf-8"), protected)
+            usecases.export_to_file(papers, path, self.store)
         except (OSError, PapertermError) as error:
             message = error.strerror if isinstance(error, OSError) and error.strerror else error
             self._say(f"{path}: {message}", title="Export failed", severity="error", timeout=15)

@@ -174,7 +174,7 @@ def test_a_failure_keeps_what_was_found(store: MetaStore, failure: httpx.Respons
         return real(request) if calls == 1 else failure
 
     with FakeApi.client(api, retries=0) as http:
-        http._client._transport = httpx.MockTransport(flaky)  # type: ignore[attr-defined]
+        http._client._transport = httpx.MockTransport(flaky)
         report = enrich(papers, store, {}, http)
     assert report.error is not None and "\n" not in report.error
     assert report.summary().endswith("stopped early, what was found is kept")
@@ -224,7 +224,7 @@ def test_ctrl_c_keeps_what_was_found(store: MetaStore) -> None:
         return real(request)
 
     with FakeApi.client(api) as http:
-        http._client._transport = httpx.MockTransport(interrupted)  # type: ignore[attr-defined]
+        http._client._transport = httpx.MockTransport(interrupted)
         report = enrich([paper(LOTTERY), paper(ATTENTION)], store, {}, http)
     assert report.interrupted
     assert MetaStore.open(store.path).get(paper_id(LOTTERY)) is not None

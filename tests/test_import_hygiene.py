@@ -27,6 +27,7 @@ CORE_MODULES = [
     "paperterm.state",
     "paperterm.textblocks",
     "paperterm.triage",
+    "paperterm.usecases",
 ]
 
 

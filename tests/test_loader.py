@@ -316,7 +316,7 @@ def test_a_file_named_twice_is_read_once(tmp_path: Path) -> None:
 
 def test_a_single_path_string_is_one_path(tmp_path: Path) -> None:
     path = write(tmp_path / "a.txt", HEADER_1 + "Only Paper\nOnce.\n")
-    assert len(paperterm.load(str(path))) == 1  # type: ignore[arg-type]
+    assert len(paperterm.load(str(path))) == 1
 
 
 def test_standard_input(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -89,11 +89,17 @@ def test_sigkill_at_random_points_while_saving_never_damages_the_file(tmp_path: 
     print(f"\n200 kills: {in_flight} after the save's replace, {temps_left} left a temp file")
 
 
+def _kill_running(children: list[subprocess.Popen[str]]) -> None:
+    for child in children:
+        if child.poll() is None:
+            child.kill()
+
+
 def test_two_processes_marking_at_the_same_time_keep_every_change(tmp_path: Path) -> None:
     state = tmp_path / "state.json"
     with ExitStack() as stack:
         children = [stack.enter_context(spawn("marker", str(state), p, "100")) for p in "ab"]
-        stack.callback(lambda: [child.kill() for child in children if child.poll() is None])
+        stack.callback(_kill_running, children)
         for child in children:
             assert read_line(child) == ["ready"]
         for child in children:

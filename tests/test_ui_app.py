@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import webbrowser
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,6 @@ from paperterm.errors import StateError
 from paperterm.locations import settings_path
 from paperterm.state import StateStore
 from paperterm.ui.app import PapertermApp
-from paperterm.ui.screens import main as main_module
 from paperterm.ui.screens.export import ExportScreen
 from paperterm.ui.screens.help import HelpScreen
 from paperterm.ui.screens.main import MainScreen
@@ -35,7 +35,7 @@ class Recorder(PapertermApp):
         super().__init__(*args, **kwargs)
         self.said: list[tuple[str, str]] = []
 
-    def notify(self, message: str, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+    def notify(self, message: str, *args: Any, **kwargs: Any) -> None:
         self.said.append((str(message), kwargs.get("severity", "information")))
         super().notify(message, *args, **kwargs)
 
@@ -72,6 +72,16 @@ def shown(app: PapertermApp) -> list[str]:
     return [app.main.papers[i].title for i in app.main.paper_list.rows]
 
 
+def screen_of(app: PapertermApp) -> object:
+    """The screen on top (a call, so that mypy does not narrow it across key presses)."""
+    return app.screen
+
+
+def focused(app: PapertermApp) -> object:
+    """The focused widget (a call, for the same reason)."""
+    return app.focused
+
+
 def current_title(app: PapertermApp) -> str | None:
     paper = app.main.current
     return None if paper is None else paper.title
@@ -80,7 +90,9 @@ def current_title(app: PapertermApp) -> str | None:
 # -- moving -------------------------------------------------------------------------------------
 
 
-async def test_first_frame_shows_every_paper_in_catalogue_order(catalog: Catalog, state_path: Path):
+async def test_first_frame_shows_every_paper_in_catalogue_order(
+    catalog: Catalog, state_path: Path
+) -> None:
     app = make_app(catalog, state_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -214,15 +226,20 @@ async def test_a_failed_save_is_shown(
 def fake_browser(monkeypatch: pytest.MonkeyPatch, browser: object) -> list[str]:
     """Make ``webbrowser`` find ``browser`` and record what it is asked to open."""
     opened: list[str] = []
-    monkeypatch.setattr(main_module.webbrowser, "open", lambda url: opened.append(url) or True)
-    monkeypatch.setattr(main_module.webbrowser, "get", lambda using=None: browser)
+
+    def open_url(url: str) -> bool:
+        opened.append(url)
+        return True
+
+    monkeypatch.setattr(webbrowser, "open", open_url)
+    monkeypatch.setattr(webbrowser, "get", lambda using=None: browser)
     return opened
 
 
 async def test_o_opens_the_code_link(
     catalog: Catalog, state_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    opened = fake_browser(monkeypatch, main_module.webbrowser.BackgroundBrowser("firefox"))
+    opened = fake_browser(monkeypatch, webbrowser.BackgroundBrowser("firefox"))
     app = make_app(catalog, state_path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("o")
@@ -232,7 +249,7 @@ async def test_o_opens_the_code_link(
 async def test_o_never_starts_a_console_browser_over_the_app(
     catalog: Catalog, state_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    opened = fake_browser(monkeypatch, main_module.webbrowser.GenericBrowser("lynx"))
+    opened = fake_browser(monkeypatch, webbrowser.GenericBrowser("lynx"))
     app = make_app(catalog, state_path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("o")
@@ -243,7 +260,7 @@ async def test_o_never_starts_a_console_browser_over_the_app(
 async def test_o_says_so_when_there_is_no_link(
     catalog: Catalog, state_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    opened = fake_browser(monkeypatch, main_module.webbrowser.BackgroundBrowser("firefox"))
+    opened = fake_browser(monkeypatch, webbrowser.BackgroundBrowser("firefox"))
     app = make_app(catalog, state_path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("j", "j", "o")
@@ -279,7 +296,7 @@ async def test_e_exports_the_starred_papers_and_remembers_the_path(
         field.value = str(target)
         await pilot.press("enter")
         await pilot.pause()
-        assert not isinstance(app.screen, ExportScreen)
+        assert not isinstance(screen_of(app), ExportScreen)
         text = target.read_text(encoding="utf-8")
         assert text.count("@") >= 2
         assert "Sparse Lanterns" in text
@@ -325,7 +342,7 @@ async def test_slash_filters_live_and_enter_goes_to_the_list(
     app = make_app(catalog, state_path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("/")
-        assert isinstance(app.focused, FilterBar)
+        assert isinstance(focused(app), FilterBar)
         await pilot.press(*"sheep")
         await settle(pilot)
         assert shown(app)[0] == "Diffusion Models Dream of Electric Sheep"
@@ -479,7 +496,7 @@ async def test_the_palette_runs_an_action(catalog: Catalog, state_path: Path) ->
     app = make_app(catalog, state_path)
     async with app.run_test(size=SIZE) as pilot:
         star = next(c for c in app.get_system_commands(app.screen) if c.title.startswith("Star or"))
-        await star.callback()  # type: ignore[misc]
+        await star.callback()
         await pilot.pause()
         assert on_disk(state_path).starred_ids == {catalog.papers[0].id}
 

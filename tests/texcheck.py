@@ -43,5 +43,5 @@ DECODER = _decoder()
 
 def untex(text: str) -> str:
     """What a reader sees: the TeX decoded back to text, dashes and ties spelled as typed."""
-    decoded = DECODER.latex_to_text(text)
+    decoded = str(DECODER.latex_to_text(text))
     return decoded.replace("\u2014", "---").replace("\u2013", "--").replace("\xa0", "~")

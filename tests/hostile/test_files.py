@@ -269,7 +269,7 @@ def test_export_over_a_file_keeps_its_mode(
 
 
 @pytest.fixture
-def umask() -> Iterator[Callable[[int], None]]:
+def umask() -> Iterator[Callable[[int], int]]:
     previous = os.umask(0o022)
     try:
         yield os.umask
@@ -283,7 +283,7 @@ def test_a_new_export_gets_the_umask_mode(
     folder: Path,
     state: Path,
     tmp_path: Path,
-    umask: Callable[[int], None],
+    umask: Callable[[int], int],
     mask: int,
     mode: int,
 ) -> None:

@@ -54,7 +54,7 @@ class Recorder(PapertermApp):
         super().__init__(*args, **kwargs)
         self.said: list[tuple[str, str]] = []
 
-    def notify(self, message: str, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+    def notify(self, message: str, *args: Any, **kwargs: Any) -> None:
         self.said.append((str(message), kwargs.get("severity", "information")))
         super().notify(message, *args, **kwargs)
 
@@ -210,7 +210,7 @@ async def test_the_palette_offers_the_fetch_only_with_a_fetcher(
         command = next(
             c for c in app.get_system_commands(app.screen) if c.title.startswith("Fetch today")
         )
-        await command.callback()  # type: ignore[misc]
+        await command.callback()
         await fetched(pilot, app)
         assert "Fetched Fresh Paper" in titles(app)
     bare = Recorder(catalog, StateStore.open(tmp_path / "state.json"))

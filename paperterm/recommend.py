@@ -172,9 +172,14 @@ def for_you(
     with _latest_lock:
         if _latest is not None and _latest[0] is papers and _latest[1] == asked:
             return _latest[2]
-    vectors = term_vectors(papers)
     starred_at = {paper.index for paper in papers if paper.id in starred}
     passed_at = {paper.index for paper in papers if paper.id in read} - starred_at
+    if not starred_at:  # nothing to learn from: no need to read the papers either
+        result = ForYou(list(range(len(papers))), None, None, NO_STARS)
+        with _latest_lock:
+            _latest = (papers, asked, result)
+        return result
+    vectors = term_vectors(papers)
     if kind == "rocchio":
         model, scores = _rocchio(vectors, starred_at, passed_at)
     else:

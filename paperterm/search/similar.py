@@ -244,6 +244,12 @@ def term_vectors(papers: Sequence[Paper]) -> TermVectors:
         return vectors
 
 
+def vectors_ready(papers: Sequence[Paper]) -> bool:
+    """Whether :func:`term_vectors` has these papers' vectors already (it would not build)."""
+    with _latest_lock:
+        return _latest is not None and _latest[0] is papers
+
+
 def _same_texts(old: Sequence[Paper], new: Sequence[Paper]) -> bool:
     """Whether two sequences hold the same titles and abstracts in the same order (the very same
     string objects: a paper given metadata by ``dataclasses.replace`` keeps them)."""

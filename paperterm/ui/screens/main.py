@@ -34,6 +34,7 @@ from paperterm.fetch import Refreshed
 from paperterm.model import Paper
 from paperterm.recommend import NO_STARS, latest_for_you
 from paperterm.search import highlight
+from paperterm.search.similar import vectors_ready
 from paperterm.state import StateStore
 from paperterm.triage import Marks, Rows, Selection, Triage, View, needs_search
 from paperterm.ui import settings
@@ -620,8 +621,14 @@ class MainScreen(Screen[None]):
         ):
             self._say(f"{NO_STARS} Catalogue order until then.", timeout=4)
         else:
-            self._say(f"Sorted by {sorts.get(following).shown_as}.", timeout=2)
+            self._say(f"Sorted by {sorts.get(following).shown_as}.{self._first_use()}", timeout=3)
         self.sort = following
+
+    def _first_use(self) -> str:
+        """A word on the wait when "for you" or "like this" first reads a large catalogue."""
+        if len(self.papers) < 5000 or vectors_ready(self.papers):
+            return ""
+        return " Reading every abstract first (once per session): a moment."
 
     def action_more_like_this(self) -> None:
         """Filter the list to the papers most like the one under the cursor (``similar:ID``)."""
@@ -629,7 +636,11 @@ class MainScreen(Screen[None]):
         if paper is None:
             return
         self._filter_bar.value = f"similar:{paper.id}"
-        self._say("The papers most like this one, most alike first; Escape goes back.", timeout=3)
+        self._say(
+            "The papers most like this one, most alike first; Escape goes back."
+            + self._first_use(),
+            timeout=3,
+        )
 
     def action_help(self) -> None:
         """Show every key and the filter syntax."""

@@ -452,7 +452,9 @@ class StateStore:
         with storage.locked(self.lock_path):
             storage.refuse_symlink(self.path)
             if not self._swept:
+                # Both: a save killed while refreshing the backup leaves the .bak's temp file.
                 storage.remove_stale_temps(self.path)
+                storage.remove_stale_temps(self.backup_path)
                 self._swept = True
             current = storage.fingerprint(self.path)
             if current is not None and current == self._fingerprint:

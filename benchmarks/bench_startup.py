@@ -75,7 +75,52 @@ class _FirstRow:
         PaperList.render_line = render_line  # type: ignore[method-assign,assignment]
 
 
-async def _one_run(catalog: Catalog, query: str) -> tuple[float, float, float, list[float]]:
+class _Shown:
+    """Wraps the main screen's ``_show_rows`` to note each time the latest request's rows are
+    handed to the list."""
+
+    def __init__(self, app: PapertermApp) -> None:
+        self.event = asyncio.Event()
+        main = app.main
+        self._main = main
+        self._original = main._show_rows
+
+        def timed_show(*args: Any) -> None:
+            self._original(*args)
+            if args[0] is main._request:  # the first argument is the request, the latest one
+                self.event.set()
+
+        main._show_rows = timed_show  # type: ignore[method-assign]
+
+    def remove(self) -> None:
+        self._main._show_rows = self._original  # type: ignore[method-assign]
+
+
+async def _first_answer(app: PapertermApp, pilot: Pilot[None], query: str) -> tuple[float, float]:
+    """The query typed at once after the first frame: seconds until the list shows a first
+    answer (on a first open of a big catalogue, title matches), and until the whole answer."""
+    shown = _Shown(app)
+    try:
+        await pilot.press("slash")
+        bar = app.query_one(FilterBar)
+        before = time.perf_counter()
+        bar.value = query
+        await asyncio.wait_for(shown.event.wait(), timeout=600)
+        first = time.perf_counter() - before
+        while not app.main._rows.complete:
+            shown.event.clear()
+            await asyncio.wait_for(shown.event.wait(), timeout=600)
+        whole = time.perf_counter() - before
+        bar.value = ""
+        await pilot.pause()
+    finally:
+        shown.remove()
+    return first, whole
+
+
+async def _one_run(
+    catalog: Catalog, query: str
+) -> tuple[float, float, float, list[float], tuple[float, float]]:
     probe = _FirstRow()
     probe.install()
     try:
@@ -90,13 +135,14 @@ async def _one_run(catalog: Catalog, query: str) -> tuple[float, float, float, l
                 while probe.at is None:
                     await pilot.pause()
                 first_row = probe.at - start
+                answer = await _first_answer(app, pilot, query)
                 while app.main.query_one(StatusLine).indexing:
                     await asyncio.sleep(0.01)
                 indexed = time.perf_counter() - start
                 keys = await _type(app, pilot, query)
     finally:
         PaperList.render_line = probe._original  # type: ignore[method-assign]
-    return first_row, ready, indexed, keys
+    return first_row, ready, indexed, keys, answer
 
 
 async def _type(app: PapertermApp, pilot: Pilot[None], query: str) -> list[float]:
@@ -137,15 +183,27 @@ def measure(label: str, load: Callable[[], Catalog], runs: int, query: str) -> N
     first = statistics.median(r[0] for r in results)
     ready = statistics.median(r[1] for r in results)
     indexed = statistics.median(r[2] for r in results)
+    first_answer = statistics.median(r[4][0] for r in results)
+    whole_answer = statistics.median(r[4][1] for r in results)
+    keys = sorted(t for r in results for t in r[3])
+    p95 = keys[min(len(keys) - 1, int(0.95 * len(keys)))]
     per_key = [statistics.median(r[3][i] for r in results) for i in range(len(query))]
     print(f"{label}: {len(catalog):,} papers (load {loaded:.2f} s, not counted below)")
-    print(f"  first row drawn   {first * 1000:7.0f} ms   (median of {runs})")
+    print(f"  first row drawn   {first * 1000:7.0f} ms   (median of {runs})   goal <= 500 ms")
+    print(
+        f"  {query!r} typed at the first frame: first answer {first_answer * 1000:.0f} ms"
+        f" (goal <= 1000 ms), whole answer {whole_answer * 1000:.0f} ms"
+    )
     print(f"  ready (idle)      {ready * 1000:7.0f} ms")
     print(
         f"  search index built{indexed * 1000:7.0f} ms   (background thread, after the first frame)"
     )
     typed = "  ".join(f"{c!r}:{t * 1000:.0f}" for c, t in zip(query, per_key, strict=True))
     print(f"  filter per key ms {typed}   (worst {max(per_key) * 1000:.0f} ms)")
+    print(
+        f"  per key, all runs: p95 {p95 * 1000:.1f} ms   goal <= 16 ms at 100k, <= 8 ms on the"
+        " shared dumps (until the rows are handed to the list, not yet painted)"
+    )
 
 
 def _synthetic(count: int) -> Callable[[], Catalog]:

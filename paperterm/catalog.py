@@ -6,12 +6,16 @@ import threading
 import time
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import replace
+from pathlib import Path
 
 from paperterm.model import Metadata, Paper
 from paperterm.search import cache
 from paperterm.search.engine import Searcher
 from paperterm.search.index import SearchIndex
 from paperterm.search.query import parse
+
+TITLES_FIRST = 20_000
+"""From this many papers, a first open indexes the titles first (see ``search_indices_now``)."""
 
 
 class Catalog:
@@ -25,6 +29,10 @@ class Catalog:
         self._by_id = {paper.id: paper for paper in self.papers}
         self._searcher: Searcher | None = None
         self._search_lock = threading.Lock()
+        self._titles: Searcher | None = None
+        self._titles_done = False
+        self._titles_lock = threading.Lock()
+        self._cache_key: str | None = None
 
     def __len__(self) -> int:
         return len(self.papers)
@@ -104,6 +112,53 @@ class Catalog:
             if self._searcher is not None:
                 self._searcher.index.papers = self.papers
 
+    def search_indices_now(
+        self,
+        query: str,
+        *,
+        read: Collection[str] = frozenset(),
+        starred: Collection[str] = frozenset(),
+    ) -> tuple[Sequence[int], bool]:
+        """Like :meth:`search_indices`, without waiting for the first build of a big catalogue's
+        index; and whether the answer is complete.
+
+        Until the index of a catalogue of :data:`TITLES_FIRST` papers or more is built (none
+        saved in the cache), the answer comes from an index of the titles alone, built first in
+        a fraction of the time: the papers whose titles match, ranked as their titles say
+        (``complete`` is then False; ask again once :meth:`prepare_search` has returned).
+        Otherwise this is :meth:`search_indices`.
+        """
+        parsed = parse(query)
+        if parsed.is_empty:
+            return range(len(self.papers)), True
+        if self._searcher is None and self._titles_first():
+            titles = self._title_searcher()
+            if titles is not None:
+                with self._titles_lock:
+                    return titles.search(parsed, read, starred), False
+        return self.search_indices(query, read=read, starred=starred), True
+
+    def _titles_first(self) -> bool:
+        """Whether a first answer from the titles pays: a big catalogue, no index saved."""
+        if len(self.papers) < TITLES_FIRST:
+            return False
+        directory = self._cache_dir()
+        return directory is None or not cache.has(directory, self._key())
+
+    def _key(self) -> str:
+        if self._cache_key is None:
+            self._cache_key = cache.catalogue_key(self.papers)
+        return self._cache_key
+
+    def _title_searcher(self) -> Searcher | None:
+        """The titles-only searcher, built now if needed; None once the whole index exists."""
+        with self._titles_lock:
+            if self._searcher is not None or self._titles_done:
+                return None
+            if self._titles is None:
+                self._titles = Searcher(SearchIndex(self.papers, titles_only=True))
+            return self._titles
+
     def prepare_search(self) -> float:
         """Build the search index now (say, in a worker at start-up); return the seconds taken.
 
@@ -115,17 +170,27 @@ class Catalog:
             if self._searcher is not None:
                 return 0.0
             started = time.perf_counter()
+            if self._titles_first():
+                self._title_searcher()  # first, so that a search can answer from the titles
             self._searcher_now()
             return time.perf_counter() - started
 
     def _searcher_now(self) -> Searcher:
         if self._searcher is None:
             self._searcher = self._new_searcher()
+            with self._titles_lock:
+                self._titles = None
+                self._titles_done = True
         return self._searcher
 
+    def _cache_dir(self) -> Path | None:
+        return cache.default_dir() if len(self.papers) >= cache.MIN_PAPERS else None
+
     def _new_searcher(self, use_saved: bool = True) -> Searcher:
-        saved = cache.default_dir() if len(self.papers) >= cache.MIN_PAPERS else None
-        return Searcher(SearchIndex(self.papers, cache_dir=saved, use_saved=use_saved))
+        directory = self._cache_dir()
+        key = self._key() if directory is not None else None
+        index = SearchIndex(self.papers, directory, use_saved=use_saved, key=key)
+        return Searcher(index)
 
 
 def _numbered(papers: Sequence[Paper]) -> tuple[Paper, ...]:

@@ -56,6 +56,8 @@ class Rows:
     """Catalogue indices, in display order (a range or a lazy ranking for huge lists)."""
     members: frozenset[int] | None
     """The same indices as a set, or None when every paper is shown."""
+    complete: bool = True
+    """False for a first answer from the titles alone, while the search index is built."""
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,8 @@ class Status:
     """Notices this session (reachable on the help screen)."""
     indexing: bool = False
     """The search index is still being built."""
+    titles_only: bool = False
+    """The list shows a first answer from the titles alone (the index is still being built)."""
 
 
 def needs_search(selection: Selection) -> bool:
@@ -114,16 +118,35 @@ def select_rows(
     Raises KeyError for an unknown sort name and :class:`~paperterm.errors.PapertermError` when
     the search fails.
     """
+    return _select(catalog, marks, query, unread, starred, sort, now=False)[0]
+
+
+def _select(
+    catalog: Catalog,
+    marks: Marks,
+    query: str,
+    unread: bool,
+    starred: bool,
+    sort: str,
+    *,
+    now: bool,
+) -> tuple[Sequence[int], bool]:
+    """:func:`select_rows`, and whether the answer is complete; with ``now``, a first answer
+    from the titles alone while the index is built (``Catalog.search_indices_now``)."""
     order = sorts.get(sort)
     papers = catalog.papers
     searched = bool(query.strip())
-    rows = catalog.search_indices(query, read=marks.read, starred=marks.starred)
+    complete = True
+    if now:
+        rows, complete = catalog.search_indices_now(query, read=marks.read, starred=marks.starred)
+    else:
+        rows = catalog.search_indices(query, read=marks.read, starred=marks.starred)
     if unread:
         rows = [i for i in rows if papers[i].id not in marks.read]
     if starred:
         rows = [i for i in rows if papers[i].id in marks.starred]
     context = sorts.SortContext(catalog, marks.read, marks.starred)
-    return order.apply(rows, context, searched=searched)
+    return order.apply(rows, context, searched=searched), complete
 
 
 class Triage:
@@ -135,18 +158,20 @@ class Triage:
 
     def rows(self, selection: Selection, marks: Marks) -> Rows:
         """The rows for ``selection``; may search, so the reader calls it off the UI thread
-        unless :func:`needs_search` says no."""
+        unless :func:`needs_search` says no. While the search index of a big catalogue is being
+        built, a search answers from the titles alone (``Rows.complete`` is then False)."""
         if not needs_search(selection):
             return Rows(range(len(self.catalog)), None)
-        indices = select_rows(
+        indices, complete = _select(
             self.catalog,
             marks,
             selection.query,
-            unread=selection.view == "unread",
-            starred=selection.view == "starred",
-            sort=selection.sort,
+            selection.view == "unread",
+            selection.view == "starred",
+            selection.sort,
+            now=True,
         )
-        return Rows(indices, frozenset(indices))
+        return Rows(indices, frozenset(indices), complete)
 
     def counts(self, rows: Rows, marks: Marks) -> Counts:
         """How many papers are shown, how many of them are read, and how many starred in all."""
@@ -208,7 +233,9 @@ def status_parts(status: Status) -> list[str]:
     if status.messages:
         parts.append(f"{status.messages} message{'' if status.messages == 1 else 's'} (?)")
     if selection.words:
-        if status.indexing:
+        if status.titles_only:
+            parts.append(f"titles only so far: indexing {counts.total:,} abstracts…")
+        elif status.indexing:
             parts.append(f"indexing {counts.total:,} papers…")
         ignored = parse(selection.query).ignored
         if ignored:

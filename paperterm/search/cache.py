@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import stat
 import sys
 import time
 from array import array
@@ -105,6 +106,14 @@ def load(directory: Path, key: str, size: int) -> tuple[list[str], list[FieldSta
     except (OSError, ValueError, IndexError, OverflowError, UnicodeDecodeError):
         return None
     return saved
+
+
+def has(directory: Path, key: str) -> bool:
+    """Whether a regular file is saved under ``key`` (not whether it will load)."""
+    try:
+        return stat.S_ISREG(os.lstat(directory / (key + _SUFFIX)).st_mode)
+    except OSError:
+        return False
 
 
 def save(
@@ -323,7 +332,7 @@ def _code_digest() -> bytes:
     if _code is None:
         digest = hashlib.sha256(_FORMAT)
         here = Path(__file__).parent
-        for name in ("text.py", "index.py", "bitset.py", "cache.py"):
+        for name in ("text.py", "index.py", "bitset.py", "cache.py", "helper.py"):
             digest.update((here / name).read_bytes())
         _code = digest.digest()
     return _code

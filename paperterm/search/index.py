@@ -25,7 +25,7 @@ from rapidfuzz.distance import OSA
 
 from paperterm import fsio
 from paperterm.model import Paper
-from paperterm.search import cache
+from paperterm.search import cache, helper
 from paperterm.search.bitset import Universe
 from paperterm.search.cache import FieldState
 from paperterm.search.match import prefix_lengths, typo_budget
@@ -194,11 +194,18 @@ class SearchIndex:
     """Everything a query needs about a catalogue, computed once."""
 
     def __init__(
-        self, papers: Sequence[Paper], cache_dir: Path | None = None, use_saved: bool = True
+        self,
+        papers: Sequence[Paper],
+        cache_dir: Path | None = None,
+        use_saved: bool = True,
+        key: str | None = None,
+        titles_only: bool = False,
     ) -> None:
         """Index ``papers``; with ``cache_dir``, load the index saved there for the same
         catalogue instead of building it (unless not ``use_saved``), or save it there once
-        built. A saved index that does not agree with the catalogue is rebuilt and saved over."""
+        built. A saved index that does not agree with the catalogue is rebuilt and saved over.
+        ``key`` is ``cache.catalogue_key(papers)`` when the caller has it already.
+        ``titles_only`` indexes the titles alone (never saved): abstracts then match nothing."""
         self.papers = papers
         """The catalogue, in order; bit sets and indices refer to positions in it."""
         self.universe = Universe(len(papers))
@@ -209,9 +216,12 @@ class SearchIndex:
         """Every folded word of every title and abstract, sorted."""
         # The build allocates millions of objects and no cycles: collecting would only re-scan them.
         with fsio.gc_paused():
-            key = cache.catalogue_key(papers) if cache_dir is not None else ""
+            if titles_only:
+                cache_dir = None
+            if cache_dir is not None and key is None:
+                key = cache.catalogue_key(papers)
             saved = None
-            if cache_dir is not None and use_saved:
+            if cache_dir is not None and key is not None and use_saved:
                 saved = cache.load(cache_dir, key, len(papers))
             if saved is not None:
                 self.words = saved[0]
@@ -222,10 +232,10 @@ class SearchIndex:
                 except Exception:  # whatever a forged file does, it only means a rebuild
                     self.loaded = False
             if not self.loaded:
-                words, fields = self._build(papers)
+                words, fields = self._build(papers, titles_only)
                 self.words = words
                 self._set_fields(fields)
-                if cache_dir is not None:
+                if cache_dir is not None and key is not None:
                     states = [field.state() for field in fields]
                     cache.save(cache_dir, key, len(papers), words, states)
         flags = self.universe.from_flags
@@ -286,7 +296,9 @@ class SearchIndex:
             return False
         return field.lists(number, paper)
 
-    def _build(self, papers: Sequence[Paper]) -> tuple[list[str], list[FieldPostings]]:
+    def _build(
+        self, papers: Sequence[Paper], titles_only: bool = False
+    ) -> tuple[list[str], list[FieldPostings]]:
         """The sorted vocabulary, and each word's papers by field: title, abstract, and the
         first word of each (in that order)."""
         # Lists of paper numbers as arrays: half the memory of lists of ints, and copied into
@@ -296,21 +308,47 @@ class SearchIndex:
         title_first: defaultdict[str, Postings] = defaultdict(_postings)
         abstract_first: defaultdict[str, Postings] = defaultdict(_postings)
         append = array.append
-        for number, paper in enumerate(papers):
-            found = words(paper.title)
-            if found:
-                title_first[found[0]].append(number)
-                # The build's inner loop, run in C: append the paper to each word's list.
-                deque(map(append, map(title.__getitem__, set(found)), repeat(number)), 0)
-            distinct: set[str] = set()
-            for text in paper.abstracts:
-                found = words(text)
+        # A helper process indexes the abstracts of the later papers meanwhile (big catalogues).
+        first = helper.split_point(papers) if len(papers) >= helper.MIN_PAPERS else len(papers)
+        running = None if titles_only else helper.start(papers, first)
+        if running is None:
+            first = 0 if titles_only else len(papers)
+        try:
+            for number, paper in enumerate(papers):
+                found = words(paper.title)
                 if found:
-                    distinct.update(found)
-                    first = abstract_first[found[0]]
-                    if not first or first[-1] != number:
-                        first.append(number)
-            deque(map(append, map(abstract.__getitem__, distinct), repeat(number)), 0)
+                    title_first[found[0]].append(number)
+                    # The build's inner loop, run in C: append the paper to each word's list.
+                    deque(map(append, map(title.__getitem__, set(found)), repeat(number)), 0)
+                if number >= first:
+                    continue
+                distinct: set[str] = set()
+                for text in paper.abstracts:
+                    found = words(text)
+                    if found:
+                        distinct.update(found)
+                        start = abstract_first[found[0]]
+                        if not start or start[-1] != number:
+                            start.append(number)
+                deque(map(append, map(abstract.__getitem__, distinct), repeat(number)), 0)
+            answer = running.result() if running is not None else None
+        finally:
+            if running is not None:
+                running.close()
+        if answer is not None:
+            helper.merge(abstract, answer[0])
+            helper.merge(abstract_first, answer[1])
+        elif not titles_only:
+            for number in range(first, len(papers)):
+                distinct = set()
+                for text in papers[number].abstracts:
+                    found = words(text)
+                    if found:
+                        distinct.update(found)
+                        start = abstract_first[found[0]]
+                        if not start or start[-1] != number:
+                            start.append(number)
+                deque(map(append, map(abstract.__getitem__, distinct), repeat(number)), 0)
         vocabulary = Vocabulary(sorted(title.keys() | abstract.keys()))
         return vocabulary.words, [
             FieldPostings(self.universe, vocabulary, postings)

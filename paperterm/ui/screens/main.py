@@ -303,7 +303,9 @@ class MainScreen(Screen[None]):
         if message.rows is None:
             self._say(message.error, severity="warning")
             return
-        if message.request.selection.words:
+        complete = message.rows.complete
+        self._status.titles_only = not complete
+        if message.request.selection.words and complete:
             self._status.indexing = False  # a search has run, so the index exists
         self._show_rows(message.request, message.rows)
 
@@ -326,6 +328,9 @@ class MainScreen(Screen[None]):
     @on(IndexReady)
     def _index_ready(self) -> None:
         self._status.indexing = False
+        if not self._rows.complete:
+            # The list showed title matches only: the whole answer now, the cursor kept.
+            self._refilter(keep=self._list.current)
 
     def _show_rows(self, request: _Request, rows: Rows) -> None:
         """Hand the rows to the list, keeping the cursor on ``request.keep`` when it is shown."""

@@ -22,11 +22,20 @@ class StatusLine(Static):
     """Notices this session."""
     indexing: reactive[bool] = reactive(True)
     """The search index is still being built."""
+    titles_only: reactive[bool] = reactive(False)
+    """The list shows a first answer from the titles alone."""
 
     @property
     def status(self) -> Status:
         """What the line says, as one value."""
-        return Status(self.counts, self.selection, self.read_only, self.messages, self.indexing)
+        return Status(
+            self.counts,
+            self.selection,
+            self.read_only,
+            self.messages,
+            self.indexing,
+            self.titles_only,
+        )
 
     def render(self) -> Content:
         """The pieces of :func:`paperterm.triage.status_parts`, joined."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -35,7 +36,12 @@ def test_the_helper_builds_the_same_index(
     monkeypatch.setattr(helper, "MIN_PAPERS", 100)
     started: list[helper.Helper | None] = []
     real_start = helper.start
-    monkeypatch.setattr(helper, "start", lambda *a: started.append(real_start(*a)) or started[-1])
+
+    def start(papers: list[Paper], first: int) -> helper.Helper | None:
+        started.append(real_start(papers, first))
+        return started[-1]
+
+    monkeypatch.setattr(helper, "start", start)
     built = SearchIndex(papers)
     assert started and started[0] is not None, "no helper ran"
     assert 0 < helper.split_point(papers) < len(papers)
@@ -54,7 +60,7 @@ def test_a_failed_helper_means_the_parent_does_it_all(
         papers[-1] = Paper(last.id, last.title, ("ka\x00lo",), (), (), last.index)
         expected = one_process(papers, monkeypatch)
     elif failure == "no_process":
-        monkeypatch.setattr(helper.sys, "executable", str(tmp_path / "missing-python"))
+        monkeypatch.setattr(sys, "executable", str(tmp_path / "missing-python"))
     else:
         script = tmp_path / "fake.py"
         script.write_text(
@@ -76,6 +82,6 @@ def test_no_helper_is_left_running(papers: list[Paper], monkeypatch: pytest.Monk
         made.append(real(*args, **kwargs))  # type: ignore[call-overload]
         return made[-1]
 
-    monkeypatch.setattr(helper.subprocess, "Popen", tracked)
+    monkeypatch.setattr(subprocess, "Popen", tracked)
     SearchIndex(papers)
     assert made and all(process.poll() is not None for process in made)

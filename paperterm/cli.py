@@ -442,6 +442,16 @@ def _export(args: argparse.Namespace) -> int:
     if not chosen.papers:
         _say("error", f"no {chosen.what} to export{chosen.hint}; nothing written")
         return 1
+    if args.format == "ids":
+        papers = chosen.papers
+        unknown = sum(paper.meta is None or not paper.meta.arxiv_id for paper in papers)
+        if unknown == len(papers):
+            _say(
+                "error", f"none of the {chosen.what} has a known arXiv id (see `paperterm enrich`)"
+            )
+            return 1
+        if unknown:
+            _say("note", f"{_count(unknown, 'paper')} without a known arXiv id left out")
     if args.output is None:
         result = usecases.export_and_pin(chosen.papers, args.format, store, ascii=args.ascii)
     else:
@@ -458,7 +468,7 @@ def _export(args: argparse.Namespace) -> int:
     if args.output is None:
         sys.stdout.write(result.text)
         return 0
-    _say("note", f"wrote {_count(len(result.keys), 'paper')} to {args.output}")
+    _say("note", f"wrote {_count(len(chosen.papers), 'paper')} to {args.output}")
     return 0
 
 

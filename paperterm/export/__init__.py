@@ -1,4 +1,4 @@
-"""Export papers to BibTeX, Markdown, CSV or JSON.
+"""Export papers to BibTeX, biblatex, CSL-JSON, arXiv ids, Markdown, CSV or JSON.
 
 Pure: papers in, text out. The caller decides which papers (starred ones, a query's results),
 passes the citation keys already pinned in its state, and pins the keys of the result afterwards,
@@ -18,8 +18,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from paperterm.errors import ExportError
+from paperterm.export.biblatex import biblatex_file
 from paperterm.export.bibtex import bibtex_entry, bibtex_file
-from paperterm.export.formats import csv_text, json_text, markdown_text
+from paperterm.export.formats import csl_json_text, csv_text, ids_text, json_text, markdown_text
 from paperterm.export.keys import citation_keys
 from paperterm.model import Paper
 
@@ -29,10 +30,31 @@ __all__ = [
     "bibtex_entry",
     "citation_keys",
     "export_papers",
+    "format_for_path",
 ]
 
-FORMATS = ("bibtex", "markdown", "csv", "json")
+FORMATS = ("bibtex", "biblatex", "csl-json", "ids", "markdown", "csv", "json")
 """The formats :func:`export_papers` writes, the default first."""
+
+SUFFIXES = {
+    ".biblatex.bib": "biblatex",
+    ".csl.json": "csl-json",
+    ".ids.txt": "ids",
+    ".bib": "bibtex",
+    ".md": "markdown",
+    ".csv": "csv",
+    ".json": "json",
+}
+"""File name endings and the format each asks for, longest first (the reader's ``e``)."""
+
+
+def format_for_path(name: str) -> str:
+    """The export format a file name asks for (see :data:`SUFFIXES`; BibTeX otherwise)."""
+    lowered = name.lower()
+    for suffix, fmt in SUFFIXES.items():
+        if lowered.endswith(suffix):
+            return fmt
+    return "bibtex"
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +90,12 @@ def export_papers(
     keys = citation_keys(unique, pinned)
     if fmt == "bibtex":
         text = bibtex_file(unique, keys, ascii=ascii)
+    elif fmt == "biblatex":
+        text = biblatex_file(unique, keys, ascii=ascii)
+    elif fmt == "csl-json":
+        text = csl_json_text(unique, keys)
+    elif fmt == "ids":
+        return Export(ids_text(unique), {})  # no key is shown, so none is pinned
     elif fmt == "markdown":
         text = markdown_text(unique, keys, flags)
     elif fmt == "csv":

@@ -1,4 +1,4 @@
-"""The other export formats: a Markdown reading list, CSV and JSON."""
+"""The other export formats: a Markdown reading list, CSV, JSON, CSL-JSON and arXiv ids."""
 
 from __future__ import annotations
 
@@ -10,10 +10,20 @@ from typing import Any
 
 import orjson
 
-from paperterm.model import Paper
+from paperterm.export.bibtex import citable_url, code_url
+from paperterm.metadata import to_record
+from paperterm.model import Metadata, Paper
 from paperterm.sanitize import clean_text, printable
 
-__all__ = ["csv_text", "json_text", "markdown_text", "paper_record"]
+__all__ = [
+    "csl_item",
+    "csl_json_text",
+    "csv_text",
+    "ids_text",
+    "json_text",
+    "markdown_text",
+    "paper_record",
+]
 
 Flags = Mapping[str, tuple[bool, bool]]
 """Paper id -> (read, starred)."""
@@ -38,10 +48,11 @@ def paper_record(paper: Paper, key: str | None, flags: Flags | None) -> dict[str
             for source in paper.sources
         ],
     }
-    meta = paper.meta
-    record["arxiv_id"] = meta.arxiv_id if meta else None
-    record["authors"] = list(meta.authors) if meta else []
-    record["year"] = meta.year if meta else None
+    meta = paper.meta or Metadata()
+    record["arxiv_id"] = meta.arxiv_id
+    record["authors"] = list(meta.authors)
+    record["year"] = meta.year
+    record["meta"] = to_record(meta)  # every field known: date, categories, doi, upvotes...
     if len(paper.abstracts) > 1:
         record["other_abstracts"] = [clean_text(text) for text in paper.abstracts[1:]]
     if flags is not None:
@@ -121,3 +132,51 @@ def markdown_text(papers: Sequence[Paper], keys: Mapping[str, str], flags: Flags
         if paper.links:
             lines.append("  " + " ".join(f"<{_md_url(link.url)}>" for link in paper.links))
     return "\n".join(lines) + "\n"
+
+
+def _csl_name(name: str) -> dict[str, str]:
+    """A CSL name: the last word as the family name, the rest as given names."""
+    words = name.split()
+    if len(words) < 2:
+        return {"literal": name}
+    return {"family": words[-1], "given": " ".join(words[:-1])}
+
+
+def csl_item(paper: Paper, key: str) -> dict[str, Any]:
+    """One paper as a CSL-JSON item (what Zotero and Pandoc import): an ``article``, which CSL
+    uses for preprints, with the arXiv id as its number."""
+    meta = paper.meta or Metadata()
+    item: dict[str, Any] = {"id": key, "type": "article", "title": clean_text(paper.title)}
+    if meta.authors:
+        item["author"] = [_csl_name(name) for name in meta.authors]
+    if meta.published:
+        year, month, day = (int(part) for part in meta.published.split("-"))
+        item["issued"] = {"date-parts": [[year, month, day]]}
+    if meta.arxiv_id:
+        item["publisher"] = "arXiv"
+        item["number"] = f"arXiv:{meta.arxiv_id}"
+    if meta.doi:
+        item["DOI"] = meta.doi
+    url = citable_url(paper)
+    if url is not None:
+        item["URL"] = url
+    if paper.abstract:
+        item["abstract"] = clean_text(paper.abstract)
+    if meta.primary_category:
+        item["keyword"] = ", ".join(meta.categories or (meta.primary_category,))
+    code = code_url(paper)
+    if code is not None:
+        item["note"] = f"Code: {code}"
+    return item
+
+
+def csl_json_text(papers: Sequence[Paper], keys: Mapping[str, str]) -> str:
+    """A CSL-JSON array, indented, ending in a newline."""
+    items = [csl_item(paper, keys[paper.id]) for paper in papers]
+    return orjson.dumps(items, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"
+
+
+def ids_text(papers: Sequence[Paper]) -> str:
+    """One arXiv id per line (for Zotero's "Add by identifier"); papers without one are left out."""
+    ids = dict.fromkeys(p.meta.arxiv_id for p in papers if p.meta is not None and p.meta.arxiv_id)
+    return "".join(f"{ident}\n" for ident in ids)

@@ -3,12 +3,16 @@
 The rule, which documents cite by, so it must not drift:
 
 1. A pinned key (one already exported and saved in the state) is used exactly as it is.
-2. Otherwise the base key comes from the title: ASCII-folded (``é`` to ``e``, ``ß`` to ``ss``),
-   lowercased, split into words of letters and digits, stop words dropped (``the``, ``of``,
-   ``towards``...). The first two words are joined, and a third is added when those two make fewer
-   than 10 characters: "The Lottery Ticket Hypothesis" gives ``lotteryticket``, "Big Bird:
-   Transformers for Longer Sequences" gives ``bigbirdtransformers``. A title made only of stop
-   words keeps them; a title with no ASCII letter or digit gives ``paper``.
+2. Otherwise, for an identified paper (one whose metadata has authors and a year), the base key
+   is the first author's family name (the last word of the name, ASCII-folded, letters and
+   digits only), the year, and the first title word that is not a stop word:
+   ``frankle2018lottery``. For any other paper the base key comes from the title: ASCII-folded
+   (``é`` to ``e``, ``ß`` to ``ss``), lowercased, split into words of letters and digits, stop
+   words dropped (``the``, ``of``, ``towards``...). The first two words are joined, and a third
+   is added when those two make fewer than 10 characters: "The Lottery Ticket Hypothesis"
+   gives ``lotteryticket``, "Big Bird: Transformers for Longer Sequences" gives
+   ``bigbirdtransformers``. A title made only of stop words keeps them; a title with no ASCII
+   letter or digit gives ``paper``.
 3. Keys are unique without regard to case. A base key wanted by exactly one paper is used bare
    unless a pinned key of another paper is that base, or that base followed by letters (a paper
    of the same family exported before: ``deepneta``). Otherwise each paper wanting it, in order of
@@ -27,7 +31,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from paperterm.errors import ExportError
 from paperterm.model import Paper
 
-__all__ = ["STOP_WORDS", "base_key", "citation_keys", "valid_key"]
+__all__ = ["STOP_WORDS", "base_key", "citation_keys", "paper_base_key", "valid_key"]
 
 _STOP_WORD_LIST = """
     a about above after against all also am an and any are as at be because been before being
@@ -78,6 +82,18 @@ def base_key(title: str) -> str:
     return key
 
 
+def paper_base_key(paper: Paper) -> str:
+    """The key a paper asks for: author-year-word when identified, else from its title."""
+    meta = paper.meta
+    if meta is not None and meta.authors and meta.year is not None:
+        family = _ASCII_WORD.findall(_fold(meta.authors[0]))
+        words = _ASCII_WORD.findall(_fold(paper.title))
+        word = next((w for w in words if w not in STOP_WORDS), words[0] if words else "")
+        if family:
+            return f"{family[-1]}{meta.year}{word}"
+    return base_key(paper.title)
+
+
 def valid_key(key: str) -> bool:
     """Whether BibTeX, biber and LaTeX's ``\\cite`` all accept ``key`` as a citation key."""
     return bool(_VALID.fullmatch(key))
@@ -104,24 +120,24 @@ def citation_keys(papers: Sequence[Paper], pinned: Mapping[str, str] = {}) -> di
     a pinned key is not a valid key, or when two of these papers are pinned to the same key.
     """
     ids = list(dict.fromkeys(paper.id for paper in papers))
-    titles = {paper.id: paper.title for paper in papers}
+    by_id = {paper.id: paper for paper in papers}
     keys: dict[str, str] = {}
     taken: dict[str, str] = {}  # casefolded key -> paper id holding it
     for paper_id, key in sorted(pinned.items()):
         if not valid_key(key):
             raise ExportError(f"pinned citation key {key!r} of paper {paper_id} is not valid")
         holder = taken.setdefault(key.casefold(), paper_id)
-        if holder != paper_id and paper_id in titles and holder in titles:
+        if holder != paper_id and paper_id in by_id and holder in by_id:
             raise ExportError(
                 f"papers {holder} and {paper_id} are both pinned to citation key {key!r}"
             )
-        if paper_id in titles:
+        if paper_id in by_id:
             keys[paper_id] = key
     wanted: dict[str, list[str]] = {}
     for paper_id in sorted(ids):
         if paper_id not in keys:
-            wanted.setdefault(base_key(titles[paper_id]), []).append(paper_id)
-    families = _families(key for paper_id, key in pinned.items() if paper_id not in titles)
+            wanted.setdefault(paper_base_key(by_id[paper_id]), []).append(paper_id)
+    families = _families(key for paper_id, key in pinned.items() if paper_id not in by_id)
     families.update(taken)
     crowded: list[tuple[str, list[str]]] = []
     for base, holders in sorted(wanted.items()):

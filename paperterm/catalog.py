@@ -27,6 +27,8 @@ class Catalog:
         self.warnings: tuple[str, ...] = tuple(warnings)
         """One line per problem met while loading (bad file, title without abstract...)."""
         self._by_id = {paper.id: paper for paper in self.papers}
+        self.meta_version = 0
+        """Counts the changes of metadata (:meth:`set_meta`), for what caches by catalogue."""
         self._searcher: Searcher | None = None
         self._search_lock = threading.Lock()
         self._titles: Searcher | None = None
@@ -109,6 +111,7 @@ class Catalog:
                 for paper in self.papers
             )
             self._by_id = {paper.id: paper for paper in self.papers}
+            self.meta_version += 1
             if self._searcher is not None:
                 self._searcher.index.papers = self.papers
 

@@ -66,7 +66,8 @@ class SortOrder:
         and per marks when the key uses them)."""
         if self.key is None:
             return list(range(len(context.catalog)))
-        token = (context.read, context.starred) if self.uses_marks else None
+        marks = (context.read, context.starred) if self.uses_marks else None
+        token = (marks, context.catalog.meta_version)  # enrich changes dates in place
         cached = self._cache.get(context.catalog)
         if cached is not None and cached[0] == token:
             return cached[1]
@@ -172,5 +173,23 @@ UPVOTES = register(
         "most upvoted on Hugging Face first (papers from saved API answers; the rest after)",
         key=_upvotes,
         label="trending",
+    )
+)
+
+
+def _date(context: SortContext) -> PaperKey:
+    def key(paper: Paper) -> tuple[int, int]:
+        published = paper.meta.published if paper.meta is not None else None
+        return (0, -int(published.replace("-", ""))) if published else (1, 0)
+
+    return key
+
+
+DATE = register(
+    SortOrder(
+        "date",
+        "newest first, by the first version's date (papers with no known date last)",
+        key=_date,
+        label="date",
     )
 )

@@ -15,7 +15,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from paperterm.model import Paper
+from paperterm.model import Metadata, Paper
 from paperterm.search.index import FieldPostings, SearchIndex
 from paperterm.search.query import Group, Query, Term
 from paperterm.search.rank import Ranking, ranked
@@ -188,6 +188,9 @@ class Searcher:
         if term.kind == "similar":
             bits = self.index.universe.from_indices(list(self._alike(term.needle)))
             return Sets(bits, bits, _NOTHING)
+        if term.kind == "meta":
+            bits = self._with_meta(meta_test(term))
+            return Sets(bits, bits, _NOTHING)
         cached = self._terms.get(term)
         if cached is None:
             cached = self._text(term)
@@ -304,14 +307,49 @@ class Searcher:
             bits = index.universe.from_indices([positions[i] for i in ids if i in positions])
             if flag == "unread":
                 bits = index.universe.all ^ bits
+        elif flag == "arxiv":
+            bits = self._with_meta(lambda meta: meta.arxiv_id is not None)
         else:
             bits = {"code": index.has_code, "link": index.has_link}.get(flag, index.has_abstract)
         return Sets(bits, bits, _NOTHING)
 
+    def _with_meta(self, test: Callable[[Metadata], bool]) -> int:
+        """The papers whose metadata passes ``test``. Metadata comes after the index is built
+        (``paperterm enrich`` in the reader), so it is read from the papers on every call."""
+        papers = self.index.papers
+        return self.index.universe.from_indices(
+            [n for n, paper in enumerate(papers) if paper.meta is not None and test(paper.meta)]
+        )
+
 
 def _has_state(groups: tuple[Group, ...]) -> bool:
-    """Whether any group depends on the read and starred sets, which change between calls."""
-    return any(term.kind == "state" for group in groups for term in group.alternatives)
+    """Whether any group depends on the read and starred sets or on metadata, which change
+    between calls."""
+    return any(term.kind in ("state", "meta") for group in groups for term in group.alternatives)
+
+
+def meta_test(term: Term) -> Callable[[Metadata], bool]:
+    """What a ``meta`` term (``author:``, ``year:``, ``cat:``) asks of a paper's metadata."""
+    if term.flag == "author":
+        wanted = term.words
+
+        def by_author(meta: Metadata) -> bool:
+            names = [words(name) for name in meta.authors]
+            return any(
+                all(any(word.startswith(w) for word in name) for w in wanted) for name in names
+            )
+
+        return by_author
+    if term.flag == "year":
+        low_text, _, high_text = term.needle.partition("..")
+        low = int(low_text) if low_text else 0
+        high = int(high_text) if high_text else 9999
+        return lambda meta: meta.year is not None and low <= meta.year <= high
+    category = term.needle
+    return lambda meta: any(
+        cat.casefold() == category or cat.casefold().startswith(category + ".")
+        for cat in (meta.categories or ((meta.primary_category,) if meta.primary_category else ()))
+    )
 
 
 def _starts(text: str, prefix: str) -> bool:

@@ -14,13 +14,19 @@ from paperterm.identity import is_paper_id
 from paperterm.search.text import fold, words
 
 Field = Literal["any", "title", "abstract"]
-Kind = Literal["fuzzy", "exact", "prefix", "state", "similar"]
+Kind = Literal["fuzzy", "exact", "prefix", "state", "similar", "meta"]
 
 STATE_VALUES: dict[str, tuple[str, ...]] = {
     "is": ("starred", "read", "unread"),
-    "has": ("code", "link", "abstract"),
+    "has": ("code", "link", "abstract", "arxiv"),
 }
-"""The values ``is:`` and ``has:`` accept; a unique prefix of one stands for it."""
+"""The values ``is:`` and ``has:`` accept; a prefix stands for the first value it begins
+(``has:a`` is ``has:abstract``, ``has:ar`` is ``has:arxiv``)."""
+
+META_FIELDS = ("author", "year", "cat")
+"""The metadata terms: ``author:NAME``, ``year:2024`` or ``year:2023..2025``, ``cat:cs.CL``."""
+
+_YEAR = re.compile(r"(\d{4})?(\.\.)?(\d{4})?")
 
 QUERY_HELP = """\
 Type words: the papers matching every word stay, best matches first.
@@ -41,7 +47,12 @@ Type words: the papers matching every word stay, best matches first.
     title:gan            only in the title; abstract:gan only in the abstract
                          (abstract:^we: the abstract starts with "we")
     is:starred           starred papers; is:read, is:unread (is:s, is:r, is:u also work)
-    has:code             papers linking a code repository; has:link, has:abstract
+    has:code             papers linking a code repository; has:link, has:abstract,
+                         has:arxiv (identified: see paperterm enrich)
+    author:frankle       an author's name has a word starting with "frankle" (known once
+                         the paper is identified); year:2024, year:2023..2025 (also 2023..
+                         and ..2025): the year of its first version; cat:cs.CL its arXiv
+                         category (cat:cs every cs.* one)
     similar:ID           the papers most like paper ID (its 12-digit id, as `paperterm list`
                          shows it): the 100 whose titles and abstracts share most of its
                          weightiest words, most alike first; the paper itself is left out
@@ -57,7 +68,7 @@ a prefix above a typo, summed over the terms); then catalogue order.
 Nothing typed is an error: pieces that mean nothing yet are ignored, so the list does not blank
 while a term is half typed: a lone ! ' ^ or |, an empty title:, a term of punctuation only, and
 is: or has: followed by nothing or by an unknown value (is:new), similar: followed by less
-than a whole id.
+than a whole id, author: cat: or year: followed by nothing or (year:) by less than a year.
 """
 """The filter syntax, in plain text for the help screen and the README."""
 
@@ -81,7 +92,9 @@ class Term:
     needle: str = ""
     """The folded text an ``exact`` term looks for; for ``similar``, the paper's id."""
     flag: str = ""
-    """For ``state`` terms: starred, read, unread, code, link or abstract."""
+    """For ``state`` terms: starred, read, unread, code, link, abstract or arxiv; for ``meta``
+    terms: author, year or cat (with ``words``, the years ``low..high`` in ``needle``, or the
+    casefolded category in ``needle``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +109,7 @@ class Group:
     @property
     def has_text(self) -> bool:
         """Whether any alternative looks at text (and so counts for ranking)."""
-        return any(term.kind not in ("state", "similar") for term in self.alternatives)
+        return any(term.kind not in ("state", "similar", "meta") for term in self.alternatives)
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +172,8 @@ def _term(piece: str) -> Term | None:
     field: Field = "any"
     if colon and name.lower() in STATE_VALUES:
         return _state(name.lower(), rest)
+    if colon and name.lower() in META_FIELDS:
+        return _meta(name.lower(), rest)
     if colon and name.lower() == "similar":
         paper = rest.strip().lower()
         return Term("similar", "any", needle=paper) if is_paper_id(paper) else None
@@ -180,6 +195,25 @@ def _state(name: str, value: str) -> Term | None:
     if not value:
         return None
     choices = [choice for choice in STATE_VALUES[name] if choice.startswith(value)]
-    if len(choices) != 1:
+    if not choices:
         return None
     return Term("state", "any", flag=choices[0])
+
+
+def _meta(name: str, value: str) -> Term | None:
+    """``author:``, ``year:`` or ``cat:``; None while the value means nothing yet."""
+    if name == "author":
+        found = tuple(words(value))
+        return Term("meta", "any", found, flag="author") if found else None
+    if name == "cat":
+        category = value.strip().casefold()
+        return Term("meta", "any", needle=category, flag="cat") if category else None
+    match = _YEAR.fullmatch(value.strip())
+    if match is None or not (match.group(1) or match.group(3)):
+        return None
+    low, dots, high = match.groups()
+    if not dots:
+        if high is not None:
+            return None
+        high = low
+    return Term("meta", "any", needle=f"{low or ''}..{high or ''}", flag="year")

@@ -77,6 +77,8 @@ class Settings:
     """Each catalogue's place, by :func:`catalogue_key`."""
     old_export_path: Path | None = None
     """The export path kept in the data dir by earlier versions, for catalogues without one."""
+    enrich_on_star: bool = False
+    """Whether starring a paper looks it up on Hugging Face and arXiv (off unless turned on)."""
 
     def place(self, key: str) -> Place:
         """Where the user was in catalogue ``key``; an empty place the first time."""
@@ -107,7 +109,10 @@ def load() -> Settings:
             if isinstance(key, str) and isinstance(value, dict):
                 places[key] = _place(value)
     return Settings(
-        _name(data.get("theme")), places, _path(_read(settings_path()).get("export_path"))
+        _name(data.get("theme")),
+        places,
+        _path(_read(settings_path()).get("export_path")),
+        enrich_on_star=data.get("enrich_on_star") is True,
     )
 
 
@@ -116,6 +121,11 @@ def remember_theme(theme: str) -> None:
     if _name(theme) is None:
         raise ValueError(f"not a theme name: {theme!r}")
     _write(lambda data: data.__setitem__("theme", theme))
+
+
+def remember_enrich_on_star(on: bool) -> None:
+    """Keep whether starring a paper looks it up. Raises OSError when it cannot be written."""
+    _write(lambda data: data.__setitem__("enrich_on_star", bool(on)))
 
 
 def remember_place(key: str, place: Place) -> None:

@@ -22,7 +22,7 @@ from pathlib import Path
 from paperterm import apidump, fsio
 from paperterm.catalog import Catalog
 from paperterm.errors import DumpError, StateError
-from paperterm.export import Export, bibtex_entry, citation_keys, export_papers
+from paperterm.export import Export, bibtex_entry, citation_keys, export_papers, format_for_path
 from paperterm.loader import load
 from paperterm.model import Paper
 from paperterm.state import StateStore
@@ -94,13 +94,11 @@ def list_papers(
 
 # -- exporting ----------------------------------------------------------------------------------
 
-FORMAT_BY_EXTENSION = {".bib": "bibtex", ".md": "markdown", ".csv": "csv", ".json": "json"}
-"""The export format a file's extension asks for; any other extension is BibTeX."""
-
 
 def format_for(path: Path) -> str:
-    """The export format a file name asks for (BibTeX unless .md, .csv or .json)."""
-    return FORMAT_BY_EXTENSION.get(path.suffix.lower(), "bibtex")
+    """The export format a file name asks for (see :data:`paperterm.export.SUFFIXES`:
+    ``.bib``, ``.biblatex.bib``, ``.csl.json``, ``.ids.txt``, ``.md``, ``.csv``, ``.json``)."""
+    return format_for_path(path.name)
 
 
 def export_and_pin(

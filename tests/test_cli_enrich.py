@@ -130,3 +130,22 @@ def test_the_users_choice_shows_without_any_lookup(
     state = tmp_path / "state.json"
     cli(capsys, "mark", paper_id(UNKNOWN), "--arxiv", "2401.00001", "--state", str(state))
     assert listed(capsys, dump, state)[UNKNOWN]["arxiv_id"] == "2401.00001"
+
+
+def test_export_ids_and_citations_of_identified_papers(
+    capsys: pytest.CaptureFixture[str], dump: Path, tmp_path: Path, api: FakeApi
+) -> None:
+    state = tmp_path / "state.json"
+    status, _, err = cli(capsys, "export", str(dump), "--all", "-f", "ids", "--state", str(state))
+    assert status == 1 and "none of the papers has a known arXiv id" in err
+    cli(capsys, "enrich", str(dump), "--all", "--state", str(state))
+    status, out, err = cli(capsys, "export", str(dump), "--all", "-f", "ids", "--state", str(state))
+    assert (status, out) == (0, "1803.03635\n1706.03762\n")
+    assert "2 papers without a known arXiv id left out" in err
+    _, out, _ = cli(capsys, "export", str(dump), "--all", "--state", str(state))
+    assert "@misc{frankle2018lottery," in out and "eprint = {1803.03635}" in out
+    assert "page.txt" not in out  # no dump file name in any citation field
+    _, out, _ = cli(capsys, "export", str(dump), "--all", "-f", "biblatex", "--state", str(state))
+    assert "@online{frankle2018lottery," in out and "eprinttype = {arxiv}" in out
+    _, out, _ = cli(capsys, "export", str(dump), "--all", "-f", "csl-json", "--state", str(state))
+    assert orjson.loads(out)[0]["number"] == "arXiv:1803.03635"

@@ -132,3 +132,24 @@ def test_sort_by_date(catalog: Catalog) -> None:
     catalog.set_meta({paper_id("Unidentified Tickets"): Metadata(published="2030-01-01")})
     rows = order.apply(range(len(catalog)), sorts.SortContext(catalog), searched=False)
     assert catalog.papers[rows[0]].title == "Unidentified Tickets"
+
+
+def test_o_opens_the_paper_then_code_then_a_search(monkeypatch: pytest.MonkeyPatch) -> None:
+    from paperterm.model import Link
+    from paperterm.paperlinks import Target, open_target
+
+    monkeypatch.delenv("HF_ENDPOINT", raising=False)
+    lottery = replace(PAPERS[0], links=(Link("https://github.com/o/r", True),))
+    assert open_target(lottery) == Target("https://arxiv.org/abs/1803.03635", "paper")
+    coded = replace(
+        PAPERS[2], links=(Link("https://x.org/p", False), Link("https://github.com/o/r", True))
+    )
+    assert open_target(coded) == Target("https://github.com/o/r", "code")
+    linked = replace(PAPERS[2], links=(Link("https://x.org/p", False),))
+    assert open_target(linked) == Target("https://x.org/p", "link")
+    bare = paper("Attention & Co: 100% Tested?")
+    assert open_target(bare) == Target(
+        "https://huggingface.co/papers?q=Attention+%26+Co%3A+100%25+Tested%3F", "search"
+    )
+    monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9/")
+    assert open_target(bare).url.startswith("http://127.0.0.1:9/papers?q=")

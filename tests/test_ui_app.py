@@ -257,15 +257,18 @@ async def test_o_never_starts_a_console_browser_over_the_app(
         assert "copied https://github.com/example/sparse-lanterns" in app.said_text()
 
 
-async def test_o_says_so_when_there_is_no_link(
+async def test_o_searches_hugging_face_when_there_is_no_link(
     catalog: Catalog, state_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.delenv("HF_ENDPOINT", raising=False)
     opened = fake_browser(monkeypatch, webbrowser.BackgroundBrowser("firefox"))
     app = make_app(catalog, state_path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("j", "j", "o")
-        assert opened == []
-        assert "no link" in app.said_text()
+        assert opened == [
+            "https://huggingface.co/papers?q=Tea+Leaves%3A+Reading+Attention+Maps+for+Fun+and+Profit"
+        ]
+        assert "a Hugging Face Papers search for its title" in app.said_text()
 
 
 async def test_y_copies_bibtex_and_pins_its_key(catalog: Catalog, state_path: Path) -> None:

@@ -49,7 +49,8 @@ class ExportScreen(ModalScreen[Path | None]):
             yield Label(f"Write {self._count} starred {noun} to:")
             yield Input(str(self._default), id="export-path", select_on_focus=False)
             yield Label(
-                "Enter to write · Escape to cancel · .bib BibTeX, .md, .csv, .json",
+                "Enter to write · Escape to cancel\n"
+                ".bib · .biblatex.bib · .csl.json · .ids.txt · .md · .csv · .json",
                 classes="export--hint",
             )
 

@@ -18,7 +18,7 @@ from paperterm.search import QUERY_HELP
 LIST_LEGEND = (
     ("●", "unread (read papers have no mark)"),
     ("★", "starred"),
-    ("</>", "the abstract links a code repository (o opens it)"),
+    ("</>", "the abstract links a code repository (o opens the paper, else the code)"),
     ("2", "the number of dumps the paper appears in (the detail pane lists them)"),
     ("▲48 ☆1.2k", "Hugging Face upvotes and GitHub stars (papers from fetched days, F)"),
     ("tab", "move between the list and the detail pane, to scroll a long abstract"),

@@ -14,7 +14,7 @@ import webbrowser
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -27,11 +27,14 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
+from paperterm import settings as core_settings
 from paperterm import sorts, usecases
 from paperterm.catalog import Catalog
 from paperterm.errors import PapertermError, StateError
 from paperterm.fetch import Refreshed
+from paperterm.metastore import MetaStore, attach
 from paperterm.model import Paper
+from paperterm.paperlinks import open_target
 from paperterm.recommend import NO_STARS, latest_for_you
 from paperterm.search import highlight
 from paperterm.search.similar import vectors_ready
@@ -45,6 +48,9 @@ from paperterm.ui.widgets.paper_detail import PaperDetail
 from paperterm.ui.widgets.paper_list import PaperList
 from paperterm.ui.widgets.status_line import StatusLine
 
+if TYPE_CHECKING:
+    from paperterm.enrich import Report
+
 # Actions that need a paper under the cursor, and those that only change the marks.
 _NEEDS_PAPER = {
     "toggle_star",
@@ -53,6 +59,7 @@ _NEEDS_PAPER = {
     "open_link",
     "copy_bibtex",
     "more_like_this",
+    "identify",
 }
 _MARKS = {"toggle_star", "toggle_read", "next_unread", "undo"}
 
@@ -88,7 +95,12 @@ class MainScreen(Screen[None]):
         Binding("n", "next_unread", "Next", tooltip="Mark read and go to the next unread paper"),
         Binding("s", "toggle_star", "Star", tooltip="Star or unstar the paper"),
         Binding("r", "toggle_read", "Read", tooltip="Mark the paper read, or unread again"),
-        Binding("o", "open_link", "Open", tooltip="Open the paper's link in the web browser"),
+        Binding(
+            "o",
+            "open_link",
+            "Open",
+            tooltip="Open the paper (its arXiv page), else its code, else a search for it",
+        ),
         Binding(
             "y",
             "copy_bibtex",
@@ -102,6 +114,27 @@ class MainScreen(Screen[None]):
             "Like this",
             show=False,
             tooltip="Show the papers most like this one (similar:ID)",
+        ),
+        Binding(
+            "i",
+            "identify",
+            "Identify",
+            show=False,
+            tooltip="Look the paper up on Hugging Face and arXiv (authors, date, arXiv id)",
+        ),
+        Binding(
+            "E",
+            "toggle_enrich_on_star",
+            "Look up on star",
+            show=False,
+            tooltip="Look papers up on Hugging Face and arXiv when you star them (on/off)",
+        ),
+        Binding(
+            "I",
+            "identify_starred",
+            "Identify starred",
+            show=False,
+            tooltip="Look every starred paper up on Hugging Face and arXiv",
         ),
         Binding("u", "undo", "Undo", tooltip="Undo the last change to the marks"),
         Binding(
@@ -156,6 +189,26 @@ class MainScreen(Screen[None]):
         error: str = ""
         """Why it failed (one line)."""
 
+    @dataclass
+    class EnrichProgress(Message):
+        """The lookup worker's progress."""
+
+        done: int
+        """Requests answered."""
+        total: int
+        """Requests planned."""
+
+    @dataclass
+    class Enriched(Message):
+        """The lookup worker is done: what it found is in ``metadata``."""
+
+        report: Report | None
+        """What the run did; None when it could not start."""
+        metadata: MetaStore | None
+        """The metadata store it wrote to."""
+        error: str = ""
+        """Why it could not start."""
+
     def __init__(
         self,
         catalog: Catalog,
@@ -186,6 +239,8 @@ class MainScreen(Screen[None]):
         """A fetch is running."""
         self.messages: list[str] = [*notices, *store.notices]
         """Every notice of this session, kept for the help screen once its toast is gone."""
+        self.enrich_on_star = core_settings.load().enrich_on_star
+        """Whether starring a paper looks it up (the user's setting, off by default)."""
         self._store_notices_shown = len(store.notices)
         self._reload_error = ""
         self._request: _Request | None = None
@@ -453,9 +508,25 @@ class MainScreen(Screen[None]):
         return True
 
     def action_toggle_star(self) -> None:
-        """Star or unstar the paper under the cursor."""
+        """Star or unstar the paper under the cursor (and look it up, when that is turned on)."""
         store = self.store
-        self._save(lambda paper: store.set_starred([paper.id], not store.is_starred(paper.id)))
+        paper = self.current
+        starring = paper is not None and not store.is_starred(paper.id)
+        saved = self._save(lambda p: store.set_starred([p.id], not store.is_starred(p.id)))
+        if saved and starring and paper is not None and self.enrich_on_star:
+            identified = paper.meta is not None and paper.meta.arxiv_id is not None
+            if not identified and paper.id not in store.arxiv_choices:
+                self._start_enrich([paper], "the starred paper")
+
+    def action_toggle_enrich_on_star(self) -> None:
+        """Turn looking papers up when they are starred on or off (kept in the config dir)."""
+        self.enrich_on_star = not self.enrich_on_star
+        try:
+            core_settings.remember_enrich_on_star(self.enrich_on_star)
+        except OSError as error:
+            self._say(f"Could not remember the setting: {error}", severity="warning")
+        state = "on" if self.enrich_on_star else "off"
+        self._say(f"Looking papers up when starred: {state}.", timeout=4)
 
     def action_toggle_read(self) -> None:
         """Mark the paper under the cursor read, or unread again."""
@@ -487,21 +558,104 @@ class MainScreen(Screen[None]):
     # -- the paper under the cursor -----------------------------------------------------------
 
     def action_open_link(self) -> None:
-        """Open the paper's link (its code repository first) in the web browser."""
+        """Open the paper (its arXiv page) when known, else its code, else a search for it."""
         paper = self.current
         if paper is None:
             return
-        if paper.url is None:
-            self._say("This paper has no link in its abstract.", severity="warning")
-            return
+        target = open_target(paper)
+        what = {
+            "paper": "the paper's page",
+            "code": "its code",
+            "link": "its link",
+            "search": "a Hugging Face Papers search for its title",
+        }[target.kind]
         if _console_browser():
             # It would run in this very terminal, over the app, and block it until it quits.
-            self.app.copy_to_clipboard(paper.url)
-            self._say(f"Only a console browser here: copied {paper.url} instead", timeout=8)
-        elif webbrowser.open(paper.url):
-            self._say(f"Opened {paper.url}")
+            self.app.copy_to_clipboard(target.url)
+            self._say(f"Only a console browser here: copied {target.url} instead", timeout=8)
+        elif webbrowser.open(target.url):
+            self._say(f"Opened {what}: {target.url}")
         else:
-            self._say(f"No browser could be opened for {paper.url}", severity="warning")
+            self._say(f"No browser could be opened for {target.url}", severity="warning")
+
+    # -- identifying papers -------------------------------------------------------------------
+
+    def action_identify(self) -> None:
+        """Look the paper under the cursor up on Hugging Face and arXiv, in the background."""
+        paper = self.current
+        if paper is not None:
+            self._start_enrich([paper], "this paper")
+
+    def action_identify_starred(self) -> None:
+        """Look every starred paper up on Hugging Face and arXiv, in the background."""
+        papers = usecases.starred_papers(self.catalog, self.store)
+        if not papers:
+            self._say("Nothing starred yet: press s on a paper first.", severity="warning")
+            return
+        self._start_enrich(papers, f"{len(papers)} starred papers")
+
+    def _start_enrich(self, papers: list[Paper], what: str) -> None:
+        self._status.activity = f"looking up {what}"
+        self._enrich(papers, dict(self.store.arxiv_choices))
+
+    @work(exclusive=True, thread=True, group="enrich")
+    def _enrich(self, papers: list[Paper], choices: dict[str, str]) -> None:
+        """Ask Hugging Face and arXiv off the UI thread; report in messages, never wait here."""
+        from paperterm.api.http import HttpClient  # httpx only when the network is wanted
+        from paperterm.enrich import enrich
+
+        worker = get_current_worker()
+
+        def progress(done: int, total: int) -> None:
+            self.post_message(self.EnrichProgress(done, total))
+
+        try:
+            metadata = MetaStore.open()
+            with HttpClient() as http:
+                report = enrich(
+                    papers,
+                    metadata,
+                    choices,
+                    http,
+                    progress=progress,
+                    should_stop=lambda: worker.is_cancelled,
+                )
+        except PapertermError as error:
+            self.post_message(self.Enriched(None, None, str(error)))
+            return
+        self.post_message(self.Enriched(report, metadata))
+
+    @on(EnrichProgress)
+    def _enrich_progress(self, message: EnrichProgress) -> None:
+        self._status.activity = f"looking up {message.done}/{message.total}"
+
+    @on(Enriched)
+    def _enriched(self, message: Enriched) -> None:
+        self._status.activity = ""
+        report = message.report
+        if report is None or message.metadata is None:
+            self._say(message.error, title="Not looked up", severity="error", timeout=15)
+            return
+        attach(self.catalog, message.metadata, self.store.arxiv_choices)
+        self._refilter(keep=self._list.current)
+        for notice in message.metadata.notices:
+            self.messages.append(notice)
+        if report.error is not None:
+            self.messages.append(report.error)
+            self._say(
+                f"{report.error}. {report.summary()}",
+                title="Look-up stopped",
+                severity="error",
+                timeout=15,
+            )
+        else:
+            self._say(report.summary(), title="Looked up")
+        if report.ambiguous:
+            self._say(
+                "Ambiguous: settle with `paperterm mark ID --arxiv ARXIV_ID` (or none).",
+                severity="warning",
+                timeout=10,
+            )
 
     def action_copy_bibtex(self) -> None:
         """Copy the paper's BibTeX entry; its key is pinned so it never changes afterwards."""

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from paperterm.model import Paper
+from paperterm.model import Metadata, Paper
 
 Field = Literal["title", "abstract"]
 SpanFinder = Callable[[str, Field], list[tuple[int, int]]]
@@ -116,12 +116,18 @@ class PaperDetail(VerticalScroll, can_focus=True):
         if because:
             out.append("\nbecause: ", heading)
             out.append(", ".join(because), muted)
-        out.append("\n\n")
+        out.append("\n")
+        for line in metadata_lines(paper.meta):
+            out.append(line + "\n", muted)
+        out.append("\n")
         if paper.abstract:
             out.append_text(marked(paper.abstract, "abstract"))
         else:
             out.append("No abstract in the dumps.", self._style("paper-detail--empty"))
         out.append("\n")
+        if paper.meta is not None and paper.meta.ai_summary:
+            out.append("\nAI summary (machine-written, by Hugging Face)\n", heading)
+            out.append(paper.meta.ai_summary + "\n", muted)
         if paper.links:
             out.append("\nLinks\n", heading)
             for link in paper.links:
@@ -148,3 +154,38 @@ class PaperDetail(VerticalScroll, can_focus=True):
 
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(name, partial=True)
+
+
+_SHOWN_AUTHORS = 12
+
+
+def metadata_lines(meta: Metadata | None) -> list[str]:
+    """What the detail pane says of a paper's metadata, a line per kind of fact."""
+    if meta is None or meta == Metadata():
+        return ["Not identified yet: i looks it up"]
+    lines = []
+    if meta.authors:
+        names = ", ".join(meta.authors[:_SHOWN_AUTHORS])
+        more = len(meta.authors) - _SHOWN_AUTHORS
+        lines.append(names + (f" and {more} more" if more > 0 else ""))
+    facts = []
+    if meta.arxiv_id:
+        facts.append(f"arXiv {meta.arxiv_id}")
+    if meta.categories or meta.primary_category:
+        facts.append(" ".join(meta.categories or (meta.primary_category or "",)))
+    if meta.published:
+        facts.append(meta.published)
+    if facts:
+        lines.append(" · ".join(facts))
+    counts = []
+    if meta.upvotes is not None:
+        counts.append(f"▲ {meta.upvotes} upvotes")
+    if meta.github_stars is not None:
+        counts.append(f"{meta.github_stars} GitHub stars")
+    if meta.doi:
+        counts.append(f"doi {meta.doi}")
+    if meta.journal_ref:
+        counts.append(meta.journal_ref)
+    if counts:
+        lines.append(" · ".join(counts))
+    return lines

@@ -24,6 +24,8 @@ class StatusLine(Static):
     """The search index is still being built."""
     titles_only: reactive[bool] = reactive(False)
     """The list shows a first answer from the titles alone."""
+    activity: reactive[str] = reactive("")
+    """Work in the background (a look-up on Hugging Face and arXiv), shown last."""
 
     @property
     def status(self) -> Status:
@@ -39,4 +41,5 @@ class StatusLine(Static):
 
     def render(self) -> Content:
         """The pieces of :func:`paperterm.triage.status_parts`, joined."""
-        return Content(" · ".join(status_parts(self.status)))
+        parts = status_parts(self.status)
+        return Content(" · ".join([*parts, self.activity] if self.activity else parts))

@@ -145,3 +145,36 @@ async def test_no_network_is_one_message_and_the_reader_goes_on(
         assert f"cannot reach 127.0.0.1:{port}: connection refused" in app.said_text()
         await pilot.press("s")
         assert StateStore.open(state_path).starred_ids
+
+
+async def test_capital_a_settles_the_arxiv_id_by_hand(
+    catalog: Catalog, state_path: Path, api: FakeApi
+) -> None:
+    app = make_app(catalog, state_path)
+    paper = catalog.papers[0]
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("A")
+        await pilot.pause()
+        await pilot.press(*"not an id", "enter")
+        await pilot.pause()
+        assert "Type an arXiv id" in app.said_text()
+        box = app.screen.query_one("#arxiv-id")
+        box.value = "arXiv:2401.00001v2"  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert StateStore.open(state_path).arxiv_choices == {paper.id: "2401.00001"}
+        assert app.main.current is not None and app.main.current.meta is not None
+        assert "Press i to fetch" in app.said_text()
+        await pilot.press("i")  # fetched by id, not searched
+        await settle(pilot)
+        await pilot.pause()
+        assert api.count("search") == 0 and api.count("paper") == 1 and api.count("arxiv") == 1
+        assert "Ada Lantern, Bo Wick" in app.main.query_one(PaperDetail).text
+        await pilot.press("A")
+        await pilot.pause()
+        app.screen.query_one("#arxiv-id").value = "none"  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.main.current is not None and app.main.current.meta is None
+        await pilot.press("A", "escape")
+        assert StateStore.open(state_path).arxiv_choices == {paper.id: "none"}

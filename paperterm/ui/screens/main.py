@@ -39,8 +39,10 @@ from paperterm.recommend import NO_STARS, latest_for_you
 from paperterm.search import highlight
 from paperterm.search.similar import vectors_ready
 from paperterm.state import StateStore
+from paperterm.state.record import ARXIV_NONE
 from paperterm.triage import Marks, Rows, Selection, Triage, View, needs_search
 from paperterm.ui import settings
+from paperterm.ui.screens.arxiv import AUTO, ArxivScreen
 from paperterm.ui.screens.export import ExportScreen
 from paperterm.ui.screens.help import HelpScreen
 from paperterm.ui.widgets.filter_bar import FilterBar
@@ -60,6 +62,7 @@ _NEEDS_PAPER = {
     "copy_bibtex",
     "more_like_this",
     "identify",
+    "settle_arxiv",
 }
 _MARKS = {"toggle_star", "toggle_read", "next_unread", "undo"}
 
@@ -121,6 +124,13 @@ class MainScreen(Screen[None]):
             "Identify",
             show=False,
             tooltip="Look the paper up on Hugging Face and arXiv (authors, date, arXiv id)",
+        ),
+        Binding(
+            "A",
+            "settle_arxiv",
+            "arXiv id",
+            show=False,
+            tooltip="Say which arXiv paper this is, or that it is not on arXiv",
         ),
         Binding(
             "E",
@@ -593,6 +603,36 @@ class MainScreen(Screen[None]):
             self._say("Nothing starred yet: press s on a paper first.", severity="warning")
             return
         self._start_enrich(papers, f"{len(papers)} starred papers")
+
+    def action_settle_arxiv(self) -> None:
+        """Ask which arXiv paper this is (saved in the state, like `paperterm mark --arxiv`)."""
+        paper = self.current
+        if paper is None:
+            return
+        current = self.store.arxiv_choices.get(paper.id) or (
+            paper.meta.arxiv_id if paper.meta is not None and paper.meta.arxiv_id else ""
+        )
+        self.app.push_screen(
+            ArxivScreen(paper.title, current), lambda choice: self._settle(paper, choice)
+        )
+
+    def _settle(self, paper: Paper, choice: str | None) -> None:
+        if choice is None:
+            return
+        value = None if choice == AUTO else choice
+        try:
+            self.store.set_arxiv(paper.id, value)
+        except StateError as error:
+            self._say(str(error), title="Not saved", severity="error", timeout=15)
+            return
+        metadata = MetaStore.open()
+        attach(self.catalog, metadata, self.store.arxiv_choices)
+        known = self.catalog[paper.id].meta
+        if value not in (None, ARXIV_NONE) and (known is None or not known.authors):
+            self._say(f"Saved: arXiv {value}. Press i to fetch its authors and date.")
+        else:
+            self._say(f"Saved: {choice}.", timeout=4)
+        self._refilter(keep=self._list.current)
 
     def _start_enrich(self, papers: list[Paper], what: str) -> None:
         self._status.activity = f"looking up {what}"

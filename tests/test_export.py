@@ -404,11 +404,12 @@ def _compile(tmp_path: Path, papers: list[Paper], setup: str, ascii: bool) -> tu
     _need("pdflatex")
     preamble, body, backend = LATEX_SETUPS[setup]
     _need(backend)
-    package = "biblatex.sty" if backend == "biber" else "url.sty"
-    if subprocess.run(["kpsewhich", package], capture_output=True).returncode != 0:
-        pytest.skip(
-            f"{package} is not installed (Debian: texlive-latex-extra / texlive-bibtex-extra)"
-        )
+    for package in re.findall(r"\\usepackage(?:\[[^]]*\])?\{([^}]+)\}", preamble):
+        if subprocess.run(["kpsewhich", f"{package}.sty"], capture_output=True).returncode:
+            pytest.skip(
+                f"{package}.sty is not installed (Debian: texlive-latex-recommended, "
+                "texlive-latex-extra, texlive-bibtex-extra)"
+            )
     fmt = "biblatex" if backend == "biber" else "bibtex"
     text = export_papers(papers, fmt, ascii=ascii).text
     (tmp_path / "refs.bib").write_text(text, encoding="utf-8")

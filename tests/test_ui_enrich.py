@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import webbrowser
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,8 +12,9 @@ from fakeapi import FakeApi, atom_entry, hf_paper, serving
 from paperterm import settings
 from paperterm.catalog import Catalog
 from paperterm.metastore import MetaStore
+from paperterm.model import Metadata
 from paperterm.state import StateStore
-from paperterm.ui.screens import main as main_module
+from paperterm.ui.app import PapertermApp
 from paperterm.ui.widgets.paper_detail import PaperDetail
 from paperterm.ui.widgets.status_line import StatusLine
 from test_ui_app import SIZE, fake_browser, make_app, settle
@@ -20,6 +22,12 @@ from test_ui_fixture import load_fixture
 
 LANTERNS = "Sparse Lanterns: Pruning Vision Transformers by Candlelight"
 GARDENING = "Gradient Gardening for Small Language Models"
+
+
+def current_meta(app: PapertermApp) -> Metadata | None:
+    """The metadata of the paper under the cursor (read afresh: it changes under the test)."""
+    paper = app.main.current
+    return None if paper is None else paper.meta
 
 
 @pytest.fixture
@@ -88,7 +96,7 @@ async def test_i_identifies_the_paper_in_the_background(
         await pilot.press("slash", *"author:lantern", "enter")
         await settle(pilot)
         assert [app.main.papers[i].title for i in app.main.paper_list.rows] == [LANTERNS]
-        opened = fake_browser(monkeypatch, main_module.webbrowser.BackgroundBrowser("firefox"))
+        opened = fake_browser(monkeypatch, webbrowser.BackgroundBrowser("firefox"))
         await pilot.press("o")
         assert opened == ["https://arxiv.org/abs/2401.00001"]
 
@@ -175,6 +183,6 @@ async def test_capital_a_settles_the_arxiv_id_by_hand(
         app.screen.query_one("#arxiv-id").value = "none"  # type: ignore[attr-defined]
         await pilot.press("enter")
         await settle(pilot)
-        assert app.main.current is not None and app.main.current.meta is None
+        assert current_meta(app) is None
         await pilot.press("A", "escape")
         assert StateStore.open(state_path).arxiv_choices == {paper.id: "none"}

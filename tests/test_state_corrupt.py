@@ -145,7 +145,7 @@ def test_unknown_fields_are_kept(state_path: Path) -> None:
 
 
 NEWER = {
-    "schema": 2,
+    "schema": 3,
     "papers": {"aaaaaaaaaaaa": {"starred": True, "starred_at": 10.0, "rating": 5}},
     "folders": ["x"],
 }

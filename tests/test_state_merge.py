@@ -9,16 +9,21 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from paperterm.state import StateStore
-from paperterm.state.record import TIMED, merge, merge_entry
+from paperterm.state.record import TIMED, Entry, merge, merge_entry
 
 times = st.one_of(st.none(), st.integers(0, 50).map(float))
 values = {
     "read": st.booleans(),
     "starred": st.booleans(),
-    "tags": st.lists(st.sampled_from(["rl", "nlp", "cv"]), max_size=2, unique=True),
     "note": st.text(max_size=3),
     "arxiv": st.sampled_from(["1803.03635", "none", "2401.00001"]),
+    "queued": st.integers(0, 5).map(float),
 }
+tag_maps = st.dictionaries(
+    st.sampled_from(["rl", "nlp", "cv", "RL"]),
+    st.tuples(st.booleans(), st.integers(0, 6).map(float)).map(list),
+    max_size=3,
+)
 
 
 @st.composite
@@ -30,9 +35,15 @@ def entries(draw: st.DrawFn) -> dict[str, object]:
         changed = draw(times)
         if changed is not None:
             entry[at] = changed
+    tags = draw(tag_maps)
+    if tags:
+        entry["tags"] = tags
     if draw(st.booleans()):
         entry["bibkey"] = draw(st.sampled_from(["k1", "k2"]))
     return entry
+
+
+states = st.dictionaries(st.sampled_from("abcd"), entries(), max_size=4)
 
 
 @settings(deadline=None)  # a shared CI machine can pause any example past the default 200 ms
@@ -43,13 +54,54 @@ def test_each_field_comes_from_the_side_that_changed_it_last(
     merged = merge_entry(mine, theirs)
     for field, at in TIMED:
         mine_at, theirs_at = mine.get(at), theirs.get(at)
+        if mine_at == theirs_at:
+            assert merged.get(field) in (mine.get(field), theirs.get(field))
+            continue
         mine_wins = mine_at is not None and (theirs_at is None or mine_at > theirs_at)  # type: ignore[operator]
         winner = mine if mine_wins else theirs
         assert merged.get(field) == winner.get(field)
         assert merged.get(at) == winner.get(at)
-    assert merged.get("bibkey") == (theirs.get("bibkey") or mine.get("bibkey"))
+    both = [key for key in (mine.get("bibkey"), theirs.get("bibkey")) if key is not None]
+    assert merged.get("bibkey") == (min(both) if both else None)  # type: ignore[type-var]
     assert merge_entry(merged, theirs) == merged  # merging again changes nothing
     assert merge_entry(mine, merged) == merged
+
+
+@settings(deadline=None)
+@given(entries(), entries())
+def test_each_tag_comes_from_the_side_that_changed_it_last(
+    mine: dict[str, object], theirs: dict[str, object]
+) -> None:
+    merged_tags = merge_entry(mine, theirs).get("tags", {})
+    ours, other = mine.get("tags", {}), theirs.get("tags", {})
+    assert isinstance(merged_tags, dict) and isinstance(ours, dict) and isinstance(other, dict)
+    assert merged_tags.keys() == ours.keys() | other.keys()  # a removal is remembered too
+    for name, (present, at) in merged_tags.items():
+        sides = [side[name] for side in (ours, other) if name in side]
+        assert at == max(side[1] for side in sides)
+        assert present == any(side[0] for side in sides if side[1] == at)
+
+
+@settings(deadline=None)
+@given(states, states)
+def test_merging_is_commutative(a: dict[str, Entry], b: dict[str, Entry]) -> None:
+    assert merge(a, b) == merge(b, a)
+
+
+@settings(deadline=None)
+@given(states, states, states)
+def test_merging_is_associative(
+    a: dict[str, Entry], b: dict[str, Entry], c: dict[str, Entry]
+) -> None:
+    assert merge(merge(a, b), c) == merge(a, merge(b, c))
+
+
+@settings(deadline=None)
+@given(states, states)
+def test_merging_is_idempotent(a: dict[str, Entry], b: dict[str, Entry]) -> None:
+    assert merge(a, a) == a
+    once = merge(a, b)
+    assert merge(once, b) == once and merge(a, once) == once
 
 
 @settings(deadline=None)

@@ -16,7 +16,7 @@ import pytest
 
 from paperterm.errors import StateError
 from paperterm.locations import default_state_path
-from paperterm.state import PaperState, StateStore, storage
+from paperterm.state import SCHEMA, PaperState, StateStore, storage
 
 
 class Clock:
@@ -50,7 +50,7 @@ def opener(state_path: Path) -> Callable[..., StateStore]:
 
 def on_disk(path: Path) -> dict[str, dict[str, object]]:
     data = orjson.loads(path.read_bytes())
-    assert data["schema"] == 1
+    assert data["schema"] == SCHEMA
     papers: dict[str, dict[str, object]] = data["papers"]
     return papers
 

@@ -2,13 +2,25 @@
 
 On disk (orjson, one line)::
 
-    {"schema": 1, "papers": {"<paper id>": {"read": true, "read_at": 1763884800.5, ...}}}
+    {"schema": 2, "papers": {"<paper id>": {"read": true, "read_at": 1763884800.5, ...}}}
 
 An entry holds only what differs from a never-touched paper: ``read``/``starred`` appear only
 when true, but their ``*_at`` change times stay once set, because an unread made later must beat
 a read made earlier when two processes' changes are merged. In memory an entry is kept as the
 very dict that is written (checked on load, never mutated afterwards: changes make a new dict),
 so a save is one ``orjson.dumps`` of what is already there.
+
+Fields: ``read``, ``starred`` (booleans), ``note`` (text), ``queued`` (the paper's place in the
+reading queue: a number, lower first), each with its ``*_at`` change time; ``tags``, a map from
+tag name to ``[present, change time]`` so that each tag merges on its own (a tag removed on one
+machine stays removed when the other added a different tag); ``bibkey``, pinned once.
+
+Schema 1 (before per-tag times) stored ``tags`` as a list with one ``tags_at``; such files are
+read and upgraded in memory (every tag present since ``tags_at``), and saved as schema 2.
+
+Merging is a per-field "latest change wins" with a total order on ties (presence, then the
+value's JSON text), so it is commutative, associative and idempotent: the order in which two
+machines' files meet does not matter.
 """
 
 from __future__ import annotations
@@ -20,7 +32,7 @@ from typing import Any
 
 import orjson
 
-SCHEMA = 1
+SCHEMA = 2
 """The state schema this release reads and writes; a file with a higher number is left alone."""
 
 Entry = dict[str, Any]
@@ -29,7 +41,7 @@ Entry = dict[str, Any]
 FLAGS = (("read", "read_at"), ("starred", "starred_at"))
 """The boolean fields and the field holding the time each last changed."""
 
-VALUED = (("tags", "tags_at"), ("note", "note_at"), ("arxiv", "arxiv_at"))
+VALUED = (("note", "note_at"), ("queued", "queued_at"), ("arxiv", "arxiv_at"))
 """The free-form fields and their change times.
 
 ``arxiv`` is the user's own settling of a paper's identity (``paperterm mark ID --arxiv``): an
@@ -39,16 +51,18 @@ ARXIV_NONE = "none"
 """The ``arxiv`` value that says the paper has no arXiv id."""
 
 TIMED = FLAGS + VALUED
-"""Every field merged by change time (``bibkey`` is not: once pinned it never changes)."""
+"""Every field merged as a whole by change time (``tags`` merge per tag; ``bibkey`` is pinned)."""
 
 DEFAULTS: dict[str, Any] = {
     "read": False,
     "starred": False,
-    "tags": [],
     "note": "",
+    "queued": None,
     "arxiv": None,
+    "tags": (),
 }
-"""Each timed field's value, as stored, for a paper never touched (an entry leaves it out)."""
+"""Each changeable field's value for a paper never touched (an entry leaves it out); for
+``tags``, the present tags as a sorted tuple (see :func:`current`)."""
 
 TIME_FIELD = dict(TIMED)
 """Each timed field's change-time field."""
@@ -67,9 +81,11 @@ class PaperState:
     starred_at: float | None = None
     """Unix time the star last changed, or None if it never did."""
     tags: tuple[str, ...] = ()
-    """The user's tags, in the order given."""
+    """The user's tags, sorted (case ignored)."""
     note: str = ""
     """The user's free-text note."""
+    queued: float | None = None
+    """The paper's place in the reading queue (lower first), or None when not queued."""
     bibkey: str | None = None
     """The BibTeX key, pinned at the first export and never changed afterwards."""
     arxiv: str | None = None
@@ -83,18 +99,41 @@ UNTOUCHED = PaperState()
 _FLAG_KEYS = frozenset(field for field, _ in FLAGS)
 _TIME_KEYS = frozenset(at for _, at in TIMED)
 
+MAX_TAG = 64
+"""The longest tag name kept (characters)."""
 
-def _wrong_type(key: str, value: object) -> bool:
+
+def _bad_number(value: object) -> bool:
+    """Whether ``value`` is not a finite int or float (booleans are not numbers here)."""
+    kind = type(value)
+    if kind is float:
+        return not math.isfinite(value)  # type: ignore[arg-type]
+    return kind is not int
+
+
+def _bad_tags(value: object) -> bool:
+    if type(value) is not dict:
+        return True
+    for name, mark in value.items():
+        if not name or len(name) > MAX_TAG or type(mark) is not list or len(mark) != 2:
+            return True
+        if (mark[0] is not True and mark[0] is not False) or _bad_number(mark[1]):
+            return True
+    return False
+
+
+def _wrong_type(key: str, value: object, schema: int = SCHEMA) -> bool:
     """Whether a known field's value has a type the format does not allow."""
     if key in _FLAG_KEYS:
         return value is not True and value is not False
-    if key in _TIME_KEYS:
-        kind = type(value)
-        if kind is float:
-            return not math.isfinite(value)  # type: ignore[arg-type]
-        return kind is not int and value is not None
+    if key in _TIME_KEYS or (key == "tags_at" and schema < 2):
+        return value is not None and _bad_number(value)
     if key == "tags":
-        return type(value) is not list or not all(type(tag) is str for tag in value)
+        if schema < 2:
+            return type(value) is not list or not all(type(tag) is str for tag in value)
+        return _bad_tags(value)
+    if key == "queued":
+        return value is not None and _bad_number(value)
     if key == "note":
         return type(value) is not str
     if key == "bibkey":
@@ -141,15 +180,31 @@ def decode(data: bytes, known: Mapping[str, Entry] | None = None) -> Decoded:
     papers = top.get("papers", {})
     extra = {key: value for key, value in top.items() if key not in ("schema", "papers")}
     try:
-        _check_papers(papers, known or {})
+        _check_papers(papers, known or {}, schema)
     except CorruptState:
         if schema > SCHEMA:
             return Decoded(schema, {}, extra)
         raise
+    if schema < 2:
+        papers = {pid: _upgraded(entry) for pid, entry in papers.items()}
     return Decoded(schema, papers, extra)
 
 
-def _check_papers(papers: object, known: Mapping[str, Entry]) -> None:
+def _upgraded(entry: Entry) -> Entry:
+    """A schema 1 entry in schema 2: its tag list becomes tags present since ``tags_at``."""
+    if "tags" not in entry and "tags_at" not in entry:
+        return entry
+    result = dict(entry)
+    names = result.pop("tags", [])
+    at = result.pop("tags_at", None)
+    since = 0.0 if at is None else float(at)
+    tags = {name[:MAX_TAG]: [True, since] for name in names if name}
+    if tags:
+        result["tags"] = tags
+    return result
+
+
+def _check_papers(papers: object, known: Mapping[str, Entry], schema: int = SCHEMA) -> None:
     if type(papers) is not dict:
         raise CorruptState("'papers' is not an object")
     same = known.get
@@ -159,7 +214,7 @@ def _check_papers(papers: object, known: Mapping[str, Entry]) -> None:
         if same(paper_id) == entry:
             continue
         for key, value in entry.items():
-            if _wrong_type(key, value):
+            if _wrong_type(key, value, schema):
                 raise CorruptState(f"paper {paper_id!r}: {key!r} has the wrong type")
 
 
@@ -176,39 +231,109 @@ def to_state(entry: Entry | None) -> PaperState:
         return UNTOUCHED
     read_at = entry.get("read_at")
     starred_at = entry.get("starred_at")
+    queued = entry.get("queued")
     return PaperState(
         read=entry.get("read", False),
         read_at=None if read_at is None else float(read_at),
         starred=entry.get("starred", False),
         starred_at=None if starred_at is None else float(starred_at),
-        tags=tuple(entry.get("tags", ())),
+        tags=present_tags(entry),
         note=entry.get("note", ""),
+        queued=None if queued is None else float(queued),
         bibkey=entry.get("bibkey"),
         arxiv=entry.get("arxiv"),
     )
 
 
-def _newer(mine: Any, theirs: Any) -> bool:
-    return mine is not None and (theirs is None or mine > theirs)
+def tag_order(name: str) -> tuple[str, str]:
+    """How tags sort: case ignored, then as written (so the order is the same everywhere)."""
+    return name.casefold(), name
+
+
+def present_tags(entry: Entry) -> tuple[str, ...]:
+    """The tags an entry has now (not those removed), sorted by :func:`tag_order`."""
+    tags = entry.get("tags")
+    if not tags:
+        return ()
+    return tuple(sorted((name for name, mark in tags.items() if mark[0]), key=tag_order))
+
+
+def current(entry: Entry, field: str) -> Any:
+    """A changeable field's value as :data:`DEFAULTS` describes it (tags: the present ones)."""
+    if field == "tags":
+        return present_tags(entry)
+    return entry.get(field, DEFAULTS[field])
+
+
+def clean_tag(text: str) -> str:
+    """A tag name as kept: control characters dropped, spaces and commas as ``-``, at most
+    :data:`MAX_TAG` characters; '' when nothing is left."""
+    kept = "".join(
+        "-" if char.isspace() or char == "," else char
+        for char in text.strip()
+        if char.isprintable() or char.isspace()
+    )
+    return kept.strip("-")[:MAX_TAG]
+
+
+def _wins(mine: Entry, theirs: Entry, field: str, at: str) -> bool:
+    """Whether ``mine``'s value of ``field`` beats ``theirs``: the later change, and on a tie
+    (equal times, or none) the one present, then the greater JSON text: a total order, so the
+    merge does not depend on which side is which."""
+    mine_at, theirs_at = mine.get(at), theirs.get(at)
+    if mine_at != theirs_at:
+        return mine_at is not None and (theirs_at is None or mine_at > theirs_at)
+    if (field in mine) != (field in theirs):
+        return field in mine
+    mine_value, theirs_value = mine.get(field), theirs.get(field)
+    if mine_value == theirs_value:
+        return False
+    return bool(orjson.dumps(mine_value) > orjson.dumps(theirs_value))
+
+
+def _merged_tags(mine: Any, theirs: Any) -> dict[str, list[Any]]:
+    """Tag maps combined tag by tag: the later change wins; at equal times, present wins."""
+    result = dict(theirs or {})
+    for name, mark in (mine or {}).items():
+        other = result.get(name)
+        if other is None or (mark[1], mark[0]) > (other[1], other[0]):
+            result[name] = mark
+    return result
 
 
 def merge_entry(mine: Entry, theirs: Entry) -> Entry:
-    """One paper's entry combined field by field: the later change wins, ties go to ``theirs``.
+    """One paper's entry combined field by field: the later change wins (see :func:`_wins`).
 
-    A pinned ``bibkey`` on disk (``theirs``) is never replaced: it was saved first.
+    Tags merge one by one. Two different pinned ``bibkey`` values (two machines each pinned
+    one) keep the smaller, so both machines end with the same; a key pinned on one side only is
+    kept. Unknown fields are kept; on a clash ``theirs`` wins.
     """
     if mine == theirs:
         return theirs
     result = dict(theirs)
+    for key, value in mine.items():
+        if key not in result:
+            result[key] = value
     for field, at in TIMED:
-        if _newer(mine.get(at), theirs.get(at)):
-            result[at] = mine[at]
-            if field in mine:
-                result[field] = mine[field]
-            else:
-                result.pop(field, None)
-    if result.get("bibkey") is None and mine.get("bibkey") is not None:
-        result["bibkey"] = mine["bibkey"]
+        if _wins(mine, theirs, field, at):
+            for key in (field, at):
+                if key in mine:
+                    result[key] = mine[key]
+                else:
+                    result.pop(key, None)
+        else:
+            for key in (field, at):
+                if key not in theirs:
+                    result.pop(key, None)
+    if mine.get("tags") != theirs.get("tags"):
+        tags = _merged_tags(mine.get("tags"), theirs.get("tags"))
+        if tags:
+            result["tags"] = tags
+        else:
+            result.pop("tags", None)
+    mine_key, theirs_key = mine.get("bibkey"), theirs.get("bibkey")
+    if mine_key is not None and theirs_key is not None:
+        result["bibkey"] = min(mine_key, theirs_key)
     return result
 
 
@@ -233,6 +358,23 @@ def later(now: float, previous: Any) -> float:
     if previous is None or now > previous:
         return now
     return math.nextafter(float(previous), math.inf)
+
+
+def with_tags(entry: Entry, wanted: tuple[str, ...], now: float) -> Entry:
+    """A copy of ``entry`` whose present tags are exactly ``wanted``; each tag added or removed
+    gets its own change time (tags left as they were keep theirs)."""
+    tags = dict(entry.get("tags") or {})
+    keep = set(wanted)
+    for name, mark in list(tags.items()):
+        if mark[0] and name not in keep:
+            tags[name] = [False, later(now, mark[1])]
+    for name in wanted:
+        mark = tags.get(name)
+        if mark is None or not mark[0]:
+            tags[name] = [True, later(now, None if mark is None else mark[1])]
+    result = dict(entry)
+    result["tags"] = tags
+    return result
 
 
 def with_field(entry: Entry, field: str, value: Any, default: Any, at: str, now: float) -> Entry:

@@ -9,6 +9,7 @@ why, so what the user sees is always what is on disk.
 
 from __future__ import annotations
 
+import math
 import os
 import threading
 import time
@@ -30,11 +31,16 @@ from paperterm.state.record import (
     Decoded,
     Entry,
     PaperState,
+    clean_tag,
+    current,
     decode,
     encode,
     merge,
+    present_tags,
+    tag_order,
     to_state,
     with_field,
+    with_tags,
 )
 
 _UNDO_DEPTH = 200
@@ -64,11 +70,22 @@ class StateChanges:
         self._ops.append(("starred", _ids(paper_ids), bool(value)))
 
     def set_tags(self, paper_id: str, tags: Iterable[str]) -> None:
-        """Replace a paper's tags (duplicates and empty tags dropped, order kept)."""
-        clean = list(dict.fromkeys(tag for tag in tags if tag))
-        if not all(isinstance(tag, str) for tag in clean):
-            raise TypeError("tags must be strings")
-        self._ops.append(("tags", (paper_id,), clean))
+        """Replace a paper's tags (cleaned by ``clean_tag``; duplicates and empty tags dropped)."""
+        self._ops.append(("tags", (paper_id,), _tags(tags)))
+
+    def add_tags(self, paper_ids: Iterable[str], tags: Iterable[str]) -> None:
+        """Add tags to these papers, keeping the tags they have."""
+        self._ops.append(("tags+", _ids(paper_ids), _tags(tags)))
+
+    def remove_tags(self, paper_ids: Iterable[str], tags: Iterable[str]) -> None:
+        """Remove tags from these papers (a tag a paper lacks is left alone)."""
+        self._ops.append(("tags-", _ids(paper_ids), _tags(tags)))
+
+    def set_queued(self, paper_ids: Iterable[str], place: float | None) -> None:
+        """Put papers in the reading queue at ``place`` (lower first), or take them out (None)."""
+        if place is not None and (isinstance(place, bool) or not math.isfinite(place)):
+            raise ValueError("a queue place must be a finite number")
+        self._ops.append(("queued", _ids(paper_ids), None if place is None else float(place)))
 
     def set_note(self, paper_id: str, note: str) -> None:
         """Replace a paper's note ('' removes it)."""
@@ -92,6 +109,15 @@ class StateChanges:
         self._ops.append(("revert", changes, None))
 
 
+def _tags(tags: Iterable[str]) -> tuple[str, ...]:
+    if isinstance(tags, str):
+        raise TypeError("tags must be an iterable of names, not one string")
+    given = tuple(tags)
+    if not all(isinstance(tag, str) for tag in given):
+        raise TypeError("tags must be strings")
+    return tuple(sorted({clean for tag in given if (clean := clean_tag(tag))}, key=tag_order))
+
+
 def _ids(paper_ids: Iterable[str]) -> tuple[str, ...]:
     if isinstance(paper_ids, str):  # a lone id would otherwise be split into characters
         raise TypeError("paper_ids must be an iterable of ids, not one string")
@@ -113,7 +139,7 @@ class _Disk:
 
 
 class StateStore:
-    """Read, starred, tags, notes and BibTeX keys of papers, saved to one JSON file."""
+    """Read, starred, tags, notes, queue places and BibTeX keys of papers, in one JSON file."""
 
     path: Path
     """The state file."""
@@ -138,10 +164,13 @@ class StateStore:
         self._starred: set[str] = set()
         self._read_frozen: frozenset[str] | None = None
         self._starred_frozen: frozenset[str] | None = None
+        self._tagged: dict[str, frozenset[str]] | None = None
+        self._queue: tuple[str, ...] | None = None
         self._undo: list[list[Change]] = []
         self._batch: StateChanges | None = None
         self._mutex = threading.RLock()
         self._swept = False
+        self._last_changes: list[Change] = []
 
     # -- opening and reading -------------------------------------------------------------------
 
@@ -320,6 +349,39 @@ class StateStore:
         return self._starred_frozen
 
     @property
+    def tag_index(self) -> dict[str, frozenset[str]]:
+        """Each tag in use, folded (``casefold``), to the ids of the papers having it (cached)."""
+        if self._tagged is None:
+            found: dict[str, set[str]] = {}
+            for pid, entry in self._papers.items():
+                if "tags" in entry:
+                    for name in present_tags(entry):
+                        found.setdefault(name.casefold(), set()).add(pid)
+            self._tagged = {name: frozenset(ids) for name, ids in found.items()}
+        return self._tagged
+
+    def tag_counts(self) -> dict[str, int]:
+        """Every tag in use, as written, to how many papers have it (for completion)."""
+        counts: dict[str, int] = {}
+        for entry in self._papers.values():
+            if "tags" in entry:
+                for name in present_tags(entry):
+                    counts[name] = counts.get(name, 0) + 1
+        return dict(sorted(counts.items(), key=lambda item: tag_order(item[0])))
+
+    @property
+    def queue(self) -> tuple[str, ...]:
+        """Ids of the queued papers in queue order (place, then id) (cached)."""
+        if self._queue is None:
+            places = [
+                (place, pid)
+                for pid, entry in self._papers.items()
+                if (place := entry.get("queued")) is not None
+            ]
+            self._queue = tuple(pid for _, pid in sorted(places))
+        return self._queue
+
+    @property
     def pinned_keys(self) -> dict[str, str]:
         """Paper id to pinned BibTeX key, for every paper that has one (to avoid reusing a key)."""
         return {pid: e["bibkey"] for pid, e in self._papers.items() if e.get("bibkey") is not None}
@@ -341,6 +403,7 @@ class StateStore:
             self._read = {pid for pid, entry in papers.items() if entry.get("read")}
             self._starred = {pid for pid, entry in papers.items() if entry.get("starred")}
             self._read_frozen = self._starred_frozen = None
+            self._tagged = self._queue = None
         else:
             # merge() keeps our own entry objects where nothing changed: identity finds the rest.
             self._refresh_sets([pid for pid, entry in papers.items() if old.get(pid) is not entry])
@@ -355,6 +418,7 @@ class StateStore:
                 else:
                     members.discard(pid)
         self._read_frozen = self._starred_frozen = None
+        self._tagged = self._queue = None
 
     # -- changes -------------------------------------------------------------------------------
 
@@ -377,8 +441,9 @@ class StateStore:
                 yield batch
             finally:
                 self._batch = None
+            self._last_changes = []
             if batch._ops:
-                changes = self._commit(batch._ops)
+                changes = self._last_changes = self._commit(batch._ops)
                 undoable = [change for change in changes if change[1] in DEFAULTS]
                 if undoable and not any(op[0] == "revert" for op in batch._ops):
                     self._undo.append(undoable)
@@ -413,6 +478,32 @@ class StateStore:
     def arxiv_choices(self) -> dict[str, str]:
         """Paper id to the user's settled arXiv id (or ``"none"``), for every paper with one."""
         return {pid: e["arxiv"] for pid, e in self._papers.items() if e.get("arxiv") is not None}
+
+    def add_tags(self, paper_ids: Iterable[str], tags: Iterable[str]) -> None:
+        """Add tags to papers; saved before it returns."""
+        with self.update() as changes:
+            changes.add_tags(paper_ids, tags)
+
+    def remove_tags(self, paper_ids: Iterable[str], tags: Iterable[str]) -> None:
+        """Remove tags from papers; saved before it returns."""
+        with self.update() as changes:
+            changes.remove_tags(paper_ids, tags)
+
+    def enqueue(self, paper_ids: Iterable[str]) -> None:
+        """Put papers at the end of the reading queue (those already queued stay where they are)."""
+        with self.update() as changes:
+            changes._ops.append(("enqueue", _ids(paper_ids), None))
+
+    def dequeue(self, paper_ids: Iterable[str]) -> None:
+        """Take papers out of the reading queue; saved before it returns."""
+        with self.update() as changes:
+            changes.set_queued(paper_ids, None)
+
+    def move_in_queue(self, paper_id: str, steps: int) -> bool:
+        """Move a queued paper ``steps`` places later (negative: earlier); False if it cannot."""
+        with self.update() as changes:
+            changes._ops.append(("move", (paper_id,), steps))
+        return bool(self._last_changes)
 
     def pin_keys(self, keys: Mapping[str, str]) -> dict[str, str]:
         """Pin BibTeX keys for the papers that have none yet; saved before it returns.
@@ -525,21 +616,66 @@ def _apply(papers: dict[str, Entry], ops: list[tuple[str, Any, Any]], now: float
                     changes.append((pid, "bibkey", None, key))
         elif kind == "revert":
             for pid, field, before, after in reversed(target):
-                if papers.get(pid, _EMPTY).get(field, DEFAULTS[field]) == after:
+                if current(papers.get(pid, _EMPTY), field) == after:
                     _set(papers, pid, field, before, now, changes)
+        elif kind in ("tags+", "tags-"):
+            for pid in target:
+                tags = set(present_tags(papers.get(pid, _EMPTY)))
+                tags = tags | set(value) if kind == "tags+" else tags - set(value)
+                _set(papers, pid, "tags", tuple(sorted(tags, key=tag_order)), now, changes)
+        elif kind == "enqueue":
+            last = max((e["queued"] for e in papers.values() if "queued" in e), default=None)
+            place = float(now) if last is None else max(float(now), float(last) + 1.0)
+            for pid in target:
+                if "queued" not in papers.get(pid, _EMPTY):
+                    _set(papers, pid, "queued", place, now, changes)
+                    place += 1.0
+        elif kind == "move":
+            _move(papers, target[0], value, now, changes)
         else:
             for pid in target:
                 _set(papers, pid, kind, value, now, changes)
     return changes
 
 
+def _move(
+    papers: dict[str, Entry], pid: str, steps: int, now: float, changes: list[Change]
+) -> None:
+    """Move a queued paper ``steps`` places along the queue, between its new neighbours."""
+    order = sorted((e["queued"], p) for p, e in papers.items() if "queued" in e)
+    ids = [p for _, p in order]
+    if pid not in ids or not steps:
+        return
+    old = ids.index(pid)
+    new = max(0, min(len(ids) - 1, old + steps))
+    if new == old:
+        return
+    ids.pop(old)
+    places = [place for place, p in order if p != pid]
+    before = places[new - 1] if new > 0 else None
+    after = places[new] if new < len(places) else None
+    if before is None:
+        place = float(after) - 1.0  # type: ignore[arg-type]
+    elif after is None:
+        place = float(before) + 1.0
+    else:
+        place = (float(before) + float(after)) / 2
+        if not before < place < after:  # the places are too close: space the queue out again
+            for number, other in enumerate([*ids[:new], pid, *ids[new:]]):
+                _set(papers, other, "queued", float(number), now, changes)
+            return
+    _set(papers, pid, "queued", place, now, changes)
+
+
 def _set(
     papers: dict[str, Entry], pid: str, field: str, value: Any, now: float, changes: list[Change]
 ) -> None:
     entry = papers.get(pid, _EMPTY)
-    default = DEFAULTS[field]
-    before = entry.get(field, default)
+    before = current(entry, field)
     if before == value:
         return
-    papers[pid] = with_field(entry, field, value, default, TIME_FIELD[field], now)
+    if field == "tags":
+        papers[pid] = with_tags(entry, value, now)
+    else:
+        papers[pid] = with_field(entry, field, value, DEFAULTS[field], TIME_FIELD[field], now)
     changes.append((pid, field, before, value))

@@ -58,14 +58,19 @@ class Catalog:
         *,
         read: Collection[str] = frozenset(),
         starred: Collection[str] = frozenset(),
+        flags: Mapping[str, Collection[str]] | None = None,
+        hide: Collection[str] = frozenset(),
     ) -> list[Paper]:
         """Papers matching ``query`` (see :mod:`paperterm.search.query`), best first.
 
         The empty query gives catalogue order. ``read`` and ``starred`` are the ids the
-        ``is:`` terms test against. The first non-empty query builds the search index.
+        ``is:`` terms test against; ``flags`` the ids of the others (``new``, ``muted``,
+        ``queued``, ``tag:NAME`` with the name casefolded). The papers of ``hide`` are left out.
+        The first non-empty query builds the search index.
         """
         papers = self.papers
-        return [papers[n] for n in self.search_indices(query, read=read, starred=starred)]
+        found = self.search_indices(query, read=read, starred=starred, flags=flags, hide=hide)
+        return [papers[n] for n in found]
 
     def search_indices(
         self,
@@ -73,6 +78,8 @@ class Catalog:
         *,
         read: Collection[str] = frozenset(),
         starred: Collection[str] = frozenset(),
+        flags: Mapping[str, Collection[str]] | None = None,
+        hide: Collection[str] = frozenset(),
     ) -> Sequence[int]:
         """Like :meth:`search`, as positions in :attr:`papers` (a virtual list needs no more).
 
@@ -84,18 +91,22 @@ class Catalog:
         """
         parsed = parse(query)
         if parsed.is_empty:
-            return range(len(self.papers))
+            if not hide:
+                return range(len(self.papers))
+            by_id = self._by_id
+            hidden = {by_id[pid].index for pid in hide if pid in by_id}
+            return [n for n in range(len(self.papers)) if n not in hidden]
         with self._search_lock:
             searcher = self._searcher_now()
             try:
-                return searcher.search(parsed, read, starred)
+                return searcher.search(parsed, read, starred, flags=flags, hide=hide)
             except Exception:
                 if not searcher.index.loaded:
                     raise
                 # A saved index that passed its checks yet fails a search was forged or damaged
                 # in a way the checks miss: build afresh (saving over it) and answer from that.
                 self._searcher = self._new_searcher(use_saved=False)
-                return self._searcher.search(parsed, read, starred)
+                return self._searcher.search(parsed, read, starred, flags=flags, hide=hide)
 
     def set_meta(self, metas: Mapping[str, Metadata | None]) -> None:
         """Give papers their metadata (paper id -> metadata), in place.
@@ -121,6 +132,8 @@ class Catalog:
         *,
         read: Collection[str] = frozenset(),
         starred: Collection[str] = frozenset(),
+        flags: Mapping[str, Collection[str]] | None = None,
+        hide: Collection[str] = frozenset(),
     ) -> tuple[Sequence[int], bool]:
         """Like :meth:`search_indices`, without waiting for the first build of a big catalogue's
         index; and whether the answer is complete.
@@ -132,14 +145,15 @@ class Catalog:
         Otherwise this is :meth:`search_indices`.
         """
         parsed = parse(query)
-        if parsed.is_empty:
+        if parsed.is_empty and not hide:
             return range(len(self.papers)), True
-        if self._searcher is None and self._titles_first():
+        if not parsed.is_empty and self._searcher is None and self._titles_first():
             titles = self._title_searcher()
             if titles is not None:
                 with self._titles_lock:
-                    return titles.search(parsed, read, starred), False
-        return self.search_indices(query, read=read, starred=starred), True
+                    return titles.search(parsed, read, starred, flags=flags, hide=hide), False
+        found = self.search_indices(query, read=read, starred=starred, flags=flags, hide=hide)
+        return found, True
 
     def _titles_first(self) -> bool:
         """Whether a first answer from the titles pays: a big catalogue, no index saved."""

@@ -19,10 +19,11 @@ import orjson
 
 from paperterm import __version__, fsio, sorts, usecases
 from paperterm.catalog import Catalog
-from paperterm.errors import NetworkError, PapertermError, UsageError
+from paperterm.errors import NetworkError, PapertermError, StateError, UsageError
 from paperterm.export import FORMATS
 from paperterm.export.formats import paper_record
 from paperterm.identity import is_paper_id
+from paperterm.inbox import FilterFile, Inbox
 from paperterm.loader import STDIN, dump_files, load
 from paperterm.locations import default_state_path, demo_state_path, library_dir
 from paperterm.metadata import arxiv_id
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
     from paperterm.enrich import Report
     from paperterm.fetch import Refreshed
 
-COMMANDS = ("list", "export", "mark", "add", "stats", "fetch", "enrich")
+COMMANDS = ("list", "export", "mark", "add", "stats", "fetch", "enrich", "mute", "merge")
 DEMO_NOTICE = (
     "This is the demo catalogue. Open your own dumps with `paperterm PATH ...`, "
     "or keep them with `paperterm add PATH ...`."
@@ -112,6 +113,9 @@ def build_parser() -> argparse.ArgumentParser:
         default="relevance",
         help="the order, as the reader's t: "
         + "; ".join(f"{order.name}: {order.help}" for order in sorts.SORTS.values()),
+    )
+    listing.add_argument(
+        "--muted", action="store_true", help="include the papers your mute rules hide"
     )
     listing.add_argument("--json", action="store_true", help="print a JSON array instead")
     _global_options(listing, top=False)
@@ -190,6 +194,29 @@ def build_parser() -> argparse.ArgumentParser:
     when.add_argument("--month", metavar="YYYY-MM", help="that month")
     when.add_argument("--since", metavar="YYYY-MM-DD", help="every day from that one to today")
     _global_options(fetch, top=False)
+
+    mute = commands.add_parser(
+        "mute",
+        help="hide papers matching a query from every view; list or remove mute rules",
+        description="Add a mute rule: a query in the filter language (see the README) whose "
+        "matches are hidden from the reader's views and from `paperterm list` (unless "
+        "`--muted` or `is:muted`). With no QUERY, list the rules, numbered.",
+    )
+    mute.add_argument("query", metavar="QUERY", nargs="*", help="the rule (words are joined)")
+    mute.add_argument(
+        "--remove", metavar="N", type=int, help="remove rule N (as numbered by `paperterm mute`)"
+    )
+    _global_options(mute, top=False)
+
+    merge = commands.add_parser(
+        "merge",
+        help="merge other state files (another machine's) into yours",
+        description="Merge other paperterm state files into yours, per paper and per field "
+        "(per tag for tags): the later change wins. Exit status 2 when a FILE is not a "
+        "paperterm state file (nothing is merged from it; the others are).",
+    )
+    merge.add_argument("files", metavar="FILE", nargs="+", type=Path)
+    _global_options(merge, top=False)
     return parser
 
 
@@ -206,6 +233,8 @@ def run(argv: Sequence[str]) -> int:
             "stats": _stats,
             "fetch": _fetch,
             "enrich": _enrich,
+            "mute": _mute,
+            "merge": _merge,
         }[args.command]
         return handler(args)
     except PapertermError as error:
@@ -395,9 +424,19 @@ def _list(args: argparse.Namespace) -> int:
     catalog = _catalog(args).catalog
     store = _open_store(args)
     _with_metadata(catalog, store)
+    inbox = Inbox(catalog, store)
+    for notice in inbox.notices:
+        _say("note", notice)
     starred, read = store.starred_ids, store.read_ids
     papers = usecases.list_papers(
-        catalog, store, args.query, unread=args.unread, starred=args.starred, sort=args.sort
+        catalog,
+        store,
+        args.query,
+        unread=args.unread,
+        starred=args.starred,
+        sort=args.sort,
+        marks=inbox.marks(),
+        include_muted=args.muted,
     )
     picks = for_you(catalog.papers, read, starred) if args.sort == sorts.FOR_YOU.name else None
     if picks is not None and picks.model is None:
@@ -751,3 +790,58 @@ def _step_printer(label: str) -> Callable[[int, int], None] | None:
         sys.stderr.flush()
 
     return show
+
+
+def _mute(args: argparse.Namespace) -> int:
+    """Add a mute rule, remove one by number, or list them."""
+    rules = FilterFile()
+    query = " ".join(args.query).strip()
+    if args.remove is not None and query:
+        raise UsageError("give a QUERY to add or --remove N, not both")
+    try:
+        if args.remove is not None:
+            removed, _ = rules.remove_mute(args.remove)
+            _say("note", f"removed mute rule {args.remove}: {printable(removed)}")
+        elif query:
+            before = len(rules.read().mute)
+            after = rules.add_mute(query)
+            if len(after.mute) == before:
+                _say("note", f"already a mute rule: {printable(query)}")
+            else:
+                _say("note", f"added mute rule {len(after.mute)}: {printable(after.mute[-1])}")
+        else:
+            for number, rule in enumerate(rules.read().mute, 1):
+                print(f"{number}\t{printable(rule)}")
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    for notice in rules.notices:
+        _say("note", notice)
+    return 0
+
+
+def _merge(args: argparse.Namespace) -> int:
+    """Merge other machines' state files into ours; exit 2 if any FILE is not a state file."""
+    store = _open_store(args)
+    if store.read_only:
+        raise PapertermError(f"{store.path}: read-only (newer schema); nothing merged")
+    good = []
+    refused = False
+    for path in args.files:
+        try:
+            papers = store.read_other(path)
+        except StateError as error:
+            _say("error", f"{printable(str(error))}; nothing merged from it")
+            refused = True
+            continue
+        if Path(os.path.realpath(path)) == Path(os.path.realpath(store.path)):
+            _say("note", f"{printable(str(path))} is the state file itself; skipped")
+            continue
+        good.append(papers)
+    if good:
+        changed = store.merge_in(good)
+        _say(
+            "note",
+            f"merged {_count(len(good), 'file')} into {store.path}: "
+            f"{_count(changed, 'paper')} changed",
+        )
+    return 2 if refused else 0

@@ -49,3 +49,8 @@ def settings_path() -> Path:
 def config_settings_path() -> Path:
     """The reader's preferences (:mod:`paperterm.settings`), kept apart from the state."""
     return config_dir() / "settings.json"
+
+
+def filters_path() -> Path:
+    """Mute rules and saved filters (see :mod:`paperterm.inbox`)."""
+    return config_dir() / "filters.json"

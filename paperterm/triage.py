@@ -8,8 +8,8 @@ command line selects papers with the same :func:`select_rows`, so both agree on 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Literal
 
 from paperterm import sorts
@@ -29,6 +29,11 @@ class Marks:
     """Ids of the papers marked read."""
     starred: frozenset[str] = frozenset()
     """Ids of the starred papers."""
+    flags: Mapping[str, Collection[str]] = field(default_factory=dict)
+    """Ids for the query language's other state terms: ``new``, ``queued``, ``tag:NAME``
+    (see :meth:`paperterm.inbox.Inbox.marks`)."""
+    muted: frozenset[str] = frozenset()
+    """Ids of the papers the mute rules match: left out unless asked for."""
 
 
 @dataclass(frozen=True)
@@ -111,14 +116,18 @@ def select_rows(
     unread: bool = False,
     starred: bool = False,
     sort: str = "relevance",
+    include_muted: bool = False,
 ) -> Sequence[int]:
     """Catalogue indices of the papers matching ``query``, only the ``unread`` and/or ``starred``
-    ones when asked, in the ``sort`` order (a name from :mod:`paperterm.sorts`).
+    ones when asked, in the ``sort`` order (a name from :mod:`paperterm.sorts`). Muted papers
+    are left out unless ``include_muted`` or the query asks for ``is:muted``.
 
     Raises KeyError for an unknown sort name and :class:`~paperterm.errors.PapertermError` when
     the search fails.
     """
-    return _select(catalog, marks, query, unread, starred, sort, now=False)[0]
+    return _select(
+        catalog, marks, query, unread, starred, sort, now=False, include_muted=include_muted
+    )[0]
 
 
 def _select(
@@ -130,17 +139,26 @@ def _select(
     sort: str,
     *,
     now: bool,
+    include_muted: bool = False,
 ) -> tuple[Sequence[int], bool]:
     """:func:`select_rows`, and whether the answer is complete; with ``now``, a first answer
     from the titles alone while the index is built (``Catalog.search_indices_now``)."""
     order = sorts.get(sort)
     papers = catalog.papers
     searched = bool(query.strip())
+    hide = marks.muted
+    if include_muted or (hide and parse(query).asks_for("muted")):
+        hide = frozenset()
+    flags = {**marks.flags, "muted": marks.muted}
     complete = True
     if now:
-        rows, complete = catalog.search_indices_now(query, read=marks.read, starred=marks.starred)
+        rows, complete = catalog.search_indices_now(
+            query, read=marks.read, starred=marks.starred, flags=flags, hide=hide
+        )
     else:
-        rows = catalog.search_indices(query, read=marks.read, starred=marks.starred)
+        rows = catalog.search_indices(
+            query, read=marks.read, starred=marks.starred, flags=flags, hide=hide
+        )
     if unread:
         rows = [i for i in rows if papers[i].id not in marks.read]
     if starred:

@@ -84,11 +84,24 @@ def list_papers(
     unread: bool = False,
     starred: bool = False,
     sort: str = "relevance",
+    marks: Marks | None = None,
+    include_muted: bool = False,
 ) -> list[Paper]:
     """The papers ``list`` prints and the reader's views show: matching ``query``, only the
-    ``unread`` and/or ``starred`` ones when asked, in the ``sort`` order."""
-    marks = Marks(store.read_ids, store.starred_ids)
-    rows = select_rows(catalog, marks, query, unread=unread, starred=starred, sort=sort)
+    ``unread`` and/or ``starred`` ones when asked, in the ``sort`` order. ``marks`` (from
+    :meth:`paperterm.inbox.Inbox.marks`) adds new, queued, tags and the muted papers, which are
+    left out unless ``include_muted``."""
+    if marks is None:
+        marks = Marks(store.read_ids, store.starred_ids)
+    rows = select_rows(
+        catalog,
+        marks,
+        query,
+        unread=unread,
+        starred=starred,
+        sort=sort,
+        include_muted=include_muted,
+    )
     return [catalog.papers[row] for row in rows]
 
 

@@ -90,12 +90,12 @@ def test_state_terms_and_their_prefixes() -> None:
 
 
 def test_unknown_or_empty_state_values_are_ignored_and_reported() -> None:
-    query = parse("is:new has: is:x diffusion has:lin")
+    query = parse("is:nu has: is:x diffusion has:lin")
     assert [g.alternatives[0] for g in query.groups] == [
         Term("fuzzy", "any", ("diffusion",)),
         Term("state", "any", flag="link"),
     ]
-    assert query.ignored == ("is:new", "has:", "is:x")
+    assert query.ignored == ("is:nu", "has:", "is:x")
 
 
 def test_lone_operators_mean_nothing() -> None:
@@ -148,3 +148,21 @@ def test_parse_never_raises(text: str) -> None:
 @given(st.text(alphabet="!'^|: abtitlesbrcd-_.\t\n", max_size=60))
 def test_parse_never_raises_on_operator_soup(text: str) -> None:
     parse(text)
+
+
+def test_inbox_state_terms() -> None:
+    for text, flag in [
+        ("is:new", "new"),
+        ("is:n", "new"),
+        ("is:muted", "muted"),
+        ("is:m", "muted"),
+        ("is:queued", "queued"),
+        ("is:q", "queued"),
+        ("tag:RL", "tag:rl"),
+        ("TAG:To-Read", "tag:to-read"),
+    ]:
+        assert only(text).alternatives[0] == Term("state", "any", flag=flag), text
+    assert parse("tag:").ignored == ("tag:",)
+    assert parse("is:muted x").asks_for("muted")
+    assert not parse("!is:muted x").asks_for("muted")
+    assert parse("a|is:m").asks_for("muted")

@@ -11,7 +11,7 @@ matches, thus come first, and the answer counts them (:attr:`Ranking.exact`).
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -114,14 +114,29 @@ class Searcher:
         self._terms: _Cache[Term, Sets] = _Cache(entries)
         self._head: tuple[tuple[Group, ...], int] = ((), index.universe.all)
         self._similar: _Cache[str, dict[int, float]] = _Cache(64)
+        self._flags: Mapping[str, Collection[str]] = {}
 
     def search(
-        self, query: Query, read: Collection[str] = (), starred: Collection[str] = ()
+        self,
+        query: Query,
+        read: Collection[str] = (),
+        starred: Collection[str] = (),
+        *,
+        flags: Mapping[str, Collection[str]] | None = None,
+        hide: Collection[str] = (),
     ) -> Ranking:
-        """Catalogue positions of the papers matching ``query``, best first."""
+        """Catalogue positions of the papers matching ``query``, best first.
+
+        ``flags`` holds the ids of the other state terms (``new``, ``muted``, ``queued``,
+        ``tag:NAME``); a flag missing from it matches nothing. The papers of ``hide`` are left
+        out whatever the query (muted papers).
+        """
         universe = self.index.universe
+        hidden = self._bits(hide) if hide else 0
         if query.is_empty:
-            return Ranking(universe, [universe.all] if universe.size else [])
+            shown = universe.all ^ (universe.all & hidden)
+            return Ranking(universe, [shown] if shown else [])
+        self._flags = flags or {}  # searches run one at a time (the catalogue's lock)
         groups = query.groups
         head, matches = self._head
         if groups[: len(head)] != head or not head:
@@ -132,6 +147,8 @@ class Searcher:
             matches = self._apply(groups[number], matches, read, starred)
             if not matches:
                 return Ranking(universe, [])
+        if hidden:
+            matches ^= matches & hidden
         alike = [
             term.needle
             for group in groups
@@ -299,16 +316,21 @@ class Searcher:
         rest = matches & ~universe.from_indices(alike)
         return Ranking(universe, [*buckets, rest] if rest else buckets)
 
+    def _bits(self, ids: Collection[str]) -> int:
+        positions = self.index.position_of()
+        return self.index.universe.from_indices([positions[i] for i in ids if i in positions])
+
     def _state(self, flag: str, read: Collection[str], starred: Collection[str]) -> Sets:
         index = self.index
         if flag in ("read", "unread", "starred"):
-            positions = index.position_of()
             ids = starred if flag == "starred" else read
-            bits = index.universe.from_indices([positions[i] for i in ids if i in positions])
+            bits = self._bits(ids)
             if flag == "unread":
                 bits = index.universe.all ^ bits
         elif flag == "arxiv":
             bits = self._with_meta(lambda meta: meta.arxiv_id is not None)
+        elif flag in ("new", "muted", "queued") or flag.startswith("tag:"):
+            bits = self._bits(self._flags.get(flag, ()))
         else:
             bits = {"code": index.has_code, "link": index.has_link}.get(flag, index.has_abstract)
         return Sets(bits, bits, _NOTHING)

@@ -12,12 +12,13 @@ from typing import Literal
 
 from paperterm.identity import is_paper_id
 from paperterm.search.text import fold, words
+from paperterm.tags import clean_tag
 
 Field = Literal["any", "title", "abstract"]
 Kind = Literal["fuzzy", "exact", "prefix", "state", "similar", "meta"]
 
 STATE_VALUES: dict[str, tuple[str, ...]] = {
-    "is": ("starred", "read", "unread"),
+    "is": ("starred", "read", "unread", "new", "muted", "queued"),
     "has": ("code", "link", "abstract", "arxiv"),
 }
 """The values ``is:`` and ``has:`` accept; a prefix stands for the first value it begins
@@ -47,6 +48,9 @@ Type words: the papers matching every word stay, best matches first.
     title:gan            only in the title; abstract:gan only in the abstract
                          (abstract:^we: the abstract starts with "we")
     is:starred           starred papers; is:read, is:unread (is:s, is:r, is:u also work)
+    is:new               papers new since your last visit: not yet in a reader you quit
+    is:queued            papers in your reading queue; tag:NAME papers tagged NAME (any case)
+    is:muted             papers your mute rules hide (shown only when asked for like this)
     has:code             papers linking a code repository; has:link, has:abstract,
                          has:arxiv (identified: see paperterm enrich)
     author:frankle       an author's name has a word starting with "frankle" (known once
@@ -67,8 +71,9 @@ a prefix above a typo, summed over the terms); then catalogue order.
 
 Nothing typed is an error: pieces that mean nothing yet are ignored, so the list does not blank
 while a term is half typed: a lone ! ' ^ or |, an empty title:, a term of punctuation only, and
-is: or has: followed by nothing or by an unknown value (is:new), similar: followed by less
-than a whole id, author: cat: or year: followed by nothing or (year:) by less than a year.
+is: or has: followed by nothing or by an unknown value (is:nw), an empty tag:, similar:
+followed by less than a whole id, author: cat: or year: followed by nothing or (year:) by less
+than a year.
 """
 """The filter syntax, in plain text for the help screen and the README."""
 
@@ -92,9 +97,9 @@ class Term:
     needle: str = ""
     """The folded text an ``exact`` term looks for; for ``similar``, the paper's id."""
     flag: str = ""
-    """For ``state`` terms: starred, read, unread, code, link, abstract or arxiv; for ``meta``
-    terms: author, year or cat (with ``words``, the years ``low..high`` in ``needle``, or the
-    casefolded category in ``needle``)."""
+    """For ``state`` terms: starred, read, unread, new, muted, queued, code, link, abstract,
+    arxiv, or ``tag:`` and the folded tag name; for ``meta`` terms: author, year or cat (with
+    ``words``, the years ``low..high`` in ``needle``, or the casefolded category in ``needle``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +116,12 @@ class Group:
         """Whether any alternative looks at text (and so counts for ranking)."""
         return any(term.kind not in ("state", "similar", "meta") for term in self.alternatives)
 
+    def asks_for(self, flag: str) -> bool:
+        """Whether this group, not negated, names the state ``flag`` (``is:muted``...)."""
+        return not self.negated and any(
+            term.kind == "state" and term.flag == flag for term in self.alternatives
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Query:
@@ -120,6 +131,10 @@ class Query:
     """The groups, in the order typed."""
     ignored: tuple[str, ...] = ()
     """Pieces that were ignored because they mean nothing yet (``is:new``, a lone ``!``)."""
+
+    def asks_for(self, flag: str) -> bool:
+        """Whether some group asks for the state ``flag`` (so ``is:muted`` shows muted papers)."""
+        return any(group.asks_for(flag) for group in self.groups)
 
     @property
     def is_empty(self) -> bool:
@@ -177,6 +192,9 @@ def _term(piece: str) -> Term | None:
     if colon and name.lower() == "similar":
         paper = rest.strip().lower()
         return Term("similar", "any", needle=paper) if is_paper_id(paper) else None
+    if colon and name.lower() == "tag":
+        tag = clean_tag(rest).casefold()
+        return Term("state", "any", flag=f"tag:{tag}") if tag else None
     if colon and name.lower() in _FIELDS:
         field = _FIELDS[name.lower()]
         piece = rest

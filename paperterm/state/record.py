@@ -32,6 +32,10 @@ from typing import Any
 
 import orjson
 
+from paperterm.tags import MAX_TAG, clean_tag, tag_order
+
+__all__ = ["MAX_TAG", "clean_tag", "tag_order"]  # re-exported for the state's users
+
 SCHEMA = 2
 """The state schema this release reads and writes; a file with a higher number is left alone."""
 
@@ -98,9 +102,6 @@ UNTOUCHED = PaperState()
 
 _FLAG_KEYS = frozenset(field for field, _ in FLAGS)
 _TIME_KEYS = frozenset(at for _, at in TIMED)
-
-MAX_TAG = 64
-"""The longest tag name kept (characters)."""
 
 
 def _bad_number(value: object) -> bool:
@@ -245,11 +246,6 @@ def to_state(entry: Entry | None) -> PaperState:
     )
 
 
-def tag_order(name: str) -> tuple[str, str]:
-    """How tags sort: case ignored, then as written (so the order is the same everywhere)."""
-    return name.casefold(), name
-
-
 def present_tags(entry: Entry) -> tuple[str, ...]:
     """The tags an entry has now (not those removed), sorted by :func:`tag_order`."""
     tags = entry.get("tags")
@@ -263,17 +259,6 @@ def current(entry: Entry, field: str) -> Any:
     if field == "tags":
         return present_tags(entry)
     return entry.get(field, DEFAULTS[field])
-
-
-def clean_tag(text: str) -> str:
-    """A tag name as kept: control characters dropped, spaces and commas as ``-``, at most
-    :data:`MAX_TAG` characters; '' when nothing is left."""
-    kept = "".join(
-        "-" if char.isspace() or char == "," else char
-        for char in text.strip()
-        if char.isprintable() or char.isspace()
-    )
-    return kept.strip("-")[:MAX_TAG]
 
 
 def _wins(mine: Entry, theirs: Entry, field: str, at: str) -> bool:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 import sys
 import time
@@ -199,3 +200,28 @@ def move_aside(path: Path, label: str, when: float) -> Path:
 def _close_quietly(fd: int) -> None:
     with suppress(OSError):
         os.close(fd)
+
+
+def conflict_copies(path: Path) -> list[Path]:
+    """Sync tools' conflict copies of ``path`` in its folder, oldest name first.
+
+    Syncthing writes ``state.sync-conflict-<date>-<device>.json``; Dropbox and Nextcloud
+    ``state (conflicted copy <date>).json``; others ``state (conflict <n>).json``. Only regular
+    files count (a link is never followed).
+    """
+    stem, dot, extension = path.name.rpartition(".")
+    if not dot or not stem:
+        stem, extension = path.name, ""
+    suffix = f".{extension}" if extension else ""
+    pattern = re.compile(
+        re.escape(stem) + r"(?:\.sync-conflict-[^/]*| \(conflict[^/]*\))" + re.escape(suffix)
+    )
+    found = []
+    try:
+        with os.scandir(path.parent) as entries:
+            for entry in entries:
+                if pattern.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
+                    found.append(Path(entry.path))
+    except OSError:
+        return []
+    return sorted(found)

@@ -36,6 +36,7 @@ from paperterm.state.record import (
     decode,
     encode,
     merge,
+    merge_entry,
     present_tags,
     tag_order,
     to_state,
@@ -171,6 +172,8 @@ class StateStore:
         self._mutex = threading.RLock()
         self._swept = False
         self._last_changes: list[Change] = []
+        self.generation = 0
+        """Grows whenever the papers' state may have changed (for caches built on it)."""
 
     # -- opening and reading -------------------------------------------------------------------
 
@@ -187,7 +190,72 @@ class StateStore:
         # absolute() and not resolve(): resolving would follow the very links we refuse.
         store = cls(Path(path or default_state_path()).absolute(), clock)
         store._load()
+        try:
+            store.pick_up_conflicts()
+        except StateError as exc:
+            store._notify(f"sync conflict copies not merged: {exc}")
         return store
+
+    # -- other machines' files ---------------------------------------------------------------
+
+    def read_other(self, path: Path) -> dict[str, Entry]:
+        """The papers of another state file (another machine's), checked; schema 1 upgraded.
+
+        Raises StateError, naming the file, when it is not a paperterm state file this release
+        can read (not JSON, wrong shape, a newer schema) or cannot be read at all.
+        """
+        got = storage.read_file(Path(os.path.realpath(path)))
+        if got is None:
+            raise StateError(f"{path}: no such file")
+        try:
+            decoded = decode(got[0])
+        except CorruptState as exc:
+            raise StateError(f"{path}: not a paperterm state file ({exc})") from None
+        if decoded.schema > SCHEMA:
+            raise StateError(
+                f"{path}: written by a newer paperterm (state schema {decoded.schema}); not merged"
+            )
+        return decoded.papers
+
+    def merge_in(self, others: Iterable[Mapping[str, Entry]]) -> int:
+        """Merge other machines' papers into this state (per paper and field, the later change
+        wins), in one locked save; return how many papers changed. Not undoable: it is not a
+        change of the user's but the meeting of two histories."""
+        combined: dict[str, Entry] = {}
+        for papers in others:
+            combined = merge(dict(papers), combined)
+        if not combined:
+            return 0
+        with self.update() as changes:
+            changes._ops.append(("merge", combined, None))
+        return len({change[0] for change in self._last_changes})
+
+    def pick_up_conflicts(self) -> list[Path]:
+        """Merge sync tools' conflict copies of the state file found beside it, then move each
+        aside (``<copy>.merged-<time>``) with a notice; return the copies merged.
+
+        A copy that is not a state file this release can read is left alone, with a notice.
+        Nothing happens on a read-only store.
+        """
+        if self.read_only:
+            return []
+        found: list[tuple[Path, dict[str, Entry]]] = []
+        for copy in storage.conflict_copies(self.path):
+            try:
+                found.append((copy, self.read_other(copy)))
+            except StateError as exc:
+                self._notify(f"{exc}; it looks like a sync conflict copy, left alone")
+        if not found:
+            return []
+        changed = self.merge_in(papers for _, papers in found)
+        with storage.locked(self.lock_path):
+            for copy, _ in found:
+                aside = storage.move_aside(copy, "merged", self._clock())
+                self._notify(
+                    f"merged the sync conflict copy {copy.name} into {self.path.name} "
+                    f"({changed} papers changed); moved it to {aside.name}"
+                )
+        return [copy for copy, _ in found]
 
     @property
     def lock_path(self) -> Path:
@@ -300,12 +368,17 @@ class StateStore:
         return _Disk(decoded, None, good=False, recovered=True)
 
     def reload(self) -> None:
-        """Re-read the file to pick up other processes' changes (merged with ours by time).
+        """Re-read the file to pick up other processes' changes (merged with ours by time), and
+        merge sync tools' conflict copies that appeared beside it.
 
         Cheap when nothing changed. A file that went missing keeps what memory holds.
         """
         with self._mutex:
             storage.refuse_symlink(self.path)
+            try:
+                self.pick_up_conflicts()
+            except StateError as exc:
+                self._notify(f"sync conflict copies not merged: {exc}")
             if storage.fingerprint(self.path) == self._fingerprint:
                 return
             got = storage.read_file(self.path)
@@ -404,6 +477,7 @@ class StateStore:
             self._starred = {pid for pid, entry in papers.items() if entry.get("starred")}
             self._read_frozen = self._starred_frozen = None
             self._tagged = self._queue = None
+            self.generation += 1
         else:
             # merge() keeps our own entry objects where nothing changed: identity finds the rest.
             self._refresh_sets([pid for pid, entry in papers.items() if old.get(pid) is not entry])
@@ -419,6 +493,7 @@ class StateStore:
                     members.discard(pid)
         self._read_frozen = self._starred_frozen = None
         self._tagged = self._queue = None
+        self.generation += 1
 
     # -- changes -------------------------------------------------------------------------------
 
@@ -632,6 +707,13 @@ def _apply(papers: dict[str, Entry], ops: list[tuple[str, Any, Any]], now: float
                     place += 1.0
         elif kind == "move":
             _move(papers, target[0], value, now, changes)
+        elif kind == "merge":
+            for pid, theirs in target.items():
+                mine = papers.get(pid)
+                merged = theirs if mine is None else merge_entry(theirs, mine)
+                if merged != mine:
+                    papers[pid] = merged
+                    changes.append((pid, "merged", None, None))
         else:
             for pid in target:
                 _set(papers, pid, kind, value, now, changes)

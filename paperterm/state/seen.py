@@ -84,8 +84,7 @@ class Seen:
 
     def new_ids(self, paper_ids: Iterable[str]) -> frozenset[str]:
         """Those of ``paper_ids`` never seen: the new papers of a catalogue."""
-        seen = self._ids
-        return frozenset(pid for pid in paper_ids if pid not in seen)
+        return frozenset(paper_ids).difference(self._ids)
 
     def end_visit(self, paper_ids: Iterable[str]) -> int:
         """A reader holding ``paper_ids`` was quit: they are new no more. Return how many were.

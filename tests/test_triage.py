@@ -118,12 +118,12 @@ def test_status_parts_say_counts_view_sort_and_notes() -> None:
     counts = Counts(shown=10, total=40, read=3, starred=2)
     parts = status_parts(Status(counts, Selection(view="unread", sort="title")))
     assert parts == ["10/40 shown", "███░░░░░░░ 7 unread left", "★ 2 starred", "unread", "by title"]
-    busy = Status(counts, Selection(query="sheep is:new"), True, 1, indexing=True)
+    busy = Status(counts, Selection(query="sheep is:nu"), True, 1, indexing=True)
     assert status_parts(busy)[5:] == [
         "read-only",
         "1 message (?)",
         "indexing 40 papers…",
-        "ignored: is:new",
+        "ignored: is:nu",
     ]
     assert "0/0 shown" in status_parts(Status(Counts(0, 0, 0, 0), Selection()))
 

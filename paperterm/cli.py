@@ -446,7 +446,8 @@ def _list(args: argparse.Namespace) -> int:
         # The same record as `export -f json`, so a script reads one shape.
         flags = usecases.marks_of(store, papers)
         pinned = store.pinned_keys
-        rows = [paper_record(paper, pinned.get(paper.id), flags) for paper in papers]
+        notes = usecases.user_notes(store, papers)
+        rows = [paper_record(paper, pinned.get(paper.id), flags, notes) for paper in papers]
         if picks is not None:
             for row, paper in zip(rows, papers, strict=True):
                 row.update(_pick_record(picks, paper))

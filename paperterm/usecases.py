@@ -23,6 +23,7 @@ from paperterm import apidump, fsio
 from paperterm.catalog import Catalog
 from paperterm.errors import DumpError, StateError
 from paperterm.export import Export, bibtex_entry, citation_keys, export_papers, format_for_path
+from paperterm.export.formats import Annotation
 from paperterm.loader import load
 from paperterm.model import Paper
 from paperterm.state import StateStore
@@ -114,6 +115,16 @@ def format_for(path: Path) -> str:
     return format_for_path(path.name)
 
 
+def user_notes(store: StateStore, papers: Sequence[Paper]) -> dict[str, Annotation]:
+    """The user's (tags, note) of each of ``papers`` that has either, for :func:`export_papers`."""
+    found = {}
+    for paper in papers:
+        state = store.get(paper.id)
+        if state.tags or state.note:
+            found[paper.id] = (state.tags, state.note)
+    return found
+
+
 def export_and_pin(
     papers: Sequence[Paper], fmt: str, store: StateStore, *, ascii: bool = False
 ) -> Export:
@@ -124,7 +135,14 @@ def export_and_pin(
     Raises StateError when the pinning cannot be saved (the text is then not returned).
     """
     flags = {paper.id: (store.is_read(paper.id), store.is_starred(paper.id)) for paper in papers}
-    result = export_papers(papers, fmt, pinned=store.pinned_keys, ascii=ascii, flags=flags)
+    result = export_papers(
+        papers,
+        fmt,
+        pinned=store.pinned_keys,
+        ascii=ascii,
+        flags=flags,
+        notes=user_notes(store, papers),
+    )
     if not store.read_only:
         store.pin_keys(result.keys)
     return result

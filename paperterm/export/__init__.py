@@ -20,7 +20,14 @@ from dataclasses import dataclass
 from paperterm.errors import ExportError
 from paperterm.export.biblatex import biblatex_file
 from paperterm.export.bibtex import bibtex_entry, bibtex_file
-from paperterm.export.formats import csl_json_text, csv_text, ids_text, json_text, markdown_text
+from paperterm.export.formats import (
+    Annotation,
+    csl_json_text,
+    csv_text,
+    ids_text,
+    json_text,
+    markdown_text,
+)
 from paperterm.export.keys import citation_keys
 from paperterm.model import Paper
 
@@ -74,12 +81,15 @@ def export_papers(
     pinned: Mapping[str, str] = {},
     ascii: bool = False,
     flags: Mapping[str, tuple[bool, bool]] | None = None,
+    notes: Mapping[str, Annotation] | None = None,
 ) -> Export:
     """Export ``papers`` (in the order given, each once) as ``fmt``, one of :data:`FORMATS`.
 
     ``pinned`` maps paper ids to citation keys already pinned (used unchanged, never reused);
     ``ascii`` writes BibTeX in ASCII; ``flags`` maps ids to (read, starred), which the JSON and
-    CSV exports then include. Raises ExportError for an unknown format or a bad pinned key.
+    CSV exports then include; ``notes`` maps ids to the user's (tags, note), which BibTeX writes
+    as ``keywords`` and Markdown and JSON as they are. Raises ExportError for an unknown format
+    or a bad pinned key.
     """
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r} (choose from {', '.join(FORMATS)})")
@@ -89,7 +99,7 @@ def export_papers(
     unique = list(seen.values())
     keys = citation_keys(unique, pinned)
     if fmt == "bibtex":
-        text = bibtex_file(unique, keys, ascii=ascii)
+        text = bibtex_file(unique, keys, ascii=ascii, notes=notes)
     elif fmt == "biblatex":
         text = biblatex_file(unique, keys, ascii=ascii)
     elif fmt == "csl-json":
@@ -97,9 +107,9 @@ def export_papers(
     elif fmt == "ids":
         return Export(ids_text(unique), {})  # no key is shown, so none is pinned
     elif fmt == "markdown":
-        text = markdown_text(unique, keys, flags)
+        text = markdown_text(unique, keys, flags, notes)
     elif fmt == "csv":
         text = csv_text(unique, keys, flags)
     else:
-        text = json_text(unique, keys, flags)
+        text = json_text(unique, keys, flags, notes)
     return Export(text, keys)

@@ -155,7 +155,12 @@ def bibtex_doi(doi: str | None) -> str | None:
 
 
 def bibtex_entry(
-    paper: Paper, key: str, *, ascii: bool = False, key_field: str | None = None
+    paper: Paper,
+    key: str,
+    *,
+    ascii: bool = False,
+    key_field: str | None = None,
+    tags: Sequence[str] = (),
 ) -> str:
     """One ``@misc`` entry for ``paper`` cited as ``key``, ending in a newline.
 
@@ -190,6 +195,8 @@ def bibtex_entry(
     code = code_url(paper)
     if code is not None:
         fields.append(("code", url_for_field(code)))
+    if tags:
+        fields.append(("keywords", to_tex(clean_text(", ".join(tags)), ascii=ascii)))
     if not meta.authors:
         key_text = whole_characters(to_tex(sort_key(title) or key, ascii=ascii))
         fields.append(("key", key_field or key_text))
@@ -243,8 +250,16 @@ def alpha_safe_keys(keys: Mapping[str, str]) -> dict[str, str]:
     return result
 
 
-def bibtex_file(papers: Sequence[Paper], keys: Mapping[str, str], *, ascii: bool = False) -> str:
-    """A whole ``.bib`` file: one entry per paper, in the order given, a blank line between."""
+def bibtex_file(
+    papers: Sequence[Paper],
+    keys: Mapping[str, str],
+    *,
+    ascii: bool = False,
+    notes: Mapping[str, tuple[tuple[str, ...], str]] | None = None,
+) -> str:
+    """A whole ``.bib`` file: one entry per paper, in the order given, a blank line between;
+    ``notes`` maps ids to the user's (tags, note): the tags become ``keywords``."""
+    notes = notes or {}
     authorless = {
         paper.id: whole_characters(
             to_tex(sort_key(clean_text(paper.title)) or keys[paper.id], ascii=ascii)
@@ -254,6 +269,12 @@ def bibtex_file(papers: Sequence[Paper], keys: Mapping[str, str], *, ascii: bool
     }
     key_fields = alpha_safe_keys(authorless)
     return "\n".join(
-        bibtex_entry(paper, keys[paper.id], ascii=ascii, key_field=key_fields.get(paper.id))
+        bibtex_entry(
+            paper,
+            keys[paper.id],
+            ascii=ascii,
+            key_field=key_fields.get(paper.id),
+            tags=notes.get(paper.id, ((), ""))[0],
+        )
         for paper in papers
     )

@@ -28,8 +28,16 @@ __all__ = [
 Flags = Mapping[str, tuple[bool, bool]]
 """Paper id -> (read, starred)."""
 
+Annotation = tuple[tuple[str, ...], str]
+"""A paper's tags and note, as the user wrote them."""
 
-def paper_record(paper: Paper, key: str | None, flags: Flags | None) -> dict[str, Any]:
+
+def paper_record(
+    paper: Paper,
+    key: str | None,
+    flags: Flags | None,
+    notes: Mapping[str, Annotation] | None = None,
+) -> dict[str, Any]:
     """One paper as plain data: what the JSON export holds for it.
 
     Text is cleaned of terminal controls (the loader did so already; a ``Paper`` made elsewhere
@@ -59,12 +67,21 @@ def paper_record(paper: Paper, key: str | None, flags: Flags | None) -> dict[str
         read, starred = flags.get(paper.id, (False, False))
         record["read"] = read
         record["starred"] = starred
+    if notes is not None:
+        tags, note = notes.get(paper.id, ((), ""))
+        record["tags"] = list(tags)
+        record["note"] = note
     return record
 
 
-def json_text(papers: Sequence[Paper], keys: Mapping[str, str], flags: Flags | None) -> str:
+def json_text(
+    papers: Sequence[Paper],
+    keys: Mapping[str, str],
+    flags: Flags | None,
+    notes: Mapping[str, Annotation] | None = None,
+) -> str:
     """A JSON array of paper objects (see :func:`paper_record`), indented, ending in a newline."""
-    records = [paper_record(paper, keys.get(paper.id), flags) for paper in papers]
+    records = [paper_record(paper, keys.get(paper.id), flags, notes) for paper in papers]
     return orjson.dumps(records, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"
 
 
@@ -106,8 +123,14 @@ def _md_url(url: str) -> str:
     return url.replace("<", "%3C").replace(">", "%3E").replace(" ", "%20")
 
 
-def markdown_text(papers: Sequence[Paper], keys: Mapping[str, str], flags: Flags | None) -> str:
-    """A reading list: each paper's title (linked), id, citation key, links and source dumps."""
+def markdown_text(
+    papers: Sequence[Paper],
+    keys: Mapping[str, str],
+    flags: Flags | None,
+    notes: Mapping[str, Annotation] | None = None,
+) -> str:
+    """A reading list: each paper's title (linked), id, citation key, links, source dumps, and
+    the user's tags and note (the note as a quoted block)."""
     lines = ["# Reading list", ""]
     if not papers:
         lines.append("No papers.")
@@ -129,8 +152,15 @@ def markdown_text(papers: Sequence[Paper], keys: Mapping[str, str], flags: Flags
         if sources:
             details.append("from " + ", ".join(_md(name) for name in sources))
         lines.append("  " + " · ".join(details) + ("  " if paper.links else ""))
+        tags, note = (notes or {}).get(paper.id, ((), ""))
         if paper.links:
             lines.append("  " + " ".join(f"<{_md_url(link.url)}>" for link in paper.links))
+        if tags:
+            lines.append("  tags: " + ", ".join(_md(clean_text(tag)) for tag in tags))
+        if note.strip():
+            lines.append("")
+            lines.extend("  > " + _md(clean_text(line)) for line in note.strip().splitlines())
+            lines.append("")
     return "\n".join(lines) + "\n"
 
 

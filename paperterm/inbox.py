@@ -222,6 +222,13 @@ class Inbox:
         """The mute rules in force."""
         self._muted: tuple[object, frozenset[str]] | None = None
 
+    def replace_catalog(self, catalog: Catalog) -> None:
+        """Look at ``catalog`` instead (the reader fetched more papers): its new papers are those
+        no quit reader had; the visit goes on, so the old catalogue's new papers stay new."""
+        self.catalog = catalog
+        self.new_ids = self.seen.new_ids(paper.id for paper in catalog)
+        self._muted = None
+
     @property
     def notices(self) -> list[str]:
         """What the seen set and the filters file had to say."""
@@ -270,6 +277,7 @@ class Inbox:
             store.starred_ids,
             flags=self.flags(),
             muted=self.muted_ids() if self.rules else frozenset(),
+            queue=store.queue,
         )
 
     def search_indices(self, query: str, *, include_muted: bool = False) -> Sequence[int]:

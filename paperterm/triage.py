@@ -16,9 +16,10 @@ from paperterm import sorts
 from paperterm.catalog import Catalog
 from paperterm.search import parse
 
-View = Literal["all", "unread", "starred"]
-VIEWS: tuple[View, ...] = ("all", "unread", "starred")
-"""The reader's views (keys 1, 2, 3)."""
+View = Literal["all", "unread", "starred", "new", "queue"]
+VIEWS: tuple[View, ...] = ("all", "unread", "starred", "new", "queue")
+"""The reader's views (keys 1 to 5). A view chooses which papers; the filter (typed, or a saved
+filter) narrows any view; the queue view lists in the queue's own order."""
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,8 @@ class Marks:
     (see :meth:`paperterm.inbox.Inbox.marks`)."""
     muted: frozenset[str] = frozenset()
     """Ids of the papers the mute rules match: left out unless asked for."""
+    queue: tuple[str, ...] = ()
+    """Ids of the queued papers, in queue order."""
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,8 @@ class Selection:
     """All papers, the unread ones, or the starred ones."""
     sort: str = "relevance"
     """A name from :mod:`paperterm.sorts`."""
+    include_muted: bool = False
+    """Show the papers the mute rules hide too."""
 
     @property
     def words(self) -> str:
@@ -77,6 +82,10 @@ class Counts:
     """Papers in the list marked read."""
     starred: int
     """Starred papers among those loaded (shown or not)."""
+    new: int = 0
+    """Papers loaded that are new since the last visit (muted ones left out)."""
+    muted: int = 0
+    """Papers loaded that the mute rules hide."""
 
     @property
     def unread(self) -> int:
@@ -102,10 +111,14 @@ class Status:
     """The list shows a first answer from the titles alone (the index is still being built)."""
 
 
-def needs_search(selection: Selection) -> bool:
-    """Whether the rows take a search or a sort (else: every paper in catalogue order, at once)."""
+def needs_search(selection: Selection, marks: Marks | None = None) -> bool:
+    """Whether the rows take a search or a sort (else: every paper in catalogue order, at once).
+
+    With ``marks``, muted papers to leave out count as a search too.
+    """
     order = sorts.get(selection.sort)
-    return bool(selection.words) or selection.view != "all" or order.key is not None
+    hiding = marks is not None and bool(marks.muted) and not selection.include_muted
+    return bool(selection.words) or selection.view != "all" or order.key is not None or hiding
 
 
 def select_rows(
@@ -178,9 +191,9 @@ class Triage:
         """The rows for ``selection``; may search, so the reader calls it off the UI thread
         unless :func:`needs_search` says no. While the search index of a big catalogue is being
         built, a search answers from the titles alone (``Rows.complete`` is then False)."""
-        if not needs_search(selection):
+        if not needs_search(selection, marks):
             return Rows(range(len(self.catalog)), None)
-        indices, complete = _select(
+        found, complete = _select(
             self.catalog,
             marks,
             selection.query,
@@ -188,16 +201,32 @@ class Triage:
             selection.view == "starred",
             selection.sort,
             now=True,
+            include_muted=selection.include_muted,
         )
+        indices: Sequence[int] = found
+        papers = self.catalog.papers
+        if selection.view == "new":
+            new = marks.flags.get("new", frozenset())
+            indices = [i for i in indices if papers[i].id in new]
+        elif selection.view == "queue":
+            shown = {papers[i].id for i in indices}
+            indices = [
+                paper.index
+                for pid in marks.queue
+                if pid in shown and (paper := self.catalog.get(pid)) is not None
+            ]
         return Rows(indices, frozenset(indices), complete)
 
     def counts(self, rows: Rows, marks: Marks) -> Counts:
         """How many papers are shown, how many of them are read, and how many starred in all."""
+        new = marks.flags.get("new", frozenset())
         return Counts(
             shown=len(rows.indices),
             total=len(self.catalog),
             read=self._count(marks.read, rows.members),
             starred=self._count(marks.starred, None),
+            new=len(new) - len(marks.muted.intersection(new)) if marks.muted else len(new),
+            muted=len(marks.muted),
         )
 
     def _count(self, ids: frozenset[str], members: frozenset[int] | None) -> int:
@@ -230,6 +259,10 @@ class Triage:
             return "No unread papers left. Press 1 to see them all."
         if selection.view == "starred":
             return "Nothing starred yet. Press s on a paper to star it, 1 to see all."
+        if selection.view == "new":
+            return "Nothing new since your last visit. Press 1 to see them all."
+        if selection.view == "queue":
+            return "The reading queue is empty. Press l on a paper to queue it, 1 to see all."
         return "No papers."
 
 
@@ -243,6 +276,13 @@ def status_parts(status: Status) -> list[str]:
         f"{counts.shown:,}/{counts.total:,} shown",
         f"{bar} {counts.unread:,} unread left",
         f"★ {counts.starred:,} starred",
+    ]
+    if counts.new:
+        parts.append(f"{counts.new:,} new")
+    if counts.muted:
+        revealed = " (shown, X hides)" if selection.include_muted else ""
+        parts.append(f"{counts.muted:,} muted{revealed}")
+    parts += [
         selection.view,
         f"by {sorts.get(selection.sort).shown_as}",
     ]

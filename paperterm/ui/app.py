@@ -75,6 +75,13 @@ class PapertermApp(App[None]):
             raise RuntimeError("the app is not running")
         return self._main
 
+    async def action_quit(self) -> None:
+        """Quit (q, ctrl+q): the visit ends, so the papers loaded are new no more. A killed or
+        crashed reader never gets here and ends nothing."""
+        if self._main is not None:
+            self._main.end_visit()
+        await super().action_quit()
+
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Every action of the main screen, then Textual's own (theme, keys, screenshot)."""
         if self._main is not None:

@@ -9,6 +9,10 @@ search index is built on a thread that posts :class:`MainScreen.IndexReady` when
 from __future__ import annotations
 
 import contextlib
+import os
+import shlex
+import subprocess
+import tempfile
 import threading
 import webbrowser
 from collections.abc import Callable, Collection, Sequence
@@ -17,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult, SuspendNotSupported
 from textual.binding import Binding, BindingType
 from textual.containers import Container
 from textual.message import Message
@@ -32,6 +36,7 @@ from paperterm import sorts, usecases
 from paperterm.catalog import Catalog
 from paperterm.errors import PapertermError, StateError
 from paperterm.fetch import Refreshed
+from paperterm.inbox import Inbox
 from paperterm.metastore import MetaStore, attach
 from paperterm.model import Paper
 from paperterm.paperlinks import open_target
@@ -45,6 +50,7 @@ from paperterm.ui import settings
 from paperterm.ui.screens.arxiv import AUTO, ArxivScreen
 from paperterm.ui.screens.export import ExportScreen
 from paperterm.ui.screens.help import HelpScreen
+from paperterm.ui.screens.inbox import ConfirmScreen, FiltersScreen, NoteScreen, TagScreen
 from paperterm.ui.widgets.filter_bar import FilterBar
 from paperterm.ui.widgets.paper_detail import PaperDetail
 from paperterm.ui.widgets.paper_list import PaperList
@@ -63,8 +69,22 @@ _NEEDS_PAPER = {
     "more_like_this",
     "identify",
     "settle_arxiv",
+    "edit_tags",
+    "edit_note",
+    "toggle_queue",
+    "move_in_queue",
 }
-_MARKS = {"toggle_star", "toggle_read", "next_unread", "undo"}
+_MARKS = {
+    "toggle_star",
+    "toggle_read",
+    "next_unread",
+    "undo",
+    "mark_all_read",
+    "edit_tags",
+    "edit_note",
+    "toggle_queue",
+    "move_in_queue",
+}
 
 Fetcher = Callable[[Collection[str]], Refreshed]
 """Fetches today's papers, given the ids of the papers shown (run on a thread, never the UI's)."""
@@ -158,6 +178,79 @@ class MainScreen(Screen[None]):
         Binding("2", "set_view('unread')", "Unread", show=False, tooltip="View unread papers"),
         Binding("3", "set_view('starred')", "Starred", show=False, tooltip="View starred papers"),
         Binding(
+            "4",
+            "set_view('new')",
+            "New",
+            show=False,
+            tooltip="View papers new since your last visit (quitting ends their newness)",
+        ),
+        Binding(
+            "5",
+            "set_view('queue')",
+            "Queue",
+            show=False,
+            tooltip="View the reading queue, in its own order",
+        ),
+        Binding(
+            "l",
+            "toggle_queue",
+            "Later",
+            show=False,
+            tooltip="Put the paper in the reading queue, or out",
+        ),
+        Binding(
+            "left_square_bracket",
+            "move_in_queue(-1)",
+            "Queue up",
+            show=False,
+            tooltip="Move the paper one place earlier in the queue",
+        ),
+        Binding(
+            "right_square_bracket",
+            "move_in_queue(1)",
+            "Queue down",
+            show=False,
+            tooltip="Move the paper one place later in the queue",
+        ),
+        Binding(
+            "T", "edit_tags", "Tags", show=False, tooltip="Edit the paper's tags (with completion)"
+        ),
+        Binding(
+            "N",
+            "edit_note",
+            "Note",
+            show=False,
+            tooltip="Edit the paper's note (in $EDITOR, else here)",
+        ),
+        Binding(
+            "R",
+            "mark_all_read",
+            "All read",
+            show=False,
+            tooltip="Mark every paper shown read (asks first; u undoes it in one step)",
+        ),
+        Binding(
+            "x",
+            "mute_filter",
+            "Mute",
+            show=False,
+            tooltip="Mute the papers the current filter matches (asks first)",
+        ),
+        Binding(
+            "X",
+            "toggle_muted",
+            "Muted",
+            show=False,
+            tooltip="Show or hide the papers your mute rules hide",
+        ),
+        Binding(
+            "f",
+            "saved_filters",
+            "Filters",
+            show=False,
+            tooltip="Saved filters: apply one, save the current filter, delete one",
+        ),
+        Binding(
             "t",
             "cycle_sort",
             "Sort",
@@ -229,6 +322,7 @@ class MainScreen(Screen[None]):
         banner: str | None = None,
         reload_seconds: float = 2.0,
         fetcher: Fetcher | None = None,
+        inbox: Inbox | None = None,
     ) -> None:
         super().__init__()
         self.catalog = catalog
@@ -237,6 +331,12 @@ class MainScreen(Screen[None]):
         """Read and starred marks; every change is saved through it at once."""
         self.triage = Triage(catalog)
         """Rows, counts and texts for what is shown."""
+        self.inbox = inbox if inbox is not None else Inbox(catalog, store)
+        """What is new, what is muted, the saved filters."""
+        self.show_muted = False
+        """Whether the papers the mute rules hide are shown (X)."""
+        self.visit_ended = False
+        """Whether this run's visit has ended (the reader was quit): papers are new no more."""
         self.banner = banner
         """A line kept on screen above the status line (how to load real dumps, on the demo)."""
         self.export_path = export_path
@@ -247,7 +347,7 @@ class MainScreen(Screen[None]):
         """Fetches today's papers (``F``); None: the command is not offered."""
         self.fetching = False
         """A fetch is running."""
-        self.messages: list[str] = [*notices, *store.notices]
+        self.messages: list[str] = [*notices, *store.notices, *self.inbox.notices]
         """Every notice of this session, kept for the help screen once its toast is gone."""
         self.enrich_on_star = core_settings.load().enrich_on_star
         """Whether starring a paper looks it up (the user's setting, off by default)."""
@@ -325,7 +425,7 @@ class MainScreen(Screen[None]):
 
     @property
     def _marks(self) -> Marks:
-        return Marks(self.store.read_ids, self.store.starred_ids)
+        return self.inbox.marks()
 
     # -- filtering ----------------------------------------------------------------------------
 
@@ -341,10 +441,10 @@ class MainScreen(Screen[None]):
 
     def _refilter(self, *, keep: int | None, head: bool = False) -> None:
         """Recompute the shown rows for the current filter, view and sort."""
-        selection = Selection(self.filter_text, self.view, self.sort)
+        selection = Selection(self.filter_text, self.view, self.sort, include_muted=self.show_muted)
         request = self._request = _Request(selection, self._marks, keep, head)
         self._status.selection = selection
-        if needs_search(selection):
+        if needs_search(selection, request.marks):
             self._filter(request)
         else:
             self._show_rows(request, self.triage.rows(selection, request.marks))
@@ -450,6 +550,9 @@ class MainScreen(Screen[None]):
             read=state.read,
             starred=state.starred,
             bibkey=state.bibkey,
+            tags=state.tags,
+            note=state.note,
+            queued=paper.id in self.store.queue,
             spans=(lambda text, field: highlight(words, text, field)) if words else None,
             because=self._because(paper),
         )
@@ -790,6 +893,7 @@ class MainScreen(Screen[None]):
         current = self.current
         self.catalog = catalog
         self.triage = Triage(catalog)
+        self.inbox.replace_catalog(catalog)  # fetched papers are new; quitting ends them too
         kept = catalog.get(current.id) if current is not None else None
         self._status.indexing = True
         self._refilter(keep=kept.index if kept is not None else None)
@@ -861,6 +965,163 @@ class MainScreen(Screen[None]):
         rows.append((display(Binding("ctrl+p", "")), "Command palette: every action"))
         return rows
 
+    # -- the inbox: new, muted, queue, tags, notes, saved filters -----------------------------
+
+    def end_visit(self) -> None:
+        """The reader is being quit: every paper loaded is new no more (once per run)."""
+        if self.visit_ended:
+            return
+        self.visit_ended = True
+        try:
+            self.inbox.end_visit()
+        except StateError as error:
+            self._say(str(error), title="Visit not saved", severity="error")
+
+    def _shown_ids(self) -> list[str]:
+        papers = self.papers
+        return [papers[row].id for row in self._list.rows]
+
+    def action_mark_all_read(self) -> None:
+        """Mark every paper shown read, after a confirmation that says how many."""
+        read = self.store.read_ids
+        unread = [pid for pid in self._shown_ids() if pid not in read]
+        if not unread:
+            self._say("Every paper shown is read already.", timeout=3)
+            return
+        noun = "paper" if len(unread) == 1 else "papers"
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                self.store.set_read(unread, True)  # one save, one undo step
+            except StateError as error:
+                self._say(str(error), title="Not saved", severity="error", timeout=15)
+            finally:
+                self._refresh_marks()
+            self._say(f"Marked {len(unread):,} {noun} read (u undoes it).")
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "Mark all shown as read",
+                f"Mark the {len(unread):,} unread {noun} shown read? (u undoes it in one step)",
+            ),
+            answered,
+        )
+
+    def action_mute_filter(self) -> None:
+        """Make the current filter a mute rule, after a confirmation that says how many."""
+        rule = self.filter_text.strip()
+        if not rule:
+            self._say("Type a filter first (/): x mutes what it matches.", severity="warning")
+            return
+        count = len(self._list.rows)
+        noun = "paper" if count == 1 else "papers"
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                self.inbox.filters.add_mute(rule)
+            except (StateError, ValueError) as error:
+                self._say(str(error), title="Not muted", severity="error", timeout=15)
+                return
+            self.inbox.reload_rules()
+            self._say(f"Muted {rule!r}: X shows muted papers; paperterm mute lists the rules.")
+            self._filter_bar.value = ""
+            self.filter_text = ""
+            self._refilter(keep=None)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "Mute",
+                f"Hide the {count:,} {noun} matching {rule!r} from every view, now and later?",
+            ),
+            answered,
+        )
+
+    def action_toggle_muted(self) -> None:
+        """Show the papers the mute rules hide, or hide them again."""
+        self.show_muted = not self.show_muted
+        self._say("Muted papers shown." if self.show_muted else "Muted papers hidden.", timeout=2)
+        self._refilter(keep=self._list.current)
+
+    def action_toggle_queue(self) -> None:
+        """Put the paper at the end of the reading queue, or take it out."""
+        store = self.store
+
+        def change(paper: Paper) -> None:
+            if paper.id in store.queue:
+                store.dequeue([paper.id])
+            else:
+                store.enqueue([paper.id])
+
+        if self._save(change) and self.view == "queue":
+            self._refilter(keep=self._list.current)
+
+    def action_move_in_queue(self, steps: int) -> None:
+        """Move the paper along the reading queue (in the queue view)."""
+        paper = self.current
+        if paper is None or paper.id not in self.store.queue:
+            self._say("Only a queued paper moves in the queue (l queues it).", timeout=3)
+            return
+        if self._save(lambda paper: self.store.move_in_queue(paper.id, steps)):
+            self._refilter(keep=paper.index)
+
+    def action_edit_tags(self) -> None:
+        """Edit the paper's tags, completing the tags in use."""
+        paper = self.current
+        if paper is None:
+            return
+        tags = self.store.get(paper.id).tags
+
+        def done(new: list[str] | None) -> None:
+            if new is not None:
+                self._save(lambda paper: self.store.set_tags(paper.id, new))
+
+        self.app.push_screen(TagScreen(paper.title, tags, self.store.tag_counts()), done)
+
+    def action_edit_note(self) -> None:
+        """Edit the paper's note in ``$EDITOR`` (VISUAL first), else in the inline editor."""
+        paper = self.current
+        if paper is None:
+            return
+        note = self.store.get(paper.id).note
+        edited = _edit_in_editor(self.app, note)
+        if edited is not None:
+            if edited != note:
+                self._save(lambda paper: self.store.set_note(paper.id, edited))
+            return
+
+        def done(text: str | None) -> None:
+            if text is not None and text != note:
+                self._save(lambda paper: self.store.set_note(paper.id, text))
+
+        self.app.push_screen(NoteScreen(paper.title, note), done)
+
+    def action_saved_filters(self) -> None:
+        """Pick a saved filter, save the current one under a name, or delete one."""
+        files = self.inbox.filters
+
+        def done(choice: tuple[str, str] | None) -> None:
+            if choice is None:
+                return
+            what, value = choice
+            try:
+                if what == "apply":
+                    self._filter_bar.value = value
+                    self.filter_text = value
+                elif what == "save":
+                    files.save_filter(value, self.filter_text)
+                    self._say(f"Saved the filter as {value!r} (f lists the saved filters).")
+                else:
+                    files.remove_filter(value)
+                    self._say(f"Deleted the saved filter {value!r}.")
+            except (StateError, ValueError) as error:
+                self._say(str(error), title="Saved filters", severity="error", timeout=15)
+
+        self.app.push_screen(FiltersScreen(files.read().saved, self.filter_text), done)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Grey out what cannot run now: no paper under the cursor, or a read-only state file."""
         if action in _NEEDS_PAPER and self._list.current is None:
@@ -886,3 +1147,26 @@ def _console_browser() -> bool:
         return type(webbrowser.get()) is webbrowser.GenericBrowser
     except webbrowser.Error:
         return False
+
+
+def _edit_in_editor(app: App[object], text: str) -> str | None:
+    """``text`` as edited in the user's ``$VISUAL`` or ``$EDITOR``, with the app suspended;
+    None when neither is set or the editor cannot run here (the inline editor takes over)."""
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    if not editor:
+        return None
+    fd, name = tempfile.mkstemp(prefix="paperterm-note-", suffix=".md")
+    path = Path(name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+        try:
+            with app.suspend():
+                finished = subprocess.run([*shlex.split(editor), str(path)], check=False)
+        except (SuspendNotSupported, OSError, ValueError):
+            return None
+        if finished.returncode != 0:
+            return text
+        return path.read_text(encoding="utf-8", errors="replace").rstrip("\n")
+    finally:
+        path.unlink(missing_ok=True)

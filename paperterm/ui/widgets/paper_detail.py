@@ -13,6 +13,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from paperterm.model import Metadata, Paper
+from paperterm.sanitize import clean_text
 
 Field = Literal["title", "abstract"]
 SpanFinder = Callable[[str, Field], list[tuple[int, int]]]
@@ -86,6 +87,9 @@ class PaperDetail(VerticalScroll, can_focus=True):
         bibkey: str | None,
         spans: SpanFinder | None,
         because: Sequence[str] = (),
+        tags: Sequence[str] = (),
+        note: str = "",
+        queued: bool = False,
     ) -> None:
         """Show ``paper`` with its marks, highlighting ``spans`` of the query's matches, and the
         terms ``because`` of which "for you" picked it."""
@@ -113,9 +117,19 @@ class PaperDetail(VerticalScroll, can_focus=True):
             out.append("★ starred", self._style("paper-detail--star"))
         if bibkey:
             out.append(f" · @{bibkey}", muted)
+        if queued:
+            out.append(" · in the reading queue", muted)
         if because:
             out.append("\nbecause: ", heading)
             out.append(", ".join(because), muted)
+        if tags:
+            out.append("\n")
+            out.append("tags: ", muted)
+            out.append(" ".join(f"#{clean_text(tag)}" for tag in tags), heading)
+        if note.strip():
+            out.append("\n")
+            out.append("Note: ", heading)
+            out.append(_note_text(note))
         out.append("\n")
         for line in metadata_lines(paper.meta):
             out.append(line + "\n", muted)
@@ -189,3 +203,8 @@ def metadata_lines(meta: Metadata | None) -> list[str]:
     if counts:
         lines.append(" · ".join(counts))
     return lines
+
+
+def _note_text(note: str) -> str:
+    """A note as shown: its lines kept, controls (from a synced state file) removed."""
+    return "\n".join(clean_text(line) for line in note.strip().splitlines())

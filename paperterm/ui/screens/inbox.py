@@ -1,0 +1,239 @@
+"""The inbox's dialogs: a confirmation, the tag editor, the note editor, the saved filters."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.suggester import Suggester
+from textual.widgets import Input, Label, OptionList, TextArea
+from textual.widgets.option_list import Option
+
+from paperterm.inbox import SavedFilter
+from paperterm.sanitize import clean_text
+
+_DIALOG_CSS = """
+    align: center middle;
+    & > Vertical {
+        width: 76;
+        max-width: 100%;
+        height: auto;
+        max-height: 90%;
+        border: round $primary;
+        background: $surface;
+        padding: 0 1;
+    }
+    & Input { margin: 1 0 0 0; }
+    & .dialog--hint { color: $text-muted; }
+"""
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """A question answered with y (or Enter) or n (or Escape); dismisses with the answer."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y,enter", "answer(True)", "Yes"),
+        Binding("n,escape", "answer(False)", "No"),
+    ]
+    DEFAULT_CSS = "ConfirmScreen {" + _DIALOG_CSS + "}"
+
+    def __init__(self, title: str, question: str) -> None:
+        super().__init__()
+        self._title = title
+        self._question = question
+
+    def compose(self) -> ComposeResult:
+        """The question and the keys that answer it."""
+        with Vertical() as box:
+            box.border_title = self._title
+            yield Label(self._question, id="confirm-question", markup=False)
+            yield Label("y or Enter: yes · n or Escape: no", classes="dialog--hint")
+
+    def action_answer(self, answer: bool) -> None:
+        """Close with the answer."""
+        self.dismiss(answer)
+
+
+class LastWordSuggester(Suggester):
+    """Completes the word being typed (the last one) from known words, best known first."""
+
+    def __init__(self, words: Sequence[str]) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+        self._words = list(words)
+
+    async def get_suggestion(self, value: str) -> str | None:
+        """``value`` with its last word completed, or None."""
+        head, _, last = value.rpartition(" ")
+        typed = last.lstrip("-")
+        if not typed:
+            return None
+        sign = last[: len(last) - len(typed)]
+        for word in self._words:
+            if word.casefold().startswith(typed.casefold()) and word != typed:
+                return f"{head} {sign}{word}".lstrip() if head else f"{sign}{word}"
+        return None
+
+
+class TagScreen(ModalScreen[list[str] | None]):
+    """Edit a paper's tags as one line of words; the tags in use complete the word being typed
+    (Right or Tab takes the completion). Dismisses with the new tags, or None when cancelled."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    DEFAULT_CSS = "TagScreen {" + _DIALOG_CSS + "}"
+
+    def __init__(self, title: str, tags: Sequence[str], known: dict[str, int]) -> None:
+        super().__init__()
+        self._title = title
+        self._tags = list(tags)
+        self._known = known
+
+    def compose(self) -> ComposeResult:
+        """The paper's title, the tag line, the tags in use."""
+        by_use = sorted(self._known, key=lambda tag: (-self._known[tag], tag.casefold()))
+        with Vertical() as box:
+            box.border_title = "Tags"
+            yield Label(clean_text(self._title), markup=False)
+            yield Input(
+                " ".join(self._tags) + (" " if self._tags else ""),
+                id="tags-input",
+                placeholder="tags, separated by spaces",
+                suggester=LastWordSuggester(by_use),
+                select_on_focus=False,
+            )
+            shown = ", ".join(f"{tag} ({self._known[tag]})" for tag in by_use[:12])
+            yield Label(
+                ("In use: " + shown + "\n" if shown else "")
+                + "Enter saves · Right takes the completion · Escape cancels",
+                classes="dialog--hint",
+                markup=False,
+            )
+
+    def on_mount(self) -> None:
+        """Put the cursor at the end, ready to type a new tag."""
+        entry = self.query_one("#tags-input", Input)
+        entry.cursor_position = len(entry.value)
+
+    @on(Input.Submitted, "#tags-input")
+    def _submit(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value.split())
+
+    def action_cancel(self) -> None:
+        """Close without changing the tags."""
+        self.dismiss(None)
+
+
+class NoteScreen(ModalScreen[str | None]):
+    """The inline note editor (when no ``$EDITOR`` is set): ctrl+s saves, Escape cancels."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save note"),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+    DEFAULT_CSS = "NoteScreen {" + _DIALOG_CSS + "  & TextArea { height: 12; margin: 1 0 0 0; }\n}"
+
+    def __init__(self, title: str, note: str) -> None:
+        super().__init__()
+        self._title = title
+        self._note = note
+
+    def compose(self) -> ComposeResult:
+        """The paper's title, the text area, the keys."""
+        with Vertical() as box:
+            box.border_title = "Note"
+            yield Label(clean_text(self._title), markup=False)
+            yield TextArea(self._note, id="note-text", soft_wrap=True)
+            yield Label(
+                "ctrl+s saves (an empty note removes it) · Escape cancels · "
+                "set $EDITOR to use your own editor",
+                classes="dialog--hint",
+            )
+
+    def on_mount(self) -> None:
+        """Start typing at the end of the note."""
+        area = self.query_one("#note-text", TextArea)
+        area.focus()
+        area.move_cursor(area.document.end)
+
+    def action_save(self) -> None:
+        """Close with the text."""
+        self.dismiss(self.query_one("#note-text", TextArea).text)
+
+    def action_cancel(self) -> None:
+        """Close without changing the note."""
+        self.dismiss(None)
+
+
+class FiltersScreen(ModalScreen[tuple[str, str] | None]):
+    """The saved filters: Enter applies one, d deletes it, a saves the current filter under a
+    name. Dismisses with ("apply", query), ("delete", name), ("save", name), or None."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("d,delete", "delete", "Delete the saved filter"),
+        Binding("a", "add", "Save the current filter"),
+        Binding("escape", "cancel", "Close"),
+    ]
+    DEFAULT_CSS = (
+        "FiltersScreen {" + _DIALOG_CSS + "  & OptionList { height: auto; max-height: 16; }\n}"
+    )
+
+    def __init__(self, saved: Sequence[SavedFilter], current: str) -> None:
+        super().__init__()
+        self._saved = list(saved)
+        self._current = current.strip()
+
+    def compose(self) -> ComposeResult:
+        """The list of saved filters (or a line saying there are none), the name box, the keys."""
+        with Vertical() as box:
+            box.border_title = "Saved filters"
+            options = [
+                Option(f"{saved.name}  —  {saved.query}", id=str(number))
+                for number, saved in enumerate(self._saved)
+            ]
+            if options:
+                yield OptionList(*options, id="filters-list")
+            else:
+                yield Label("No saved filters yet.", id="filters-none")
+            current = f"a: save the filter {self._current!r} · " if self._current else ""
+            yield Label(
+                f"Enter applies · {current}d deletes · Escape closes. A saved filter fills the "
+                "filter and keeps the view (1-5), so tag:rl in view 4 is the new rl papers.",
+                classes="dialog--hint",
+                markup=False,
+            )
+
+    @on(OptionList.OptionSelected, "#filters-list")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(("apply", self._saved[int(event.option.id or 0)].query))
+
+    def action_delete(self) -> None:
+        """Delete the highlighted saved filter."""
+        if not self._saved or self.query("#filter-name"):
+            return
+        highlighted = self.query_one("#filters-list", OptionList).highlighted
+        if highlighted is not None:
+            self.dismiss(("delete", self._saved[highlighted].name))
+
+    async def action_add(self) -> None:
+        """Ask for a name to save the current filter under."""
+        if not self._current:
+            self.notify("Type a filter first (/), then save it here.", severity="warning")
+            return
+        if self.query("#filter-name"):
+            return
+        name = Input(id="filter-name", placeholder="a name for the current filter")
+        await self.query_one(Vertical).mount(name, before=self.query_one(".dialog--hint"))
+        name.focus()
+
+    @on(Input.Submitted, "#filter-name")
+    def _named(self, event: Input.Submitted) -> None:
+        if event.value.strip():
+            self.dismiss(("save", event.value.strip()))
+
+    def action_cancel(self) -> None:
+        """Close without doing anything."""
+        self.dismiss(None)

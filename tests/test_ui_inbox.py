@@ -1,0 +1,239 @@
+"""Pilot tests of the inbox keys: new (4), queue (5, l, [ ]), tags (T), notes (N), mute (x, X),
+mark all shown read (R), saved filters (f), and the quit that ends a visit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, TextArea
+
+import paperterm
+from paperterm.catalog import Catalog
+from paperterm.inbox import FilterFile, Inbox
+from paperterm.state import StateStore
+from paperterm.ui.screens.inbox import ConfirmScreen, FiltersScreen, NoteScreen, TagScreen
+from paperterm.ui.widgets.paper_detail import PaperDetail
+from test_ui_app import SIZE, current_title, make_app, on_disk, settle, shown
+from test_ui_fixture import EVENING, MORNING, TITLES, load_fixture
+
+
+@pytest.fixture
+def catalog(tmp_path: Path) -> Catalog:
+    return load_fixture(tmp_path / "dumps")
+
+
+@pytest.fixture
+def state_path(tmp_path: Path) -> Path:
+    return tmp_path / "state" / "state.json"
+
+
+def status(app: object) -> str:
+    return str(app.query_one("#status").render())  # type: ignore[attr-defined]
+
+
+async def test_quitting_the_reader_ends_newness_and_4_shows_the_new(
+    tmp_path: Path, state_path: Path
+) -> None:
+    """The issue's check: add a dump, open and quit, add a second: exactly its unseen papers
+    are new; after the next run, none."""
+    folder = tmp_path / "library"
+    folder.mkdir()
+    (folder / "morning.txt").write_text(MORNING, encoding="utf-8")
+    app = make_app(paperterm.load([folder]), state_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "6 new" in status(app)
+        await pilot.press("q")
+    assert app.main.visit_ended
+    (folder / "evening.txt").write_text(EVENING, encoding="utf-8")
+    catalog = paperterm.load([folder])
+    new = Inbox(catalog, StateStore.open(state_path)).new_ids
+    morning = {paper.id for paper in paperterm.load([folder / "morning.txt"])}
+    evening = {paper.id for paper in paperterm.load([folder / "evening.txt"])}
+    assert new == evening - morning and len(new) == TITLES - 6
+    app = make_app(catalog, state_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        assert {app.main.papers[i].id for i in app.main.paper_list.rows} == new
+        assert f"{len(new)} new" in status(app) and "new" in status(app).split(" · ")
+        await pilot.press("ctrl+q")
+    assert Inbox(catalog, StateStore.open(state_path)).new_ids == frozenset()
+
+
+async def test_a_run_that_is_not_quit_ends_nothing(catalog: Catalog, state_path: Path) -> None:
+    app = make_app(catalog, state_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.exit()  # not the quit action: as if the run crashed or was killed
+    assert len(Inbox(catalog, StateStore.open(state_path)).new_ids) == TITLES
+
+
+async def test_l_queues_and_5_shows_the_queue_in_its_own_order(
+    catalog: Catalog, state_path: Path
+) -> None:
+    app = make_app(catalog, state_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "j", "l", "k", "k", "l", "G", "l")
+        first, third, last = catalog.papers[2], catalog.papers[0], catalog.papers[-1]
+        assert on_disk(state_path).queue == (first.id, third.id, last.id)
+        assert "in the reading queue" in app.query_one(PaperDetail).text
+        await pilot.press("5")
+        await settle(pilot)
+        assert shown(app) == [first.title, third.title, last.title]
+        await pilot.press("G", "left_square_bracket")
+        await settle(pilot)
+        assert shown(app) == [first.title, last.title, third.title]
+        assert current_title(app) == last.title
+        await pilot.press("u")
+        assert on_disk(state_path).queue == (first.id, third.id, last.id)
+        await pilot.press("g", "l")  # out of the queue
+        await settle(pilot)
+        assert on_disk(state_path).queue == (third.id, last.id)
+
+
+async def test_T_edits_tags_with_completion_and_the_detail_shows_them(
+    catalog: Catalog, state_path: Path
+) -> None:
+    StateStore.open(state_path).add_tags([catalog.papers[5].id], ["reinforcement"])
+    app = make_app(catalog, state_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("T")
+        assert isinstance(app.screen, TagScreen)
+        await pilot.press(*"vision rein")
+        await pilot.pause()
+        await pilot.press("right")  # takes the completion of the tag in use
+        assert app.screen.query_one("#tags-input", Input).value == "vision reinforcement"
+        await pilot.press("enter")
+        assert on_disk(state_path).get(catalog.papers[0].id).tags == ("reinforcement", "vision")
+        assert "#reinforcement #vision" in app.query_one(PaperDetail).text
+        await pilot.press("/", *"tag:vision", "enter")
+        await settle(pilot)
+        assert shown(app) == [catalog.papers[0].title]
+        await pilot.press("escape", "T", "escape")  # cancelled: nothing changes
+        assert on_disk(state_path).get(catalog.papers[0].id).tags == ("reinforcement", "vision")
+
+
+async def test_N_edits_the_note_inline_without_an_editor(
+    catalog: Catalog, state_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("EDITOR", raising=False)
+    monkeypatch.delenv("VISUAL", raising=False)
+    app = make_app(catalog, state_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("N")
+        assert isinstance(app.screen, NoteScreen)
+        app.screen.query_one("#note-text", TextArea).insert("Compare with section 4.\nLater.")
+        await pilot.press("ctrl+s")
+        assert on_disk(state_path).get(catalog.papers[0].id).note == (
+            "Compare with section 4.\nLater."
+        )
+        assert "Note: Compare with section 4.\nLater." in app.query_one(PaperDetail).text
+        await pilot.press("u")
+        assert on_disk(state_path).get(catalog.papers[0].id).note == ""
+
+
+async def test_N_uses_the_editor_when_one_is_set(
+    catalog: Catalog, state_path: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    editor = tmp_path / "editor.sh"
+    editor.write_text('#!/bin/sh\nprintf "written in the editor\\n" >> "$1"\n')
+    editor.chmod(0o755)
+    monkeypatch.setenv("VISUAL", str(editor))
+    app = make_app(catalog, state_path)
+    suspended: list[bool] = []
+
+    class Suspend:
+        def __enter__(self) -> None:
+            suspended.append(True)
+
+        def __exit__(self, *args: object) -> None:
+            return None
+
+    monkeypatch.setattr(app, "suspend", Suspend)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("N")
+        assert suspended and not isinstance(app.screen, NoteScreen)
+        assert on_disk(state_path).get(catalog.papers[0].id).note == "written in the editor"
+
+
+async def test_R_marks_all_shown_read_after_saying_how_many_and_u_undoes_it(
+    catalog: Catalog, state_path: Path
+) -> None:
+    app = make_app(catalog, state_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("/", *"models", "enter")
+        await settle(pilot)
+        matching = {app.main.papers[i].id for i in app.main.paper_list.rows}
+        assert 1 < len(matching) < TITLES
+        await pilot.press("R")
+        assert isinstance(app.screen, ConfirmScreen)
+        question = str(app.screen.query_one("#confirm-question").render())
+        assert f"{len(matching)} unread papers" in question
+        await pilot.press("n")  # no: nothing happens
+        assert on_disk(state_path).read_ids == set()
+        await pilot.press("R", "y")
+        assert on_disk(state_path).read_ids == matching
+        await pilot.press("u")  # one step undoes them all
+        assert on_disk(state_path).read_ids == set()
+
+
+async def test_x_mutes_the_filter_and_X_reveals_the_muted(
+    catalog: Catalog, state_path: Path
+) -> None:
+    app = make_app(catalog, state_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("/", *"sheep", "enter")
+        await settle(pilot)
+        await pilot.press("x")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await settle(pilot)
+        assert FilterFile().read().mute == ("sheep",)
+        assert "Diffusion Models Dream of Electric Sheep" not in shown(app)
+        assert len(shown(app)) == TITLES - 1
+        assert "1 muted" in status(app)
+        await pilot.press("X")
+        await settle(pilot)
+        assert len(shown(app)) == TITLES and "muted (shown" in status(app)
+        await pilot.press("X", "/", *"is:muted", "enter")
+        await settle(pilot)
+        assert shown(app) == ["Diffusion Models Dream of Electric Sheep"]
+
+
+async def test_f_saves_applies_and_deletes_saved_filters(
+    catalog: Catalog, state_path: Path
+) -> None:
+    app = make_app(catalog, state_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("/", *"has:code", "enter")
+        await settle(pilot)
+        await pilot.press("f")
+        assert isinstance(app.screen, FiltersScreen)
+        await pilot.press("a", *"code", "enter")
+        assert [(s.name, s.query) for s in FilterFile().read().saved] == [("code", "has:code")]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert len(shown(app)) == TITLES
+        await pilot.press("f", "enter")  # the first saved filter
+        await settle(pilot)
+        assert len(shown(app)) == 3 and app.main.filter_text == "has:code"
+        await pilot.press("escape", "f", "d")
+        assert FilterFile().read().saved == ()
+
+
+async def test_the_inbox_keys_are_in_the_help_and_the_palette(
+    catalog: Catalog, state_path: Path
+) -> None:
+    app = make_app(catalog, state_path)
+    async with app.run_test(size=SIZE):
+        described = dict(app.main.key_help())
+        for key in ("4", "5", "l", "T", "N", "R", "x", "X", "f", "[", "]"):
+            assert key in described, key
+        from paperterm.ui.commands import palette_commands
+
+        titles = [command.title for command in palette_commands(app.main)]
+        assert "Edit the paper's tags (with completion)" in titles
+        assert "Mark every paper shown read (asks first; u undoes it in one step)" in titles

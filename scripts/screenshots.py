@@ -57,6 +57,18 @@ async def _unread(pilot: Pilot[None]) -> None:
     await _settle(pilot)
 
 
+async def _new_view(pilot: Pilot[None]) -> None:
+    """The papers new since the last visit (view 4): the last reader had only the trending page."""
+    await pilot.press("4")
+    await _settle(pilot)
+
+
+async def _tagged(pilot: Pilot[None]) -> None:
+    """A paper with tags and a note, in the detail pane."""
+    await pilot.press("slash", *"tag:to-reproduce", "enter")
+    await _settle(pilot)
+
+
 SHOTS: tuple[tuple[str, tuple[int, int], Steps], ...] = (
     ("triage-wide", (120, 36), _triage),
     ("filtered", (120, 36), _filtered),
@@ -64,6 +76,8 @@ SHOTS: tuple[tuple[str, tuple[int, int], Steps], ...] = (
     ("stacked-80x24", (80, 24), _triage),
     ("help", (100, 44), _help),
     ("export", (100, 30), _export),
+    ("new-view", (120, 36), _new_view),
+    ("tagged-note", (120, 36), _tagged),
 )
 """(file name, terminal size, what to do before the shot)."""
 
@@ -121,11 +135,25 @@ def _identify(catalog: object) -> None:
 async def _shoot(name: str, size: tuple[int, int], steps: Steps, folder: Path) -> Path:
     import paperterm
     from paperterm.state import StateStore
+    from paperterm.state.seen import Seen
     from paperterm.ui.app import PapertermApp
 
     catalog = paperterm.load([DEMO])
     _identify(catalog)
     store = StateStore.open(folder / f"{name}.json")
+    if name == "new-view":
+        # A reader that had only the trending page was quit: the search page's papers are new.
+        trending = paperterm.load([DEMO / "trending.txt"])
+        Seen.beside(store.path).end_visit(paper.id for paper in trending)
+    if name == "tagged-note":
+        paper = catalog.papers[1]
+        store.add_tags([paper.id], ["to-reproduce", "transformers"])
+        store.set_note(
+            paper.id,
+            "Compare the base model's training cost with our runs.\n"
+            "Ask about the warm-up schedule.",
+        )
+        store.enqueue([paper.id])
     app = PapertermApp(catalog, store, export_path=Path("~/paper/refs.bib"))
     async with app.run_test(size=size) as pilot:
         await _settle(pilot)
@@ -140,6 +168,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         # Keep any settings the app might touch away from the user's own.
         os.environ["XDG_DATA_HOME"] = folder
+        os.environ["XDG_CONFIG_HOME"] = folder
         for name, size, steps in SHOTS:
             path = asyncio.run(_shoot(name, size, steps, Path(folder)))
             print(f"wrote {path.relative_to(ROOT)}  ({size[0]}x{size[1]})")

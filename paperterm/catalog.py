@@ -176,6 +176,11 @@ class Catalog:
                 self._titles = Searcher(SearchIndex(self.papers, titles_only=True))
             return self._titles
 
+    @property
+    def search_ready(self) -> bool:
+        """Whether the search index is built (a search will not wait for it)."""
+        return self._searcher is not None
+
     def prepare_search(self) -> float:
         """Build the search index now (say, in a worker at start-up); return the seconds taken.
 

@@ -269,15 +269,22 @@ class Inbox:
         self.rules = self.filters.read().mute
         self._muted = None
 
-    def marks(self) -> Marks:
-        """The marks, flags and muted papers as they are now, for :func:`select_rows`."""
+    def marks(self, *, wait: bool = True) -> Marks:
+        """The marks, flags and muted papers as they are now, for :func:`select_rows`.
+
+        Finding the muted papers takes the search index; with ``wait`` False and the index not
+        built yet, the muted set last found (or none) stands in, so the reader's first frame
+        never waits for the index: it refilters once the index is ready.
+        """
         store = self.store
+        if not self.rules:
+            muted: frozenset[str] = frozenset()
+        elif wait or self.catalog.search_ready:
+            muted = self.muted_ids()
+        else:
+            muted = self._muted[1] if self._muted is not None else frozenset()
         return Marks(
-            store.read_ids,
-            store.starred_ids,
-            flags=self.flags(),
-            muted=self.muted_ids() if self.rules else frozenset(),
-            queue=store.queue,
+            store.read_ids, store.starred_ids, flags=self.flags(), muted=muted, queue=store.queue
         )
 
     def search_indices(self, query: str, *, include_muted: bool = False) -> Sequence[int]:

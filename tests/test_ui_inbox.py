@@ -237,3 +237,19 @@ async def test_the_inbox_keys_are_in_the_help_and_the_palette(
         titles = [command.title for command in palette_commands(app.main)]
         assert "Edit the paper's tags (with completion)" in titles
         assert "Mark every paper shown read (asks first; u undoes it in one step)" in titles
+
+
+async def test_rules_made_before_the_run_hide_their_papers_once_the_index_is_ready(
+    catalog: Catalog, state_path: Path
+) -> None:
+    FilterFile().add_mute("title:sheep")
+    app = make_app(catalog, state_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for _ in range(50):  # the index builds on a thread after the first frame
+            if catalog.search_ready:
+                break
+            await pilot.pause(0.1)
+        await settle(pilot)
+        assert "Diffusion Models Dream of Electric Sheep" not in shown(app)
+        assert len(shown(app)) == TITLES - 1 and "1 muted" in status(app)

@@ -425,7 +425,7 @@ class MainScreen(Screen[None]):
 
     @property
     def _marks(self) -> Marks:
-        return self.inbox.marks()
+        return self.inbox.marks(wait=False)
 
     # -- filtering ----------------------------------------------------------------------------
 
@@ -493,8 +493,9 @@ class MainScreen(Screen[None]):
     @on(IndexReady)
     def _index_ready(self) -> None:
         self._status.indexing = False
-        if not self._rows.complete:
-            # The list showed title matches only: the whole answer now, the cursor kept.
+        # The list showed title matches only, or the muted papers could not be found yet:
+        # the whole answer now, the cursor kept.
+        if not self._rows.complete or self.inbox.rules:
             self._refilter(keep=self._list.current)
 
     def _show_rows(self, request: _Request, rows: Rows) -> None:

@@ -7,9 +7,9 @@ from pathlib import Path
 import orjson
 import pytest
 
-from paperterm.export import export_and_pin
 from paperterm.loader import load
 from paperterm.state import StateStore
+from paperterm.usecases import export_and_pin
 
 DUMP = """Get trending papers in your email inbox once a day!
 Get trending papers in your email inbox!

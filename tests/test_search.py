@@ -67,7 +67,8 @@ def catalog() -> Catalog:
 
 
 def titles(catalog: Catalog, query: str, **marks: frozenset[str]) -> list[str]:
-    return [paper.title for paper in catalog.search(query, **marks)]
+    read, starred = marks.get("read", frozenset()), marks.get("starred", frozenset())
+    return [paper.title for paper in catalog.search(query, read=read, starred=starred)]
 
 
 def positions(catalog: Catalog, query: str) -> list[int]:

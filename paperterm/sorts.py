@@ -116,10 +116,21 @@ def get(name: str) -> SortOrder:
     return SORTS[name]
 
 
-def following(name: str) -> str:
-    """The name of the order after ``name`` (the first after the last): what ``t`` goes to."""
+def following(name: str, *, searched: bool = True) -> str:
+    """The name of the order after ``name`` (the first after the last): what ``t`` goes to.
+
+    Without a query (``searched`` false) every order without a key is catalogue order, so from
+    one of them the others are skipped: a step that changes nothing looks like a broken key.
+    """
     order = names()
-    return order[(order.index(name) + 1) % len(order)] if name in SORTS else order[0]
+    if name not in SORTS:
+        return order[0]
+    start = order.index(name)
+    for step in range(1, len(order)):
+        candidate = order[(start + step) % len(order)]
+        if searched or SORTS[name].key is not None or SORTS[candidate].key is not None:
+            return candidate
+    return order[(start + 1) % len(order)]
 
 
 def _title(context: SortContext) -> PaperKey:

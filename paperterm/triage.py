@@ -14,7 +14,7 @@ from typing import Literal
 
 from paperterm import sorts
 from paperterm.catalog import Catalog
-from paperterm.search import parse
+from paperterm.search import exact_count, parse
 
 View = Literal["all", "unread", "starred", "new", "queue"]
 VIEWS: tuple[View, ...] = ("all", "unread", "starred", "new", "queue")
@@ -68,6 +68,12 @@ class Rows:
     """The same indices as a set, or None when every paper is shown."""
     complete: bool = True
     """False for a first answer from the titles alone, while the search index is built."""
+    exact: int | None = None
+    """With a query: how many shown papers match every term without a typo (the rest are close
+    matches, a typo somewhere); None without a query."""
+    exact_first: bool = False
+    """Whether those exact matches are the first ``exact`` rows (the order follows the search),
+    so that the reader can draw a divider before the close ones."""
 
 
 @dataclass(frozen=True)
@@ -86,6 +92,8 @@ class Counts:
     """Papers loaded that are new since the last visit (muted ones left out)."""
     muted: int = 0
     """Papers loaded that the mute rules hide."""
+    exact: int | None = None
+    """With a query: shown papers matching every term without a typo (see :class:`Rows`)."""
 
     @property
     def unread(self) -> int:
@@ -153,9 +161,10 @@ def _select(
     *,
     now: bool,
     include_muted: bool = False,
-) -> tuple[Sequence[int], bool]:
-    """:func:`select_rows`, and whether the answer is complete; with ``now``, a first answer
-    from the titles alone while the index is built (``Catalog.search_indices_now``)."""
+) -> tuple[Sequence[int], bool, int]:
+    """:func:`select_rows`, whether the answer is complete, and how many of the rows are exact
+    matches; with ``now``, a first answer from the titles alone while the index is built
+    (``Catalog.search_indices_now``)."""
     order = sorts.get(sort)
     papers = catalog.papers
     searched = bool(query.strip())
@@ -172,12 +181,19 @@ def _select(
         rows = catalog.search_indices(
             query, read=marks.read, starred=marks.starred, flags=flags, hide=hide
         )
-    if unread:
-        rows = [i for i in rows if papers[i].id not in marks.read]
-    if starred:
-        rows = [i for i in rows if papers[i].id in marks.starred]
+    exact = exact_count(rows)
+    if unread or starred:
+        # Filtering keeps the order, so the exact matches stay first: count those kept.
+        keep = [
+            (position, i)
+            for position, i in enumerate(rows)
+            if (not unread or papers[i].id not in marks.read)
+            and (not starred or papers[i].id in marks.starred)
+        ]
+        rows = [i for _, i in keep]
+        exact = sum(position < exact for position, _ in keep)
     context = sorts.SortContext(catalog, marks.read, marks.starred)
-    return order.apply(rows, context, searched=searched), complete
+    return order.apply(rows, context, searched=searched), complete, exact
 
 
 class Triage:
@@ -193,7 +209,7 @@ class Triage:
         built, a search answers from the titles alone (``Rows.complete`` is then False)."""
         if not needs_search(selection, marks):
             return Rows(range(len(self.catalog)), None)
-        found, complete = _select(
+        found, complete, exact = _select(
             self.catalog,
             marks,
             selection.query,
@@ -205,6 +221,10 @@ class Triage:
         )
         indices: Sequence[int] = found
         papers = self.catalog.papers
+        order = sorts.get(selection.sort)
+        first = order.key is None and order.follows_search
+        if selection.view in ("new", "queue") and selection.words:
+            exact_rows = set(found[:exact])
         if selection.view == "new":
             new = marks.flags.get("new", frozenset())
             indices = [i for i in indices if papers[i].id in new]
@@ -215,7 +235,12 @@ class Triage:
                 for pid in marks.queue
                 if pid in shown and (paper := self.catalog.get(pid)) is not None
             ]
-        return Rows(indices, frozenset(indices), complete)
+            first = False  # the queue's own order
+        if not selection.words:
+            return Rows(indices, frozenset(indices), complete)
+        if selection.view in ("new", "queue"):
+            exact = sum(i in exact_rows for i in indices)
+        return Rows(indices, frozenset(indices), complete, exact, first)
 
     def counts(self, rows: Rows, marks: Marks) -> Counts:
         """How many papers are shown, how many of them are read, and how many starred in all."""
@@ -227,6 +252,7 @@ class Triage:
             starred=self._count(marks.starred, None),
             new=len(new) - len(marks.muted.intersection(new)) if marks.muted else len(new),
             muted=len(marks.muted),
+            exact=rows.exact,
         )
 
     def _count(self, ids: frozenset[str], members: frozenset[int] | None) -> int:
@@ -266,15 +292,28 @@ class Triage:
         return "No papers."
 
 
+def progress_bar(done: int, total: int, width: int = 10) -> str:
+    """A bar of ``width`` cells, as full as ``done`` of ``total``: full only when nothing is left,
+    empty only when nothing is done (an empty list has nothing left: full)."""
+    if done >= total:
+        filled = width
+    elif done <= 0:
+        filled = 0
+    else:
+        filled = min(width - 1, max(1, done * width // total))
+    return "█" * filled + "░" * (width - filled)
+
+
 def status_parts(status: Status) -> list[str]:
     """The status line's pieces, in order (the reader joins them with " · ")."""
     counts, selection = status.counts, status.selection
-    width = 10
-    filled = round(width * counts.read / counts.shown) if counts.shown else 0
-    bar = "█" * filled + "░" * (width - filled)
     parts = [
         f"{counts.shown:,}/{counts.total:,} shown",
-        f"{bar} {counts.unread:,} unread left",
+    ]
+    if counts.exact is not None and counts.exact < counts.shown:
+        parts.append(f"{counts.exact:,} exact · {counts.shown - counts.exact:,} close")
+    parts += [
+        f"{progress_bar(counts.read, counts.shown)} {counts.unread:,} unread left",
         f"★ {counts.starred:,} starred",
     ]
     if counts.new:
@@ -299,3 +338,34 @@ def status_parts(status: Status) -> list[str]:
         if ignored:
             parts.append(f"ignored: {' '.join(ignored)}")
     return parts
+
+
+_UNDONE = {
+    ("read", True): "read mark removed",
+    ("read", False): "read mark restored",
+    ("starred", True): "star removed",
+    ("starred", False): "star restored",
+}
+"""What undoing a change of (field, value it had been set to) did, in words."""
+
+
+def describe_undo(
+    catalog: Catalog, changes: Sequence[tuple[str, str, object, object]]
+) -> tuple[int | None, str]:
+    """Where to go and what to say after undoing ``changes`` (the store's ``next_undo``, read
+    before the undo): the catalogue index of the paper changed (None if it is not loaded), and
+    a line such as ``read mark removed: <title>``."""
+    if not changes:
+        return None, "Nothing to undo."
+    paper_id, field, _before, after = changes[0]
+    what = _UNDONE.get((field, bool(after)), f"{field} change undone")
+    papers = {change[0] for change in changes}
+    paper = catalog.get(paper_id)
+    if len(papers) > 1:
+        return (paper.index if paper else None), f"Undone: {what} on {len(papers)} papers."
+    fields = {change[1] for change in changes}
+    if len(fields) > 1:
+        what = "changes undone"  # one key changed two fields (n: read, then moved on)
+    if paper is None:
+        return None, f"Undone: {what} (a paper not loaded here)."
+    return paper.index, f"Undone: {what}: {paper.title}"

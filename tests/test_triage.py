@@ -15,7 +15,9 @@ from paperterm.triage import (
     Selection,
     Status,
     Triage,
+    describe_undo,
     needs_search,
+    progress_bar,
     select_rows,
     status_parts,
 )
@@ -93,7 +95,7 @@ def test_counts_read_among_shown_and_starred_among_loaded(catalog: Catalog) -> N
     assert every == Counts(shown=TITLES, total=TITLES, read=2, starred=1)
     assert every.unread == TITLES - 2
     sheep = triage.rows(Selection(query="sheep"), marks)
-    assert triage.counts(sheep, marks) == Counts(shown=1, total=TITLES, read=0, starred=1)
+    assert triage.counts(sheep, marks) == Counts(shown=1, total=TITLES, read=0, starred=1, exact=1)
 
 
 def test_next_unread_skips_read_papers_and_wraps(catalog: Catalog) -> None:
@@ -170,3 +172,70 @@ def test_an_order_using_the_marks_follows_them(catalog: Catalog) -> None:
     for star in (7, 2):
         context = sorts.SortContext(catalog, starred=ids(catalog, star))
         assert starred_first.apply(range(TITLES), context, searched=False)[0] == star
+
+
+def test_exact_matches_are_counted_apart_from_close_ones(catalog: Catalog) -> None:
+    triage = Triage(catalog)
+    rows = triage.rows(Selection(query="models"), Marks())
+    # "Models" in two titles; the third paper has only "model", one typo away.
+    assert titles(catalog, rows.indices)[2].startswith("Quantised Quokkas")
+    assert (rows.exact, rows.exact_first) == (2, True)
+    counts = triage.counts(rows, Marks())
+    assert status_parts(Status(counts, Selection(query="models")))[:2] == [
+        "3/10 shown",
+        "2 exact · 1 close",
+    ]
+    # A view keeps the order and counts the exact papers it keeps.
+    read = Marks(read=ids(catalog, 1))
+    unread = triage.rows(Selection(query="models", view="unread"), read)
+    assert (len(unread.indices), unread.exact, unread.exact_first) == (2, 1, True)
+    # Another order mixes them: still counted, no longer first.
+    by_title = triage.rows(Selection(query="models", sort="title"), Marks())
+    assert (by_title.exact, by_title.exact_first) == (2, False)
+    # No query, or nothing close: nothing to set apart.
+    assert triage.rows(Selection(view="unread"), Marks()).exact is None
+    only_exact = triage.counts(triage.rows(Selection(query="model"), Marks()), Marks())
+    assert not any("close" in part for part in status_parts(Status(only_exact, Selection("m"))))
+
+
+@pytest.mark.parametrize(
+    ("done", "total", "bar"),
+    [
+        (0, 10, "░░░░░░░░░░"),
+        (1, 10, "█░░░░░░░░░"),
+        (1, 200, "█░░░░░░░░░"),  # something done shows
+        (9, 10, "█████████░"),
+        (199, 200, "█████████░"),  # 1 unread left: not full
+        (10, 10, "██████████"),
+        (0, 0, "██████████"),  # 0 unread left: full, not empty
+    ],
+)
+def test_the_progress_bar_is_full_only_when_nothing_is_left(
+    done: int, total: int, bar: str
+) -> None:
+    assert progress_bar(done, total) == bar
+
+
+def test_t_skips_orders_that_change_nothing_without_a_query() -> None:
+    assert sorts.following("relevance", searched=False) == "title"  # catalogue = relevance here
+    assert sorts.following("catalogue", searched=False) == "title"
+    # From a keyed order every next one changes something.
+    assert sorts.following("title", searched=False) == sorts.following("title")
+    assert sorts.following("relevance", searched=True) == "catalogue"
+
+
+def test_undo_says_what_it_undid_and_where(catalog: Catalog) -> None:
+    paper = catalog.papers[3]
+    index, text = describe_undo(catalog, [(paper.id, "read", False, True)])
+    assert (index, text) == (3, f"Undone: read mark removed: {paper.title}")
+    assert describe_undo(catalog, [(paper.id, "starred", False, True)])[1].startswith(
+        "Undone: star removed: "
+    )
+    assert "star restored" in describe_undo(catalog, [(paper.id, "starred", True, False)])[1]
+    assert describe_undo(catalog, [("ffffffffffff", "read", False, True)]) == (
+        None,
+        "Undone: read mark removed (a paper not loaded here).",
+    )
+    two = [(paper.id, "read", False, True), (catalog.papers[4].id, "read", False, True)]
+    assert describe_undo(catalog, two) == (3, "Undone: read mark removed on 2 papers.")
+    assert describe_undo(catalog, []) == (None, "Nothing to undo.")

@@ -465,6 +465,12 @@ class StateStore:
         return bool(self._undo)
 
     @property
+    def next_undo(self) -> tuple[Change, ...]:
+        """What ``undo`` would revert next: (paper id, field, before, after) per field changed;
+        empty when there is nothing to undo. Lets an interface say what it undid."""
+        return tuple(self._undo[-1]) if self._undo else ()
+
+    @property
     def paper_count(self) -> int:
         """How many papers the state mentions (not ``len()``: an empty store must stay truthy)."""
         return len(self._papers)

@@ -83,10 +83,14 @@ class PapertermApp(App[None]):
         await super().action_quit()
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        """Every action of the main screen, then Textual's own (theme, keys, screenshot)."""
+        """What the main screen can do now, then the theme. Textual's other entries are left
+        out: its Keys panel is a second, poorer help (``?``), Maximize and Screenshot have no
+        use in a reader, and its Quit repeats ``q``."""
         if self._main is not None:
             yield from palette_commands(self._main)
-        yield from super().get_system_commands(screen)
+        yield SystemCommand(
+            "Theme", "Change the colours (kept for the next start)", self.action_change_theme
+        )
 
 
 def run_app(

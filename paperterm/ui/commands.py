@@ -10,17 +10,16 @@ from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-_LEFT_TO_TEXTUAL = {"quit"}
-"""Actions Textual's own palette entries already cover."""
-
 
 def palette_commands(screen: Screen[Any]) -> Iterator[SystemCommand]:
-    """A palette entry for each binding of ``screen`` that can run now, titled by what it does."""
+    """A palette entry for each binding of ``screen`` that can run now, titled by what it does
+    (``screen.can_run`` decides, when the screen has one; else ``check_action``)."""
     for binding in screen.BINDINGS:
         if not isinstance(binding, Binding):
             continue
         _, name, arguments = parse(binding.action)
-        if name in _LEFT_TO_TEXTUAL or not screen.check_action(name, arguments):
+        can_run = getattr(screen, "can_run", screen.check_action)
+        if not can_run(name, arguments):
             continue
         key = screen.app.get_key_display(Binding(binding.key.split(",")[0], ""))
         yield SystemCommand(

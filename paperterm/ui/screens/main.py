@@ -45,7 +45,7 @@ from paperterm.search import highlight
 from paperterm.search.similar import vectors_ready
 from paperterm.state import StateStore
 from paperterm.state.record import ARXIV_NONE
-from paperterm.triage import Marks, Rows, Selection, Triage, View, needs_search
+from paperterm.triage import Marks, Rows, Selection, Triage, View, describe_undo, needs_search
 from paperterm.ui import settings
 from paperterm.ui.screens.arxiv import AUTO, ArxivScreen
 from paperterm.ui.screens.export import ExportScreen
@@ -514,6 +514,7 @@ class MainScreen(Screen[None]):
             keep=keep,
             highlighter=(lambda text: highlight(words, text, "title")) if words else None,
             empty_text=self.triage.empty_text(request.selection),
+            exact=rows.exact if rows.exact_first else None,
         )
         self._refresh_marks()
 
@@ -658,7 +659,8 @@ class MainScreen(Screen[None]):
             self._list.cursor = row
 
     def action_undo(self) -> None:
-        """Undo the last change to the marks."""
+        """Undo the last change to the marks, go to the paper it changed, and say what it was."""
+        changes = self.store.next_undo
         try:
             undone = self.store.undo()
         except StateError as error:
@@ -666,8 +668,11 @@ class MainScreen(Screen[None]):
             return
         finally:
             self._refresh_marks()
+        index, text = describe_undo(self.catalog, changes if undone else ())
+        if index is not None and not self._list.move_to(index):
+            text += " (not in this list)"
         self._marks_changed()
-        self._say("Undone." if undone else "Nothing to undo.", timeout=2)
+        self._say(text, timeout=4)
 
     # -- the paper under the cursor -----------------------------------------------------------
 
@@ -919,7 +924,7 @@ class MainScreen(Screen[None]):
 
     def action_cycle_sort(self) -> None:
         """Go to the next sort order (relevance is catalogue order while the filter is empty)."""
-        following = sorts.following(self.sort)
+        following = sorts.following(self.sort, searched=bool(self.filter_text.strip()))
         if following == sorts.FOR_YOU.name and not any(
             paper_id in self.catalog for paper_id in self.store.starred_ids
         ):
@@ -1135,6 +1140,23 @@ class MainScreen(Screen[None]):
             return False  # not offered at all (a reader made without one, as in tests)
         if action == "fetch_today" and self.fetching:
             return None
+        return True
+
+    def can_run(self, action: str, parameters: tuple[object, ...]) -> bool:
+        """Whether ``action`` would do something now: what the palette offers. Stricter than
+        :meth:`check_action`, whose keys stay live to say why they cannot (``e`` with nothing
+        starred, ``o`` without a link)."""
+        if not self.check_action(action, parameters):
+            return False
+        paper = self.current
+        if action == "open_link":
+            return paper is not None and paper.url is not None
+        if action == "export":
+            return bool(self.store.starred_ids)
+        if action == "clear_filter":
+            return bool(self._filter_bar.value)
+        if action == "set_view":
+            return parameters != (self.view,)
         return True
 
 

@@ -85,6 +85,7 @@ class PaperList(ScrollView, can_focus=True):
         "paper-list--match",
         "paper-list--empty",
         "paper-list--votes",
+        "paper-list--divider",
     }
 
     DEFAULT_CSS = """
@@ -109,6 +110,7 @@ class PaperList(ScrollView, can_focus=True):
         & > .paper-list--match { color: $accent; text-style: bold underline; }
         & > .paper-list--empty { color: $text-muted; text-style: italic; }
         & > .paper-list--votes { color: $text-muted; }
+        & > .paper-list--divider { color: $text-muted; }
     }
     """
 
@@ -147,6 +149,8 @@ class PaperList(ScrollView, can_focus=True):
         self._starred: frozenset[str] = frozenset()
         self._highlighter: Highlighter | None = None
         self._votes = False
+        self._divider: int | None = None
+        self._divider_text = ""
         self.empty_text = "No papers."
         """What an empty list says (what to do next)."""
 
@@ -168,10 +172,13 @@ class PaperList(ScrollView, can_focus=True):
         keep: int | None = None,
         highlighter: Highlighter | None = None,
         empty_text: str = "No papers.",
+        exact: int | None = None,
     ) -> None:
         """Show ``rows`` (indices into ``papers``); keep the cursor on paper ``keep`` if shown.
 
         The upvotes and stars column is there when any paper knows them (from an API answer).
+        ``exact``: the first ``exact`` rows match without a typo; a divider line then sets the
+        close matches after them apart (None: no divider).
         """
         if papers is not self._papers:
             self._votes = _has_votes(papers)
@@ -179,14 +186,22 @@ class PaperList(ScrollView, can_focus=True):
         self._rows = rows
         self._highlighter = highlighter
         self.empty_text = empty_text
-        self.virtual_size = Size(self.scrollable_content_region.width, len(rows))
+        close = len(rows) - exact if exact is not None else 0
+        self._divider = exact if close > 0 else None
+        self._divider_text = (
+            f"{close:,} close match{'' if close == 1 else 'es'} (a typo away)"
+            if exact
+            else f"no exact match; {close:,} close (a typo away)"
+        )
+        self.virtual_size = Size(self.scrollable_content_region.width, self._lines)
         row = 0
         if keep is not None and rows:
             try:
                 row = rows.index(keep)
             except ValueError:
                 row = 0
-        self.scroll_to(y=max(0, row - self.scrollable_content_region.height // 2), animate=False)
+        line = self._line_of(row)
+        self.scroll_to(y=max(0, line - self.scrollable_content_region.height // 2), animate=False)
         self.cursor = row
         self.refresh()
 
@@ -204,6 +219,27 @@ class PaperList(ScrollView, can_focus=True):
             return False
         return True
 
+    @property
+    def divider(self) -> int | None:
+        """The row the close matches start at, where the divider is drawn (None: no divider)."""
+        return self._divider
+
+    @property
+    def _lines(self) -> int:
+        """Lines drawn: one per row, and the divider."""
+        return len(self._rows) + (self._divider is not None)
+
+    def _line_of(self, row: int) -> int:
+        divider = self._divider
+        return row + 1 if divider is not None and row >= divider else row
+
+    def _row_of(self, line: int) -> int | None:
+        """The row drawn on ``line``; None for the divider."""
+        divider = self._divider
+        if divider is None or line < divider:
+            return line
+        return None if line == divider else line - 1
+
     def validate_cursor(self, cursor: int) -> int:
         """Keep the cursor on a row."""
         return max(0, min(cursor, len(self._rows) - 1))
@@ -212,16 +248,19 @@ class PaperList(ScrollView, can_focus=True):
         """Scroll the cursor into view, redraw, and tell the parent."""
         height = self.scrollable_content_region.height
         top = round(self.scroll_y)
-        if cursor < top:
-            self.scroll_to(y=cursor, animate=False)
-        elif height and cursor >= top + height:
-            self.scroll_to(y=cursor - height + 1, animate=False)
+        line = self._line_of(cursor)
+        # The first close match brings the divider above it into view too.
+        first = line - 1 if cursor == self._divider else line
+        if first < top:
+            self.scroll_to(y=first, animate=False)
+        elif height and line >= top + height:
+            self.scroll_to(y=line - height + 1, animate=False)
         self.refresh()
         self.post_message(self.Highlighted(self, self.current))
 
     def on_resize(self, event: events.Resize) -> None:
         """Keep the virtual width in step with the pane, and the cursor in view."""
-        self.virtual_size = Size(self.scrollable_content_region.width, len(self._rows))
+        self.virtual_size = Size(self.scrollable_content_region.width, self._lines)
         self.cursor = self.cursor
 
     def action_cursor_down(self) -> None:
@@ -258,19 +297,29 @@ class PaperList(ScrollView, can_focus=True):
         """Draw one visible line: a paper row, the empty-list hint, or blank."""
         width = self.scrollable_content_region.width
         base = self.rich_style
-        row = round(self.scroll_y) + y
+        line = round(self.scroll_y) + y
         if not self._rows:
             if y == 1:
                 hint = Text(f" {self.empty_text}", style=self._style("paper-list--empty"))
                 hint.truncate(width, overflow="ellipsis", pad=True)
                 return Strip(list(hint.render(self.app.console)), width).apply_style(base)
             return Strip.blank(width, base)
+        row = self._row_of(line)
+        if row is None:
+            return self._render_divider(width).apply_style(base)
         if row >= len(self._rows):
             return Strip.blank(width, base)
         paper = self._papers[self._rows[row]]
         if row == self.cursor:
             base = base + self.get_component_rich_style("paper-list--cursor", partial=True)
         return self._render_row(paper, width).apply_style(base).apply_meta({"row": row})
+
+    def _render_divider(self, width: int) -> Strip:
+        label = f" {self._divider_text} "
+        rule = max(0, width - 4 - len(label))
+        text = Text(f"  ──{label}{'─' * rule}", style=self._style("paper-list--divider"), end="")
+        text.truncate(width, overflow="ellipsis", pad=True)
+        return Strip(list(text.render(self.app.console)), width)
 
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(name, partial=True)

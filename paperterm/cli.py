@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, NamedTuple, NoReturn, TextIO
 
 import orjson
 
-from paperterm import __version__, fsio, sorts, usecases
+from paperterm import __version__, fsio, settings, sorts, usecases
 from paperterm.catalog import Catalog
 from paperterm.errors import NetworkError, PapertermError, StateError, UsageError
 from paperterm.export import FORMATS
@@ -386,6 +386,7 @@ def _open_reader(args: argparse.Namespace) -> int:
         notices=notices,
         banner=DEMO_NOTICE if demo else None,
         fetcher=_reader_fetcher(shown, store),
+        place_key=settings.catalogue_key(args.paths, demo=demo),
     )
     return 0
 

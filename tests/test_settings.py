@@ -117,3 +117,9 @@ def test_only_the_catalogues_used_last_are_kept() -> None:
 def test_a_bad_theme_name_is_refused() -> None:
     with pytest.raises(ValueError):
         settings.remember_theme("\x1b[31m")
+
+
+def test_no_temp_file_is_left_behind() -> None:
+    settings.remember_export_path(LIBRARY, Path("refs.bib"))
+    settings.remember_theme("nord")
+    assert [p.name for p in config_settings_path().parent.iterdir()] == ["settings.json"]

@@ -12,9 +12,9 @@ from rich.text import Text
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
+from paperterm import settings
 from paperterm.catalog import Catalog
 from paperterm.errors import StateError
-from paperterm.locations import settings_path
 from paperterm.state import StateStore
 from paperterm.ui.app import PapertermApp
 from paperterm.ui.screens.export import ExportScreen
@@ -307,7 +307,7 @@ async def test_e_exports_the_starred_papers_and_remembers_the_path(
         assert f"Exported 2 papers to {target}" in app.said_text()
     saved = on_disk(state_path)
     assert all(saved.get(catalog.papers[i].id).bibkey for i in (0, 2))
-    assert orjson.loads(settings_path().read_bytes())["export_path"] == str(target.resolve())
+    assert settings.load().place(settings.LIBRARY).export_path == target.resolve()
 
     again = make_app(catalog, state_path)
     async with again.run_test(size=SIZE) as pilot:

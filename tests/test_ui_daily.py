@@ -6,8 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.widgets import Input, Label
 
+from paperterm import settings
 from paperterm.catalog import Catalog
+from paperterm.ui.screens.export import ExportScreen
 from paperterm.ui.widgets.paper_list import PaperList
 from test_ui_app import SIZE, current_title, make_app, on_disk, settle
 from test_ui_fixture import load_fixture
@@ -116,3 +119,126 @@ async def test_the_progress_bar_is_full_only_when_nothing_is_left(
         await pilot.press("n")
         await pilot.pause()
         assert "██████████ 0 unread left" in status_text(app)
+
+
+async def test_the_reader_reopens_where_the_user_was_in_the_theme_chosen(
+    catalog: Catalog, state_path: Path
+) -> None:
+    first = make_app(catalog, state_path, place_key="paths:x", restore=True)
+    async with first.run_test(size=SIZE) as pilot:
+        await pilot.press("2", "t", "/", *"models", "enter")
+        await settle(pilot)
+        await pilot.press("j")
+        kept = current_title(first)
+        first.theme = "nord"
+        await pilot.press("q")
+    again = make_app(catalog, state_path, place_key="paths:x", restore=True)
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        main = again.main
+        assert (main.view, main.sort, main.filter_text) == ("unread", "title", "models")
+        assert main.query_one("#filter", Input).value == "models"
+        assert current_title(again) == kept
+        assert again.theme == "nord"
+        assert "The filter of last time: models" in again.said_text()
+    # Another catalogue starts afresh (the theme is everyone's).
+    other = make_app(catalog, state_path, place_key="paths:y", restore=True)
+    async with other.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert (other.main.view, other.main.sort, other.main.filter_text) == (
+            "all",
+            "relevance",
+            "",
+        )
+        assert current_title(other) == catalog.papers[0].title
+        assert other.theme == "nord"
+
+
+async def test_the_export_path_is_remembered_per_catalogue(
+    catalog: Catalog, state_path: Path, tmp_path: Path
+) -> None:
+    demo = make_app(catalog, state_path, place_key=settings.DEMO)
+    async with demo.run_test(size=SIZE) as pilot:
+        await pilot.press("s", "e")
+        demo.screen.query_one("#export-path", Input).value = str(tmp_path / "demo.bib")
+        await pilot.press("enter")
+        await pilot.pause()
+    assert (tmp_path / "demo.bib").exists()
+    real = make_app(catalog, state_path, place_key=settings.LIBRARY)
+    async with real.run_test(size=SIZE) as pilot:
+        await pilot.press("e")
+        assert real.screen.query_one("#export-path", Input).value == str(Path.cwd() / "starred.bib")
+
+
+HAND_MADE = """@article{knuth1984,
+  title = {Literate Programming},
+  author = {Knuth, Donald E.},
+}
+
+@book{lamport1994, title = {LaTeX}, author = {Lamport, Leslie}}
+"""
+
+
+async def test_export_asks_before_replacing_a_file_and_can_append(
+    catalog: Catalog, state_path: Path, tmp_path: Path
+) -> None:
+    mine = tmp_path / "mine.bib"
+    mine.write_text(HAND_MADE, encoding="utf-8")
+    app = make_app(catalog, state_path, export_path=mine)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("s", "e")
+        # The list stays visible behind the dialog: one sees what is exported.
+        assert app.screen.styles.background.a < 1
+        await pilot.press("enter")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ExportScreen)
+        question = str(dialog.query_one("#export-question", Label).render())
+        assert "mine.bib (2 entries) is there already: replace it, or append" in question
+        assert mine.read_text(encoding="utf-8") == HAND_MADE  # nothing written yet
+        await pilot.press("escape")  # back to the path, not closed
+        assert isinstance(app.screen, ExportScreen)
+        await pilot.press("enter", "a")
+        await pilot.pause()
+        assert not isinstance(app.screen, ExportScreen)
+        text = mine.read_text(encoding="utf-8")
+        assert text.startswith(HAND_MADE.rstrip("\n"))
+        assert text.count("@") == 3 and "Sparse Lanterns" in text
+        assert "Appended 1 new entry to" in app.said_text()
+        # Appending again adds nothing twice.
+        await pilot.press("e", "enter", "a")
+        await pilot.pause()
+        assert mine.read_text(encoding="utf-8") == text
+        assert "Appended 0 new entries" in app.said[-1][0]
+        # Replacing, once asked, replaces.
+        await pilot.press("e", "enter")
+        await pilot.pause()
+        assert "(3 entries)" in str(app.screen.query_one("#export-question", Label).render())
+        await pilot.press("r")
+        await pilot.pause()
+        assert mine.read_text(encoding="utf-8").count("@") == 1
+
+
+async def test_export_to_a_new_file_asks_nothing(
+    catalog: Catalog, state_path: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "new.csv"
+    app = make_app(catalog, state_path, export_path=target)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("s", "e", "enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, ExportScreen)
+        assert target.exists()
+        # A CSV there: asked, with its rows counted, and no append offered.
+        await pilot.press("e", "enter")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ExportScreen)
+        assert "new.csv (1 entry) is there already: replace it?" in str(
+            dialog.query_one("#export-question", Label).render()
+        )
+        assert not dialog.query_one("#append").display
+        await pilot.press("a")  # not offered: does nothing
+        assert isinstance(app.screen, ExportScreen)
+        await pilot.press("escape", "escape")
+        assert not isinstance(app.screen, ExportScreen)

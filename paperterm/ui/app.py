@@ -11,7 +11,9 @@ from pathlib import Path
 
 from textual.app import App, SystemCommand
 from textual.screen import Screen
+from textual.theme import Theme
 
+from paperterm import settings
 from paperterm.catalog import Catalog
 from paperterm.state import StateStore
 from paperterm.ui.commands import palette_commands
@@ -39,6 +41,8 @@ class PapertermApp(App[None]):
         export_path: Path | None = None,
         banner: str | None = None,
         fetcher: Fetcher | None = None,
+        place_key: str = settings.LIBRARY,
+        restore: bool = False,
     ) -> None:
         super().__init__()
         self.catalog = catalog
@@ -53,6 +57,10 @@ class PapertermApp(App[None]):
         """Default file for ``e``; None: the remembered one, else ``starred.bib`` here."""
         self.fetcher = fetcher
         """Fetches today's papers for the fetch command (None: no such command)."""
+        self.place_key = place_key
+        """Which catalogue this is, for what is remembered of it (:mod:`paperterm.settings`)."""
+        self.restore = restore
+        """Reopen where the user was last time, in the theme chosen then."""
         self._main: MainScreen | None = None
 
     def get_default_screen(self) -> MainScreen:
@@ -65,8 +73,25 @@ class PapertermApp(App[None]):
             banner=self.banner,
             reload_seconds=self.RELOAD_SECONDS,
             fetcher=self.fetcher,
+            place_key=self.place_key,
+            restore=self.restore,
         )
         return self._main
+
+    def on_mount(self) -> None:
+        """Take the theme chosen last time, and keep the one chosen from now on."""
+        if self.restore:
+            theme = settings.load().theme
+            if theme is not None and theme in self.available_themes:
+                self.theme = theme
+        self.theme_changed_signal.subscribe(self, self._keep_theme)
+
+    def _keep_theme(self, theme: Theme) -> None:
+        try:
+            if settings.load().theme != theme.name:
+                settings.remember_theme(theme.name)
+        except (OSError, ValueError) as error:
+            self.notify(f"Could not keep the theme: {error}", severity="warning", markup=False)
 
     @property
     def main(self) -> MainScreen:
@@ -77,8 +102,10 @@ class PapertermApp(App[None]):
 
     async def action_quit(self) -> None:
         """Quit (q, ctrl+q): the visit ends, so the papers loaded are new no more. A killed or
-        crashed reader never gets here and ends nothing."""
+        crashed reader never gets here and ends nothing. Where the user was in this catalogue
+        is remembered for the next start."""
         if self._main is not None:
+            self._main.remember_place()
             self._main.end_visit()
         await super().action_quit()
 
@@ -100,6 +127,17 @@ def run_app(
     notices: Sequence[str] = (),
     banner: str | None = None,
     fetcher: Fetcher | None = None,
+    place_key: str = settings.LIBRARY,
 ) -> None:
-    """Open the triage app over ``catalog`` and return when the user quits."""
-    PapertermApp(catalog, store, notices=notices, banner=banner, fetcher=fetcher).run()
+    """Open the triage app over ``catalog`` where the user left catalogue ``place_key`` last
+    time, and return when the user quits."""
+    app = PapertermApp(
+        catalog,
+        store,
+        notices=notices,
+        banner=banner,
+        fetcher=fetcher,
+        place_key=place_key,
+        restore=True,
+    )
+    app.run()

@@ -1,23 +1,45 @@
-"""The export dialog: where to write the starred papers."""
+"""The export dialog: where to write the starred papers, and what to do with a file already there.
+
+A file in the way is never replaced by one Enter: the dialog says what it holds ("mine.bib (12
+entries)") and waits for ``r`` (replace), ``a`` (append the new entries, for BibTeX) or Escape
+(back to the path). The screen behind stays visible, so one sees what is being exported.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label
+from textual.widgets import Button, Input, Label
+
+from paperterm.export.existing import APPENDABLE, Existing, existing
+from paperterm.usecases import format_for
 
 
-class ExportScreen(ModalScreen[Path | None]):
-    """Asks for the file to write; dismisses with the path, or None when cancelled."""
+@dataclass(frozen=True)
+class ExportChoice:
+    """Where to export, and how."""
+
+    path: Path
+    """The file to write."""
+    append: bool = False
+    """Add the new entries to the end of the file there instead of replacing it."""
+
+
+class ExportScreen(ModalScreen[ExportChoice | None]):
+    """Asks for the file to write, then before replacing one; dismisses with the choice, or
+    None when cancelled."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel export"),
+        Binding("r", "replace", "Replace the file", show=False),
+        Binding("a", "append", "Append the new entries", show=False),
     ]
 
     DEFAULT_CSS = """
@@ -33,6 +55,12 @@ class ExportScreen(ModalScreen[Path | None]):
         }
         & Input { margin: 1 0 0 0; }
         & .export--hint { color: $text-muted; }
+        & #export-confirm { display: none; height: auto; }
+        &.-confirm #export-confirm { display: block; }
+        &.-confirm #export-path-hint { display: none; }
+        & #export-question { color: $warning; margin: 1 0 0 0; }
+        & Horizontal { height: auto; }
+        & Button { margin: 0 1 0 0; }
     }
     """
 
@@ -40,6 +68,9 @@ class ExportScreen(ModalScreen[Path | None]):
         super().__init__()
         self._count = count
         self._default = default
+        self._path: Path | None = None
+        self.existing: Existing | None = None
+        """What the chosen file holds, once the dialog asks about it."""
 
     def compose(self) -> ComposeResult:
         """A line saying what will be written, the path box, and a hint."""
@@ -52,7 +83,14 @@ class ExportScreen(ModalScreen[Path | None]):
                 "Enter to write · Escape to cancel\n"
                 ".bib · .biblatex.bib · .csl.json · .ids.txt · .md · .csv · .json",
                 classes="export--hint",
+                id="export-path-hint",
             )
+            with Vertical(id="export-confirm"):
+                yield Label("", id="export-question", markup=False)
+                with Horizontal():
+                    yield Button("Replace (r)", id="replace", variant="warning", compact=True)
+                    yield Button("Append new entries (a)", id="append", compact=True)
+                    yield Button("Back (Esc)", id="back", compact=True)
 
     @on(Input.Submitted, "#export-path")
     def _submit(self, event: Input.Submitted) -> None:
@@ -60,8 +98,50 @@ class ExportScreen(ModalScreen[Path | None]):
         if not value:
             self.notify("Type a file name to export to.", severity="warning")
             return
-        self.dismiss(Path(value).expanduser())
+        path = Path(value).expanduser()
+        fmt = format_for(path)
+        try:
+            found = existing(path, fmt)
+        except OSError as error:
+            self.notify(f"{path}: {error.strerror or error}", severity="error", markup=False)
+            return
+        if found is None:
+            self.dismiss(ExportChoice(path))
+            return
+        self._path, self.existing = path, found
+        appendable = fmt in APPENDABLE
+        self.query_one("#export-question", Label).update(
+            f"{found.describe()} is there already: replace it"
+            + (", or append the new entries?" if appendable else "?")
+        )
+        self.query_one("#append", Button).display = appendable
+        self.query_one("#export-path", Input).disabled = True
+        self.add_class("-confirm")
+        self.query_one("#back", Button).focus()
+
+    @on(Button.Pressed, "#replace")
+    def action_replace(self) -> None:
+        """Replace the file there (once asked)."""
+        if self._path is not None:
+            self.dismiss(ExportChoice(self._path))
+
+    @on(Button.Pressed, "#append")
+    def action_append(self) -> None:
+        """Add the new entries to the end of the file there (BibTeX, once asked)."""
+        if self._path is not None and format_for(self._path) in APPENDABLE:
+            self.dismiss(ExportChoice(self._path, append=True))
+
+    @on(Button.Pressed, "#back")
+    def _back(self) -> None:
+        self._path = self.existing = None
+        self.remove_class("-confirm")
+        field = self.query_one("#export-path", Input)
+        field.disabled = False
+        field.focus()
 
     def action_cancel(self) -> None:
-        """Close without writing anything."""
-        self.dismiss(None)
+        """Back to the path when asked about a file there; else close, writing nothing."""
+        if self._path is not None:
+            self._back()
+        else:
+            self.dismiss(None)

@@ -16,7 +16,7 @@ import tempfile
 import threading
 import webbrowser
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -31,10 +31,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
-from paperterm import settings as core_settings
-from paperterm import sorts, usecases
+from paperterm import fsio, settings, sorts, usecases
 from paperterm.catalog import Catalog
 from paperterm.errors import PapertermError, StateError
+from paperterm.export.existing import appended_bibtex, existing
 from paperterm.fetch import Refreshed
 from paperterm.inbox import Inbox
 from paperterm.metastore import MetaStore, attach
@@ -45,10 +45,18 @@ from paperterm.search import highlight
 from paperterm.search.similar import vectors_ready
 from paperterm.state import StateStore
 from paperterm.state.record import ARXIV_NONE
-from paperterm.triage import Marks, Rows, Selection, Triage, View, describe_undo, needs_search
-from paperterm.ui import settings
+from paperterm.triage import (
+    VIEWS,
+    Marks,
+    Rows,
+    Selection,
+    Triage,
+    View,
+    describe_undo,
+    needs_search,
+)
 from paperterm.ui.screens.arxiv import AUTO, ArxivScreen
-from paperterm.ui.screens.export import ExportScreen
+from paperterm.ui.screens.export import ExportChoice, ExportScreen
 from paperterm.ui.screens.help import HelpScreen
 from paperterm.ui.screens.inbox import ConfirmScreen, FiltersScreen, NoteScreen, TagScreen
 from paperterm.ui.widgets.filter_bar import FilterBar
@@ -323,6 +331,8 @@ class MainScreen(Screen[None]):
         reload_seconds: float = 2.0,
         fetcher: Fetcher | None = None,
         inbox: Inbox | None = None,
+        place_key: str = settings.LIBRARY,
+        restore: bool = False,
     ) -> None:
         super().__init__()
         self.catalog = catalog
@@ -347,9 +357,12 @@ class MainScreen(Screen[None]):
         """Fetches today's papers (``F``); None: the command is not offered."""
         self.fetching = False
         """A fetch is running."""
+        self.place_key = place_key
+        """Which catalogue this is, for what is remembered of it (:mod:`paperterm.settings`)."""
+        self._restore = restore
         self.messages: list[str] = [*notices, *store.notices, *self.inbox.notices]
         """Every notice of this session, kept for the help screen once its toast is gone."""
-        self.enrich_on_star = core_settings.load().enrich_on_star
+        self.enrich_on_star = settings.load().enrich_on_star
         """Whether starring a paper looks it up (the user's setting, off by default)."""
         self._store_notices_shown = len(store.notices)
         self._reload_error = ""
@@ -385,7 +398,7 @@ class MainScreen(Screen[None]):
             self.set_class(name in current, name)
         self._status.messages = len(self.messages)
         self._list.focus()
-        self._refilter(keep=None)
+        self._refilter(keep=self._restore_place() if self._restore else None)
         # Once the first frame is on screen (a moment after the first refresh): the build
         # competes with drawing for the GIL.
         self.call_after_refresh(self.set_timer, 0.25, self._prepare_search)
@@ -395,6 +408,38 @@ class MainScreen(Screen[None]):
         # The store's own notices too: a corrupt file moved aside, a read-only newer schema.
         for notice in self.messages:
             self._say(notice, timeout=10)
+
+    def _restore_place(self) -> int | None:
+        """Put back the view, sort and filter of the last visit; return the paper to go to."""
+        place = settings.load().place(self.place_key)
+        if place.view in VIEWS:
+            self.set_reactive(MainScreen.view, place.view)
+        if place.sort in sorts.SORTS:
+            self.set_reactive(MainScreen.sort, place.sort)
+        if place.filter.strip():
+            self.set_reactive(MainScreen.filter_text, place.filter)
+            self._filter_bar.value = place.filter
+            self._say(f"The filter of last time: {place.filter} (Escape clears it)", timeout=6)
+        paper = self.catalog.get(place.paper) if place.paper else None
+        return None if paper is None else paper.index
+
+    def remember_place(self) -> None:
+        """Keep where the user is (paper, view, sort, filter) for the next start."""
+        paper = self.current
+        try:
+            kept = settings.load().place(self.place_key)
+            settings.remember_place(
+                self.place_key,
+                replace(
+                    kept,
+                    paper=None if paper is None else paper.id,
+                    view=self.view,
+                    sort=self.sort,
+                    filter=self.filter_text,
+                ),
+            )
+        except OSError:
+            pass  # quitting: nobody to tell, and nothing of the user's data is lost
 
     def _say(
         self,
@@ -637,7 +682,7 @@ class MainScreen(Screen[None]):
         """Turn looking papers up when they are starred on or off (kept in the config dir)."""
         self.enrich_on_star = not self.enrich_on_star
         try:
-            core_settings.remember_enrich_on_star(self.enrich_on_star)
+            settings.remember_enrich_on_star(self.enrich_on_star)
         except OSError as error:
             self._say(f"Could not remember the setting: {error}", severity="warning")
         state = "on" if self.enrich_on_star else "off"
@@ -830,27 +875,43 @@ class MainScreen(Screen[None]):
         if not papers:
             self._say("Nothing starred yet: press s on a paper first.", severity="warning")
             return
-        default = self.export_path or settings.last_export_path() or Path.cwd() / "starred.bib"
+        remembered = settings.load().place(self.place_key).export_path
+        default = self.export_path or remembered or Path.cwd() / "starred.bib"
         self.app.push_screen(ExportScreen(len(papers), default), self._export_to)
 
-    def _export_to(self, path: Path | None) -> None:
-        if path is None:
+    def _export_to(self, choice: ExportChoice | None) -> None:
+        if choice is None:
             return
+        path = choice.path
         papers = usecases.starred_papers(self.catalog, self.store)
+        protected = self.store.own_files
+        noun = "paper" if len(papers) == 1 else "papers"
+        said = f"Exported {len(papers)} {noun} to {path}"
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            usecases.export_to_file(papers, path, self.store)
+            fsio.user_target(path, protected)  # before any key is pinned
+            export = usecases.export_and_pin(papers, usecases.format_for(path), self.store)
+            data = export.text.encode("utf-8")
+            there = existing(path, usecases.format_for(path)) if choice.append else None
+            if there is not None:
+                # Bytes kept as they are: a .bib in another encoding is not re-encoded.
+                current = there.raw.decode("utf-8", errors="surrogateescape")
+                text, added = appended_bibtex(current, papers, export.keys, there.keys)
+                data = text.encode("utf-8", errors="surrogateescape")
+                said = f"Appended {added} new {'entry' if added == 1 else 'entries'} to {path}"
+                if added < len(papers):
+                    said += f" ({len(papers) - added} there already)"
+            fsio.write_user_file(path, data, protected)
         except (OSError, PapertermError) as error:
             message = error.strerror if isinstance(error, OSError) and error.strerror else error
             self._say(f"{path}: {message}", title="Export failed", severity="error", timeout=15)
             return
         finally:
             self._refresh_marks()
-        noun = "paper" if len(papers) == 1 else "papers"
-        self._say(f"Exported {len(papers)} {noun} to {path}", title="Exported")
+        self._say(said, title="Exported")
         self.export_path = path
         try:
-            settings.remember_export_path(path.resolve())
+            settings.remember_export_path(self.place_key, path.resolve())
         except OSError as error:
             self._say(f"Could not remember the export path: {error}", severity="warning")
 

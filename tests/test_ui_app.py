@@ -464,7 +464,7 @@ async def test_question_mark_shows_the_keys_and_the_query_language(
         said = {text for _, text in app.main.key_help()}
         for binding in MainScreen.BINDINGS:
             assert binding.tooltip in said  # type: ignore[union-attr]
-        assert "Command palette: every action" in said
+        assert "Command palette: what can run now" in said
         syntax = app.screen.query_one("#query-help", Static).content
         assert "is:starred" in str(syntax)
         assert "has:code" in str(syntax)

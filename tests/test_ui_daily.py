@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.widgets import Input, Label
 
 from paperterm import settings
@@ -65,7 +66,7 @@ async def test_the_palette_shows_what_can_run_paperterm_first(
         assert "Quit paperterm" in titles
         for cannot in (
             "Export the starred papers to a file",  # nothing starred
-            "Clear the filter",  # empty already
+            "Clear the filter and go back to the list (also from the filter)",  # empty already
             "Open the paper's link in the web browser",  # this paper has none
             "View all papers",  # the view already
         ):
@@ -75,7 +76,7 @@ async def test_the_palette_shows_what_can_run_paperterm_first(
         titles = [command.title for command in app.get_system_commands(app.screen)]
         for can in (
             "Export the starred papers to a file",
-            "Clear the filter",
+            "Clear the filter and go back to the list (also from the filter)",
             "Open the paper's link in the web browser",
         ):
             assert can in titles
@@ -242,3 +243,81 @@ async def test_export_to_a_new_file_asks_nothing(
         assert isinstance(app.screen, ExportScreen)
         await pilot.press("escape", "escape")
         assert not isinstance(app.screen, ExportScreen)
+
+
+async def test_no_keystroke_is_lost_in_a_burst_right_after_start(
+    catalog: Catalog, state_path: Path
+) -> None:
+    """Keys arriving together (a paste, a fast typist, tmux send-keys) before any is handled:
+    the text after / is the filter's, never commands for the list (g r o k: first, read...)."""
+    app = make_app(catalog, state_path)
+    async with app.run_test(size=SIZE) as pilot:
+        for key, char in [("slash", "/"), *((c, c) for c in "grok/models")]:
+            app.post_message(events.Key(key, char))
+        await settle(pilot)
+        assert app.main.query_one("#filter", Input).value == "grok/models"
+        assert on_disk(state_path).read_ids == frozenset()  # no r reached the list
+
+
+@pytest.mark.parametrize("size", [SIZE, (80, 24)])
+async def test_toasts_hide_nothing_of_the_status_line(
+    catalog: Catalog, state_path: Path, size: tuple[int, int]
+) -> None:
+    app = make_app(catalog, state_path, banner="A banner line, as the demo has, " * 4)
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await pilot.press("t")  # "Sorted by title." as a toast
+        await settle(pilot)
+        await pilot.pause(0.2)
+        toasts = list(app.screen.query("Toast"))
+        assert toasts
+        status = app.main.query_one("#status").region
+        banner = app.main.query_one("#banner").region
+        for toast in toasts:
+            assert toast.region.bottom <= banner.y < status.y
+
+
+async def test_the_list_gets_most_of_the_width_and_the_split_moves_and_is_kept(
+    catalog: Catalog, state_path: Path
+) -> None:
+    long = next(p for p in catalog.papers if p.title.startswith("A Very Long Title"))
+    app = make_app(catalog, state_path, place_key="paths:x", restore=True)
+    async with app.run_test(size=SIZE) as pilot:
+        paper_list = app.main.paper_list
+        row = list(paper_list.rows).index(long.index)
+        shown_title = line_text(paper_list, row).split("…")[0].strip(" ●★")
+        assert len(shown_title) >= 60 and long.title.startswith(shown_title)
+        width = paper_list.region.width
+        await pilot.press("greater_than_sign")
+        await pilot.pause()
+        assert paper_list.region.width > width
+        await pilot.press("less_than_sign", "less_than_sign")
+        await pilot.pause()
+        assert paper_list.region.width < width
+        # Drag the line between the panes to a third of the screen.
+        line = app.main.query_one("#detail").region.x
+        await pilot.mouse_down(offset=(line, 10))
+        await pilot.hover(offset=(40, 10))
+        await pilot.mouse_up(offset=(40, 10))
+        await pilot.pause()
+        assert app.main.split == 33
+        assert abs(app.main.query_one("#detail").region.x - 40) <= 1
+        await pilot.press("q")
+    again = make_app(catalog, state_path, place_key="paths:x", restore=True)
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert again.main.split == 33
+
+
+async def test_help_lists_each_key_once_and_says_how_to_close_and_the_mouse(
+    catalog: Catalog, state_path: Path
+) -> None:
+    app = make_app(catalog, state_path)
+    async with app.run_test(size=SIZE) as pilot:
+        keys = [key for key, _ in app.main.key_help()]
+        assert keys.count("esc") == 1
+        assert "mouse" in keys
+        await pilot.press("question_mark")
+        box = app.screen.query_one("VerticalScroll")
+        assert "q" in str(box.border_subtitle).split()
+        await pilot.press("q")
+        assert app.screen is app.main

@@ -59,7 +59,7 @@ class HelpScreen(ModalScreen[None]):
         """The session's messages if any, the keys, the list's marks, then the filter syntax."""
         with VerticalScroll() as box:
             box.border_title = "paperterm help"
-            box.border_subtitle = "Escape to close"
+            box.border_subtitle = "Escape, q or ? closes this help"
             if self._messages:
                 yield Static("Messages (load warnings, state file)", classes="help--heading")
                 yield Static(Text("\n".join(self._messages)), id="messages")

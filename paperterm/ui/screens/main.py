@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult, SuspendNotSupported
 from textual.binding import Binding, BindingType
 from textual.containers import Container
@@ -98,6 +98,10 @@ Fetcher = Callable[[Collection[str]], Refreshed]
 """Fetches today's papers, given the ids of the papers shown (run on a thread, never the UI's)."""
 
 
+DEFAULT_SPLIT = 64
+"""The list's share by default: titles are what a triage reads (60+ characters at 120 columns)."""
+
+
 class _Request:
     """One refilter: what was asked, and the paper to keep the cursor on. Compared by identity:
     rows that come back for any request but the latest are dropped."""
@@ -119,9 +123,16 @@ class MainScreen(Screen[None]):
     """Triage papers: walk the unread ones with ``n``, star with ``s``, export with ``e``."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        # Not in the footer: the filter bar's own placeholder says "/ filter".
+        # Not in the footer: the filter bar's own placeholder says "/ filter". A priority key:
+        # the app handles it on arrival, so the text typed after it in one burst (before the
+        # list has read its keys) goes to the filter, not to the list as commands.
         Binding(
-            "slash", "focus_filter", "Filter", show=False, tooltip="Filter the list as you type"
+            "slash",
+            "focus_filter",
+            "Filter",
+            show=False,
+            tooltip="Filter the list as you type",
+            priority=True,
         ),
         Binding("n", "next_unread", "Next", tooltip="Mark read and go to the next unread paper"),
         Binding("s", "toggle_star", "Star", tooltip="Star or unstar the paper"),
@@ -265,7 +276,27 @@ class MainScreen(Screen[None]):
             show=False,
             tooltip="Sort: " + ", ".join(order.shown_as for order in sorts.SORTS.values()),
         ),
-        Binding("escape", "clear_filter", "Clear", show=False, tooltip="Clear the filter"),
+        Binding(
+            "escape",
+            "clear_filter",
+            "Clear",
+            show=False,
+            tooltip="Clear the filter and go back to the list (also from the filter)",
+        ),
+        Binding(
+            "less_than_sign",
+            "move_split(-5)",
+            "Narrower",
+            show=False,
+            tooltip="Give the list less room (the detail pane more); or drag the line between",
+        ),
+        Binding(
+            "greater_than_sign",
+            "move_split(5)",
+            "Wider",
+            show=False,
+            tooltip="Give the list more room (the detail pane less)",
+        ),
         Binding("question_mark", "help", "Help", tooltip="Show the keys and the filter syntax"),
         Binding("q", "app.quit", "Quit", tooltip="Quit paperterm"),
     ]
@@ -276,6 +307,8 @@ class MainScreen(Screen[None]):
     """Which papers the list shows (choosing the same view again refreshes it)."""
     sort: reactive[str] = reactive("relevance", init=False)
     """The list's order: a name from :mod:`paperterm.sorts`."""
+    split: reactive[int] = reactive(DEFAULT_SPLIT, init=False)
+    """The list's share of the screen, in percent (of the width side by side, else the height)."""
 
     @dataclass
     class Filtered(Message):
@@ -360,6 +393,7 @@ class MainScreen(Screen[None]):
         self.place_key = place_key
         """Which catalogue this is, for what is remembered of it (:mod:`paperterm.settings`)."""
         self._restore = restore
+        self._dragging = False
         self.messages: list[str] = [*notices, *store.notices, *self.inbox.notices]
         """Every notice of this session, kept for the help screen once its toast is gone."""
         self.enrich_on_star = settings.load().enrich_on_star
@@ -397,6 +431,7 @@ class MainScreen(Screen[None]):
         for _, name in breakpoints:
             self.set_class(name in current, name)
         self._status.messages = len(self.messages)
+        self._apply_split()
         self._list.focus()
         self._refilter(keep=self._restore_place() if self._restore else None)
         # Once the first frame is on screen (a moment after the first refresh): the build
@@ -420,6 +455,8 @@ class MainScreen(Screen[None]):
             self.set_reactive(MainScreen.filter_text, place.filter)
             self._filter_bar.value = place.filter
             self._say(f"The filter of last time: {place.filter} (Escape clears it)", timeout=6)
+        if place.split is not None:
+            self.set_reactive(MainScreen.split, place.split)
         paper = self.catalog.get(place.paper) if place.paper else None
         return None if paper is None else paper.index
 
@@ -436,6 +473,7 @@ class MainScreen(Screen[None]):
                     view=self.view,
                     sort=self.sort,
                     filter=self.filter_text,
+                    split=self.split,
                 ),
             )
         except OSError:
@@ -969,7 +1007,10 @@ class MainScreen(Screen[None]):
     # -- views, sort, filter, help ------------------------------------------------------------
 
     def action_focus_filter(self) -> None:
-        """Go to the filter bar."""
+        """Go to the filter bar (in it already: type a /, which the key would otherwise eat)."""
+        if self.focused is self._filter_bar:
+            self._filter_bar.insert_text_at_cursor("/")
+            return
         # At once, not via focus(): keys typed right after / must land in the filter.
         self.set_focus(self._filter_bar)
 
@@ -978,6 +1019,65 @@ class MainScreen(Screen[None]):
         if self._filter_bar.value:
             self._filter_bar.value = ""
         self.set_focus(self._list)
+
+    # -- the split between the list and the detail pane ------------------------------------------
+
+    def validate_split(self, split: int) -> int:
+        low, high = settings.SPLIT_RANGE
+        return max(low, min(high, split))
+
+    def watch_split(self) -> None:
+        self._apply_split()
+
+    def _apply_split(self) -> None:
+        """Size the panes: the list takes ``split`` percent side by side, or stacked."""
+        wide = self.has_class("-wide")
+        self._list.styles.width = f"{self.split}%" if wide else None
+        self._list.styles.height = None if wide else f"{self.split}%"
+
+    def on_resize(self) -> None:
+        """The layout may have flipped between side by side and stacked."""
+        self.call_after_refresh(self._apply_split)
+        self.call_after_refresh(self._place_toasts)
+
+    def _place_toasts(self) -> None:
+        """Show toasts above the status line, the banner and the footer: they hide nothing of
+        what the status line says (the view, the sort, the counts), only the pane above."""
+        panes = self.query_one("#panes").region
+        below = max(0, self.size.height - panes.bottom)
+        for rack in self.query("#textual-toastrack"):
+            rack.styles.margin = (0, 0, below, 0)
+
+    def action_move_split(self, step: int) -> None:
+        """Give the list more (or less) of the screen."""
+        self.split += step
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        """Start dragging the line between the panes."""
+        region = self._detail.region
+        wide = self.has_class("-wide")
+        on_line = event.screen_x == region.x if wide else event.screen_y == region.y
+        if on_line and region.contains(event.screen_x, event.screen_y):
+            self._dragging = True
+            self.capture_mouse()
+            event.stop()
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        """Move the line with the mouse while dragging."""
+        if not self._dragging:
+            return
+        panes = self.query_one("#panes").region
+        if self.has_class("-wide"):
+            share = (event.screen_x - panes.x) * 100 / max(1, panes.width)
+        else:
+            share = (event.screen_y - panes.y) * 100 / max(1, panes.height)
+        self.split = round(share)
+
+    def on_mouse_up(self, event: events.MouseUp) -> None:
+        """Drop the line."""
+        if self._dragging:
+            self._dragging = False
+            self.release_mouse()
 
     def action_set_view(self, view: View) -> None:
         """Show all papers, only the unread ones, or only the starred ones."""
@@ -1020,16 +1120,25 @@ class MainScreen(Screen[None]):
         """(keys, what they do) for every binding of this screen, for the help screen."""
         display = self.app.get_key_display
         rows: list[tuple[str, str]] = []
+        listed: set[str] = set()
         for source in (MainScreen, PaperList, FilterBar):
             if source is FilterBar:
                 rows.append(("Enter", "Go to the list (in the filter)"))
             for binding in source.BINDINGS:
-                if not isinstance(binding, Binding):
-                    continue
+                if not isinstance(binding, Binding) or binding.key in listed:
+                    continue  # a key listed once: Escape clears the filter from anywhere
+                listed.add(binding.key)
                 keys = ", ".join(display(Binding(k, "")) for k in binding.key.split(","))
                 where = " (in the filter)" if source is FilterBar else ""
                 rows.append((keys, f"{binding.tooltip or binding.description}{where}"))
-        rows.append((display(Binding("ctrl+p", "")), "Command palette: every action"))
+        rows.append((display(Binding("ctrl+p", "")), "Command palette: what can run now"))
+        rows.append(
+            (
+                "mouse",
+                "Click a paper to select it, scroll with the wheel, "
+                "drag the line between the panes",
+            )
+        )
         return rows
 
     # -- the inbox: new, muted, queue, tags, notes, saved filters -----------------------------

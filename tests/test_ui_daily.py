@@ -246,10 +246,12 @@ async def test_export_to_a_new_file_asks_nothing(
 
 
 async def test_no_keystroke_is_lost_in_a_burst_right_after_start(
-    catalog: Catalog, state_path: Path
+    catalog: Catalog, state_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Keys arriving together (a paste, a fast typist, tmux send-keys) before any is handled:
     the text after / is the filter's, never commands for the list (g r o k: first, read...)."""
+    monkeypatch.chdir(tmp_path)  # were the keys commands, e would offer to export here
+    monkeypatch.setattr("webbrowser.open", lambda url: True)  # and o would open a browser
     app = make_app(catalog, state_path)
     async with app.run_test(size=SIZE) as pilot:
         for key, char in [("slash", "/"), *((c, c) for c in "grok/models")]:

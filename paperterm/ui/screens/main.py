@@ -288,18 +288,21 @@ class MainScreen(Screen[None]):
             "move_split(-5)",
             "Narrower",
             show=False,
-            tooltip="Give the list less room (the detail pane more); or drag the line between",
+            tooltip="Give the list less room beside the detail pane; or drag the line between",
         ),
         Binding(
             "greater_than_sign",
             "move_split(5)",
             "Wider",
             show=False,
-            tooltip="Give the list more room (the detail pane less)",
+            tooltip="Give the list more room beside the detail pane",
         ),
         Binding("question_mark", "help", "Help", tooltip="Show the keys and the filter syntax"),
         Binding("q", "app.quit", "Quit", tooltip="Quit paperterm"),
     ]
+
+    AUTO_FOCUS = "#papers"
+    """The list has the keys from the start (Textual would pick the filter bar, the first)."""
 
     filter_text: reactive[str] = reactive("", init=False)
     """The filter in force (what the list shows, not what is being typed)."""
@@ -308,7 +311,7 @@ class MainScreen(Screen[None]):
     sort: reactive[str] = reactive("relevance", init=False)
     """The list's order: a name from :mod:`paperterm.sorts`."""
     split: reactive[int] = reactive(DEFAULT_SPLIT, init=False)
-    """The list's share of the screen, in percent (of the width side by side, else the height)."""
+    """The list's share of the width side by side, in percent."""
 
     @dataclass
     class Filtered(Message):
@@ -432,7 +435,9 @@ class MainScreen(Screen[None]):
             self.set_class(name in current, name)
         self._status.messages = len(self.messages)
         self._apply_split()
-        self._list.focus()
+        # At once, not via focus() (which waits a turn); and not over a / typed already.
+        if self.focused is not self._filter_bar:
+            self.set_focus(self._list)
         self._refilter(keep=self._restore_place() if self._restore else None)
         # Once the first frame is on screen (a moment after the first refresh): the build
         # competes with drawing for the GIL.
@@ -1030,10 +1035,9 @@ class MainScreen(Screen[None]):
         self._apply_split()
 
     def _apply_split(self) -> None:
-        """Size the panes: the list takes ``split`` percent side by side, or stacked."""
-        wide = self.has_class("-wide")
-        self._list.styles.width = f"{self.split}%" if wide else None
-        self._list.styles.height = None if wide else f"{self.split}%"
+        """Size the panes: side by side the list takes ``split`` percent of the width; stacked
+        (a narrow terminal) they share the height, as the abstract needs the room there."""
+        self._list.styles.width = f"{self.split}%" if self.has_class("-wide") else None
 
     def on_resize(self) -> None:
         """The layout may have flipped between side by side and stacked."""
@@ -1055,8 +1059,7 @@ class MainScreen(Screen[None]):
     def on_mouse_down(self, event: events.MouseDown) -> None:
         """Start dragging the line between the panes."""
         region = self._detail.region
-        wide = self.has_class("-wide")
-        on_line = event.screen_x == region.x if wide else event.screen_y == region.y
+        on_line = self.has_class("-wide") and event.screen_x == region.x
         if on_line and region.contains(event.screen_x, event.screen_y):
             self._dragging = True
             self.capture_mouse()
@@ -1067,11 +1070,7 @@ class MainScreen(Screen[None]):
         if not self._dragging:
             return
         panes = self.query_one("#panes").region
-        if self.has_class("-wide"):
-            share = (event.screen_x - panes.x) * 100 / max(1, panes.width)
-        else:
-            share = (event.screen_y - panes.y) * 100 / max(1, panes.height)
-        self.split = round(share)
+        self.split = round((event.screen_x - panes.x) * 100 / max(1, panes.width))
 
     def on_mouse_up(self, event: events.MouseUp) -> None:
         """Drop the line."""

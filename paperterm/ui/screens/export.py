@@ -36,6 +36,8 @@ class ExportScreen(ModalScreen[ExportChoice | None]):
     """Asks for the file to write, then before replacing one; dismisses with the choice, or
     None when cancelled."""
 
+    AUTO_FOCUS = "#export-path"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel export"),
         Binding("r", "replace", "Replace the file", show=False),
@@ -78,7 +80,9 @@ class ExportScreen(ModalScreen[ExportChoice | None]):
             box.border_title = "Export starred"
             noun = "paper" if self._count == 1 else "papers"
             yield Label(f"Write {self._count} starred {noun} to:")
-            yield Input(str(self._default), id="export-path", select_on_focus=False)
+            path = Input(str(self._default), id="export-path", select_on_focus=False)
+            path.cursor_blink = False  # a steady cursor: the dialog looks the same every time
+            yield path
             yield Label(
                 "Enter to write · Escape to cancel\n"
                 ".bib · .biblatex.bib · .csl.json · .ids.txt · .md · .csv · .json",

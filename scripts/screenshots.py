@@ -36,7 +36,7 @@ async def _triage(pilot: Pilot[None]) -> None:
 
 async def _filtered(pilot: Pilot[None]) -> None:
     await _triage(pilot)
-    await pilot.press("slash", *"languag model", "enter")
+    await pilot.press("slash", *"models", "enter")  # exact matches, then the close ones
     await _settle(pilot)
 
 
@@ -134,6 +134,7 @@ def _identify(catalog: object) -> None:
 
 async def _shoot(name: str, size: tuple[int, int], steps: Steps, folder: Path) -> Path:
     import paperterm
+    from paperterm.cli import DEMO_NOTICE
     from paperterm.state import StateStore
     from paperterm.state.seen import Seen
     from paperterm.ui.app import PapertermApp
@@ -154,7 +155,8 @@ async def _shoot(name: str, size: tuple[int, int], steps: Steps, folder: Path) -
             "Ask about the warm-up schedule.",
         )
         store.enqueue([paper.id])
-    app = PapertermApp(catalog, store, export_path=Path("~/paper/refs.bib"))
+    # As `paperterm` shows the demo: with the banner line saying how to load real dumps.
+    app = PapertermApp(catalog, store, export_path=Path("~/paper/refs.bib"), banner=DEMO_NOTICE)
     async with app.run_test(size=size) as pilot:
         await _settle(pilot)
         await steps(pilot)
@@ -167,8 +169,8 @@ def main() -> None:
     OUT.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory() as folder:
         # Keep any settings the app might touch away from the user's own.
-        os.environ["XDG_DATA_HOME"] = folder
-        os.environ["XDG_CONFIG_HOME"] = folder
+        for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
+            os.environ[name] = folder
         for name, size, steps in SHOTS:
             path = asyncio.run(_shoot(name, size, steps, Path(folder)))
             print(f"wrote {path.relative_to(ROOT)}  ({size[0]}x{size[1]})")

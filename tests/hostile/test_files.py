@@ -28,7 +28,6 @@ from paperterm.identity import paper_id
 from paperterm.loader import load
 from paperterm.locations import config_settings_path, library_dir, settings_path
 from paperterm.state import StateStore
-from paperterm.ui import settings
 
 TITLE = "Sparse Lanterns for Vision Transformers"
 DUMP = (
@@ -153,13 +152,13 @@ def test_fifo_as_the_lock_file(tmp_path: Path) -> None:
 def test_symlink_to_dev_zero_as_the_settings() -> None:
     settings_path().parent.mkdir(parents=True)
     settings_path().symlink_to("/dev/zero")
-    assert finishes(settings.last_export_path) is None
+    assert finishes(core_settings.load).old_export_path is None
 
 
 def test_fifo_as_the_settings() -> None:
     settings_path().parent.mkdir(parents=True)
     os.mkfifo(settings_path())
-    assert finishes(settings.last_export_path) is None
+    assert finishes(core_settings.load).old_export_path is None
 
 
 def test_fifo_as_the_readers_settings_in_the_config_dir() -> None:

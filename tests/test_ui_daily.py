@@ -323,3 +323,22 @@ async def test_help_lists_each_key_once_and_says_how_to_close_and_the_mouse(
         assert "q" in str(box.border_subtitle).split()
         await pilot.press("q")
         assert app.screen is app.main
+
+
+async def test_enter_and_escape_in_a_burst_hand_the_next_keys_to_the_list(
+    catalog: Catalog, state_path: Path
+) -> None:
+    app = make_app(catalog, state_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *"model")
+        await settle(pilot)  # the rows are in (a burst before them gets the new rows' top)
+        for key, char in [("enter", "\r"), ("j", "j")]:
+            app.post_message(events.Key(key, char))
+        await settle(pilot)
+        assert app.main.filter_text == "model"
+        assert app.main.paper_list.cursor == 1  # the j moved the list, not the filter
+        for key, char in [("slash", "/"), ("escape", None), ("j", "j")]:
+            app.post_message(events.Key(key, char))
+        await settle(pilot)
+        assert app.main.filter_text == ""
+        assert app.focused is app.main.paper_list

@@ -60,7 +60,7 @@ class ExportScreen(ModalScreen[ExportChoice | None]):
         & #export-confirm { display: none; height: auto; }
         &.-confirm #export-confirm { display: block; }
         &.-confirm #export-path-hint { display: none; }
-        & #export-question { color: $warning; margin: 1 0 0 0; }
+        & #export-question { color: $warning; margin: 1 0 0 0; width: 100%; }
         & Horizontal { height: auto; }
         & Button { margin: 0 1 0 0; }
     }

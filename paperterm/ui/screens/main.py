@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on, work
+from textual.actions import SkipAction
 from textual.app import App, ComposeResult, SuspendNotSupported
 from textual.binding import Binding, BindingType
 from textual.containers import Container
@@ -282,6 +283,16 @@ class MainScreen(Screen[None]):
             "Clear",
             show=False,
             tooltip="Clear the filter and go back to the list (also from the filter)",
+            priority=True,
+        ),
+        # Priority too, for the keys typed after them in one burst (see /): the list's.
+        Binding(
+            "enter,down",
+            "leave_filter",
+            "List",
+            show=False,
+            tooltip="Go to the list, keeping the filter (in the filter)",
+            priority=True,
         ),
         Binding(
             "less_than_sign",
@@ -1021,8 +1032,16 @@ class MainScreen(Screen[None]):
 
     def action_clear_filter(self) -> None:
         """Empty the filter and go back to the list."""
+        if not self._filter_bar.value and self.focused is not self._filter_bar:
+            raise SkipAction()  # nothing to do here: Escape is the focused widget's
         if self._filter_bar.value:
             self._filter_bar.value = ""
+        self.set_focus(self._list)
+
+    def action_leave_filter(self) -> None:
+        """From the filter to the list, the filter kept (Enter, Down)."""
+        if self.focused is not self._filter_bar:
+            raise SkipAction()  # Enter and Down elsewhere are the focused widget's
         self.set_focus(self._list)
 
     # -- the split between the list and the detail pane ------------------------------------------
@@ -1121,12 +1140,13 @@ class MainScreen(Screen[None]):
         rows: list[tuple[str, str]] = []
         listed: set[str] = set()
         for source in (MainScreen, PaperList, FilterBar):
-            if source is FilterBar:
-                rows.append(("Enter", "Go to the list (in the filter)"))
             for binding in source.BINDINGS:
-                if not isinstance(binding, Binding) or binding.key in listed:
-                    continue  # a key listed once: Escape clears the filter from anywhere
-                listed.add(binding.key)
+                if not isinstance(binding, Binding):
+                    continue
+                keys_here = set(binding.key.split(","))
+                if keys_here <= listed:
+                    continue  # each key once: Escape clears the filter from anywhere
+                listed |= keys_here
                 keys = ", ".join(display(Binding(k, "")) for k in binding.key.split(","))
                 where = " (in the filter)" if source is FilterBar else ""
                 rows.append((keys, f"{binding.tooltip or binding.description}{where}"))
@@ -1324,6 +1344,8 @@ class MainScreen(Screen[None]):
             return bool(self.store.starred_ids)
         if action == "clear_filter":
             return bool(self._filter_bar.value)
+        if action == "leave_filter":
+            return self.focused is self._filter_bar
         if action == "set_view":
             return parameters != (self.view,)
         return True

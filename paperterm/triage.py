@@ -304,16 +304,33 @@ def progress_bar(done: int, total: int, width: int = 10) -> str:
     return "█" * filled + "░" * (width - filled)
 
 
-def status_parts(status: Status) -> list[str]:
-    """The status line's pieces, in order (the reader joins them with " · ")."""
-    counts, selection = status.counts, status.selection
-    parts = [
-        f"{counts.shown:,}/{counts.total:,} shown",
-    ]
+def status_parts(status: Status, width: int | None = None) -> list[str]:
+    """The status line's pieces, in order (the reader joins them with " · ").
+
+    Given the line's ``width``, what would push the view and the sort off its end goes first:
+    the progress bar (the count stays), then the exact and close counts (the list's divider
+    line says them too).
+    """
+    counts = status.counts
+    full_bar = f"{progress_bar(counts.read, counts.shown)} "
+    full_close = ""
     if counts.exact is not None and counts.exact < counts.shown:
-        parts.append(f"{counts.exact:,} exact · {counts.shown - counts.exact:,} close")
+        full_close = f"{counts.exact:,} exact · {counts.shown - counts.exact:,} close"
+    parts: list[str] = []
+    for bar, close in ((full_bar, full_close), ("", full_close), ("", "")):
+        parts = _status_parts(status, bar, close)
+        if width is None or len(" · ".join(parts)) <= width:
+            break
+    return parts
+
+
+def _status_parts(status: Status, bar: str, close: str) -> list[str]:
+    counts, selection = status.counts, status.selection
+    parts = [f"{counts.shown:,}/{counts.total:,} shown"]
+    if close:
+        parts.append(close)
     parts += [
-        f"{progress_bar(counts.read, counts.shown)} {counts.unread:,} unread left",
+        f"{bar}{counts.unread:,} unread left",
         f"★ {counts.starred:,} starred",
     ]
     if counts.new:

@@ -239,3 +239,17 @@ def test_undo_says_what_it_undid_and_where(catalog: Catalog) -> None:
     two = [(paper.id, "read", False, True), (catalog.papers[4].id, "read", False, True)]
     assert describe_undo(catalog, two) == (3, "Undone: read mark removed on 2 papers.")
     assert describe_undo(catalog, []) == (None, "Nothing to undo.")
+
+
+def test_a_narrow_status_line_keeps_the_view_and_the_sort() -> None:
+    counts = Counts(shown=88, total=525, read=0, starred=0, exact=0)
+    status = Status(counts, Selection(query="transformr"))
+    full = " · ".join(status_parts(status))
+    assert "0 exact · 88 close" in full and "░" in full
+    for width in (78, 70):
+        text = " · ".join(status_parts(status, width))
+        assert len(text) <= width
+        assert text.endswith("· all · by relevance")
+        assert "88 unread left" in text
+    assert "░" not in " · ".join(status_parts(status, 78))
+    assert status_parts(status, 200) == status_parts(status)

@@ -41,5 +41,8 @@ class StatusLine(Static):
 
     def render(self) -> Content:
         """The pieces of :func:`paperterm.triage.status_parts`, joined."""
-        parts = status_parts(self.status)
+        width = self.content_region.width or None
+        if width is not None and self.activity:
+            width -= len(self.activity) + 3
+        parts = status_parts(self.status, width)
         return Content(" · ".join([*parts, self.activity] if self.activity else parts))

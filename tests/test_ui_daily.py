@@ -267,7 +267,7 @@ async def test_toasts_hide_nothing_of_the_status_line(
 ) -> None:
     app = make_app(catalog, state_path, banner="A banner line, as the demo has, " * 4)
     async with app.run_test(size=size, notifications=True) as pilot:
-        await pilot.press("t")  # "Sorted by title." as a toast
+        app.notify("A message that stays a while", timeout=60)
         await settle(pilot)
         await pilot.pause(0.2)
         toasts = list(app.screen.query("Toast"))

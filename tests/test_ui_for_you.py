@@ -48,7 +48,7 @@ async def test_m_lists_the_papers_like_this_one(catalog: Catalog, state_path: Pa
 async def test_t_to_for_you_without_stars_says_so(catalog: Catalog, state_path: Path) -> None:
     app = make_app(catalog, state_path)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("t", "t", "t")
+        await pilot.press("t", "t")  # title, for you (no filter: t skips catalogue order)
         await settle(pilot)
         assert app.main.sort == "for-you"
         assert "No starred papers yet" in app.said_text()
@@ -61,7 +61,7 @@ async def test_for_you_ranks_by_the_stars_and_says_why(catalog: Catalog, state_p
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("s")  # star r0, "Volume Rendering of Implicit Surfaces"
         assert on_disk(state_path).is_starred(catalog.papers[0].id)
-        await pilot.press("t", "t", "t")
+        await pilot.press("t", "t")  # title, for you (no filter: t skips catalogue order)
         await settle(pilot)
         assert app.main.sort == "for-you"
         assert "Sorted by for you" in app.said_text()
@@ -84,7 +84,7 @@ async def test_a_star_under_for_you_reorders_the_rows_below_the_cursor(
 ) -> None:
     app = make_app(catalog, state_path)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("s", "t", "t", "t", "g")  # star r0, sort for you, to the top
+        await pilot.press("s", "t", "t", "g")  # star r0, sort for you (title first), to the top
         await settle(pilot)
         before = shown(app)
         speech = titles("speech")

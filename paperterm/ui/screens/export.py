@@ -7,6 +7,7 @@ entries)") and waits for ``r`` (replace), ``a`` (append the new entries, for Bib
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -18,6 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
+from paperterm import fsio
 from paperterm.export.existing import APPENDABLE, Existing, existing
 from paperterm.usecases import format_for
 
@@ -66,8 +68,11 @@ class ExportScreen(ModalScreen[ExportChoice | None]):
     }
     """
 
-    def __init__(self, count: int, default: Path) -> None:
+    def __init__(
+        self, count: int, default: Path, protected: Mapping[Path, str] | None = None
+    ) -> None:
         super().__init__()
+        self._protected = dict(protected or {})
         self._count = count
         self._default = default
         self._path: Path | None = None
@@ -105,6 +110,7 @@ class ExportScreen(ModalScreen[ExportChoice | None]):
         path = Path(value).expanduser()
         fmt = format_for(path)
         try:
+            fsio.user_target(path, self._protected)  # the state file: refused, never asked
             found = existing(path, fmt)
         except OSError as error:
             self.notify(f"{path}: {error.strerror or error}", severity="error", markup=False)

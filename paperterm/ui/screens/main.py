@@ -931,7 +931,8 @@ class MainScreen(Screen[None]):
             return
         remembered = settings.load().place(self.place_key).export_path
         default = self.export_path or remembered or Path.cwd() / "starred.bib"
-        self.app.push_screen(ExportScreen(len(papers), default), self._export_to)
+        screen = ExportScreen(len(papers), default, self.store.own_files)
+        self.app.push_screen(screen, self._export_to)
 
     def _export_to(self, choice: ExportChoice | None) -> None:
         if choice is None:

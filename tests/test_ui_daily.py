@@ -67,7 +67,6 @@ async def test_the_palette_shows_what_can_run_paperterm_first(
         for cannot in (
             "Export the starred papers to a file",  # nothing starred
             "Clear the filter and go back to the list (also from the filter)",  # empty already
-            "Open the paper's link in the web browser",  # this paper has none
             "View all papers",  # the view already
         ):
             assert cannot not in titles
@@ -77,7 +76,6 @@ async def test_the_palette_shows_what_can_run_paperterm_first(
         for can in (
             "Export the starred papers to a file",
             "Clear the filter and go back to the list (also from the filter)",
-            "Open the paper's link in the web browser",
         ):
             assert can in titles
 

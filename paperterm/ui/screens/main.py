@@ -1335,12 +1335,9 @@ class MainScreen(Screen[None]):
     def can_run(self, action: str, parameters: tuple[object, ...]) -> bool:
         """Whether ``action`` would do something now: what the palette offers. Stricter than
         :meth:`check_action`, whose keys stay live to say why they cannot (``e`` with nothing
-        starred, ``o`` without a link)."""
+        starred)."""
         if not self.check_action(action, parameters):
             return False
-        paper = self.current
-        if action == "open_link":
-            return paper is not None and paper.url is not None
         if action == "export":
             return bool(self.store.starred_ids)
         if action == "clear_filter":

@@ -133,6 +133,12 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("-f", "--format", choices=FORMATS, default="bibtex")
     export.add_argument("-o", "--output", metavar="FILE", type=Path, help="write to FILE")
     export.add_argument("--ascii", action="store_true", help="turn non-ASCII text into TeX")
+    export.add_argument(
+        "--csv-raw",
+        action="store_true",
+        help="CSV cells as they are: no leading ' before a cell a spreadsheet would run as a "
+        "formula (=, +, -, @)",
+    )
     _global_options(export, top=False)
 
     mark = commands.add_parser(
@@ -494,11 +500,18 @@ def _export(args: argparse.Namespace) -> int:
         if unknown:
             _say("note", f"{_count(unknown, 'paper')} without a known arXiv id left out")
     if args.output is None:
-        result = usecases.export_and_pin(chosen.papers, args.format, store, ascii=args.ascii)
+        result = usecases.export_and_pin(
+            chosen.papers, args.format, store, ascii=args.ascii, csv_raw=args.csv_raw
+        )
     else:
         try:
             result = usecases.export_to_file(
-                chosen.papers, args.output, store, args.format, ascii=args.ascii
+                chosen.papers,
+                args.output,
+                store,
+                args.format,
+                ascii=args.ascii,
+                csv_raw=args.csv_raw,
             )
         except OSError as error:
             raise PapertermError(

@@ -126,7 +126,12 @@ def user_notes(store: StateStore, papers: Sequence[Paper]) -> dict[str, Annotati
 
 
 def export_and_pin(
-    papers: Sequence[Paper], fmt: str, store: StateStore, *, ascii: bool = False
+    papers: Sequence[Paper],
+    fmt: str,
+    store: StateStore,
+    *,
+    ascii: bool = False,
+    csv_raw: bool = False,
 ) -> Export:
     """Export with the store's pinned keys and marks, then pin the keys the export shows.
 
@@ -142,6 +147,7 @@ def export_and_pin(
         ascii=ascii,
         flags=flags,
         notes=user_notes(store, papers),
+        csv_raw=csv_raw,
     )
     if not store.read_only:
         store.pin_keys(result.keys)

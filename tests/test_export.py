@@ -23,6 +23,7 @@ import paperterm
 from paperterm.errors import ExportError
 from paperterm.export import FORMATS, Export, bibtex_entry, citation_keys, export_papers
 from paperterm.export.bibtex import FIELD_LIMIT, citable_url, code_url, sort_key
+from paperterm.export.formats import spreadsheet_safe
 from paperterm.identity import paper_id
 from paperterm.model import Link, Metadata, Paper, Source
 from paperterm.sanitize import clean_text
@@ -495,7 +496,8 @@ def test_csv() -> None:
     assert len(rows) == len(papers) + 1
     for row, paper in zip(rows[1:], papers, strict=True):
         assert row[0] == paper.id
-        assert (row[2], row[3]) == (clean_text(paper.title), clean_text(paper.abstract))
+        title, abstract = clean_text(paper.title), clean_text(paper.abstract)
+        assert (row[2], row[3]) == (spreadsheet_safe(title), spreadsheet_safe(abstract))
     assert rows[1][7:] == ["true", "true"] and rows[2][7:] == ["false", "false"]
 
 

@@ -82,14 +82,16 @@ def export_papers(
     ascii: bool = False,
     flags: Mapping[str, tuple[bool, bool]] | None = None,
     notes: Mapping[str, Annotation] | None = None,
+    csv_raw: bool = False,
 ) -> Export:
     """Export ``papers`` (in the order given, each once) as ``fmt``, one of :data:`FORMATS`.
 
     ``pinned`` maps paper ids to citation keys already pinned (used unchanged, never reused);
     ``ascii`` writes BibTeX in ASCII; ``flags`` maps ids to (read, starred), which the JSON and
     CSV exports then include; ``notes`` maps ids to the user's (tags, note), which BibTeX writes
-    as ``keywords`` and Markdown and JSON as they are. Raises ExportError for an unknown format
-    or a bad pinned key.
+    as ``keywords`` and Markdown and JSON as they are; ``csv_raw`` writes CSV cells as they are,
+    without the ``'`` that keeps a spreadsheet from running a cell as a formula. Raises
+    ExportError for an unknown format or a bad pinned key.
     """
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r} (choose from {', '.join(FORMATS)})")
@@ -109,7 +111,7 @@ def export_papers(
     elif fmt == "markdown":
         text = markdown_text(unique, keys, flags, notes)
     elif fmt == "csv":
-        text = csv_text(unique, keys, flags)
+        text = csv_text(unique, keys, flags, raw=csv_raw)
     else:
         text = json_text(unique, keys, flags, notes)
     return Export(text, keys)

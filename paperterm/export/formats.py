@@ -85,8 +85,29 @@ def json_text(
     return orjson.dumps(records, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"
 
 
-def csv_text(papers: Sequence[Paper], keys: Mapping[str, str], flags: Flags | None) -> str:
-    """CSV with a header row, RFC 4180 quoting and CRLF line ends; lists joined by spaces."""
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """``cell`` with a leading ``'`` when a spreadsheet would read it as a formula.
+
+    OWASP's advice for CSV injection: a cell starting with ``=``, ``+``, ``-``, ``@``, a tab or
+    a carriage return (here: its first character that is not a space) is prefixed with ``'``,
+    which LibreOffice and Excel show as text and do not run.
+    """
+    if cell.lstrip(" ").startswith(_FORMULA_STARTS):
+        return "'" + cell
+    return cell
+
+
+def csv_text(
+    papers: Sequence[Paper], keys: Mapping[str, str], flags: Flags | None, *, raw: bool = False
+) -> str:
+    """CSV with a header row, RFC 4180 quoting and CRLF line ends; lists joined by spaces.
+
+    Every cell that a spreadsheet would run as a formula gets a leading ``'``
+    (:func:`spreadsheet_safe`), unless ``raw``.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     header = ["id", "key", "title", "abstract", "url", "links", "sources"]
@@ -106,7 +127,7 @@ def csv_text(papers: Sequence[Paper], keys: Mapping[str, str], flags: Flags | No
         if flags is not None:
             read, starred = flags.get(paper.id, (False, False))
             row += ["true" if read else "false", "true" if starred else "false"]
-        writer.writerow(row)
+        writer.writerow(row if raw else [spreadsheet_safe(cell) for cell in row])
     return buffer.getvalue()
 
 

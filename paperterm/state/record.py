@@ -32,6 +32,7 @@ from typing import Any
 
 import orjson
 
+from paperterm.export.keys import valid_key
 from paperterm.tags import MAX_TAG, clean_tag, tag_order
 
 __all__ = ["MAX_TAG", "clean_tag", "tag_order"]  # re-exported for the state's users
@@ -148,6 +149,10 @@ class CorruptState(Exception):
     """The bytes are not a state file this release can trust; the text says why."""
 
 
+REFUSED_KEY = "bibkey_refused"
+"""Where a pinned key that is not a valid citation key is kept aside (see :func:`decode`)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Decoded:
     """A state file as read."""
@@ -158,6 +163,8 @@ class Decoded:
     """Paper id to entry; empty when a newer schema's papers could not be understood."""
     extra: dict[str, Any]
     """Top-level keys other than ``schema`` and ``papers``, written back unchanged."""
+    refused_keys: tuple[tuple[str, str], ...] = ()
+    """(paper id, key) for each pinned key set aside as not valid, in file order."""
 
 
 def decode(data: bytes, known: Mapping[str, Entry] | None = None) -> Decoded:
@@ -166,6 +173,11 @@ def decode(data: bytes, known: Mapping[str, Entry] | None = None) -> Decoded:
     Entries equal to the one ``known`` holds for the same paper (already checked) are not checked
     again: re-reading a big file another process just saved stays cheap. A newer schema is not
     an error: its papers are read if they look like ours, else left out.
+
+    A pinned ``bibkey`` that is a string but not a valid citation key (a hand edit:
+    ``"müller 2024{"``) is refused here, once, rather than failing every export later: the
+    entry is read without it and with the text kept aside as ``bibkey_refused`` (so the next
+    save loses nothing and a new key can be pinned), and ``refused_keys`` names it.
     """
     if not data.strip():
         raise CorruptState("empty file")
@@ -181,14 +193,19 @@ def decode(data: bytes, known: Mapping[str, Entry] | None = None) -> Decoded:
     papers = top.get("papers", {})
     extra = {key: value for key, value in top.items() if key not in ("schema", "papers")}
     try:
-        _check_papers(papers, known or {}, schema)
+        refused = _check_papers(papers, known or {}, schema)
     except CorruptState:
         if schema > SCHEMA:
             return Decoded(schema, {}, extra)
         raise
+    for paper_id, key in refused:
+        entry = dict(papers[paper_id])
+        del entry["bibkey"]
+        entry[REFUSED_KEY] = key
+        papers[paper_id] = entry
     if schema < 2:
         papers = {pid: _upgraded(entry) for pid, entry in papers.items()}
-    return Decoded(schema, papers, extra)
+    return Decoded(schema, papers, extra, tuple(refused))
 
 
 def _upgraded(entry: Entry) -> Entry:
@@ -205,10 +222,14 @@ def _upgraded(entry: Entry) -> Entry:
     return result
 
 
-def _check_papers(papers: object, known: Mapping[str, Entry], schema: int = SCHEMA) -> None:
+def _check_papers(
+    papers: object, known: Mapping[str, Entry], schema: int = SCHEMA
+) -> list[tuple[str, str]]:
+    """Raise CorruptState for a malformed entry; return the pinned keys that are not valid."""
     if type(papers) is not dict:
         raise CorruptState("'papers' is not an object")
     same = known.get
+    refused: list[tuple[str, str]] = []
     for paper_id, entry in papers.items():
         if type(entry) is not dict:
             raise CorruptState(f"paper {paper_id!r} is not an object")
@@ -217,6 +238,10 @@ def _check_papers(papers: object, known: Mapping[str, Entry], schema: int = SCHE
         for key, value in entry.items():
             if _wrong_type(key, value, schema):
                 raise CorruptState(f"paper {paper_id!r}: {key!r} has the wrong type")
+        bibkey = entry.get("bibkey")
+        if bibkey is not None and not valid_key(bibkey):
+            refused.append((paper_id, bibkey))
+    return refused
 
 
 def encode(papers: Mapping[str, Entry], extra: Mapping[str, Any]) -> bytes:

@@ -22,6 +22,7 @@ from typing import Any
 
 from paperterm.errors import StateError
 from paperterm.locations import default_state_path
+from paperterm.sanitize import printable
 from paperterm.state import storage
 from paperterm.state.record import (
     DEFAULTS,
@@ -277,8 +278,20 @@ class StateStore:
         }
 
     def _notify(self, message: str) -> None:
+        message = printable(message)
         if message not in self.notices:
             self.notices.append(message)
+
+    def _decode(self, data: bytes, known: Mapping[str, Entry] | None = None) -> Decoded:
+        """:func:`decode`, with a notice for each pinned key it refused."""
+        decoded = decode(data, known)
+        for paper_id, key in decoded.refused_keys:
+            self._notify(
+                f"{self.path}: paper {paper_id}: the pinned citation key {key!r} is not valid "
+                "(letters, digits and _:.+/- only); set aside as bibkey_refused, a new key is "
+                "pinned at the next export"
+            )
+        return decoded
 
     def _load(self) -> None:
         storage.refuse_symlink(self.path)
@@ -287,7 +300,7 @@ class StateStore:
             return
         if got is not None:
             try:
-                decoded = decode(got[0])
+                decoded = self._decode(got[0])
             except CorruptState:
                 pass
             else:
@@ -347,7 +360,7 @@ class StateStore:
         got = storage.read_file(self.path)
         if got is not None:
             try:
-                return _Disk(decode(got[0], self._papers), got[1], good=True, recovered=False)
+                return _Disk(self._decode(got[0], self._papers), got[1], good=True, recovered=False)
             except CorruptState as exc:
                 aside = storage.move_aside(self.path, "corrupt", self._clock())
                 problem = f"{self.path} was unreadable ({exc}); moved it to {aside.name}"
@@ -359,7 +372,7 @@ class StateStore:
                 self._notify(f"{problem}; no backup, starting empty")
             return _Disk(None, None, good=False, recovered=got is not None)
         try:
-            decoded = decode(backup[0])
+            decoded = self._decode(backup[0])
         except CorruptState as exc:
             aside = storage.move_aside(self.backup_path, "corrupt", self._clock())
             self._notify(f"{problem}; the backup was unreadable too ({exc}), moved to {aside.name}")
@@ -387,7 +400,7 @@ class StateStore:
                     self._recover()
                 return
             try:
-                decoded = decode(got[0], self._papers)
+                decoded = self._decode(got[0], self._papers)
             except CorruptState:
                 self._recover()
                 return

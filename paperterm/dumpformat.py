@@ -42,6 +42,18 @@ turns it into entries ``(line, title, abstract)``. The rules, and why:
   short sentence without a period, let alone just before a line that is all sentences.
 * What these rules cannot tell: the first title of a page that is exactly ``new``,
   ``Subscribe`` or a date reads as header.
+
+What is a Hugging Face Papers page at all (:func:`is_page`)? Every real dump, in both layouts,
+and every messy variant (pasted pages, ``cat`` of two files, CRLF, a BOM, Latin-1, UTF-16)
+holds the page's header: ``Get trending papers in your email inbox!`` opens both layouts, and
+a page copied or saved whole always carries it. A README, a ``pyproject.toml``, code, a CSV
+or a log never does, yet their lines would pair up as "titles" and "abstracts" as well as any
+page's. So the rule is the header, not the shape of the lines: a file is a page when at least
+one of its lines was read as page boilerplate (a header sentence anywhere; ``new``,
+``Subscribe`` or a date line at the start of the file; ``Subscribe`` glued to the first title).
+Lines of titles and abstracts with no header at all are refused with them: they cannot be told
+from any other text. (Saved API answers are JSON, recognised by content in
+:mod:`paperterm.apidump`, and have rules of their own.)
 """
 
 from __future__ import annotations
@@ -57,6 +69,12 @@ STRONG_MARKERS = frozenset(
     }
 )
 """Lines that are page boilerplate wherever they appear."""
+
+NOT_A_PAGE = (
+    "not a Hugging Face Papers page (no page header such as "
+    "`Get trending papers in your email inbox!`)"
+)
+"""Why a file without a page header is refused (see :func:`is_page`)."""
 
 WEAK_MARKERS = frozenset({"new", "Subscribe"})
 """Lines that are boilerplate only inside a header block (a date line is one too)."""
@@ -242,6 +260,14 @@ class DumpParser:
                 out.extend(self.feed([piece]))
                 self.lineno = lineno - 1
         self.lineno = lineno
+
+
+def is_page(parser: DumpParser) -> bool:
+    """Whether what ``parser`` read so far is a Hugging Face Papers page: it met a page header.
+
+    See the module's docstring for why the header, and only the header, decides.
+    """
+    return parser.header_lines > 0
 
 
 def _tidy_title(line: str) -> str:

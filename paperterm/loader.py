@@ -37,6 +37,9 @@ The rest:
   source ``(file, position in the file, line of the title)`` is kept in load order; every
   distinct non-empty abstract is kept, longest first, ties in the order first seen; its links
   are those of all its abstracts (:mod:`paperterm.links`), longest abstract first.
+* A file that is not a Hugging Face Papers page (no page header: a README, a pyproject.toml;
+  the rule is :func:`paperterm.dumpformat.is_page`) is refused as a whole, with one warning;
+  its papers are held back until the header is seen, so none of a refused file is loaded.
 * Problems: a missing, unreadable, empty (or blank), binary or paperless file is one warning
   (``PATH: message``) and the other files still load; a title without abstract is kept and
   warned (``PATH:LINE: message``). Only when no path yields a paper does :func:`load` raise a
@@ -63,7 +66,7 @@ from typing import cast
 
 from paperterm import apidump, fsio
 from paperterm.catalog import Catalog
-from paperterm.dumpformat import DumpParser
+from paperterm.dumpformat import NOT_A_PAGE, DumpParser, is_page
 from paperterm.errors import DumpError
 from paperterm.identity import paper_id
 from paperterm.links import WWW, extract_links, might_have_links
@@ -380,6 +383,7 @@ def _load_one(
     latin1_line: int | None = None
     control_line: int | None = None
     nonblank = False
+    held: list[tuple[int, str, str]] = []
     try:
         with _open(dump.file, found=dump.found) as raw:
             answer, stream = apidump.sniff(raw)
@@ -395,15 +399,20 @@ def _load_one(
                 if text.endswith("\n"):
                     lines.pop()  # the block ends at a line end: no line after it
                 entries = parser.feed(lines)
-                if entries:
-                    position = builder.add(name, entries, position)
+                if not is_page(parser):
+                    held.extend(entries)  # not known to be a page yet: keep them back
+                elif entries or held:
+                    position = builder.add(name, [*held, *entries], position)
+                    held = []
     except NotADump as bad:
         return _Problem(name, bad.message)
     except OSError as error:
         return _Problem(name, _os_message(error))
     entries = parser.finish()
-    if entries:
-        position = builder.add(name, entries, position)
+    if (held or entries) and not is_page(parser):
+        return _Problem(name, NOT_A_PAGE)
+    if entries or held:
+        position = builder.add(name, [*held, *entries], position)
     if latin1_line is not None:
         warnings.append(
             _Problem(

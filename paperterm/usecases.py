@@ -24,7 +24,7 @@ from paperterm.catalog import Catalog
 from paperterm.errors import DumpError, StateError
 from paperterm.export import Export, bibtex_entry, citation_keys, export_papers, format_for_path
 from paperterm.export.formats import Annotation
-from paperterm.loader import load
+from paperterm.loader import dump_files, load
 from paperterm.model import Paper
 from paperterm.state import StateStore
 from paperterm.triage import Marks, select_rows
@@ -261,7 +261,10 @@ def _add_one(library: Path, shown: str, name: str, data: bytes) -> tuple[Path | 
 
 def _library_target(library: Path, name: str, data: bytes) -> Path | None:
     """Where to keep a dump: its name as ``*.txt`` (``*.json`` for a saved API answer), or
-    ``name-2.txt``... when that is taken by another dump; None when an identical copy is there."""
+    ``name-2.txt``... when that is taken by another dump; None when an identical copy is there,
+    under any name (a dump added again from standard input, or renamed, is the same dump)."""
+    if _already_kept(library, data):
+        return None
     suffix = ".json" if apidump.looks_like_json(data[: apidump.HEAD]) else ".txt"
     kept = Path(name).suffix.lower() in (".txt", ".json")
     stem = Path(name).stem if kept else Path(name).name
@@ -276,6 +279,21 @@ def _library_target(library: Path, name: str, data: bytes) -> Path | None:
         number += 1
         candidate = library / f"{stem}-{number}{suffix}"
     return candidate
+
+
+def _already_kept(library: Path, data: bytes) -> bool:
+    """Whether a dump in the library holds exactly ``data`` (sizes first, then the bytes)."""
+    try:
+        kept = dump_files(library)
+    except OSError:
+        return False
+    for path in kept:
+        try:
+            if path.stat().st_size == len(data) and fsio.read_regular(path)[0] == data:
+                return True
+        except OSError:
+            continue
+    return False
 
 
 def marks_of(store: StateStore, papers: Iterable[Paper]) -> Mapping[str, tuple[bool, bool]]:

@@ -169,7 +169,10 @@ def test_recognised_by_content_not_name(tmp_path: Path) -> None:
     ]
     # A text dump whose first title starts with a bracket is still a text dump, whatever its name.
     text = tmp_path / "reproduction.json"
-    text.write_text("[Re] A Reproduction of Something\nWe reproduce something and report.\n")
+    text.write_text(
+        "[Re] A Reproduction of Something\nWe reproduce something and report.\n"
+        "Get trending papers in your email inbox!\n"  # a page needs its header, anywhere
+    )
     (paper,) = paperterm.load([text])
     assert paper.title == "[Re] A Reproduction of Something"
     assert paper.meta is None

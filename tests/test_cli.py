@@ -232,7 +232,9 @@ def test_export_says_where_the_stars_are_when_their_dumps_are_not_loaded(
 ) -> None:
     cli(capsys, "mark", "star", paper_id(LOTTERY), "--state", str(state))
     other = tmp_path / "other.txt"
-    other.write_text("Another Paper Entirely\nIts abstract, one line long.\n")
+    other.write_text(
+        "Get trending papers in your email inbox!\nAnother Paper Entirely\nIts abstract.\n"
+    )
     status, _, err = cli(capsys, "export", str(other), "--state", str(state))
     assert status == 1
     assert "1 starred paper in dumps not loaded" in err
@@ -294,7 +296,8 @@ def test_add_reads_bytes_from_standard_input(
     state: Path,
     isolated_data_dir: Path,
 ) -> None:
-    latin1 = "Caf\xe9 Networks\nAn abstract with a na\xefve word.\n".encode("latin-1")
+    page = "Get trending papers in your email inbox!\nCaf\xe9 Networks\nA na\xefve word.\n"
+    latin1 = page.encode("latin-1")
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(latin1)))
     status, _, err = cli(capsys, "add", "-")
     assert status == 0, err

@@ -248,6 +248,7 @@ def test_a_changed_answer_replaces_the_day_and_counts_only_new_papers(tmp_path: 
 
 def test_papers_already_in_a_text_dump_are_not_new(tmp_path: Path) -> None:
     (tmp_path / "mine.txt").write_text(
+        "Get trending papers in your email inbox!\n"
         "Paper Number 1 of the Day\nWhat paper 1 found, as the page showed it.\n"
     )
     server = Server({"2026-11-20": [item(1), item(2)]})

@@ -19,7 +19,7 @@ from paperterm.cli import run
 
 NAME = b"caf\xe9.txt"
 SHOWN = "caf\ufffd.txt"
-PAGE = "A Title About Cafes\nAn abstract about cafes.\n"
+PAGE = "Get trending papers in your email inbox!\nA Title About Cafes\nAn abstract about cafes.\n"
 
 
 @pytest.fixture

@@ -43,7 +43,8 @@ def bad_key(request: pytest.FixtureRequest) -> str:
 @pytest.fixture
 def dump(tmp_path: Path) -> Path:
     path = tmp_path / "page.txt"
-    path.write_text(f"{TITLE}\nAn abstract.\nOther Title\nOther abstract.\n", encoding="utf-8")
+    page = f"{TITLE}\nAn abstract.\nOther Title\nOther abstract.\n"
+    path.write_text(f"Get trending papers in your email inbox!\n{page}", encoding="utf-8")
     return path
 
 

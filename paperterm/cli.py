@@ -242,7 +242,10 @@ def run(argv: Sequence[str]) -> int:
             "mute": _mute,
             "merge": _merge,
         }[args.command]
-        return handler(args)
+        try:
+            return handler(args)
+        finally:
+            _say_later_notices()
     except PapertermError as error:
         _say("error", str(error))
         return 2
@@ -295,6 +298,7 @@ def _open_store(args: argparse.Namespace, *, quiet: bool = False) -> StateStore:
     if not quiet:
         for notice in store.notices:
             _say("note", notice)
+        _opened.append((store, len(store.notices)))
     return store
 
 
@@ -307,6 +311,18 @@ def _with_metadata(catalog: Catalog, store: StateStore, *, quiet: bool = False) 
         for notice in metadata.notices:
             _say("note", notice)
     return metadata.notices
+
+
+_opened: list[tuple[StateStore, int]] = []
+"""Stores opened by this command, with how many of their notices were said."""
+
+
+def _say_later_notices() -> None:
+    """Say what a store noticed while saving (a backup that could not be refreshed...)."""
+    while _opened:
+        store, said = _opened.pop()
+        for notice in store.notices[said:]:
+            _say("warning", notice)
 
 
 class _Loaded(NamedTuple):

@@ -72,7 +72,7 @@ from paperterm.identity import paper_id
 from paperterm.links import WWW, extract_links, might_have_links
 from paperterm.model import Link, Metadata, Paper, Source
 from paperterm.sanitize import printable
-from paperterm.textblocks import BLOCK, ByteStream, NotADump, text_blocks
+from paperterm.textblocks import BLOCK, MAX_LINE, ByteStream, NotADump, text_blocks
 
 STDIN = "-"
 """The path that means standard input."""
@@ -382,6 +382,8 @@ def _load_one(
     position = 0
     latin1_line: int | None = None
     control_line: int | None = None
+    binary_line: int | None = None
+    cut_lines: list[int] = []
     nonblank = False
     held: list[tuple[int, str, str]] = []
     try:
@@ -389,11 +391,16 @@ def _load_one(
             answer, stream = apidump.sniff(raw)
             if answer is not None:
                 return _load_answer(name, answer, builder, warnings, progress)
-            for text, bad_line, cleaned_line in text_blocks(stream, progress.advance):
-                if bad_line is not None and latin1_line is None:
-                    latin1_line = parser.lineno + bad_line
-                if cleaned_line is not None and control_line is None:
-                    control_line = parser.lineno + cleaned_line
+            for block in text_blocks(stream, progress.advance):
+                text = block.text
+                if block.latin1_line is not None and latin1_line is None:
+                    latin1_line = parser.lineno + block.latin1_line
+                if block.control_line is not None and control_line is None:
+                    control_line = parser.lineno + block.control_line
+                if block.binary_line is not None and binary_line is None:
+                    binary_line = parser.lineno + block.binary_line
+                if block.cut_line is not None:
+                    cut_lines.append(parser.lineno + block.cut_line)
                 nonblank = nonblank or not text.isspace()
                 lines = text.split("\n")
                 if text.endswith("\n"):
@@ -422,6 +429,12 @@ def _load_one(
     if control_line is not None:
         message = "terminal control characters and escape sequences removed (first here)"
         warnings.append(_Problem(name, message, control_line))
+    if binary_line is not None:
+        message = "binary data skipped (NUL bytes or control characters; first here)"
+        warnings.append(_Problem(name, message, binary_line))
+    for line in cut_lines[:3]:
+        message = f"line longer than {MAX_LINE >> 20} MB: cut there, the rest skipped"
+        warnings.append(_Problem(name, message, line))
     for dangling in parser.dangling:
         message = f"title without abstract: {_short(dangling.title)}"
         warnings.append(_Problem(name, message, dangling.line))

@@ -11,6 +11,11 @@ The decisions (the loader's docstring says them for the user):
   U+FFFD: read as Latin-1 they would be C1 control characters (``0x9D`` is OSC).
 * A UTF-16 BOM first: the whole file is UTF-16.
 * A NUL byte, or more than 1% control characters, in the first 8 KiB: not a text dump.
+* Binary data further on (a NUL, or a line of which one character in ten is a control or an
+  undecodable byte) starts a binary region, read as blank lines up to the first line that reads
+  as text (:func:`_reads_as_text`), so a binary tail never becomes garbage papers.
+* A line longer than :data:`MAX_LINE` bytes is cut there and the rest of it skipped, so that one
+  line never takes more memory than that (a 200 MB line used to peak at 6 GB).
 * Terminal controls (:mod:`paperterm.sanitize`): a tab becomes a space everywhere; a line
   holding any other control character, escape sequence or bidirectional override is cleaned
   with :func:`~paperterm.sanitize.clean_text`, line by line, so that an unterminated sequence
@@ -58,6 +63,22 @@ class Block(NamedTuple):
     """The number, within the block, of its first line that was not UTF-8, if any."""
     control_line: int | None
     """The number, within the block, of its first line that held a control (now removed)."""
+    binary_line: int | None = None
+    """The number, within the block, of its first line of binary data (now blank), if any."""
+    cut_line: int | None = None
+    """The number, within the block, of a line cut at :data:`MAX_LINE` bytes, if any."""
+
+
+MAX_LINE = 8 << 20
+"""The most bytes of one line that are read; the rest of a longer line is skipped (a real
+abstract is a few KB: arXiv caps them at 1,920 characters)."""
+
+
+class _Scan:
+    """What a file's earlier blocks left open: whether we are inside a binary region."""
+
+    def __init__(self) -> None:
+        self.binary = False
 
 
 class NotADump(Exception):
@@ -92,13 +113,18 @@ def text_blocks(stream: ByteStream, advance: Callable[[int], None]) -> Iterator[
         yield from _utf16_blocks(view[:filled].tobytes(), stream, advance)
         return
     _check_not_binary(head)
+    scan = _Scan()
     while filled:
         cut = _last_line_end(buffer, filled)
         if cut:
-            yield _decode(view[:cut])
+            yield _decode(view[:cut], scan)
             carry = view[cut:filled].tobytes()
             view[: len(carry)] = carry
             filled = len(carry)
+        elif filled == len(buffer) and filled >= MAX_LINE:  # a line too long to hold: cut it
+            yield _cut_line(view[:filled], scan)
+            filled = _skip_rest_of_line(stream, view, advance)
+            continue
         elif filled == len(buffer):  # one line longer than the buffer: make room
             buffer = buffer + bytearray(len(buffer))
             view = memoryview(buffer)
@@ -108,7 +134,36 @@ def text_blocks(stream: ByteStream, advance: Callable[[int], None]) -> Iterator[
             break
         filled += read
     if filled:
-        yield _decode(view[:filled])
+        yield _decode(view[:filled], scan)
+
+
+def _cut_line(data: memoryview, scan: _Scan) -> Block:
+    """The first bytes of a line too long to hold (cut between characters), as a whole line."""
+    end = len(data)
+    while end > len(data) - 4 and 0x80 <= data[end - 1] <= 0xBF:  # a UTF-8 continuation byte
+        end -= 1
+    if end > len(data) - 4 and data[end - 1] >= 0xC0:  # the lead byte of the cut character
+        end -= 1
+    block = _decode(data[:end], scan)
+    return block._replace(text=block.text + "\n", cut_line=1)
+
+
+def _skip_rest_of_line(stream: ByteStream, view: memoryview, advance: Callable[[int], None]) -> int:
+    """Read and drop bytes up to the next line end; move what follows it to the buffer's start
+    and return its length."""
+    while True:
+        read = stream.readinto(view) or 0
+        advance(read)
+        if not read:
+            return 0
+        chunk = view[:read].tobytes()
+        ends = [found for found in (chunk.find(b"\n"), chunk.find(b"\r")) if found >= 0]
+        if ends:
+            rest = chunk[min(ends) + 1 :]
+            if chunk[min(ends) : min(ends) + 2] == b"\r\n":
+                rest = rest[1:]
+            view[: len(rest)] = rest
+            return len(rest)
 
 
 def _last_line_end(data: bytearray, end: int) -> int:
@@ -122,7 +177,7 @@ def _last_line_end(data: bytearray, end: int) -> int:
     return max(newline, data.rfind(b"\r", newline, end - 1) + 1)
 
 
-def _decode(data: memoryview) -> Block:
+def _decode(data: memoryview, scan: _Scan) -> Block:
     """One block as clean text with LF line ends (see :class:`Block`)."""
     bad: int | None = None
     try:
@@ -133,7 +188,7 @@ def _decode(data: memoryview) -> Block:
         controls = True  # the slow path already: look at every line
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _cleaned(text, bad, maybe_controls=controls)
+    return _cleaned(text, bad, scan, maybe_controls=controls)
 
 
 def _maybe_controls(data: memoryview) -> bytes:
@@ -148,21 +203,68 @@ def _maybe_controls(data: memoryview) -> bytes:
     )
 
 
-def _cleaned(text: str, latin1_line: int | None, *, maybe_controls: bool) -> Block:
-    """The block without BOMs, tabs or controls, and the number of its first line cleaned."""
+def _cleaned(text: str, latin1_line: int | None, scan: _Scan, *, maybe_controls: bool) -> Block:
+    """The block without BOMs, tabs, controls or binary data (see :class:`Block`)."""
     if "\ufeff" in text:
         text = text.replace("\ufeff", "")
     if "\t" in text:
         text = text.replace("\t", " ")
-    if not maybe_controls or not has_controls(text.replace("\n", " ")):
+    if not scan.binary and (not maybe_controls or not has_controls(text.replace("\n", " "))):
         return Block(text, latin1_line, None)
     lines = text.split("\n")
-    first: int | None = None
+    cleaned: int | None = None
+    binary: int | None = None
     for number, line in enumerate(lines):
-        if has_controls(line):
+        if scan.binary:
+            scan.binary = not _reads_as_text(line)
+        elif has_controls(line) and _is_binary(line):
+            scan.binary = True
+            first = _region_start(lines, number)
+            lines[first:number] = [""] * (number - first)
+            binary = binary or first + 1
+        if scan.binary:
+            lines[number] = ""
+            binary = binary or number + 1
+        elif has_controls(line):
             lines[number] = clean_text(line)
-            first = first or number + 1
-    return Block("\n".join(lines), latin1_line, first)
+            cleaned = cleaned or number + 1
+    return Block("\n".join(lines), latin1_line, cleaned, binary)
+
+
+def _region_start(lines: list[str], number: int) -> int:
+    """Where the binary region found at ``lines[number]`` starts: the short garbage lines just
+    before it (random bytes hold line ends too) belong to it, back to a line that reads as text."""
+    first = number
+    while first > 0 and lines[first - 1] and not _reads_as_text(lines[first - 1]):
+        first -= 1
+    return first
+
+
+_BINARY_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffd]")
+
+
+def _is_binary(line: str) -> bool:
+    """Whether a line holding control characters is binary data rather than text with a few
+    stray controls: a NUL, or (in a line of 16 characters or more) one in ten characters a
+    control or an undecodable byte. Binary data starts a region (see :func:`_reads_as_text`)."""
+    if "\x00" in line:
+        return True
+    return len(line) >= 16 and len(_BINARY_CHARS.findall(line)) * 10 >= len(line)
+
+
+def _reads_as_text(line: str) -> bool:
+    """Whether a line ends a binary region: two words of ASCII letters, no control nor
+    undecodable byte, and four in five characters printable ASCII. (Random bytes are half above
+    127: a line of them hardly ever passes; a one-word or non-Latin title right after binary
+    data is skipped with it, a rare loss.)"""
+    stripped = line.strip()
+    if _BINARY_CHARS.search(stripped) or _TWO_WORDS.search(stripped) is None:
+        return False  # blank too: random bytes hold blank lines, only text ends the region
+    ascii_printable = sum(" " <= char <= "~" for char in stripped)
+    return ascii_printable * 5 >= len(stripped) * 4
+
+
+_TWO_WORDS = re.compile(r"[A-Za-z]{2,}[^A-Za-z]*? [^A-Za-z]*?[A-Za-z]{2,}")
 
 
 def _decode_lines(data: bytes) -> tuple[str, int | None]:
@@ -185,6 +287,7 @@ def _utf16_blocks(
 ) -> Iterator[Block]:
     """Decode a UTF-16 file (BOM first) block by block."""
     decoder = codecs.getincrementaldecoder("utf-16")(errors="replace")
+    scan = _Scan()
     carry = ""
     block = head
     while True:
@@ -201,7 +304,7 @@ def _utf16_blocks(
         if "\r" in piece:
             piece = piece.replace("\r\n", "\n").replace("\r", "\n")
         if piece:
-            yield _cleaned(piece, None, maybe_controls=True)
+            yield _cleaned(piece, None, scan, maybe_controls=True)
         if final:
             return
         block = stream.read(BLOCK)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from paperterm import apidump, fsio
 from paperterm.catalog import Catalog
-from paperterm.errors import DumpError, StateError
+from paperterm.errors import DumpError, ExportError, PapertermError
 from paperterm.export import Export, bibtex_entry, citation_keys, export_papers, format_for_path
 from paperterm.export.formats import Annotation
 from paperterm.loader import dump_files, load
@@ -137,21 +137,31 @@ def export_and_pin(
 
     Every format shows citation keys, and a key once shown must never change, so all of them
     pin. A read-only store (a newer schema) is left alone: callers say the keys were not pinned.
-    Raises StateError when the pinning cannot be saved (the text is then not returned).
+    Raises StateError when the pinning cannot be saved (the text is then not returned). When
+    another paperterm pinned one of the keys for another paper meanwhile (the store refuses a
+    key twice, under its lock), the export is made again with the keys now pinned.
     """
     flags = {paper.id: (store.is_read(paper.id), store.is_starred(paper.id)) for paper in papers}
-    result = export_papers(
-        papers,
-        fmt,
-        pinned=store.pinned_keys,
-        ascii=ascii,
-        flags=flags,
-        notes=user_notes(store, papers),
-        csv_raw=csv_raw,
-    )
-    if not store.read_only:
-        store.pin_keys(result.keys)
-    return result
+    for _ in range(_PIN_ATTEMPTS):
+        result = export_papers(
+            papers,
+            fmt,
+            pinned=store.pinned_keys,
+            ascii=ascii,
+            flags=flags,
+            notes=user_notes(store, papers),
+            csv_raw=csv_raw,
+        )
+        if store.read_only:
+            return result
+        pinned = store.pin_keys(result.keys)
+        if all(pinned.get(paper_id) == key for paper_id, key in result.keys.items()):
+            return result
+        # Another paperterm pinned one of these keys meanwhile: export again with its keys.
+    raise ExportError("citation keys kept changing under another paperterm; try again")
+
+
+_PIN_ATTEMPTS = 5
 
 
 def export_to_file(
@@ -185,15 +195,13 @@ class Citation:
 def cite(paper: Paper, store: StateStore) -> Citation:
     """The paper's BibTeX entry under its pinned key, pinning a new key first when it has none
     (another process may pin one meanwhile: the pinned key always wins)."""
-    pinned = store.get(paper.id).bibkey
-    key = pinned or citation_keys([paper], pinned=store.pinned_keys)[paper.id]
-    error = None
-    if pinned is None and not store.read_only:
-        try:
-            key = store.pin_keys({paper.id: key}).get(paper.id, key)
-        except StateError as failed:
-            error = str(failed)
-    return Citation(key, bibtex_entry(paper, key), error)
+    try:  # pinned under the state's lock: a key another paperterm took meanwhile is not reused
+        result = export_and_pin([paper], "bibtex", store)
+        return Citation(result.keys[paper.id], result.text)
+    except PapertermError as failed:
+        pinned = store.get(paper.id).bibkey
+        key = pinned or citation_keys([paper], pinned=store.pinned_keys)[paper.id]
+        return Citation(key, bibtex_entry(paper, key), str(failed))
 
 
 # -- the library --------------------------------------------------------------------------------

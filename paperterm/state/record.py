@@ -26,6 +26,7 @@ machines' files meet does not matter.
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -364,10 +365,25 @@ def later(now: float, previous: Any) -> float:
 
     Clocks of two machines (or a clock set back) can disagree; a change made after another one
     was seen must still win the merge, so its time is pushed just past the one it replaces.
+    A time is always finite (JSON has no infinity: it would be saved as ``null`` and the change
+    time lost): a clock gone wrong reads as the largest float, or 0 for NaN or minus infinity,
+    and a change after one made at the largest float gets that same time (it then ties, and a
+    tie goes to the file on disk).
     """
+    now = _finite(now)
     if previous is None or now > previous:
         return now
-    return math.nextafter(float(previous), math.inf)
+    return _finite(math.nextafter(float(previous), math.inf))
+
+
+def _finite(when: float) -> float:
+    """``when``, or the nearest finite time (NaN and minus infinity: 0)."""
+    if math.isfinite(when):
+        return when
+    return _LARGEST if when > 0 else 0.0
+
+
+_LARGEST = sys.float_info.max
 
 
 def with_tags(entry: Entry, wanted: tuple[str, ...], now: float) -> Entry:

@@ -602,8 +602,10 @@ class StateStore:
     def pin_keys(self, keys: Mapping[str, str]) -> dict[str, str]:
         """Pin BibTeX keys for the papers that have none yet; saved before it returns.
 
-        Returns the pinned key of every id in ``keys``: the one just pinned, or the one pinned
-        earlier (possibly by another process), which always wins.
+        Returns the pinned key of every id in ``keys`` that has one: the one just pinned, or the
+        one pinned earlier (possibly by another process), which always wins. A key that another
+        paper holds by then (another paperterm pinned it first) is not pinned: that id is left
+        out, and the caller chooses again (:func:`paperterm.export.export_and_pin` does).
         """
         with self.update() as changes:
             changes.pin_keys(keys)
@@ -703,10 +705,14 @@ def _apply(papers: dict[str, Entry], ops: list[tuple[str, Any, Any]], now: float
     changes: list[Change] = []
     for kind, target, value in ops:
         if kind == "pin":
+            # Under the lock, against the file just merged: a key another paper holds (pinned
+            # meanwhile by another paperterm) is never taken twice, whatever the case.
+            taken = {e["bibkey"].casefold() for e in papers.values() if e.get("bibkey")}
             for pid, key in target.items():
                 entry = papers.get(pid, _EMPTY)
-                if entry.get("bibkey") is None:
+                if entry.get("bibkey") is None and key.casefold() not in taken:
                     papers[pid] = {**entry, "bibkey": key}
+                    taken.add(key.casefold())
                     changes.append((pid, "bibkey", None, key))
         elif kind == "revert":
             for pid, field, before, after in reversed(target):

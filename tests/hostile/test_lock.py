@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from paperterm.cli import run
-from paperterm.export import export_and_pin
 from paperterm.identity import paper_id
 from paperterm.model import Paper, Source
 from paperterm.state import StateStore
+from paperterm.usecases import export_and_pin
 
 
 def paper(title: str) -> Paper:

@@ -527,7 +527,10 @@ def test_the_readers_fetcher_reloads_its_dumps_with_the_new_day(
     today = fetch.today().isoformat()
     local_hf.answers[f"{today}/0"] = (200, json.dumps([item(1), item(2)]).encode(), {})
     mine = tmp_path / "mine.txt"
-    mine.write_text("Paper Number 2 of the Day\nSeen in my own dump first.\n")
+    mine.write_text(
+        "Get trending papers in your email inbox!\n"  # a page has its header (dumpformat.is_page)
+        "Paper Number 2 of the Day\nSeen in my own dump first.\n"
+    )
     store = StateStore.open(tmp_path / "state.json")
     result = _reader_fetcher([str(mine)], store)({paper_id("Paper Number 2 of the Day")})
     assert [(day.papers, day.new) for day in result.days] == [(2, 1)]

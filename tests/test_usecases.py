@@ -105,14 +105,14 @@ def test_add_to_library_keeps_each_dump_once(tmp_path: Path) -> None:
         library,
         [
             ("morning.txt", "morning.txt", data),
-            ("again", "copy.txt", data),  # the same bytes under another name: added again
+            ("again", "copy.txt", data),  # the same bytes under another name: already there
             ("other", "morning.txt", other),  # another dump with a taken name
             ("morning.txt", "morning.txt", data),  # already there
             ("junk", "junk.txt", b""),
         ],
     )
-    assert [p.name for p in report.added] == ["morning.txt", "copy.txt", "morning-2.txt"]
-    assert report.already == ["morning.txt"]
+    assert [p.name for p in report.added] == ["morning.txt", "morning-2.txt"]
+    assert report.already == ["again", "morning.txt"]
     assert len(report.refused) == 1 and report.refused[0].startswith("junk")
     assert len(report.papers) == 7
     assert not list(library.glob(".*"))  # no temporary file left

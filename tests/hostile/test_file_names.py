@@ -55,7 +55,8 @@ def test_a_latin1_file_name_never_breaks_an_output(
     assert done.returncode == 0, done.stderr
     assert b"Traceback" not in done.stderr
     out = done.stdout.decode("utf-8")
-    assert SHOWN in out
+    if argv[1:] != ["--all"]:  # BibTeX names no dump file
+        assert SHOWN in out
     if "json" in argv or "--json" in argv:
         assert orjson.loads(out)[0]["sources"][0]["path"].endswith(SHOWN)
 
@@ -67,7 +68,8 @@ def test_a_latin1_file_name_never_breaks_an_export_to_a_file(
     target = tmp_path / f"out.{fmt}"
     argv = ["export", "--all", "-f", fmt, "-o", str(target), dump]
     assert run([*argv, "--state", str(tmp_path / "s.json")]) == 0, capsys.readouterr().err
-    assert SHOWN in target.read_text(encoding="utf-8")
+    text = target.read_text(encoding="utf-8")
+    assert fmt == "bibtex" or SHOWN in text  # BibTeX names no dump file
 
 
 def test_a_latin1_file_name_in_a_warning_is_shown_readably(

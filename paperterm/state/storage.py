@@ -147,12 +147,8 @@ def locked(lock_path: Path, timeout: float | None = None) -> Iterator[None]:
 
 
 def remove_stale_temps(path: Path) -> None:
-    """Delete temp files a killed save left beside ``path``; call only while holding the lock.
-
-    Those of its backup too: a save killed while refreshing the backup leaves one named after it.
-    """
+    """Delete temp files a killed save left beside ``path``; call only while holding the lock."""
     fsio.remove_stale_temps(path)
-    fsio.remove_stale_temps(path.with_name(path.name + ".bak"))
 
 
 def replace_atomically(

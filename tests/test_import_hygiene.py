@@ -26,6 +26,7 @@ CORE_MODULES = [
     "paperterm.sorts",
     "paperterm.state",
     "paperterm.textblocks",
+    "paperterm.export_target",
     "paperterm.triage",
     "paperterm.usecases",
 ]

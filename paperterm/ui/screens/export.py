@@ -20,7 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
 from paperterm import fsio
-from paperterm.export.existing import APPENDABLE, Existing, existing
+from paperterm.export_target import APPENDABLE, Existing, existing
 from paperterm.usecases import format_for
 
 

@@ -35,7 +35,7 @@ from textual.worker import get_current_worker
 from paperterm import fsio, settings, sorts, usecases
 from paperterm.catalog import Catalog
 from paperterm.errors import PapertermError, StateError
-from paperterm.export.existing import appended_bibtex, existing
+from paperterm.export_target import appended_bibtex, existing
 from paperterm.fetch import Refreshed
 from paperterm.inbox import Inbox
 from paperterm.metastore import MetaStore, attach

@@ -88,9 +88,10 @@ def export_papers(
 
     ``pinned`` maps paper ids to citation keys already pinned (used unchanged, never reused);
     ``ascii`` writes BibTeX in ASCII; ``flags`` maps ids to (read, starred), which the JSON and
-    CSV exports then include; ``notes`` maps ids to the user's (tags, note), which BibTeX writes
-    as ``keywords`` and Markdown and JSON as they are; ``csv_raw`` writes CSV cells as they are,
-    without the ``'`` that keeps a spreadsheet from running a cell as a formula. Raises
+    CSV exports then include; ``notes`` maps ids to the user's (tags, note): BibTeX and biblatex
+    write the tags as ``keywords``, CSL-JSON the note as ``note``, Markdown, CSV and JSON both;
+    ``csv_raw`` writes CSV cells as they are, without the ``'`` that keeps a spreadsheet from
+    running a cell as a formula. Raises
     ExportError for an unknown format or a bad pinned key.
     """
     if fmt not in FORMATS:
@@ -103,15 +104,15 @@ def export_papers(
     if fmt == "bibtex":
         text = bibtex_file(unique, keys, ascii=ascii, notes=notes)
     elif fmt == "biblatex":
-        text = biblatex_file(unique, keys, ascii=ascii)
+        text = biblatex_file(unique, keys, ascii=ascii, notes=notes)
     elif fmt == "csl-json":
-        text = csl_json_text(unique, keys)
+        text = csl_json_text(unique, keys, notes)
     elif fmt == "ids":
         return Export(ids_text(unique), {})  # no key is shown, so none is pinned
     elif fmt == "markdown":
         text = markdown_text(unique, keys, flags, notes)
     elif fmt == "csv":
-        text = csv_text(unique, keys, flags, raw=csv_raw)
+        text = csv_text(unique, keys, flags, notes, raw=csv_raw)
     else:
         text = json_text(unique, keys, flags, notes)
     return Export(text, keys)

@@ -5,7 +5,8 @@ eprintclass, doi, url, abstract}``; biblatex's standard styles print ``arXiv: 18
 [cs.LG]`` from the eprint fields. A paper known only from a dump: ``@misc`` with its title,
 abstract and a link that is not code. A code repository is left out (biber's data model has no
 field for it and warns about unknown ones; the JSON and CSL-JSON exports keep it); no field
-names a dump file.
+names a dump file. The user's tags are the entry's ``keywords`` (a comma-separated list, which
+``\\printbibliography[keyword=...]`` selects by).
 """
 
 from __future__ import annotations
@@ -35,8 +36,9 @@ def biblatex_name(name: str, *, ascii: bool = False) -> str:
     return "{" + tex + "}" if "," in name or re.search(r"\band\b", name, re.IGNORECASE) else tex
 
 
-def biblatex_entry(paper: Paper, key: str, *, ascii: bool = False) -> str:
-    """One biblatex entry for ``paper`` cited as ``key``, ending in a newline."""
+def biblatex_entry(paper: Paper, key: str, *, ascii: bool = False, tags: Sequence[str] = ()) -> str:
+    """One biblatex entry for ``paper`` cited as ``key``, ``tags`` as its ``keywords``, ending in
+    a newline."""
     if not valid_key(key):
         raise ExportError(f"citation key {key!r} is not valid")
     meta = paper.meta or Metadata()
@@ -61,12 +63,25 @@ def biblatex_entry(paper: Paper, key: str, *, ascii: bool = False) -> str:
         fields.append(("url", url_for_field(url)))
     if abstract.strip():
         fields.append(("abstract", bounded_tex(abstract, ascii=ascii)))
+    if tags:
+        fields.append(("keywords", to_tex(clean_text(", ".join(tags)), ascii=ascii)))
     if not meta.authors:
         fields.append(("sortkey", to_tex(sort_key(title) or key, ascii=ascii)))
     body = "".join(f"  {name} = {{{value}}},\n" for name, value in fields if value)
     return f"@{kind}{{{key},\n{body}}}\n"
 
 
-def biblatex_file(papers: Sequence[Paper], keys: Mapping[str, str], *, ascii: bool = False) -> str:
-    """A whole biblatex ``.bib`` file, one entry per paper in the order given."""
-    return "\n".join(biblatex_entry(paper, keys[paper.id], ascii=ascii) for paper in papers)
+def biblatex_file(
+    papers: Sequence[Paper],
+    keys: Mapping[str, str],
+    *,
+    ascii: bool = False,
+    notes: Mapping[str, tuple[tuple[str, ...], str]] | None = None,
+) -> str:
+    """A whole biblatex ``.bib`` file, one entry per paper in the order given; ``notes`` maps ids
+    to the user's (tags, note): the tags become ``keywords``."""
+    notes = notes or {}
+    return "\n".join(
+        biblatex_entry(paper, keys[paper.id], ascii=ascii, tags=notes.get(paper.id, ((), ""))[0])
+        for paper in papers
+    )

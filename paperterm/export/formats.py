@@ -32,6 +32,17 @@ Annotation = tuple[tuple[str, ...], str]
 """A paper's tags and note, as the user wrote them."""
 
 
+def note_text(note: str) -> str:
+    """A user's note as exported: its lines kept, each cleaned of terminal controls (the state
+    file is synced between machines, so it is untrusted too), blank ends dropped."""
+    return "\n".join(clean_text(line) for line in note.strip().splitlines())
+
+
+def tags_text(tags: Sequence[str], separator: str = " ") -> str:
+    """A paper's tags on one line (a tag name holds no space nor comma), cleaned."""
+    return separator.join(clean_text(tag) for tag in tags)
+
+
 def paper_record(
     paper: Paper,
     key: str | None,
@@ -69,8 +80,8 @@ def paper_record(
         record["starred"] = starred
     if notes is not None:
         tags, note = notes.get(paper.id, ((), ""))
-        record["tags"] = list(tags)
-        record["note"] = note
+        record["tags"] = [clean_text(tag) for tag in tags]
+        record["note"] = note_text(note)
     return record
 
 
@@ -101,18 +112,27 @@ def spreadsheet_safe(cell: str) -> str:
 
 
 def csv_text(
-    papers: Sequence[Paper], keys: Mapping[str, str], flags: Flags | None, *, raw: bool = False
+    papers: Sequence[Paper],
+    keys: Mapping[str, str],
+    flags: Flags | None,
+    notes: Mapping[str, Annotation] | None = None,
+    *,
+    raw: bool = False,
 ) -> str:
     """CSV with a header row, RFC 4180 quoting and CRLF line ends; lists joined by spaces.
 
-    Every cell that a spreadsheet would run as a formula gets a leading ``'``
-    (:func:`spreadsheet_safe`), unless ``raw``.
+    With ``flags``, ``read`` and ``starred`` columns; with ``notes``, ``tags`` (joined by
+    spaces) and ``note`` (its lines kept: a quoted cell may hold line breaks). Every cell that a
+    spreadsheet would run as a formula gets a leading ``'`` (:func:`spreadsheet_safe`), unless
+    ``raw``.
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     header = ["id", "key", "title", "abstract", "url", "links", "sources"]
     if flags is not None:
         header += ["read", "starred"]
+    if notes is not None:
+        header += ["tags", "note"]
     writer.writerow(header)
     for paper in papers:
         row = [
@@ -127,6 +147,9 @@ def csv_text(
         if flags is not None:
             read, starred = flags.get(paper.id, (False, False))
             row += ["true" if read else "false", "true" if starred else "false"]
+        if notes is not None:
+            tags, note = notes.get(paper.id, ((), ""))
+            row += [tags_text(tags), note_text(note)]
         writer.writerow(row if raw else [spreadsheet_safe(cell) for cell in row])
     return buffer.getvalue()
 
@@ -180,7 +203,7 @@ def markdown_text(
             lines.append("  tags: " + ", ".join(_md(clean_text(tag)) for tag in tags))
         if note.strip():
             lines.append("")
-            lines.extend("  > " + _md(clean_text(line)) for line in note.strip().splitlines())
+            lines.extend("  > " + _md(line) for line in note_text(note).splitlines())
             lines.append("")
     return "\n".join(lines) + "\n"
 
@@ -193,9 +216,10 @@ def _csl_name(name: str) -> dict[str, str]:
     return {"family": words[-1], "given": " ".join(words[:-1])}
 
 
-def csl_item(paper: Paper, key: str) -> dict[str, Any]:
+def csl_item(paper: Paper, key: str, note: str = "") -> dict[str, Any]:
     """One paper as a CSL-JSON item (what Zotero and Pandoc import): an ``article``, which CSL
-    uses for preprints, with the arXiv id as its number."""
+    uses for preprints, with the arXiv id as its number. The user's ``note`` is the item's
+    ``note`` (Zotero shows it under "Extra"), followed by a line naming the code repository."""
     meta = paper.meta or Metadata()
     item: dict[str, Any] = {"id": key, "type": "article", "title": clean_text(paper.title)}
     if meta.authors:
@@ -215,15 +239,23 @@ def csl_item(paper: Paper, key: str) -> dict[str, Any]:
         item["abstract"] = clean_text(paper.abstract)
     if meta.primary_category:
         item["keyword"] = ", ".join(meta.categories or (meta.primary_category,))
+    lines = [note_text(note)] if note.strip() else []
     code = code_url(paper)
     if code is not None:
-        item["note"] = f"Code: {code}"
+        lines.append(f"Code: {code}")
+    if lines:
+        item["note"] = "\n".join(lines)
     return item
 
 
-def csl_json_text(papers: Sequence[Paper], keys: Mapping[str, str]) -> str:
-    """A CSL-JSON array, indented, ending in a newline."""
-    items = [csl_item(paper, keys[paper.id]) for paper in papers]
+def csl_json_text(
+    papers: Sequence[Paper],
+    keys: Mapping[str, str],
+    notes: Mapping[str, Annotation] | None = None,
+) -> str:
+    """A CSL-JSON array, indented, ending in a newline; ``notes`` gives each item its ``note``."""
+    notes = notes or {}
+    items = [csl_item(paper, keys[paper.id], notes.get(paper.id, ((), ""))[1]) for paper in papers]
     return orjson.dumps(items, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"
 
 

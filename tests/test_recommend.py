@@ -365,3 +365,20 @@ def test_new_metadata_keeps_the_vectors(catalog: Catalog) -> None:
     assert term_vectors(enriched) is vectors
     retitled = (replace(enriched[0], title="Another Title"), *enriched[1:])
     assert term_vectors(retitled) is not vectors
+
+
+def test_similar_walks_only_where_a_common_term_weighs_most(catalog: Catalog) -> None:
+    # With a walk of 2, every term of these three-paper topics is cut short: similar() then
+    # sees only the two papers where each term weighs most, and rescores them exactly.
+    full, cut = TermVectors(catalog.papers), TermVectors(catalog.papers, walk=2)
+    for position in range(len(catalog)):
+        exact = {item.position: item.score for item in full.similar(position)}
+        found = cut.similar(position)
+        assert {item.position for item in found} <= exact.keys()
+        for item in found:
+            assert item.score == pytest.approx(exact[item.position], rel=1e-6)
+        assert found[:1] == full.similar(position)[:1]
+    # Paper 2 shares with paper 8 only terms that weigh more in paper 5 and paper 8 itself.
+    assert [item.position for item in full.similar(8)] == [5, 2]
+    assert [item.position for item in cut.similar(8)] == [5]
+    assert TermVectors(catalog.papers, walk=3).similar(8) == full.similar(8)

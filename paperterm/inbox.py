@@ -297,7 +297,8 @@ class Inbox:
         papers = self.catalog.papers
         return [papers[n] for n in self.search_indices(query, include_muted=include_muted)]
 
-    def end_visit(self) -> int:
+    def end_visit(self, *, lock_timeout: float | None = None) -> int:
         """The reader is being quit: every paper of its catalogue is new no more. Returns how
-        many were new. A killed reader never gets here, so it ends nothing."""
-        return self.seen.end_visit(paper.id for paper in self.catalog)
+        many were new. A killed reader never gets here, so it ends nothing. Raises LockBusy
+        when another process holds the state's lock past ``lock_timeout`` seconds."""
+        return self.seen.end_visit((paper.id for paper in self.catalog), lock_timeout=lock_timeout)

@@ -51,6 +51,16 @@ def config_settings_path() -> Path:
     return config_dir() / "settings.json"
 
 
+def own_files() -> dict[Path, str]:
+    """paperterm's files outside the state, each with what it is: no export may replace them
+    (the state's own are :attr:`paperterm.state.StateStore.own_files`)."""
+    return {
+        filters_path(): "paperterm's mute rules and saved filters",
+        config_settings_path(): "paperterm's settings",
+        settings_path(): "paperterm's old settings file",
+    }
+
+
 def filters_path() -> Path:
     """Mute rules and saved filters (see :mod:`paperterm.inbox`)."""
     return config_dir() / "filters.json"

@@ -117,6 +117,8 @@ class Status:
     """The search index is still being built."""
     titles_only: bool = False
     """The list shows a first answer from the titles alone (the index is still being built)."""
+    unsaved: int = 0
+    """Changes made while another paperterm held the state file, not saved yet."""
 
 
 def needs_search(selection: Selection, marks: Marks | None = None) -> bool:
@@ -344,6 +346,9 @@ def _status_parts(status: Status, bar: str, close: str) -> list[str]:
     ]
     if status.read_only:
         parts.append("read-only")
+    if status.unsaved:
+        noun = "change" if status.unsaved == 1 else "changes"
+        parts.append(f"{status.unsaved} {noun} not saved yet: waiting for another paperterm")
     if status.messages:
         parts.append(f"{status.messages} message{'' if status.messages == 1 else 's'} (?)")
     if selection.words:
@@ -364,6 +369,34 @@ _UNDONE = {
     ("starred", False): "star restored",
 }
 """What undoing a change of (field, value it had been set to) did, in words."""
+
+
+_FLAGGED = {
+    ("read", True): "read",
+    ("read", False): "unread",
+    ("starred", True): "star",
+    ("starred", False): "unstar",
+}
+"""A change of a flag to a value, in a word (for the changes not saved at quitting)."""
+
+
+def describe_change(catalog: Catalog, changes: Sequence[tuple[str, str, object, object]]) -> str:
+    """One change the store holds unsaved (a tuple of its ``unsaved``) as the user made it:
+    ``star "<title>"``, ``read 12 papers``, ``tags "<title>"``."""
+    if not changes:
+        return "nothing"
+    paper_id, field, _before, after = changes[0]
+    if len({change[1] for change in changes}) > 1:
+        what = "changes to"  # one key changed two fields
+    elif field == "queued":
+        what = "queue" if after is not None else "out of the queue"
+    else:
+        what = _FLAGGED.get((field, bool(after)), field)  # tags, note, arxiv
+    papers = {change[0] for change in changes}
+    if len(papers) > 1:
+        return f"{what} {len(papers):,} papers"
+    paper = catalog.get(paper_id)
+    return f'{what} "{paper.title}"' if paper is not None else f"{what} paper {paper_id}"
 
 
 def describe_undo(

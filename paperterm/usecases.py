@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from paperterm import apidump, fsio
+from paperterm import apidump, fsio, locations
 from paperterm.catalog import Catalog
 from paperterm.errors import DumpError, ExportError, PapertermError
 from paperterm.export import Export, bibtex_entry, citation_keys, export_papers, format_for_path
@@ -164,19 +164,26 @@ def export_and_pin(
 _PIN_ATTEMPTS = 5
 
 
+def protected_files(store: StateStore) -> dict[Path, str]:
+    """Files no export may replace, each with what it is: the state's (file, backup, lock, the
+    record of papers seen) and paperterm's settings and filters."""
+    return {**store.own_files, **locations.own_files()}
+
+
 def export_to_file(
     papers: Sequence[Paper], path: Path, store: StateStore, fmt: str | None = None, **options: bool
 ) -> Export:
     """Export ``papers`` to the file ``path`` (format from its extension unless ``fmt``), pin
     their keys, and return the export.
 
-    The file is checked first (:func:`paperterm.fsio.user_target`): the state file, its backup
-    and its lock are refused, and nothing is pinned for a refused file. ``options`` go to the
-    exporter (``ascii``). Raises OSError or StateError.
+    The file is checked first (:func:`paperterm.fsio.user_target`): the files of
+    :func:`protected_files` are refused, and nothing is pinned for a refused file. ``options``
+    go to the exporter (``ascii``). Raises OSError or StateError.
     """
-    fsio.user_target(path, store.own_files)
+    protected = protected_files(store)
+    fsio.user_target(path, protected)
     result = export_and_pin(papers, fmt or format_for(path), store, **options)
-    fsio.write_user_file(path, result.text.encode("utf-8"), store.own_files)
+    fsio.write_user_file(path, result.text.encode("utf-8"), protected)
     return result
 
 

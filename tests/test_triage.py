@@ -15,6 +15,7 @@ from paperterm.triage import (
     Selection,
     Status,
     Triage,
+    describe_change,
     describe_undo,
     needs_search,
     progress_bar,
@@ -253,3 +254,23 @@ def test_a_narrow_status_line_keeps_the_view_and_the_sort() -> None:
         assert "88 unread left" in text
     assert "░" not in " · ".join(status_parts(status, 78))
     assert status_parts(status, 200) == status_parts(status)
+
+
+def test_a_change_not_saved_is_named_as_the_user_made_it(catalog: Catalog) -> None:
+    first, second = catalog.papers[0], catalog.papers[1]
+    star = ((first.id, "starred", False, True),)
+    assert describe_change(catalog, star) == f'star "{first.title}"'
+    read_two = ((first.id, "read", False, True), (second.id, "read", False, True))
+    assert describe_change(catalog, read_two) == "read 2 papers"
+    assert describe_change(catalog, ((first.id, "queued", 5.0, None),)).startswith("out of the")
+    assert describe_change(catalog, (("aaaaaaaaaaaa", "tags", (), ("x",)),)) == (
+        "tags paper aaaaaaaaaaaa"
+    )
+
+
+def test_the_status_line_says_what_waits_for_the_state_file() -> None:
+    status = Status(Counts(10, 10, 2, 1), Selection(), unsaved=2)
+    assert "2 changes not saved yet: waiting for another paperterm" in status_parts(status)
+    assert not any(
+        "not saved" in part for part in status_parts(Status(Counts(1, 1, 0, 0), Selection()))
+    )

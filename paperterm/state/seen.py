@@ -86,11 +86,12 @@ class Seen:
         """Those of ``paper_ids`` never seen: the new papers of a catalogue."""
         return frozenset(paper_ids).difference(self._ids)
 
-    def end_visit(self, paper_ids: Iterable[str]) -> int:
+    def end_visit(self, paper_ids: Iterable[str], *, lock_timeout: float | None = None) -> int:
         """A reader holding ``paper_ids`` was quit: they are new no more. Return how many were.
 
         Under the state lock: re-read the file (another reader may have quit meanwhile), add,
-        write atomically only when something was added.
+        write atomically only when something was added. ``lock_timeout`` as for
+        :func:`paperterm.state.storage.locked` (LockBusy when another process holds it).
         """
         wanted = frozenset(paper_ids)
         storage.refuse_symlink(self.path)
@@ -101,7 +102,7 @@ class Seen:
                 raise StateError(
                     f"{self.path.parent}: cannot create: {storage.reason(exc)}"
                 ) from exc
-        with storage.locked(self._lock_path):
+        with storage.locked(self._lock_path, lock_timeout):
             on_disk = self._read(move_bad=True)
             merged = on_disk | self._ids_from_conflicts()
             added = wanted - merged

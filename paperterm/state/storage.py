@@ -121,18 +121,23 @@ def _not_regular(path: Path, exc: fsio.NotRegularFile) -> StateError:
     return StateError(f"{path}: is not a regular file ({exc.what})")
 
 
+class LockBusy(StateError):
+    """Another process held the lock for the whole wait (nothing was changed)."""
+
+
 @contextmanager
 def locked(lock_path: Path, timeout: float | None = None) -> Iterator[None]:
     """Hold an exclusive advisory lock on ``lock_path`` (created if needed, never deleted).
 
-    Waits up to ``timeout`` seconds (default ``LOCK_TIMEOUT``) for another process to finish.
+    Waits up to ``timeout`` seconds (default ``LOCK_TIMEOUT``; 0: one try) for another process
+    to finish, then raises :class:`LockBusy`.
     """
     wait = LOCK_TIMEOUT if timeout is None else timeout
     with ExitStack() as stack:
         try:
             stack.enter_context(fsio.locked(lock_path, wait))
         except fsio.LockTimeout as exc:
-            raise StateError(
+            raise LockBusy(
                 f"{lock_path}: another paperterm has held the lock for over {wait:g} s"
             ) from exc
         except fsio.NotRegularFile as exc:

@@ -5,6 +5,13 @@ last saw it, merges field by field by change time (so two paperterms never undo 
 applies the change and replaces the file atomically, keeping the previous good copy as
 ``state.json.bak``. When a save fails the change is rolled back in memory and StateError says
 why, so what the user sees is always what is on disk.
+
+One exception, for the reader, which must never freeze a key on another process: with
+``defer_when_locked`` set, a change that finds the lock held elsewhere is made in memory at once
+and kept as :attr:`StateStore.unsaved` until :meth:`StateStore.flush` saves it (the reader tries
+a few times a second). The later save merges with the file as any save does, so a change made
+meanwhile by the process that held the lock is kept where it is newer. Pinning citation keys and
+merging other files are never deferred: both must be judged against the file under the lock.
 """
 
 from __future__ import annotations
@@ -47,6 +54,24 @@ from paperterm.state.record import (
 
 _UNDO_DEPTH = 200
 _EMPTY: Entry = {}
+_DEFERRABLE = frozenset(
+    {
+        "read",
+        "starred",
+        "tags",
+        "tags+",
+        "tags-",
+        "note",
+        "arxiv",
+        "queued",
+        "enqueue",
+        "move",
+        "revert",
+    }
+)
+"""Kinds of operation a deferring store may make in memory first and save later."""
+_NOT_DEFERRED_WAIT = 1.0
+"""Seconds a deferring store waits for the lock for a change it cannot defer (pinning a key)."""
 
 Change = tuple[str, str, Any, Any]
 """(paper id, field, value before, value after) for one field one save changed."""
@@ -173,6 +198,10 @@ class StateStore:
         self._mutex = threading.RLock()
         self._swept = False
         self._last_changes: list[Change] = []
+        self._unsaved: list[list[Change]] = []
+        self.defer_when_locked = False
+        """Set by the reader: a change finding the lock held elsewhere is made in memory and
+        saved by :meth:`flush` later, rather than waiting for the lock (see the module)."""
         self.generation = 0
         """Grows whenever the papers' state may have changed (for caches built on it)."""
 
@@ -275,6 +304,7 @@ class StateStore:
             self.path: "the state file",
             self.backup_path: "the state file's backup",
             self.lock_path: "the state file's lock",
+            self.path.with_name(self.path.name + ".seen"): "the record of papers seen",
         }
 
     def _notify(self, message: str) -> None:
@@ -389,7 +419,8 @@ class StateStore:
         with self._mutex:
             storage.refuse_symlink(self.path)
             try:
-                self.pick_up_conflicts()
+                if not self._unsaved:  # else another process holds the lock: next time
+                    self.pick_up_conflicts()
             except StateError as exc:
                 self._notify(f"sync conflict copies not merged: {exc}")
             if storage.fingerprint(self.path) == self._fingerprint:
@@ -537,7 +568,7 @@ class StateStore:
                 self._batch = None
             self._last_changes = []
             if batch._ops:
-                changes = self._last_changes = self._commit(batch._ops)
+                changes = self._last_changes = self._save(batch._ops)
                 undoable = [change for change in changes if change[1] in DEFAULTS]
                 if undoable and not any(op[0] == "revert" for op in batch._ops):
                     self._undo.append(undoable)
@@ -615,6 +646,7 @@ class StateStore:
         """Revert the last change made through this store; saved. False when nothing to undo.
 
         Repeated calls walk further back. A field another process changed since is left alone.
+        Undoing a change still :attr:`unsaved` takes it back in memory: neither is saved then.
         """
         with self._mutex:
             if not self._undo:
@@ -622,21 +654,70 @@ class StateStore:
             if self._batch is not None:
                 raise RuntimeError("undo() cannot run inside update()")
             last = self._undo.pop()
+            unsaved = len(self._unsaved)
             try:
                 with self.update() as changes:
                     changes._revert(last)
             except BaseException:
                 self._undo.append(last)
                 raise
+            if unsaved and len(self._unsaved) == unsaved + 1 and self._unsaved[-2] == last:
+                del self._unsaved[-2:]  # the change and its undo: nothing left to save
             return True
 
     # -- saving --------------------------------------------------------------------------------
 
-    def _commit(self, ops: list[tuple[str, Any, Any]]) -> list[Change]:
-        """Lock, re-read if needed, merge, apply ``ops``, write; return what changed."""
+    @property
+    def unsaved(self) -> tuple[tuple[Change, ...], ...]:
+        """Changes made in memory while another process held the lock, not saved yet, oldest
+        first: one tuple per change (as ``next_undo`` gives them). Empty unless
+        ``defer_when_locked`` is set."""
+        return tuple(tuple(changes) for changes in self._unsaved)
+
+    def flush(self, lock_timeout: float = 0) -> bool:
+        """Save the :attr:`unsaved` changes (merged with the file as any save is); True when
+        none is left. Raises LockBusy when another process still holds the lock after
+        ``lock_timeout`` seconds, StateError when the save fails (the changes stay unsaved)."""
+        with self._mutex:
+            if not self._unsaved:
+                return True
+            self._commit([], lock_timeout, force=True)
+            self._unsaved.clear()
+            return True
+
+    def _save(self, ops: list[tuple[str, Any, Any]]) -> list[Change]:
+        """Save ``ops``; when deferring and the lock is held elsewhere, make them in memory."""
+        if not self.defer_when_locked:
+            return self._commit(ops)
+        deferrable = all(op[0] in _DEFERRABLE for op in ops)
+        try:
+            return self._commit(ops, 0 if deferrable else _NOT_DEFERRED_WAIT)
+        except storage.LockBusy:
+            if not deferrable:
+                raise
+        papers = dict(self._papers)
+        changes = _apply(papers, ops, self._clock())
+        if changes:
+            self._papers = papers
+            self._refresh_sets(change[0] for change in changes)
+            self._unsaved.append(changes)
+        return changes
+
+    def _commit(
+        self,
+        ops: list[tuple[str, Any, Any]],
+        lock_timeout: float | None = None,
+        *,
+        force: bool = False,
+    ) -> list[Change]:
+        """Lock, re-read if needed, merge, apply ``ops``, write; return what changed.
+
+        Changes kept :attr:`unsaved` are in memory, so any write saves them too; ``force``
+        writes even when ``ops`` change nothing (a flush).
+        """
         storage.refuse_symlink(self.path)
         self._make_folder()
-        with storage.locked(self.lock_path):
+        with storage.locked(self.lock_path, lock_timeout):
             storage.refuse_symlink(self.path)
             if not self._swept:
                 # Both: a save killed while refreshing the backup leaves the .bak's temp file.
@@ -660,8 +741,9 @@ class StateStore:
             papers = dict(base) if base is self._papers else base
             changes = _apply(papers, ops, self._clock())
             self._extra = extra
-            if changes or dirty:
+            if changes or dirty or force or self._unsaved:
                 self._write(papers, good=good)
+                self._unsaved.clear()
             else:
                 self._see(current)
                 self._disk_good = good

@@ -6,6 +6,7 @@ and below it in the Textual-free :mod:`paperterm.triage` model.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from textual.theme import Theme
 
 from paperterm import settings
 from paperterm.catalog import Catalog
+from paperterm.sanitize import printable
 from paperterm.state import StateStore
 from paperterm.ui.commands import palette_commands
 from paperterm.ui.screens.main import Fetcher, MainScreen
@@ -101,12 +103,12 @@ class PapertermApp(App[None]):
         return self._main
 
     async def action_quit(self) -> None:
-        """Quit (q, ctrl+q): the visit ends, so the papers loaded are new no more. A killed or
-        crashed reader never gets here and ends nothing. Where the user was in this catalogue
-        is remembered for the next start."""
-        if self._main is not None:
-            self._main.remember_place()
-            self._main.end_visit()
+        """Quit (q, ctrl+q, the palette): the visit ends, so the papers loaded are new no more.
+        A killed or crashed reader never gets here and ends nothing. Where the user was in this
+        catalogue is remembered for the next start. While another paperterm holds the state
+        file, quitting waits for the changes to be saved (see ``MainScreen.ready_to_quit``)."""
+        if self._main is not None and not self._main.ready_to_quit():
+            return  # changes wait for another paperterm: it quits once they are saved
         await super().action_quit()
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
@@ -130,7 +132,8 @@ def run_app(
     place_key: str = settings.LIBRARY,
 ) -> None:
     """Open the triage app over ``catalog`` where the user left catalogue ``place_key`` last
-    time, and return when the user quits."""
+    time, and return when the user quits. Changes given up at quitting (another paperterm held
+    the state file and the user pressed q twice) are named on standard error."""
     app = PapertermApp(
         catalog,
         store,
@@ -141,3 +144,6 @@ def run_app(
         restore=True,
     )
     app.run()
+    if app._main is not None:
+        for change in app._main.given_up:
+            print(printable(f"paperterm: warning: not saved: {change}"), file=sys.stderr)

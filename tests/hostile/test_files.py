@@ -26,7 +26,7 @@ from paperterm.cli import run
 from paperterm.errors import StateError
 from paperterm.identity import paper_id
 from paperterm.loader import load
-from paperterm.locations import config_settings_path, library_dir, settings_path
+from paperterm.locations import config_settings_path, filters_path, library_dir, settings_path
 from paperterm.state import StateStore
 
 TITLE = "Sparse Lanterns for Vision Transformers"
@@ -180,6 +180,31 @@ def test_export_over_the_states_own_files_is_refused(
     assert status == 2
     assert err.startswith("paperterm: error: cannot write") and "is the state file" in err
     assert snapshot(state.parent) == before  # no key pinned, nothing replaced
+
+
+@pytest.mark.parametrize(
+    ("where", "what"),
+    [
+        (lambda state: state.with_name("state.json.seen"), "the record of papers seen"),
+        (lambda state: filters_path(), "mute rules"),
+        (lambda state: config_settings_path(), "paperterm's settings"),
+    ],
+)
+def test_export_over_paperterms_other_files_is_refused(
+    capsys: pytest.CaptureFixture[str],
+    folder: Path,
+    state: Path,
+    where: Callable[[Path], Path],
+    what: str,
+) -> None:
+    target = where(state)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(b"{}")
+    before = snapshot(state.parent)
+    status, err = export(capsys, str(folder), "--state", str(state), "-o", str(target))
+    assert status == 2 and what in err
+    assert target.read_bytes() == b"{}"
+    assert snapshot(state.parent) == before  # no key pinned
 
 
 def test_export_over_the_state_file_through_a_link_is_refused(

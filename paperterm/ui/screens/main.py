@@ -46,6 +46,7 @@ from paperterm.search import highlight
 from paperterm.search.similar import vectors_ready
 from paperterm.state import StateStore
 from paperterm.state.record import ARXIV_NONE
+from paperterm.state.storage import LockBusy
 from paperterm.triage import (
     VIEWS,
     Marks,
@@ -53,6 +54,7 @@ from paperterm.triage import (
     Selection,
     Triage,
     View,
+    describe_change,
     describe_undo,
     needs_search,
 )
@@ -308,6 +310,13 @@ class MainScreen(Screen[None]):
             show=False,
             tooltip="Give the list more room beside the detail pane",
         ),
+        Binding(
+            "plus",
+            "show_more",
+            "More",
+            show=False,
+            tooltip="Show more of a huge abstract (the pane lays out its first 20,000 characters)",
+        ),
         Binding("question_mark", "help", "Help", tooltip="Show the keys and the filter syntax"),
         Binding("q", "app.quit", "Quit", tooltip="Quit paperterm"),
     ]
@@ -385,7 +394,9 @@ class MainScreen(Screen[None]):
         self.catalog = catalog
         """Every loaded paper."""
         self.store = store
-        """Read and starred marks; every change is saved through it at once."""
+        """Read and starred marks; every change is saved through it at once, or, while another
+        paperterm holds the state file, made at once and saved as soon as it lets go."""
+        store.defer_when_locked = True  # a key never waits for another process
         self.triage = Triage(catalog)
         """Rows, counts and texts for what is shown."""
         self.inbox = inbox if inbox is not None else Inbox(catalog, store)
@@ -394,6 +405,10 @@ class MainScreen(Screen[None]):
         """Whether the papers the mute rules hide are shown (X)."""
         self.visit_ended = False
         """Whether this run's visit has ended (the reader was quit): papers are new no more."""
+        self.quitting = False
+        """q was pressed while changes waited for the state file: quit once they are saved."""
+        self.given_up: list[str] = []
+        """What was not saved when the user quit without waiting (q twice), in words."""
         self.banner = banner
         """A line kept on screen above the status line (how to load real dumps, on the demo)."""
         self.export_path = export_path
@@ -414,6 +429,7 @@ class MainScreen(Screen[None]):
         """Whether starring a paper looks it up (the user's setting, off by default)."""
         self._store_notices_shown = len(store.notices)
         self._reload_error = ""
+        self._flush_error = ""
         self._request: _Request | None = None
         self._rows = Rows((), None)
         self._runnable: tuple[bool, bool, bool] | None = None
@@ -456,6 +472,7 @@ class MainScreen(Screen[None]):
         # The detail pane's text carries the theme's colours: draw it again with the new ones.
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self._show_detail())
         self.set_interval(self.reload_seconds, self._pick_up_outside_changes)
+        self.set_interval(0.25, self._save_deferred)
         # The store's own notices too: a corrupt file moved aside, a read-only newer schema.
         for notice in self.messages:
             self._say(notice, timeout=10)
@@ -674,6 +691,7 @@ class MainScreen(Screen[None]):
         self._show_detail()
         self._status.counts = self.triage.counts(self._rows, marks)
         self._status.read_only = self.store.read_only
+        self._status.unsaved = len(self.store.unsaved)
         self._refresh_bindings_if_changed()
         # A save can have something to say too (a corrupt file met and moved aside, say).
         for notice in self.store.notices[self._store_notices_shown :]:
@@ -931,7 +949,7 @@ class MainScreen(Screen[None]):
             return
         remembered = settings.load().place(self.place_key).export_path
         default = self.export_path or remembered or Path.cwd() / "starred.bib"
-        screen = ExportScreen(len(papers), default, self.store.own_files)
+        screen = ExportScreen(len(papers), default, usecases.protected_files(self.store))
         self.app.push_screen(screen, self._export_to)
 
     def _export_to(self, choice: ExportChoice | None) -> None:
@@ -939,7 +957,7 @@ class MainScreen(Screen[None]):
             return
         path = choice.path
         papers = usecases.starred_papers(self.catalog, self.store)
-        protected = self.store.own_files
+        protected = usecases.protected_files(self.store)
         noun = "paper" if len(papers) == 1 else "papers"
         said = f"Exported {len(papers)} {noun} to {path}"
         try:
@@ -1131,6 +1149,11 @@ class MainScreen(Screen[None]):
             timeout=3,
         )
 
+    def action_show_more(self) -> None:
+        """Lay out more of a huge text of the paper shown."""
+        if not self._detail.show_more():
+            self._say("All of this paper is shown.", timeout=2)
+
     def action_help(self) -> None:
         """Show every key and the filter syntax."""
         self.app.push_screen(HelpScreen(self.key_help(), self.messages))
@@ -1163,15 +1186,69 @@ class MainScreen(Screen[None]):
 
     # -- the inbox: new, muted, queue, tags, notes, saved filters -----------------------------
 
-    def end_visit(self) -> None:
-        """The reader is being quit: every paper loaded is new no more (once per run)."""
-        if self.visit_ended:
-            return
-        self.visit_ended = True
+    def ready_to_quit(self) -> bool:
+        """Whether the reader may exit now (q, ctrl+q, the palette): every change saved and the
+        visit ended (every paper loaded is new no more).
+
+        While another paperterm holds the state file, say what waits and keep trying: the
+        reader exits once it is saved. Pressing q again gives up: what is not saved is kept in
+        ``given_up``, and the reader names it on standard error when it exits.
+        """
+        if self.quitting:
+            self.given_up = [describe_change(self.catalog, c) for c in self.store.unsaved]
+            if not self.visit_ended:
+                self.given_up.append("the end of this visit (the papers loaded stay new)")
+            return True
+        self.remember_place()
+        if self._finish_saving():
+            return True
+        self.quitting = True
+        waiting = [describe_change(self.catalog, c) for c in self.store.unsaved]
+        if not self.visit_ended:
+            waiting.append("the end of this visit")
+        self._say(
+            f"Waiting for another paperterm to let go of the state file, to save: "
+            f"{'; '.join(waiting)}. Press q again to quit without them (they are listed "
+            "when paperterm exits).",
+            title="Quitting",
+            severity="warning",
+            timeout=30,
+        )
+        return False
+
+    def _finish_saving(self) -> bool:
+        """Try once, without waiting, to save what is unsaved and end the visit; True if done."""
         try:
-            self.inbox.end_visit()
-        except StateError as error:
-            self._say(str(error), title="Visit not saved", severity="error")
+            self.store.flush()
+        except StateError:  # LockBusy, or a failed save the status line shows
+            return False
+        if not self.visit_ended:
+            try:
+                self.inbox.end_visit(lock_timeout=0)
+            except LockBusy:
+                return False
+            except StateError as error:
+                self._say(str(error), title="Visit not saved", severity="error")
+            self.visit_ended = True
+        return True
+
+    def _save_deferred(self) -> None:
+        """Save the changes made while another paperterm held the state file, once it lets go
+        (a few times a second, never waiting); quit when that was all quitting waited for."""
+        if self.store.unsaved:
+            try:
+                self.store.flush()
+            except LockBusy:
+                pass
+            except StateError as error:
+                if str(error) != self._flush_error:
+                    self._say(str(error), title="Not saved yet", severity="error", timeout=15)
+                self._flush_error = str(error)
+            else:
+                self._flush_error = ""
+            self._status.unsaved = len(self.store.unsaved)
+        if self.quitting and self._finish_saving():
+            self.app.exit()
 
     def _shown_ids(self) -> list[str]:
         papers = self.papers
@@ -1346,6 +1423,8 @@ class MainScreen(Screen[None]):
             return self.focused is self._filter_bar
         if action == "set_view":
             return parameters != (self.view,)
+        if action == "show_more":
+            return self._detail.has_more
         return True
 
 

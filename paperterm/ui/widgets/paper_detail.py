@@ -13,8 +13,13 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from paperterm.model import Metadata, Paper
-from paperterm.sanitize import clean_text
+from paperterm.sanitize import clean_text, printable
 
+SHOWN_AT_FIRST = 20_000
+"""Characters of one text laid out at first: a real abstract is under 2,000; laying out a 4 MB
+one took seconds on every keystroke while it was selected."""
+MORE = "more characters (+ shows more)"
+"""How the pane says that a text is cut."""
 Field = Literal["title", "abstract"]
 SpanFinder = Callable[[str, Field], list[tuple[int, int]]]
 """(text, field) -> spans of the current query's matches in it."""
@@ -57,6 +62,9 @@ class PaperDetail(VerticalScroll, can_focus=True):
         self._body = Static(id="detail-body")
         self._plain = ""
         self._highlights: list[str] = []
+        self._limit = SHOWN_AT_FIRST
+        self._shown_id: str | None = None
+        self._again: Callable[[], None] | None = None
 
     def compose(self) -> ComposeResult:
         """One Static holds the whole text, so the pane scrolls as one page."""
@@ -76,6 +84,7 @@ class PaperDetail(VerticalScroll, can_focus=True):
         """Show a hint instead of a paper."""
         self._plain = message
         self._highlights = []
+        self._shown_id = self._again = None
         self._body.update(Text(message, style=self._style("paper-detail--empty")))
 
     def show(
@@ -92,7 +101,25 @@ class PaperDetail(VerticalScroll, can_focus=True):
         queued: bool = False,
     ) -> None:
         """Show ``paper`` with its marks, highlighting ``spans`` of the query's matches, and the
-        terms ``because`` of which "for you" picked it."""
+        terms ``because`` of which "for you" picked it.
+
+        Of a huge text (a 4 MB abstract) only the first :data:`SHOWN_AT_FIRST` characters are
+        laid out, with a line saying how much more there is; :meth:`show_more` shows more.
+        """
+        if paper.id != self._shown_id:
+            self._shown_id, self._limit = paper.id, SHOWN_AT_FIRST
+        self._again = lambda: self.show(
+            paper,
+            read=read,
+            starred=starred,
+            bibkey=bibkey,
+            spans=spans,
+            because=because,
+            tags=tags,
+            note=note,
+            queued=queued,
+        )
+        limit = self._limit
         match = self._style("paper-detail--match")
         heading = self._style("paper-detail--heading")
         muted = self._style("paper-detail--meta")
@@ -100,11 +127,15 @@ class PaperDetail(VerticalScroll, can_focus=True):
         highlights: list[str] = []
 
         def marked(text: str, field: Field, style: Style | None = None) -> Text:
+            rest = len(text) - limit
+            text = text[:limit]
             out = Text(text, style=style or "")
             if spans is not None:
                 for start, end in spans(text, field):
                     out.stylize(match, start, end)
                     highlights.append(text[start:end])
+            if rest > 0:
+                out.append(f" … {rest:,} {MORE}", self._style("paper-detail--empty"))
             return out
 
         out = Text()
@@ -151,7 +182,7 @@ class PaperDetail(VerticalScroll, can_focus=True):
                 out.append("\n")
         out.append("\nSeen in\n", heading)
         for source in paper.sources:
-            name = PurePath(source.path).name or source.path
+            name = printable(PurePath(source.path).name or source.path)
             out.append(f"  {name}", "")
             out.append(f"  #{source.position}, line {source.line}\n", muted)
         if len(paper.abstracts) > 1:
@@ -164,7 +195,21 @@ class PaperDetail(VerticalScroll, can_focus=True):
         self._plain = out.plain
         self._highlights = highlights
         self._body.update(out)
-        self.scroll_home(animate=False)
+        if limit == SHOWN_AT_FIRST:
+            self.scroll_home(animate=False)  # showing more keeps the place
+
+    @property
+    def has_more(self) -> bool:
+        """Whether a text of the paper shown is cut (see :meth:`show`)."""
+        return MORE in self._plain
+
+    def show_more(self) -> bool:
+        """Lay out four times as much of a cut text of the paper shown; False if none is cut."""
+        if self._again is None or not self.has_more:
+            return False
+        self._limit *= 4
+        self._again()
+        return True
 
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(name, partial=True)

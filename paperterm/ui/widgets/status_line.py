@@ -24,6 +24,8 @@ class StatusLine(Static):
     """The search index is still being built."""
     titles_only: reactive[bool] = reactive(False)
     """The list shows a first answer from the titles alone."""
+    unsaved: reactive[int] = reactive(0)
+    """Changes waiting for another paperterm to let go of the state file."""
     activity: reactive[str] = reactive("")
     """Work in the background (a look-up on Hugging Face and arXiv), shown last."""
 
@@ -37,6 +39,7 @@ class StatusLine(Static):
             self.messages,
             self.indexing,
             self.titles_only,
+            self.unsaved,
         )
 
     def render(self) -> Content:

@@ -33,6 +33,8 @@ async def test_a_4_mb_abstract_is_laid_out_in_part_and_shown_more_on_demand(
         detail = app.main._detail
         assert len(detail.text) < 30_000
         assert "3,979,999 more characters (+ shows more)" in detail.text
+        offered = {command.title for command in app.get_system_commands(app.screen)}
+        assert any(title.startswith("Show more of a huge abstract") for title in offered)
         await pilot.press("j", "k")  # moving off and back lays out the same part again
         assert len(detail.text) < 30_000
         await pilot.press("plus")

@@ -329,6 +329,8 @@ def status_parts(status: Status, width: int | None = None) -> list[str]:
 def _status_parts(status: Status, bar: str, close: str) -> list[str]:
     counts, selection = status.counts, status.selection
     parts = [f"{counts.shown:,}/{counts.total:,} shown"]
+    if status.unsaved:  # first: nothing matters more, and the line's end may be cut off
+        parts.insert(0, f"{status.unsaved} unsaved: waiting for another paperterm")
     if close:
         parts.append(close)
     parts += [
@@ -346,9 +348,6 @@ def _status_parts(status: Status, bar: str, close: str) -> list[str]:
     ]
     if status.read_only:
         parts.append("read-only")
-    if status.unsaved:
-        noun = "change" if status.unsaved == 1 else "changes"
-        parts.append(f"{status.unsaved} {noun} not saved yet: waiting for another paperterm")
     if status.messages:
         parts.append(f"{status.messages} message{'' if status.messages == 1 else 's'} (?)")
     if selection.words:

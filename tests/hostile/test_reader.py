@@ -74,7 +74,7 @@ def running(app: App[None]) -> bool:
     return app.is_running
 
 
-WAITING = "1 change not saved yet: waiting for another paperterm"
+WAITING = "1 unsaved: waiting for another paperterm"
 
 
 async def test_a_held_lock_never_freezes_a_key_and_quitting_waits_for_the_save(
@@ -124,7 +124,7 @@ async def test_the_status_line_clears_once_the_lock_is_free(tmp_path: Path) -> N
                 break
             await pilot.pause(0.05)
         await pilot.pause()
-        assert "not saved" not in str(app.main._status.render())
+        assert "unsaved" not in str(app.main._status.render())
     saved = StateStore.open(state)
     assert saved.read_ids == {catalog.papers[0].id} and not saved.starred_ids
 

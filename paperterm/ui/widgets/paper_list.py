@@ -11,7 +11,8 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
+from textual.cache import LRUCache
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -29,6 +30,9 @@ _UPVOTES_MARK = "▲"
 _GITHUB_STARS_MARK = "☆"
 _VOTES_WIDTH = 12
 """Room for `` ▲1.2k ☆12k``: upvotes and GitHub stars, 4 characters each at most."""
+_CACHED_LINES = 1024
+"""Rendered lines kept: a few screens' worth, so a cursor key or a scroll renders only the lines
+that come into view or change."""
 
 
 def compact(number: int) -> str:
@@ -132,7 +136,7 @@ class PaperList(ScrollView, can_focus=True):
             """Only the latest position matters while the cursor runs."""
             return isinstance(message, PaperList.Highlighted)
 
-    cursor: reactive[int] = reactive(0, init=False, always_update=True)
+    cursor: reactive[int] = reactive(0, init=False, always_update=True, repaint=False)
     """Row under the cursor (an index into ``rows``); 0 for an empty list."""
 
     def __init__(
@@ -151,6 +155,9 @@ class PaperList(ScrollView, can_focus=True):
         self._votes = False
         self._divider: int | None = None
         self._divider_text = ""
+        self._lines_cache: LRUCache[tuple[object, ...], Strip] = LRUCache(_CACHED_LINES)
+        """Rendered lines by (line, paper, read, starred, style, width): valid for the rows,
+        highlighter and divider in force; emptied when any of those change."""
         self.empty_text = "No papers."
         """What an empty list says (what to do next)."""
 
@@ -193,6 +200,7 @@ class PaperList(ScrollView, can_focus=True):
             if exact
             else f"no exact match; {close:,} close (a typo away)"
         )
+        self._lines_cache.clear()
         self.virtual_size = Size(self.scrollable_content_region.width, self._lines)
         row = 0
         if keep is not None and rows:
@@ -206,7 +214,11 @@ class PaperList(ScrollView, can_focus=True):
         self.refresh()
 
     def set_marks(self, read: frozenset[str], starred: frozenset[str]) -> None:
-        """Give the ids to mark as read and starred, and redraw."""
+        """Give the ids to mark as read and starred, and redraw (when they changed)."""
+        if (read is self._read or read == self._read) and (
+            starred is self._starred or starred == self._starred
+        ):
+            return
         self._read = read
         self._starred = starred
         self.refresh()
@@ -244,7 +256,7 @@ class PaperList(ScrollView, can_focus=True):
         """Keep the cursor on a row."""
         return max(0, min(cursor, len(self._rows) - 1))
 
-    def watch_cursor(self, cursor: int) -> None:
+    def watch_cursor(self, old: int, cursor: int) -> None:
         """Scroll the cursor into view, redraw, and tell the parent."""
         height = self.scrollable_content_region.height
         top = round(self.scroll_y)
@@ -255,11 +267,28 @@ class PaperList(ScrollView, can_focus=True):
             self.scroll_to(y=first, animate=False)
         elif height and line >= top + height:
             self.scroll_to(y=line - height + 1, animate=False)
-        self.refresh()
+        if round(self.scroll_y) == top:
+            # Not scrolled: only the lines the cursor left and reached change.
+            width = self.scrollable_content_region.width
+            self.refresh(
+                *(
+                    Region(0, changed - top, width, 1)
+                    for changed in {self._line_of(old), line}
+                    if top <= changed < top + height
+                )
+            )
+        else:
+            self.refresh()
         self.post_message(self.Highlighted(self, self.current))
+
+    def notify_style_update(self) -> None:
+        """The theme or the focus changed the styles: the lines kept are out of date."""
+        super().notify_style_update()
+        self._lines_cache.clear()
 
     def on_resize(self, event: events.Resize) -> None:
         """Keep the virtual width in step with the pane, and the cursor in view."""
+        self._lines_cache.clear()
         self.virtual_size = Size(self.scrollable_content_region.width, self._lines)
         self.cursor = self.cursor
 
@@ -309,10 +338,19 @@ class PaperList(ScrollView, can_focus=True):
             return self._render_divider(width).apply_style(base)
         if row >= len(self._rows):
             return Strip.blank(width, base)
-        paper = self._papers[self._rows[row]]
+        index = self._rows[row]
+        paper = self._papers[index]
         if row == self.cursor:
             base = base + self.get_component_rich_style("paper-list--cursor", partial=True)
-        return self._render_row(paper, width).apply_style(base).apply_meta({"row": row})
+        read = paper.id in self._read
+        starred = paper.id in self._starred
+        key = (row, index, read, starred, base, width)
+        strip = self._lines_cache.get(key)
+        if strip is None:
+            strip = self._render_row(paper, width, read, starred)
+            strip = strip.apply_style(base).apply_meta({"row": row})
+            self._lines_cache.set(key, strip)
+        return strip
 
     def _render_divider(self, width: int) -> Strip:
         label = f" {self._divider_text} "
@@ -324,9 +362,7 @@ class PaperList(ScrollView, can_focus=True):
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(name, partial=True)
 
-    def _render_row(self, paper: Paper, width: int) -> Strip:
-        read = paper.id in self._read
-        starred = paper.id in self._starred
+    def _render_row(self, paper: Paper, width: int, read: bool, starred: bool) -> Strip:
         title_style = self._style("paper-list--read" if read else "paper-list--unread")
         seen = len(paper.sources)
         suffix = f" {_CODE_MARK if paper.has_code else ' ' * len(_CODE_MARK)} {seen:>2}"

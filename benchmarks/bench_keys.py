@@ -1,0 +1,403 @@
+"""Every keystroke in the reader, from the key to the frame that shows its answer (issue 17).
+
+    python benchmarks/bench_keys.py             # 100k synthetic, long abstracts, shared dumps
+    python benchmarks/bench_keys.py --size 10k --rounds 2  # a quick look
+    python benchmarks/bench_keys.py --catalogues shared --profile out/keys.prof
+
+What is timed, per keystroke (headless Textual, 120x40, the search index built beforehand):
+
+- the clock starts just before the key event is handed to the app the way a terminal driver hands
+  it over (``driver.send_message``, as Textual's own Pilot does);
+- it stops at the end of the first frame after which the panes named below all show the key's
+  answer. A frame is the screen's compositor update, and the benchmark does the work a real
+  terminal driver would do with it, turning it into the escape sequences written to the
+  terminal (``render_segments``: the headless driver skips that, the user's terminal does not);
+  only the write itself is left out. "Shows the answer" is checked on what each pane last painted,
+  noted while painting: the list its rows and cursor, the status line its text, the detail pane
+  its text; each must equal the state the key led to (for a filter key, once the rows of that
+  very query were handed to the list).
+
+Two kinds of keys, both with the list answering in the same process as a user's terminal:
+
+- filter keys: the queries below typed one character at a time into the filter (``/`` first);
+  ``list+status`` is the goal's figure (issue 17: the list and the status line show the answer),
+  ``+detail`` also waits for the detail pane to show the paper now under the cursor;
+- cursor keys: ``j`` and ``k`` in the list (the whole catalogue, then a filtered one): the list
+  shows the cursor on the next paper and the detail pane shows that paper.
+
+Keys are typed ``--gap`` ms apart after the previous answer (a fast typist; the frame clock of
+Textual, 60 per second, then starts afresh as it would). Beside each figure: CPU time of the
+process over the same interval (all threads: the filter worker too) and a baseline of the same
+run, the search alone (``Triage.rows``, the very call the filter worker makes, timed inside it).
+Diagnostics per key: frames drawn, list lines rendered, layouts of the screen. Goals (issue 17):
+p95 <= 16 ms at 100k papers, <= 8 ms on the shared dumps. ``uptime``'s load is printed before and
+after: figures taken on a busy machine are inflated.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from textual import events
+from textual._compositor import CompositorUpdate
+from textual.pilot import Pilot
+
+import paperterm
+from paperterm.catalog import Catalog
+from paperterm.state import StateStore
+from paperterm.triage import Triage
+from paperterm.ui.app import PapertermApp
+from paperterm.ui.widgets.paper_detail import PaperDetail
+from paperterm.ui.widgets.paper_list import PaperList
+from paperterm.ui.widgets.status_line import StatusLine
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "out"
+SHARED = HERE.parent.parent / "shared" / "dumps"
+sys.path.insert(0, str(HERE))
+import synth  # noqa: E402
+
+QUERIES = ["diffusion model", "graf neural", "efficient sparse attention", "kalomi"]
+"""Typed one character at a time (common words, a typo, four terms, a rare word)."""
+SIZE = (120, 40)
+
+
+def parse_size(text: str) -> int:
+    """``10k`` -> 10_000, ``100k`` -> 100_000, ``2500`` -> 2500."""
+    text = text.strip().lower()
+    factor = {"k": 1_000, "m": 1_000_000}.get(text[-1:], 1)
+    return int(float(text[:-1] if factor != 1 else text) * factor)
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def load_text() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f}, {five:.2f}, {fifteen:.2f} (2 cores)"
+
+
+@dataclass
+class Key:
+    """One keystroke's figures."""
+
+    kind: str
+    key: str
+    wall: float = 0.0
+    """Seconds to the frame with list and status (filter) or list and detail (cursor)."""
+    wall_all: float = 0.0
+    """Seconds to the frame with the detail pane as well (filter keys)."""
+    cpu: float = 0.0
+    search: float = 0.0
+    frames: int = 0
+    lines: int = 0
+    layouts: int = 0
+
+
+@dataclass
+class Probe:
+    """What each pane last painted, the frames drawn, and the key being timed."""
+
+    painted: dict[str, object] = field(default_factory=dict)
+    frames: int = 0
+    lines: int = 0
+    layouts: int = 0
+    searches: list[float] = field(default_factory=list)
+    shown_query: str | None = None
+    check: Callable[[], None] | None = None
+
+
+@contextmanager
+def probed(probe: Probe) -> Iterator[None]:
+    """Patch the panes' painting to note what they paint (restored on the way out)."""
+    list_line = PaperList.render_line
+    status_render = StatusLine.render
+    detail_show = PaperDetail.show
+    detail_empty = PaperDetail.show_empty
+    rows = Triage.rows
+
+    def render_line(widget: PaperList, y: int) -> Any:
+        probe.lines += 1
+        probe.painted["list"] = (id(widget.rows), widget.cursor)
+        return list_line(widget, y)
+
+    def render(widget: StatusLine) -> Any:
+        probe.painted["status"] = widget.status
+        return status_render(widget)
+
+    def watch_body(detail: PaperDetail) -> None:
+        body = detail.query_one("#detail-body")
+        if getattr(body, "_probed", False):
+            return
+        original = body.render
+
+        def body_render() -> Any:
+            probe.painted["detail"] = detail.text
+            return original()
+
+        body.render = body_render  # type: ignore[method-assign]
+        body._probed = True  # type: ignore[attr-defined]
+
+    def show(detail: PaperDetail, *args: Any, **kwargs: Any) -> None:
+        watch_body(detail)
+        detail_show(detail, *args, **kwargs)
+
+    def show_empty(detail: PaperDetail, message: str) -> None:
+        watch_body(detail)
+        detail_empty(detail, message)
+
+    def timed_rows(triage: Triage, *args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return rows(triage, *args, **kwargs)
+        finally:
+            probe.searches.append(time.perf_counter() - started)
+
+    PaperList.render_line = render_line  # type: ignore[method-assign,assignment]
+    StatusLine.render = render  # type: ignore[method-assign,assignment]
+    PaperDetail.show = show  # type: ignore[method-assign,assignment]
+    PaperDetail.show_empty = show_empty  # type: ignore[method-assign,assignment]
+    Triage.rows = timed_rows  # type: ignore[method-assign,assignment]
+    try:
+        yield
+    finally:
+        PaperList.render_line = list_line  # type: ignore[method-assign]
+        StatusLine.render = status_render  # type: ignore[method-assign]
+        PaperDetail.show = detail_show  # type: ignore[method-assign]
+        PaperDetail.show_empty = detail_empty  # type: ignore[method-assign]
+        Triage.rows = rows  # type: ignore[method-assign]
+
+
+def hook_app(app: PapertermApp, probe: Probe) -> None:
+    """Frames: do the terminal driver's work on each and check the key timed after it; note
+    the answer handed to the list and the screen's layouts."""
+    display = app._display
+    main = app.main
+
+    def timed_display(screen: Any, renderable: Any) -> None:
+        display(screen, renderable)
+        if isinstance(renderable, CompositorUpdate):
+            renderable.render_segments(app.console)  # what the driver writes to the terminal
+        probe.frames += 1
+        if probe.check is not None:
+            probe.check()
+
+    app._display = timed_display  # type: ignore[method-assign]
+    show_rows = main._show_rows
+
+    def shown(request: Any, rows: Any) -> None:
+        show_rows(request, rows)
+        if request is main._request and request is not None:
+            probe.shown_query = request.selection.query
+
+    main._show_rows = shown  # type: ignore[method-assign]
+    layout = main._refresh_layout
+
+    def counted_layout(*args: Any, **kwargs: Any) -> None:
+        probe.layouts += 1
+        layout(*args, **kwargs)
+
+    main._refresh_layout = counted_layout  # type: ignore[method-assign]
+
+
+async def press(
+    app: PapertermApp, probe: Probe, key: str, char: str | None, kind: str, typed: str | None
+) -> Key:
+    """Send one key, wait for the frame that shows its answer; ``typed``: the filter after it."""
+    main = app.main
+    paper_list = main.paper_list
+    status = main.query_one(StatusLine)
+    detail = main.query_one(PaperDetail)
+    done = asyncio.Event()
+    figures = Key(kind, char or key)
+    started = [0.0, 0.0]
+
+    def current(name: str) -> object:
+        if name == "list":
+            return (id(paper_list.rows), paper_list.cursor)
+        if name == "status":
+            return status.status
+        return detail.text
+
+    def check() -> None:
+        if typed is not None and probe.shown_query != typed:
+            return  # the rows of this very query are not in the list yet
+        wanted = ("list", "status") if kind == "filter" else ("list", "detail")
+        if not figures.wall and all(probe.painted.get(n) == current(n) for n in wanted):
+            figures.wall = time.perf_counter() - started[0]
+            figures.cpu = time.process_time() - started[1]
+        if figures.wall and probe.painted.get("detail") == current("detail"):
+            figures.wall_all = time.perf_counter() - started[0]
+            done.set()
+
+    probe.frames = probe.lines = probe.layouts = 0
+    probe.searches.clear()
+    probe.check = check
+    event = events.Key(key, char)
+    event.set_sender(app)
+    assert app._driver is not None
+    started[:] = [time.perf_counter(), time.process_time()]
+    app._driver.send_message(event)
+    try:
+        await asyncio.wait_for(done.wait(), timeout=60)
+    finally:
+        probe.check = None
+    figures.frames, figures.lines, figures.layouts = probe.frames, probe.lines, probe.layouts
+    figures.search = sum(probe.searches)
+    return figures
+
+
+async def session(catalog: Catalog, rounds: int, gap: float) -> list[Key]:
+    """One reader: the queries typed, j/k over the whole list and over a filtered one."""
+    probe = Probe()
+    keys: list[Key] = []
+    with tempfile.TemporaryDirectory() as folder, probed(probe):
+        store = StateStore.open(Path(folder) / "state.json")
+        app = PapertermApp(catalog, store)
+        async with app.run_test(size=SIZE) as pilot:
+            status = app.main.query_one(StatusLine)
+            while status.indexing:
+                await pilot.pause(0.05)
+            hook_app(app, probe)
+            await settle(pilot, gap)
+            for _ in range(rounds):
+                keys += await cursor_keys(app, probe, pilot, gap, 12)
+                for query in QUERIES:
+                    await pilot.press("slash")
+                    await settle(pilot, gap)
+                    for end in range(1, len(query) + 1):
+                        char = query[end - 1]
+                        key = "space" if char == " " else char
+                        keys.append(await press(app, probe, key, char, "filter", query[:end]))
+                        await settle(pilot, gap)
+                    await pilot.press("enter")
+                    await settle(pilot, gap)
+                    keys += await cursor_keys(app, probe, pilot, gap, 6)
+                    await pilot.press("escape")
+                    await settle(pilot, gap)
+    return keys
+
+
+async def cursor_keys(
+    app: PapertermApp, probe: Probe, pilot: Pilot[None], gap: float, count: int
+) -> list[Key]:
+    """``count`` times j, then as many k (fewer when the list is shorter)."""
+    rows = len(app.main.paper_list.rows)
+    steps = min(count, max(0, rows - 1 - app.main.paper_list.cursor))
+    keys = []
+    for key in ["j"] * steps + ["k"] * steps:
+        keys.append(await press(app, probe, key, key, "cursor", None))
+        await settle(pilot, gap)
+    return keys
+
+
+async def settle(pilot: Pilot[None], gap: float) -> None:
+    await pilot.pause()
+    await asyncio.sleep(gap)
+
+
+def report(label: str, papers: int, keys: list[Key], goal: float) -> None:
+    """Print p50/p95 per kind of key beside the goal and the search alone."""
+    ms = 1000.0
+    print(f"{label}: {papers:,} papers, {len(keys)} keystrokes; goal p95 <= {goal:.0f} ms")
+    for kind, what in (("filter", "list+status"), ("cursor", "list+detail")):
+        chosen = [k for k in keys if k.kind == kind]
+        if not chosen:
+            continue
+        wall = [k.wall for k in chosen]
+        cpu = [k.cpu for k in chosen]
+        p95 = percentile(wall, 0.95) * ms
+        verdict = "met" if p95 <= goal else "NOT met"
+        print(
+            f"  {kind:6} keys ({len(chosen):3}) {what:12} p50 {statistics.median(wall) * ms:6.1f}"
+            f"  p95 {p95:6.1f}  max {max(wall) * ms:6.1f} ms   [goal {goal:.0f}: {verdict}]"
+            f"   CPU p50 {statistics.median(cpu) * ms:5.1f}  p95 {percentile(cpu, 0.95) * ms:5.1f}"
+        )
+        if kind == "filter":
+            every = [k.wall_all for k in chosen]
+            search = [k.search for k in chosen]
+            print(
+                f"  {'':19}{'+detail':12} p50 {statistics.median(every) * ms:6.1f}"
+                f"  p95 {percentile(every, 0.95) * ms:6.1f}  max {max(every) * ms:6.1f} ms"
+            )
+            print(
+                f"  {'':19}{'search alone':12} p50 {statistics.median(search) * ms:6.1f}"
+                f"  p95 {percentile(search, 0.95) * ms:6.1f}  max {max(search) * ms:6.1f} ms"
+                "   (baseline: Triage.rows in the filter worker, same keys)"
+            )
+        frames = statistics.mean(k.frames for k in chosen)
+        lines = statistics.mean(k.lines for k in chosen)
+        layouts = statistics.mean(k.layouts for k in chosen)
+        print(
+            f"  {'':19}per key: {frames:.1f} frames, {lines:.0f} list lines rendered,"
+            f" {layouts:.1f} layouts"
+        )
+
+
+def synthetic(count: int, long_abstracts: bool) -> Catalog:
+    OUT.mkdir(exist_ok=True)
+    name = f"keys-{'long-' if long_abstracts else ''}{count}.txt"
+    dump = OUT / name
+    if not dump.exists():
+        synth.write_dump(dump, count, seed=7, long_abstracts=long_abstracts)
+    return paperterm.load([dump])
+
+
+def main() -> None:
+    """Parse the options, run the sessions and print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", default="100k", help="synthetic papers (default 100k)")
+    parser.add_argument("--rounds", type=int, default=2, help="times every query is typed")
+    parser.add_argument("--gap", type=float, default=60, help="ms between answer and next key")
+    parser.add_argument(
+        "--catalogues",
+        default="synthetic,long,shared",
+        help="comma-separated: synthetic, long (long abstracts), shared (the shared dumps)",
+    )
+    parser.add_argument("--profile", type=Path, help="write a cProfile of the sessions here")
+    args = parser.parse_args()
+    # Never the user's cache; a saved index of the synthetic catalogues is kept for reruns.
+    os.environ["XDG_CACHE_HOME"] = str(OUT / "cache-keys")
+    count = parse_size(args.size)
+    print(f"before: {load_text()}")
+    profiler = cProfile.Profile() if args.profile else None
+    for name in args.catalogues.split(","):
+        if name == "shared":
+            if not (SHARED.is_dir() and any(SHARED.glob("*.txt"))):
+                print(f"shared dumps: not found at {SHARED}, skipped")
+                continue
+            catalog, label, goal = paperterm.load([SHARED]), "shared dumps", 8.0
+        else:
+            long_abstracts = name == "long"
+            catalog = synthetic(count, long_abstracts)
+            goal = 16.0
+            label = f"synthetic {args.size}{' (long abstracts)' if long_abstracts else ''}"
+        catalog.prepare_search()
+        if profiler is not None:
+            profiler.enable()
+        keys = asyncio.run(session(catalog, args.rounds, args.gap / 1000))
+        if profiler is not None:
+            profiler.disable()
+        report(label, len(catalog), keys, goal)
+    print(f"after: {load_text()}")
+    if profiler is not None:
+        profiler.dump_stats(args.profile)
+        print(f"profile written to {args.profile}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,183 @@
+"""The reader paints only what changed (issue 17): what the terminal ends up showing after each key
+must equal a full repaint from scratch, with the list's kept lines thrown away first."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rich.cells import cell_len
+from rich.style import Style
+from textual._compositor import ChopsUpdate, LayoutUpdate
+from textual.geometry import Region
+from textual.pilot import Pilot
+from textual.strip import Strip
+
+from paperterm.catalog import Catalog
+from paperterm.model import Paper
+from paperterm.state import StateStore
+from paperterm.ui.app import PapertermApp
+
+SIZE = (110, 30)
+Cell = tuple[str, Style | None]
+
+
+class Terminal:
+    """The cells a terminal would show after the app's frames (text and style per cell)."""
+
+    def __init__(self, width: int, height: int) -> None:
+        self.width = width
+        self.cells: list[list[Cell]] = [[(" ", None)] * width for _ in range(height)]
+
+    def put(self, x: int, y: int, strip: Strip) -> None:
+        row = self.cells[y]
+        for segment in strip:
+            for char in segment.text:
+                if 0 <= x < self.width:
+                    row[x] = (char, segment.style)
+                x += cell_len(char)
+
+    def apply(self, update: object) -> None:
+        """Apply a frame as the terminal driver writes it."""
+        if isinstance(update, LayoutUpdate):
+            for y, line in enumerate(update.strips, update.region.y):
+                x = update.region.x
+                for strip in line:
+                    self.put(x, y, strip)
+                    x += strip.cell_length
+        elif isinstance(update, ChopsUpdate):
+            for y, x1, x2 in update.spans:
+                for end, (x, chop) in zip(
+                    update.chop_ends[y], update.chops[y].items(), strict=True
+                ):
+                    if chop is None or x > x2 or end <= x1:
+                        continue
+                    self.put(x, y, chop.crop(0, min(end, x2) - x))
+
+    def text(self, region: Region) -> list[str]:
+        return [
+            "".join(char for char, _ in self.cells[y][region.x : region.right])
+            for y in range(region.y, region.bottom)
+        ]
+
+    def area(self, region: Region) -> list[list[Cell]]:
+        return [self.cells[y][region.x : region.right] for y in range(region.y, region.bottom)]
+
+
+def many_papers(count: int) -> Catalog:
+    words = ["sparse", "graph", "diffusion", "model", "vision", "robust", "agent", "speech"]
+    papers = [
+        Paper(
+            f"{number:012x}",
+            f"{words[number % 8].title()} {words[number * 3 % 8]} study number {number}",
+            (f"An abstract about {words[number % 8]} and {words[number * 5 % 8]}, {number}.",),
+            (),
+            (),
+            number,
+        )
+        for number in range(count)
+    ]
+    return Catalog(papers)
+
+
+def watch_frames(app: PapertermApp) -> Terminal:
+    terminal = Terminal(*SIZE)
+    display = app._display
+
+    def painted(screen: object, update: object) -> None:
+        display(screen, update)  # type: ignore[arg-type]
+        terminal.apply(update)
+
+    app._display = painted  # type: ignore[method-assign,assignment]
+    return terminal
+
+
+def from_scratch(app: PapertermApp) -> Terminal:
+    """A full repaint, every widget's kept lines (and the list's own) thrown away first."""
+    for widget in app.screen.walk_children(with_self=True):
+        widget._styles_cache.clear()  # type: ignore[attr-defined]
+    app.main.paper_list._lines_cache.clear()
+    terminal = Terminal(*SIZE)
+    terminal.apply(app.screen._compositor.render_full_update())
+    return terminal
+
+
+async def same_as_a_full_repaint(pilot: Pilot[None], terminal: Terminal, step: str) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()
+    app = pilot.app
+    assert isinstance(app, PapertermApp)
+    full = from_scratch(app)
+    paper_list = app.main.paper_list
+    for region in (paper_list.region, app.main.query_one("#status").region):
+        assert terminal.text(region) == full.text(region), step
+        assert terminal.area(region) == full.area(region), step
+
+
+@pytest.mark.parametrize("focus_on_list", [True, False])
+async def test_each_frame_paints_what_a_full_repaint_would(
+    tmp_path: Path, focus_on_list: bool
+) -> None:
+    store = StateStore.open(tmp_path / "state.json")
+    app = PapertermApp(many_papers(300), store)
+    async with app.run_test(size=SIZE) as pilot:
+        terminal = watch_frames(app)
+        await pilot.pause()
+        terminal.apply(app.screen._compositor.render_full_update())  # the first frame, whole
+        steps: list[tuple[str, ...]] = [
+            ("j",),
+            ("j", "j", "k"),
+            ("s",),  # star: the row's mark changes, the cursor stays
+            ("r", "j"),  # read: the next row is drawn read, the cursor moves
+            ("pagedown",),  # scrolls
+            ("j",) * 3,
+            ("G",),
+            ("k",),
+            ("g",),
+            ("slash", "g", "r", "a"),  # filter: other rows, highlights
+            ("enter", "j", "j"),
+            ("escape",),  # back to every paper, the cursor kept
+            ("u",),  # undo the read mark
+        ]
+        for keys in steps:
+            await pilot.press(*keys)
+            if not focus_on_list and keys == ("g",):
+                await pilot.press("slash")  # the list loses focus: its cursor looks different
+            await same_as_a_full_repaint(pilot, terminal, " ".join(keys))
+
+
+async def test_the_cursor_moving_repaints_two_lines_not_the_list(tmp_path: Path) -> None:
+    store = StateStore.open(tmp_path / "state.json")
+    app = PapertermApp(many_papers(300), store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        painted: list[int] = []
+        made: list[int] = []
+        paper_list = app.main.paper_list
+        render_line = paper_list.render_line
+        render_row = paper_list._render_row
+
+        def counted_line(y: int) -> Strip:
+            painted.append(y)
+            return render_line(y)
+
+        def counted_row(paper: Paper, *args: object) -> Strip:
+            made.append(paper.index)
+            return render_row(paper, *args)  # type: ignore[arg-type]
+
+        paper_list.render_line = counted_line  # type: ignore[method-assign]
+        paper_list._render_row = counted_row  # type: ignore[method-assign,assignment]
+        height = paper_list.scrollable_content_region.height
+        for line in range(1, height):
+            painted.clear()
+            await pilot.press("j")
+            await pilot.pause()
+            assert sorted(painted) == [line - 1, line]  # the line left and the line reached
+        made.clear()
+        await pilot.press("j")  # scrolls by one: every line is painted again...
+        await pilot.pause()
+        assert paper_list.scroll_y == 1
+        # ...but only the line that came into view is made anew: the others, the one the
+        # cursor left included, were made before and kept.
+        assert made == [height]

@@ -41,7 +41,7 @@ MIN_PAPERS = 20_000
 KEEP = 3
 """How many saved indexes are kept; saving another removes the least recently used."""
 
-_FORMAT = f"paperterm search index 1 {sys.byteorder}\n".encode("ascii")
+_FORMAT = f"paperterm search index 2 {sys.byteorder}\n".encode("ascii")
 _SUFFIX = ".index"
 _CHUNK = 4096
 _DIGEST_SIZE = 32
@@ -332,7 +332,7 @@ def _code_digest() -> bytes:
     if _code is None:
         digest = hashlib.sha256(_FORMAT)
         here = Path(__file__).parent
-        for name in ("text.py", "index.py", "bitset.py", "cache.py", "helper.py"):
+        for name in ("text.py", "index.py", "bitset.py", "bulk.py", "cache.py", "helper.py"):
             digest.update((here / name).read_bytes())
         _code = digest.digest()
     return _code

@@ -15,17 +15,17 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from itertools import accumulate, compress, count, repeat
+from itertools import accumulate, compress, count, pairwise, repeat
 from operator import itemgetter
 from pathlib import Path
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from paperterm import fsio
 from paperterm.model import Paper
-from paperterm.search import cache, helper
+from paperterm.search import bulk, cache, helper
 from paperterm.search.bitset import Universe
 from paperterm.search.cache import FieldState
 from paperterm.search.match import prefix_lengths, typo_budget
@@ -40,6 +40,10 @@ Postings: TypeAlias = "array[int]"
 def _postings() -> Postings:
     return array("I")
 
+
+BULK_PAPERS = 5_000
+"""From this many papers the index is built in bulk by numpy (:mod:`paperterm.search.bulk`);
+smaller catalogues build word by word in a fraction of a second, without importing numpy."""
 
 _NONE: Postings = array("I")
 """The papers of a word a field lacks (shared, never modified)."""
@@ -105,7 +109,7 @@ class FieldPostings:
         self._block_starts = [0, len(vocabulary.words)]
         self._blocks: list[int] = []
         if len(self._flat) > self._block_size:
-            self._block_starts = self._cut_blocks(vocabulary)
+            self._block_starts = _cut_blocks(self._offsets, self._block_size, vocabulary)
             flat, offsets, starts = self._flat, self._offsets, self._block_starts
             self._blocks = [
                 universe.from_indices(flat[offsets[starts[block]] : offsets[starts[block + 1]]])
@@ -138,29 +142,46 @@ class FieldPostings:
         field._blocks = state.blocks
         return field
 
+    @classmethod
+    def from_pairs(
+        cls, universe: Universe, vocabulary: Vocabulary, pairs: bulk.Pairs
+    ) -> FieldPostings:
+        """The field from its (word, paper) pairs sorted by word then paper, each once (numpy
+        arrays, :mod:`paperterm.search.bulk`): the same field as :meth:`__init__` makes."""
+        import numpy as np
+
+        size = universe.size
+        counts = np.bincount(pairs.words, minlength=len(vocabulary.words))
+        ends = np.cumsum(counts)
+        dense_mask = counts >= max(64, size // 64)
+        dense_numbers = np.flatnonzero(dense_mask).tolist()
+        dense = [
+            _bit_set(np, pairs.papers[ends[n] - counts[n] : ends[n]], size) for n in dense_numbers
+        ]
+        flat_papers = pairs.papers[~dense_mask[pairs.words]].astype(np.uint32)
+        counts[dense_mask] = 0
+        offsets = array("Q")
+        offsets.frombytes(np.concatenate(([0], np.cumsum(counts))).astype(np.uint64).tobytes())
+        flat = array("I")
+        flat.frombytes(flat_papers.tobytes())
+        block_size = max(4096, size // 8)
+        starts = [0, len(vocabulary.words)]
+        blocks: list[int] = []
+        if len(flat) > block_size:
+            starts = _cut_blocks(offsets, block_size, vocabulary)
+            blocks = [
+                _bit_set(np, flat_papers[offsets[first] : offsets[last]], size)
+                for first, last in pairwise(starts)
+            ]
+        state = FieldState(dense_numbers, dense, flat, offsets, starts, blocks)
+        return cls.restore(universe, state)
+
     def lists(self, number: int, paper: int) -> bool:
         """Whether word ``number`` of the vocabulary has ``paper`` among its papers."""
         dense = self._dense.get(number)
         if dense is not None:
             return bool(dense >> (self._universe.size - 1 - paper) & 1)
         return paper in self._flat[self._offsets[number] : self._offsets[number + 1]]
-
-    def _cut_blocks(self, vocabulary: Vocabulary) -> list[int]:
-        """Where blocks start: about a block size apart, preferably where the first letters change.
-
-        Cutting where the first or second letter changes makes the one- and two-letter prefixes
-        (the slowest ranges, typed on every new word) whole blocks with nothing to scatter.
-        """
-        offsets, size = self._offsets, self._block_size
-        # How full a block must be before a cut where the word's n-th letter changes.
-        fill_before_cut = (0, size // 16, size // 2, size, 2 * size)
-        starts = [0]
-        for number, depth in vocabulary.boundaries:
-            if offsets[number] - offsets[starts[-1]] >= fill_before_cut[depth]:
-                starts.append(number)
-        if starts[-1] != len(vocabulary.words):
-            starts.append(len(vocabulary.words))
-        return starts
 
     def papers(self, ranges: Iterable[Range]) -> int:
         """The set of papers holding any word in ``ranges`` (disjoint, any order)."""
@@ -301,6 +322,17 @@ class SearchIndex:
     ) -> tuple[list[str], list[FieldPostings]]:
         """The sorted vocabulary, and each word's papers by field: title, abstract, and the
         first word of each (in that order)."""
+        if len(papers) >= BULK_PAPERS:
+            try:
+                built = bulk.build(papers, titles_only)
+            except (ImportError, bulk.Collision):
+                pass  # no numpy, or two words hashed alike: word by word, below
+            else:
+                vocabulary = Vocabulary(built.words)
+                return vocabulary.words, [
+                    FieldPostings.from_pairs(self.universe, vocabulary, pairs)
+                    for pairs in built.fields
+                ]
         # Lists of paper numbers as arrays: half the memory of lists of ints, and copied into
         # the flat array as bytes. (Measured: appending costs the same as to a list.)
         title: defaultdict[str, Postings] = defaultdict(_postings)
@@ -455,3 +487,30 @@ def _subtract(piece: Range, hole: Range) -> list[Range]:
     left = (start, min(end, hole[0]))
     right = (max(start, hole[1]), end)
     return [r for r in (left, right) if r[0] < r[1]]
+
+
+def _cut_blocks(offsets: array[int], size: int, vocabulary: Vocabulary) -> list[int]:
+    """Where blocks start: about a block size apart, preferably where the first letters change.
+
+    Cutting where the first or second letter changes makes the one- and two-letter prefixes
+    (the slowest ranges, typed on every new word) whole blocks with nothing to scatter.
+    """
+    # How full a block must be before a cut where the word's n-th letter changes.
+    fill_before_cut = (0, size // 16, size // 2, size, 2 * size)
+    starts = [0]
+    for number, depth in vocabulary.boundaries:
+        if offsets[number] - offsets[starts[-1]] >= fill_before_cut[depth]:
+            starts.append(number)
+    if starts[-1] != len(vocabulary.words):
+        starts.append(len(vocabulary.words))
+    return starts
+
+
+def _bit_set(np: Any, papers: Any, size: int) -> int:
+    """The set of ``papers`` (a numpy array of paper numbers), as ``Universe.from_indices``."""
+    if not size:
+        return 0
+    width = (size + 7) // 8
+    flags = np.zeros(8 * width, np.uint8)
+    flags[papers] = 1
+    return int.from_bytes(np.packbits(flags).tobytes(), "big") >> (8 * width - size)

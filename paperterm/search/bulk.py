@@ -1,0 +1,373 @@
+"""The search index built in bulk: every text split into words by numpy over its bytes.
+
+Splitting a catalogue's texts into words one Python string at a time, and appending each paper
+to each of its words' lists, costs a microsecond or more per word: tens of millions of words per
+100k papers (measured on the long-abstract catalogue: 18 s, 25 times the time to read the file).
+Here the texts whose folded form is ASCII (nearly all) are lowercased and cut into words as byte
+arrays, without a Python object per word:
+
+- the bytes are mapped through a table (letters and digits to their lower case, the rest to 0),
+  and a word is a run of non-zero bytes: exactly ``str.translate`` plus ``split`` of
+  :func:`paperterm.search.text.words`;
+- each word of at most :data:`_WIDTH` letters is read as three 8-byte numbers (its letters, zero
+  padded), hashed to one number for sorting, and compared letter for letter with the first word
+  of the same hash: a hash collision is found, never trusted (:class:`Collision`, and the caller
+  builds the index the old way); longer words, and texts whose folding is not ASCII, take the
+  word-by-word path;
+- the (word, paper) pairs of a field, as one 64-bit number each, are sorted and de-duplicated:
+  the posting lists, back to back in vocabulary order, as :class:`~paperterm.search.index.
+  FieldPostings` stores them.
+
+numpy releases the interpreter lock in its loops, so the chunks of text are cut on two threads.
+numpy is imported by :func:`build` (a second or more into the first open of a big catalogue),
+never at start-up.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from paperterm.search.text import fold, words
+
+if TYPE_CHECKING:
+    from paperterm.model import Paper
+
+_WIDTH = 24
+"""Words up to this many letters are cut and compared as numbers; longer ones as strings."""
+_CHUNK = 1 << 22
+"""About how many bytes of text are cut into words at a time (bounds the memory per step)."""
+_THREADS = 2
+
+
+class Collision(Exception):
+    """Two different words had the same hash (astronomically rare): build the index another way."""
+
+
+@dataclass(slots=True)
+class Pairs:
+    """One field's words and papers: ``words[i]`` (a vocabulary number) is in paper ``papers[i]``,
+    sorted by word then paper, each pair once."""
+
+    words: Any
+    """numpy array of word numbers."""
+    papers: Any
+    """numpy array of paper numbers, same length."""
+
+
+@dataclass(slots=True)
+class Built:
+    """The vocabulary and the pairs of each field: title, abstract, first word of each."""
+
+    words: list[str]
+    fields: list[Pairs]
+
+
+class _Texts:
+    """One field's texts in the byte path (ASCII once folded) and in the word-by-word path."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+        self.owners: list[int] = []
+        self.slow: list[tuple[int, list[str]]] = []
+        """``(paper, words)`` of the texts the byte path cannot cut."""
+
+    def add(self, number: int, text: str) -> None:
+        if not text.isascii():
+            folded = fold(text)
+            if not folded.isascii():
+                self.slow.append((number, words(text)))
+                return
+            text = folded
+        self.texts.append(text)
+        self.owners.append(number)
+
+
+@dataclass(slots=True)
+class _Chunk:
+    """A chunk of texts cut into words: each word as a number local to the chunk."""
+
+    local: Any
+    """numpy array: each word's number in this chunk's list of distinct words."""
+    owners: Any
+    """numpy array: each word's paper."""
+    firsts: Any
+    """numpy array: the position in ``local`` of each non-empty text's first word."""
+    first_owners: Any
+    """numpy array: the paper of each of those texts."""
+    hashes: Any
+    """numpy array: the hash of each distinct short word, sorted (the first part of the list)."""
+    letters: Any
+    """numpy array (n, 3) of 8-byte numbers: the letters of each distinct short word."""
+    long: list[str]
+    """The distinct long words (the rest of the list, after the short ones)."""
+
+
+def build(papers: Sequence[Paper], titles_only: bool = False) -> Built:
+    """The vocabulary and each field's (word, paper) pairs, as ``index.SearchIndex`` builds them.
+
+    Raises :class:`Collision` in the astronomically rare case of two words with the same hash.
+    """
+    import numpy as np
+
+    title, abstract = _Texts(), _Texts()
+    for number, paper in enumerate(papers):
+        title.add(number, paper.title)
+        if not titles_only:
+            for text in paper.abstracts:
+                abstract.add(number, text)
+    tables = _Tables(np)
+    with ThreadPoolExecutor(_THREADS) as pool:
+        cut = [list(pool.map(tables.cut, _chunks(field))) for field in (title, abstract)]
+    # The distinct short words of all chunks: one list, one hash each, letters compared.
+    hashes = np.concatenate([chunk.hashes for part in cut for chunk in part] or [tables.empty64])
+    letters = np.concatenate(
+        [chunk.letters for part in cut for chunk in part] or [tables.empty64.reshape(0, 3)]
+    )
+    distinct = _unique(np, hashes)
+    where = _positions(np, distinct, hashes)
+    first = np.zeros((len(distinct), 3), np.uint64)
+    first[where] = letters
+    if not np.array_equal(first[where], letters):
+        raise Collision
+    # Each word's letters as bytes (numpy drops the zeros past the end of a word).
+    short = first.astype("<u8").view(f"S{_WIDTH}").ravel().tolist()
+    short_words = b"\n".join(short).decode("ascii").split("\n") if short else []
+    extra = {word for part in cut for chunk in part for word in chunk.long}
+    for field in (title, abstract):
+        for _number, found in field.slow:
+            extra.update(found)
+    vocabulary = sorted(extra.union(short_words))
+    rank_of = dict(zip(vocabulary, range(len(vocabulary)), strict=True))
+    short_rank = np.fromiter(map(rank_of.__getitem__, short_words), np.uint64, len(short_words))
+    # Each chunk's words as vocabulary numbers, paired with their papers as one sortable number,
+    # written into one array per field (the chunks' arrays are let go on the way).
+    at = 0
+    keys: list[Any] = []
+    first_keys: list[Any] = []
+    for kind, part in enumerate(cut):
+        slow = (title, abstract)[kind].slow
+        total = sum(len(chunk.local) for chunk in part) + sum(len(found) for _, found in slow)
+        field_keys = np.empty(total, np.uint64)
+        firsts: list[Any] = []
+        filled = 0
+        while part:
+            chunk = part.pop(0)
+            count = len(chunk.hashes)
+            ranks = np.concatenate(
+                [
+                    short_rank[where[at : at + count]],
+                    np.fromiter(map(rank_of.__getitem__, chunk.long), np.uint64, len(chunk.long)),
+                ]
+            )
+            at += count
+            ranked = ranks[chunk.local]
+            end = filled + len(ranked)
+            np.left_shift(ranked, 32, out=field_keys[filled:end])
+            field_keys[filled:end] |= chunk.owners
+            filled = end
+            firsts.append(ranked[chunk.firsts] << 32 | chunk.first_owners)
+        for number, found in slow:
+            if found:
+                ranks = np.fromiter(map(rank_of.__getitem__, found), np.uint64, len(found))
+                end = filled + len(found)
+                field_keys[filled:end] = ranks << 32 | number
+                filled = end
+                firsts.append(ranks[:1] << 32 | number)
+        keys.append(field_keys)
+        first_keys.append(np.concatenate(firsts) if firsts else np.zeros(0, np.uint64))
+    del cut, where, short_rank
+    fields = pool_map(lambda values: _pairs(np, values), [*keys, *first_keys])
+    _give_back_memory()
+    return Built(vocabulary, fields)
+
+
+def pool_map(function: Callable[[Any], Pairs], items: list[Any]) -> list[Pairs]:
+    """``function`` over ``items`` on two threads (sorting releases the interpreter lock)."""
+    with ThreadPoolExecutor(_THREADS) as pool:
+        return list(pool.map(function, items))
+
+
+def _pairs(np: Any, keys: Any) -> Pairs:
+    """The distinct (word, paper) pairs of ``keys`` (sorted in place)."""
+    keys.sort()
+    keep = np.empty(len(keys), bool)
+    keep[:1] = True
+    np.not_equal(keys[1:], keys[:-1], out=keep[1:])
+    kept = keys[keep]
+    return Pairs((kept >> 32).astype(np.uint32), kept.astype(np.uint32))
+
+
+def _unique(np: Any, values: Any) -> Any:
+    """The distinct values, sorted (``np.unique`` is many times slower on some numpy versions)."""
+    values = np.sort(values)
+    if len(values) < 2:
+        return values
+    keep = np.empty(len(values), bool)
+    keep[0] = True
+    np.not_equal(values[1:], values[:-1], out=keep[1:])
+    return values[keep]
+
+
+def _give_back_memory() -> None:
+    """Return the build's freed memory to the system (glibc keeps it otherwise: measured, three
+    times the index's own size stayed resident after a 100k-paper build)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass  # not glibc: nothing to ask
+
+
+def _chunks(field: _Texts) -> list[tuple[list[str], list[int]]]:
+    """The field's byte-path texts in chunks of about :data:`_CHUNK` characters."""
+    chunks = []
+    start = size = 0
+    for end, text in enumerate(field.texts, 1):
+        size += len(text) + 1
+        if size >= _CHUNK:
+            chunks.append((field.texts[start:end], field.owners[start:end]))
+            start, size = end, 0
+    if start < len(field.texts):
+        chunks.append((field.texts[start:], field.owners[start:]))
+    return chunks
+
+
+class _Tables:
+    """What cutting needs, made once per build."""
+
+    def __init__(self, np: Any) -> None:
+        self.np = np
+        # Letters and digits to their lower case, everything else to 0.
+        self.table = bytes(
+            ord(chr(code).lower()) if code < 128 and chr(code).isalnum() else 0
+            for code in range(256)
+        )
+        # masks[n]: the lowest n bytes of an 8-byte number.
+        self.masks = np.array([(1 << (8 * n)) - 1 for n in range(9)], np.uint64)
+        self.empty64 = np.zeros(0, np.uint64)
+
+    def cut(self, chunk: tuple[list[str], list[int]]) -> _Chunk:
+        """The words of a chunk of ASCII texts."""
+        np = self.np
+        texts, owners = chunk
+        padding = "\n" * (_WIDTH + 8)
+        letters = np.frombuffer(
+            ("\n".join(texts) + padding).encode("ascii").translate(self.table), np.uint8
+        )
+        size = len(letters) - len(padding)
+        inside = (letters[: size + 1] != 0).view(np.int8)
+        starts = np.flatnonzero(inside[1:] > inside[:-1]) + 1
+        if inside[0]:
+            starts = np.concatenate(([0], starts))
+        ends = np.flatnonzero(inside[1:] < inside[:-1]) + 1
+        lengths = ends - starts
+        # Which text each word is in, and each non-empty text's first word.
+        text_starts = np.zeros(len(texts), np.int64)
+        np.cumsum([len(text) + 1 for text in texts[:-1]], out=text_starts[1:])
+        firsts = np.searchsorted(starts, text_starts)
+        per_text = np.diff(firsts, append=len(starts))
+        text_owners = np.asarray(owners, np.uint32)
+        word_owners = np.repeat(text_owners, per_text)
+        nonempty = per_text > 0
+        # A word of up to 8 letters is its letters as one little-endian number, zero past its
+        # end (below 2**63: ASCII); a word of 9 to _WIDTH letters is three such numbers, hashed
+        # into one with the top bit set, and its letters kept to check the hash.
+        lanes = np.ndarray((size + _WIDTH,), dtype="<u8", buffer=letters, strides=(1,))
+        keys = lanes[starts] & self.masks[np.minimum(lengths, 8)]
+        middle = np.flatnonzero((lengths > 8) & (lengths <= _WIDTH))
+        triple = np.empty((len(middle), 3), np.uint64)
+        triple[:, 0] = keys[middle]
+        for lane in (1, 2):
+            kept = np.clip(lengths[middle] - 8 * lane, 0, 8)
+            triple[:, lane] = lanes[starts[middle] + 8 * lane] & self.masks[kept]
+        keys[middle] = _hash(np, triple)
+        is_long = lengths > _WIDTH
+        short = np.flatnonzero(~is_long)
+        distinct = _unique(np, keys[short])
+        local = np.empty(len(starts), np.int32)
+        local[short] = _positions(np, distinct, keys[short])
+        letters_of = np.zeros((len(distinct), 3), np.uint64)
+        letters_of[:, 0] = distinct
+        if len(middle):
+            found = local[middle]
+            letters_of[found] = triple
+            if not np.array_equal(letters_of[found], triple):
+                raise Collision
+        long_words: list[str] = []
+        if is_long.any():
+            numbered: dict[str, int] = {}
+            numbers = []
+            for start, end in zip(starts[is_long].tolist(), ends[is_long].tolist(), strict=True):
+                word = letters[start:end].tobytes().decode("ascii")
+                numbers.append(numbered.setdefault(word, len(distinct) + len(numbered)))
+            local[is_long] = numbers
+            long_words = list(numbered)
+        return _Chunk(
+            local,
+            word_owners,
+            firsts[nonempty],
+            text_owners[nonempty],
+            distinct,
+            letters_of,
+            long_words,
+        )
+
+
+_TOP = 1 << 63
+
+
+def _hash(np: Any, triple: Any) -> Any:
+    """One number per word of 9 letters or more (three 8-byte numbers), with the top bit set:
+    apart from the words of up to 8 letters; equal for different words in rare cases, which the
+    callers check."""
+    with np.errstate(over="ignore"):
+        mixed = triple[:, 0] * np.uint64(0x9E3779B97F4A7C15)
+        mixed ^= triple[:, 1] * np.uint64(0xC2B2AE3D27D4EB4F)
+        mixed ^= triple[:, 2] * np.uint64(0x165667B19E3779F9)
+        mixed ^= mixed >> np.uint64(31)
+        mixed *= np.uint64(0xD6E8FEB86659FD93)
+    return mixed | np.uint64(_TOP)
+
+
+def _positions(np: Any, distinct: Any, keys: Any) -> Any:
+    """The position of each of ``keys`` in ``distinct`` (sorted, holding every key).
+
+    A hash table with linear probing, built and probed with array operations: twice as fast as
+    a binary search (``searchsorted``) here, the table being small enough to stay in the cache.
+    """
+    count = len(distinct)
+    if not count:
+        return np.zeros(len(keys), np.int64)
+    bits = (4 * count).bit_length()
+    shift = np.uint64(64 - bits)
+    spread = np.uint64(0x9E3779B97F4A7C15)
+    with np.errstate(over="ignore"):
+        slots = ((distinct * spread) >> shift).astype(np.int64)
+        order = np.argsort(slots, kind="stable")
+        # Each key at its slot or, when taken, at the first free place after it.
+        steps = np.arange(count)
+        places = np.maximum.accumulate(slots[order] - steps) + steps
+        table_keys = np.zeros((1 << bits) + count, np.uint64)
+        table_numbers = np.full((1 << bits) + count, -1, np.int64)
+        table_keys[places] = distinct[order]
+        table_numbers[places] = order
+        probe = ((keys * spread) >> shift).astype(np.int64)
+    found = table_numbers[probe]
+    missed = np.flatnonzero(table_keys[probe] != keys)
+    for _ in range(count):
+        if not len(missed):
+            break
+        probe[missed] += 1
+        found[missed] = table_numbers[probe[missed]]
+        missed = missed[table_keys[probe[missed]] != keys[missed]]
+    else:
+        if len(missed):
+            raise ValueError("a key not in the table")
+    return found

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from paperterm.model import Paper
+from paperterm.model import Link, Paper
 from paperterm.search import bulk, helper
 from paperterm.search import index as index_module
 from paperterm.search.index import SearchIndex
@@ -170,3 +170,16 @@ def test_numpy_is_not_imported_to_start_or_for_small_catalogues() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_the_flags_of_the_index(monkeypatch: pytest.MonkeyPatch) -> None:
+    papers = make_papers(300, seed=8)
+    papers[5] = Paper(papers[5].id, "t", (), (), (Link("https://example.org/x", False),), 5)
+    index = SearchIndex(papers)
+    every = index.universe.indices
+    assert every(index.has_code) == [p.index for p in papers if p.has_code]
+    assert every(index.has_link) == [p.index for p in papers if p.links]
+    assert 5 in every(index.has_link) and 5 not in every(index.has_code)
+    assert every(index.has_abstract) == [p.index for p in papers if p.abstracts]
+    empty = SearchIndex([])
+    assert (empty.has_code, empty.has_link, empty.has_abstract) == (0, 0, 0)

@@ -7,10 +7,11 @@ listing a set is the reverse. Both cost a few milliseconds per million papers.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from itertools import compress
 
 _DIGIT_TO_FLAG = bytes.maketrans(b"01", b"\x00\x01")
+_FLAG_TO_DIGIT = bytes.maketrans(b"\x00\x01", b"01")
 _BITS_OF_BYTE = [tuple(o for o in range(8) if byte >> (7 - o) & 1) for byte in range(256)]
 
 
@@ -49,10 +50,9 @@ class Universe:
                 digits[index] = 49
         return int(digits, 2)
 
-    def from_flags(self, flags: Iterable[bool]) -> int:
-        """The set of papers whose flag is true, flags given in catalogue order."""
-        digits = bytes(49 if flag else 48 for flag in flags)
-        return int(digits, 2) if digits else 0
+    def from_flag_bytes(self, flags: bytes) -> int:
+        """The set of papers whose byte in ``flags`` (one per paper, in catalogue order) is 1."""
+        return int(flags.translate(_FLAG_TO_DIGIT), 2) if flags else 0
 
     def indices(self, bits: int, start: int = 0, stop: int | None = None) -> list[int]:
         """The papers in ``bits`` (only those from ``start`` to before ``stop``), in order."""

@@ -16,7 +16,7 @@ from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate, compress, count, pairwise, repeat
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any, TypeAlias
 
@@ -40,6 +40,9 @@ Postings: TypeAlias = "array[int]"
 def _postings() -> Postings:
     return array("I")
 
+
+_LINKS = attrgetter("links")
+_ABSTRACTS = attrgetter("abstracts")
 
 BULK_PAPERS = 5_000
 """From this many papers the index is built in bulk by numpy (:mod:`paperterm.search.bulk`);
@@ -259,12 +262,15 @@ class SearchIndex:
                 if cache_dir is not None and key is not None:
                     states = [field.state() for field in fields]
                     cache.save(cache_dir, key, len(papers), words, states)
-        flags = self.universe.from_flags
-        self.has_code = flags(paper.has_code for paper in papers)
+        # The flags in C over the catalogue; only the papers with links take a Python step.
+        linked = bytes(map(bool, map(_LINKS, papers)))
+        self.has_code = self.universe.from_indices(
+            [n for n in compress(range(len(papers)), linked) if papers[n].has_code]
+        )
         """Papers linking a code repository."""
-        self.has_link = flags(bool(paper.links) for paper in papers)
+        self.has_link = self.universe.from_flag_bytes(linked)
         """Papers with any link."""
-        self.has_abstract = flags(bool(paper.abstracts) for paper in papers)
+        self.has_abstract = self.universe.from_flag_bytes(bytes(map(bool, map(_ABSTRACTS, papers))))
         """Papers with an abstract."""
         self._prefixes: dict[tuple[str, int], list[str]] = {}
         self._containing: dict[str, list[int]] = {}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from typing import Any
 
-import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -15,6 +15,9 @@ from paperterm.search import bulk, helper
 from paperterm.search import index as index_module
 from paperterm.search.index import SearchIndex
 from test_search_cache import answers, fields, make_papers
+
+# A dependency; skipped only in a venv made before it was one (say so: `pip install -e .`).
+np = pytest.importorskip("numpy")
 
 ODD_TEXTS = [
     "Straße Über naïve 日本語の模型 x",
@@ -51,7 +54,7 @@ def with_odd_texts(papers: list[Paper]) -> list[Paper]:
     return papers
 
 
-def colliding(_numpy: object, triple: np.ndarray) -> np.ndarray:
+def colliding(_numpy: object, triple: Any) -> Any:
     """Every word of 9 letters or more hashed alike."""
     return np.full(len(triple), bulk._TOP | 5, np.uint64)
 
@@ -183,3 +186,12 @@ def test_the_flags_of_the_index(monkeypatch: pytest.MonkeyPatch) -> None:
     assert every(index.has_abstract) == [p.index for p in papers if p.abstracts]
     empty = SearchIndex([])
     assert (empty.has_code, empty.has_link, empty.has_abstract) == (0, 0, 0)
+
+
+def test_without_numpy_the_index_is_built_word_by_word(monkeypatch: pytest.MonkeyPatch) -> None:
+    papers = with_odd_texts(make_papers(700, seed=9))
+    expected = build(papers, 10**9, monkeypatch)
+    monkeypatch.setitem(sys.modules, "numpy", None)  # import numpy raises ImportError
+    with pytest.raises(ImportError):
+        bulk.build(papers)
+    same_index(build(papers, 0, monkeypatch), expected)

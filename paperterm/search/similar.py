@@ -22,13 +22,15 @@ import math
 import threading
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate, chain, count, pairwise, repeat
 from operator import mul
 
 from paperterm.model import Paper
+from paperterm.search import vectorcache
 from paperterm.search.text import words
+from paperterm.search.vectorcache import SavedVectors
 
 TOP_TERMS = 48
 """Terms kept per paper: the heaviest; the rest change the cosines little and cost memory."""
@@ -149,6 +151,42 @@ class TermVectors:
         self._postings: tuple[array[int], array[float], array[int]] | None = None
         self._heads: dict[int, tuple[array[int], array[float]]] = {}
         self._lock = threading.Lock()
+        self.loaded = False
+        """Whether the vectors came from a saved copy (:mod:`paperterm.search.vectorcache`)."""
+        self.on_inverted: Callable[[], object] | None = None
+        """Called once the inverted index is built (to save it), in the thread that built it."""
+
+    @classmethod
+    def restore(cls, saved: SavedVectors, walk: int = WALK) -> TermVectors:
+        """The vectors of a saved copy (checked by :func:`vectorcache.load`), not built again."""
+        vectors = cls.__new__(cls)
+        vectors.size = len(saved.offsets) - 1
+        vectors.walk = walk
+        vectors.terms = saved.terms
+        vectors.number = dict(zip(saved.terms, count()))
+        vectors.idf = list(saved.idf)
+        vectors._terms = saved.vector_terms
+        vectors._weights = saved.vector_weights
+        vectors._offsets = saved.offsets
+        vectors._postings = None
+        vectors._heads = {}
+        vectors._lock = threading.Lock()
+        vectors.loaded = True
+        vectors.on_inverted = None
+        if saved.postings is not None:
+            vectors._set_postings(*saved.postings)
+        return vectors
+
+    def saved(self) -> SavedVectors:
+        """What :func:`vectorcache.save` writes: the vectors, and the inverted index if built."""
+        return SavedVectors(
+            self.terms,
+            array("d", self.idf),
+            self._terms,
+            self._weights,
+            self._offsets,
+            self._postings,
+        )
 
     def vector(self, position: int) -> tuple[Sequence[int], Sequence[float]]:
         """The paper's term numbers, heaviest first, and their weights (unit length together)."""
@@ -243,6 +281,7 @@ class TermVectors:
     def _inverted(self) -> tuple[array[int], array[float], array[int]]:
         """For each term, the papers keeping it and its weight there, stored term after term:
         the papers, the weights, and where each term's run starts (by term number)."""
+        built = False
         with self._lock:
             if self._postings is None:
                 terms, offsets = self._terms, self._offsets
@@ -257,20 +296,28 @@ class TermVectors:
                 starts = array(
                     "I", accumulate(map(counts.__getitem__, range(len(self.terms))), initial=0)
                 )
-                # The papers where each common term weighs most, heaviest first (the earlier
-                # paper first on a tie), for similar(); the others' postings are walked in full.
-                walk = self.walk
-                heads: dict[int, tuple[array[int], array[float]]] = {}
-                for term, (start, end) in enumerate(pairwise(starts)):
-                    if end - start > walk:
-                        top = heapq.nlargest(walk, range(start, end), key=values.__getitem__)
-                        heads[term] = (
-                            array("I", map(papers.__getitem__, top)),
-                            array("f", map(values.__getitem__, top)),
-                        )
-                self._heads = heads
-                self._postings = (papers, values, starts)
-            return self._postings
+                self._set_postings(papers, values, starts)
+                built = True
+        if built and self.on_inverted is not None:
+            self.on_inverted()
+        assert self._postings is not None
+        return self._postings
+
+    def _set_postings(self, papers: array[int], values: array[float], starts: array[int]) -> None:
+        """Keep the inverted index, and for each term kept by more than :attr:`walk` papers,
+        the papers where it weighs most, heaviest first (the earlier paper first on a tie), for
+        :meth:`similar`; the other terms' postings are walked in full."""
+        walk = self.walk
+        heads: dict[int, tuple[array[int], array[float]]] = {}
+        for term, (start, end) in enumerate(pairwise(starts)):
+            if end - start > walk:
+                top = heapq.nlargest(walk, range(start, end), key=values.__getitem__)
+                heads[term] = (
+                    array("I", map(papers.__getitem__, top)),
+                    array("f", map(values.__getitem__, top)),
+                )
+        self._heads = heads
+        self._postings = (papers, values, starts)
 
 
 def _score_then_earlier(item: tuple[int, float]) -> tuple[float, int]:
@@ -293,9 +340,49 @@ def term_vectors(papers: Sequence[Paper]) -> TermVectors:
         if _latest is not None and _same_texts(_latest[0], papers):
             _latest = (papers, _latest[1])
             return _latest[1]
-        vectors = TermVectors(papers)
+        vectors = _load_or_build(papers)
         _latest = (papers, vectors)
         return vectors
+
+
+def _load_or_build(papers: Sequence[Paper]) -> TermVectors:
+    """The vectors of a catalogue of :data:`vectorcache.MIN_PAPERS` papers or more as saved in
+    the user cache dir when a saved copy passes its checks, else built and saved (and saved again
+    with the inverted index once that is built); a smaller catalogue's, built."""
+    if len(papers) < vectorcache.MIN_PAPERS:
+        return TermVectors(papers)
+    directory = vectorcache.default_dir()
+    key = vectorcache.catalogue_key(papers)
+    saved = vectorcache.load(directory, key, len(papers))
+    vectors = None
+    if saved is not None and _holds_words_of(saved, papers):
+        try:
+            vectors = TermVectors.restore(saved)
+        except Exception:  # whatever a forged file does, it only means a build
+            vectors = None
+    if vectors is None:
+        vectors = TermVectors(papers)
+        vectorcache.save(directory, key, vectors.saved())
+    if not vectors.inverted_ready:
+        built = vectors
+
+        def save_postings() -> None:
+            vectorcache.save(directory, key, built.saved())
+
+        vectors.on_inverted = save_postings
+    return vectors
+
+
+def _holds_words_of(saved: SavedVectors, papers: Sequence[Paper], sample: int = 64) -> bool:
+    """Whether a sample of the papers, spread over the catalogue, keep only terms of their own
+    words in a saved copy (its digest says it is theirs; a forged file may lie)."""
+    terms, numbers, offsets = saved.terms, saved.vector_terms, saved.offsets
+    step = max(1, len(papers) // sample)
+    for position in range(0, len(papers), step):
+        kept = {terms[number] for number in numbers[offsets[position] : offsets[position + 1]]}
+        if not kept <= set(paper_words(papers[position])):
+            return False
+    return True
 
 
 def vectors_ready(papers: Sequence[Paper]) -> bool:

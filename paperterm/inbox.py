@@ -7,7 +7,7 @@
   left out of every view and of ``paperterm list`` unless the query asks for ``is:muted`` (which
   shows only them) or the caller includes them (``--muted``, the reader's reveal key). A rule
   that filters nothing (empty, or only ignored pieces) mutes nothing.
-- **Saved filters**: a name and a query each.
+- **Saved filters**: a name and a query each; saved, renamed or changed, deleted.
 
 Mute rules and saved filters live in ``filters.json`` in the user config dir (they are the user's
 set-up, not per-paper state); every change re-reads the file under a lock and replaces it
@@ -183,6 +183,28 @@ class FilterFile:
                     break
             else:
                 saved.append(kept)
+            return Filters(now.mute, tuple(saved))
+
+        return self.change(edit)
+
+    def edit_filter(self, name: str, new_name: str, query: str) -> Filters:
+        """Rename the saved filter ``name`` (case ignored) to ``new_name`` and give it ``query``;
+        it keeps its place in the list. ValueError when no filter is called ``name`` (deleted
+        meanwhile), when another one is called ``new_name``, or when either is left empty."""
+        clean_name, clean_query = _clean_query(new_name), _clean_query(query)
+        if clean_name is None or clean_query is None:
+            raise ValueError("a saved filter needs a name and a query")
+        kept = SavedFilter(clean_name[:80], clean_query)
+        old, folded = name.casefold(), kept.name.casefold()
+
+        def edit(now: Filters) -> Filters:
+            places = [n for n, saved in enumerate(now.saved) if saved.name.casefold() == old]
+            if not places:
+                raise ValueError(f"no saved filter is called {name!r} any more")
+            if folded != old and any(s.name.casefold() == folded for s in now.saved):
+                raise ValueError(f"a saved filter is called {kept.name!r} already")
+            saved = list(now.saved)
+            saved[places[0]] = kept
             return Filters(now.mute, tuple(saved))
 
         return self.change(edit)

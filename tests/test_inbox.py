@@ -222,6 +222,33 @@ def test_saved_filters_are_replaced_by_name_and_removed(tmp_path: Path) -> None:
         filters.save_filter("", "x")
 
 
+def test_a_saved_filter_is_renamed_and_edited_in_its_place(tmp_path: Path) -> None:
+    path = tmp_path / "cfg" / "filters.json"
+    filters = FilterFile(path)
+    filters.add_mute("sheep")
+    filters.save_filter("To read", "is:queued")
+    filters.save_filter("rl", "tag:rl is:unread")
+    filters.edit_filter("to READ", "Queue", "is:queued  !is:read\x1b[2J")
+    assert [(s.name, s.query) for s in filters.read().saved] == [
+        ("Queue", "is:queued !is:read"),
+        ("rl", "tag:rl is:unread"),
+    ]
+    filters.edit_filter("rl", "RL", "tag:rl")  # the same name in another case: a rename
+    assert [(s.name, s.query) for s in FilterFile(path).read().saved] == [
+        ("Queue", "is:queued !is:read"),
+        ("RL", "tag:rl"),
+    ]
+    before = path.read_bytes()
+    with pytest.raises(ValueError, match="called 'queue' already"):
+        filters.edit_filter("rl", "queue", "x")
+    with pytest.raises(ValueError, match="no saved filter is called 'gone'"):
+        filters.edit_filter("gone", "new", "x")
+    with pytest.raises(ValueError, match="a name and a query"):
+        filters.edit_filter("rl", "rl", "   ")
+    assert path.read_bytes() == before  # a refused edit changes nothing
+    assert filters.read().mute == ("sheep",)
+
+
 # -- tags and the queue in the query language ---------------------------------------------
 
 

@@ -224,6 +224,37 @@ async def test_f_saves_applies_and_deletes_saved_filters(
         assert FilterFile().read().saved == ()
 
 
+async def test_e_in_the_picker_renames_and_changes_a_saved_filter(
+    catalog: Catalog, state_path: Path
+) -> None:
+    FilterFile().save_filter("code", "has:code")
+    FilterFile().save_filter("sheep", "sheep")
+    app = make_app(catalog, state_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f", "e")
+        assert app.screen.query_one("#edit-name", Input).value == "code"
+        assert app.screen.query_one("#edit-query", Input).value == "has:code"
+        await pilot.press("escape")  # closes without saving
+        assert not isinstance(app.screen, FiltersScreen)
+        assert [(s.name, s.query) for s in FilterFile().read().saved] == [
+            ("code", "has:code"),
+            ("sheep", "sheep"),
+        ]
+        await pilot.press("f", "down", "e", "ctrl+u", *"electric", "tab")
+        await pilot.press("ctrl+u", *"title:sheep|models", "enter")
+        assert not isinstance(app.screen, FiltersScreen)
+        assert [(s.name, s.query) for s in FilterFile().read().saved] == [
+            ("code", "has:code"),
+            ("electric", "title:sheep|models"),
+        ]
+        await pilot.press("f", "down", "enter")  # the edited filter applies as edited
+        await settle(pilot)
+        assert app.main.filter_text == "title:sheep|models"
+        await pilot.press("f", "e", "ctrl+u", *"Electric", "enter")  # a name in use: refused
+        assert "already" in " ".join(str(n.message) for n in app._notifications)
+        assert [s.name for s in FilterFile().read().saved] == ["code", "electric"]
+
+
 async def test_the_inbox_keys_are_in_the_help_and_the_palette(
     catalog: Catalog, state_path: Path
 ) -> None:
@@ -237,6 +268,8 @@ async def test_the_inbox_keys_are_in_the_help_and_the_palette(
         titles = [command.title for command in palette_commands(app.main)]
         assert "Edit the paper's tags (with completion)" in titles
         assert "Mark every paper shown read (asks first; u undoes it in one step)" in titles
+        assert "rename or change" in described["f"]
+        assert any("rename or change" in title for title in titles)
 
 
 async def test_rules_made_before_the_run_hide_their_papers_once_the_index_is_ready(

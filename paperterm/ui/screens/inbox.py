@@ -168,12 +168,14 @@ class NoteScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class FiltersScreen(ModalScreen[tuple[str, str] | None]):
-    """The saved filters: Enter applies one, d deletes it, a saves the current filter under a
-    name. Dismisses with ("apply", query), ("delete", name), ("save", name), or None."""
+class FiltersScreen(ModalScreen[tuple[str, ...] | None]):
+    """The saved filters: Enter applies one, e edits one (its name and query), d deletes it, a
+    saves the current filter under a name. Dismisses with ("apply", query), ("delete", name),
+    ("save", name), ("edit", old name, new name, new query), or None."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("d,delete", "delete", "Delete the saved filter"),
+        Binding("e", "edit", "Rename or change the saved filter"),
         Binding("a", "add", "Save the current filter"),
         Binding("escape", "cancel", "Close"),
     ]
@@ -185,6 +187,7 @@ class FiltersScreen(ModalScreen[tuple[str, str] | None]):
         super().__init__()
         self._saved = list(saved)
         self._current = current.strip()
+        self._editing: SavedFilter | None = None
 
     def compose(self) -> ComposeResult:
         """The list of saved filters (or a line saying there are none), the name box, the keys."""
@@ -200,30 +203,64 @@ class FiltersScreen(ModalScreen[tuple[str, str] | None]):
                 yield Label("No saved filters yet.", id="filters-none")
             current = f"a: save the filter {self._current!r} · " if self._current else ""
             yield Label(
-                f"Enter applies · {current}d deletes · Escape closes. A saved filter fills the "
-                "filter and keeps the view (1-5), so tag:rl in view 4 is the new rl papers.",
+                f"Enter applies · {current}e renames or changes · d deletes · Escape closes. "
+                "A saved filter fills the filter and keeps the view (1-5), so tag:rl in view 4 "
+                "is the new rl papers.",
                 classes="dialog--hint",
                 markup=False,
             )
+
+    @property
+    def _busy(self) -> bool:
+        """Whether a name or an edit is being typed (the list's keys wait)."""
+        return bool(self.query("#filter-name") or self.query("#edit-name"))
 
     @on(OptionList.OptionSelected, "#filters-list")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(("apply", self._saved[int(event.option.id or 0)].query))
 
+    def _highlighted(self) -> SavedFilter | None:
+        if not self._saved:
+            return None
+        highlighted = self.query_one("#filters-list", OptionList).highlighted
+        return None if highlighted is None else self._saved[highlighted]
+
     def action_delete(self) -> None:
         """Delete the highlighted saved filter."""
-        if not self._saved or self.query("#filter-name"):
+        chosen = self._highlighted()
+        if chosen is not None and not self._busy:
+            self.dismiss(("delete", chosen.name))
+
+    async def action_edit(self) -> None:
+        """Edit the highlighted saved filter: its name, then its query (Enter saves both)."""
+        chosen = self._highlighted()
+        if chosen is None or self._busy:
             return
-        highlighted = self.query_one("#filters-list", OptionList).highlighted
-        if highlighted is not None:
-            self.dismiss(("delete", self._saved[highlighted].name))
+        self._editing = chosen
+        name = Input(chosen.name, id="edit-name", placeholder="the filter's name")
+        query = Input(chosen.query, id="edit-query", placeholder="its query")
+        hint = self.query_one(".dialog--hint", Label)
+        await self.query_one(Vertical).mount(name, query, before=hint)
+        hint.update("Tab: name or query · Enter saves both · Escape closes without saving")
+        name.focus()
+
+    @on(Input.Submitted, "#edit-name, #edit-query")
+    def _edited(self, event: Input.Submitted) -> None:
+        name = self.query_one("#edit-name", Input).value.strip()
+        query = self.query_one("#edit-query", Input).value.strip()
+        if self._editing is None:
+            return
+        if not name or not query:
+            self.notify("A saved filter needs a name and a query.", severity="warning")
+            return
+        self.dismiss(("edit", self._editing.name, name, query))
 
     async def action_add(self) -> None:
         """Ask for a name to save the current filter under."""
         if not self._current:
             self.notify("Type a filter first (/), then save it here.", severity="warning")
             return
-        if self.query("#filter-name"):
+        if self._busy:
             return
         name = Input(id="filter-name", placeholder="a name for the current filter")
         await self.query_one(Vertical).mount(name, before=self.query_one(".dialog--hint"))

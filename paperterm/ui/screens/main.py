@@ -270,7 +270,7 @@ class MainScreen(Screen[None]):
             "saved_filters",
             "Filters",
             show=False,
-            tooltip="Saved filters: apply one, save the current filter, delete one",
+            tooltip="Saved filters: apply, save the current filter, rename or change, delete",
         ),
         Binding(
             "t",
@@ -1373,13 +1373,13 @@ class MainScreen(Screen[None]):
         self.app.push_screen(NoteScreen(paper.title, note), done)
 
     def action_saved_filters(self) -> None:
-        """Pick a saved filter, save the current one under a name, or delete one."""
+        """Pick a saved filter, save the current one under a name, edit one, or delete one."""
         files = self.inbox.filters
 
-        def done(choice: tuple[str, str] | None) -> None:
+        def done(choice: tuple[str, ...] | None) -> None:
             if choice is None:
                 return
-            what, value = choice
+            what, value, *edited = choice
             try:
                 if what == "apply":
                     self._filter_bar.value = value
@@ -1387,6 +1387,9 @@ class MainScreen(Screen[None]):
                 elif what == "save":
                     files.save_filter(value, self.filter_text)
                     self._say(f"Saved the filter as {value!r} (f lists the saved filters).")
+                elif what == "edit":
+                    files.edit_filter(value, *edited)
+                    self._say(f"Saved filter {value!r} is now {edited[0]!r}: {edited[1]}")
                 else:
                     files.remove_filter(value)
                     self._say(f"Deleted the saved filter {value!r}.")

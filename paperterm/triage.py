@@ -9,12 +9,14 @@ command line selects papers with the same :func:`select_rows`, so both agree on 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from paperterm import sorts
 from paperterm.catalog import Catalog
 from paperterm.search import exact_count, parse
+
+_ONLY_MUTED = parse("is:muted").groups
 
 View = Literal["all", "unread", "starred", "new", "queue"]
 VIEWS: tuple[View, ...] = ("all", "unread", "starred", "new", "queue")
@@ -74,6 +76,9 @@ class Rows:
     exact_first: bool = False
     """Whether those exact matches are the first ``exact`` rows (the order follows the search),
     so that the reader can draw a divider before the close ones."""
+    muted: int = 0
+    """How many muted papers this view and filter hold: hidden from the rows (the reveal key
+    would add them), or among them when muted papers are shown."""
 
 
 @dataclass(frozen=True)
@@ -91,7 +96,8 @@ class Counts:
     new: int = 0
     """Papers loaded that are new since the last visit (muted ones left out)."""
     muted: int = 0
-    """Papers loaded that the mute rules hide."""
+    """Muted papers in the view and filter shown (see :attr:`Rows.muted`), not in the whole
+    catalogue: what revealing them would add to this list."""
     exact: int | None = None
     """With a query: shown papers matching every term without a typo (see :class:`Rows`)."""
 
@@ -210,7 +216,12 @@ class Triage:
         unless :func:`needs_search` says no. While the search index of a big catalogue is being
         built, a search answers from the titles alone (``Rows.complete`` is then False)."""
         if not needs_search(selection, marks):
-            return Rows(range(len(self.catalog)), None)
+            # Every paper is shown, so every muted paper is among them.
+            return Rows(range(len(self.catalog)), None, muted=len(marks.muted))
+        rows = self._rows(selection, marks)
+        return replace(rows, muted=self.muted_in_view(selection, marks)) if marks.muted else rows
+
+    def _rows(self, selection: Selection, marks: Marks) -> Rows:
         found, complete, exact = _select(
             self.catalog,
             marks,
@@ -244,6 +255,46 @@ class Triage:
             exact = sum(i in exact_rows for i in indices)
         return Rows(indices, frozenset(indices), complete, exact, first)
 
+    def muted_in_view(self, selection: Selection, marks: Marks) -> int:
+        """How many muted papers ``selection``'s view and filter hold, hidden or shown (what the
+        status line's "N muted" says: the papers the reveal key adds to this list).
+
+        One search of the muted papers the filter matches (``is:muted`` and the filter), so the
+        cost follows the muted matches, not the catalogue; then the view's test on each.
+        """
+        muted = marks.muted
+        if not muted:
+            return 0
+        query = f"is:muted {selection.query}"
+        if parse(query).groups != (*_ONLY_MUTED, *parse(selection.query).groups):
+            query = selection.query  # it starts with | and would join is:muted: look at all
+        found, _complete = self.catalog.search_indices_now(
+            query,
+            read=marks.read,
+            starred=marks.starred,
+            flags={**marks.flags, "muted": muted},
+        )
+        papers = self.catalog.papers
+        view = selection.view
+        held: Collection[str] = ()
+        if view == "new":
+            held = marks.flags.get("new", frozenset())
+        elif view == "queue":
+            held = frozenset(marks.queue)
+        count = 0
+        for index in found:
+            paper_id = papers[index].id
+            if paper_id not in muted:
+                continue
+            if view == "unread" and paper_id in marks.read:
+                continue
+            if view == "starred" and paper_id not in marks.starred:
+                continue
+            if view in ("new", "queue") and paper_id not in held:
+                continue
+            count += 1
+        return count
+
     def counts(self, rows: Rows, marks: Marks) -> Counts:
         """How many papers are shown, how many of them are read, and how many starred in all."""
         new = marks.flags.get("new", frozenset())
@@ -253,7 +304,7 @@ class Triage:
             read=self._count(marks.read, rows.members),
             starred=self._count(marks.starred, None),
             new=len(new) - len(marks.muted.intersection(new)) if marks.muted else len(new),
-            muted=len(marks.muted),
+            muted=rows.muted,
             exact=rows.exact,
         )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -274,3 +275,55 @@ def test_the_status_line_says_what_waits_for_the_state_file() -> None:
     assert not any(
         "not saved" in part for part in status_parts(Status(Counts(1, 1, 0, 0), Selection()))
     )
+
+
+MUTED_SELECTIONS = [
+    Selection(query=query, view=view, sort=sort)
+    for query in ("", "models", "language", "models | sheep", "|sheep", "is:muted", "!is:muted")
+    for view in ("all", "unread", "starred", "new", "queue")
+    for sort in ("relevance", "title")
+]
+
+
+@pytest.mark.parametrize("selection", MUTED_SELECTIONS, ids=repr)
+def test_muted_counts_what_revealing_adds_to_this_view(
+    catalog: Catalog, selection: Selection
+) -> None:
+    """ "N muted" is about the list in front of the user: the muted papers its view and filter
+    hold, which X would add (or, with X, which it shows); not every muted paper loaded."""
+    triage = Triage(catalog)
+    papers = catalog.papers
+    muted = ids(catalog, 1, 4, 5, 8)  # small language models, sheep, quokkas, ...
+    marks = Marks(
+        read=ids(catalog, 1, 2),
+        starred=ids(catalog, 4, 5, 6),
+        flags={"new": ids(catalog, 0, 1, 4, 9), "queued": ids(catalog, 5, 8)},
+        muted=muted,
+        queue=(papers[8].id, papers[5].id),
+    )
+    hidden = triage.rows(selection, marks)
+    revealed = triage.rows(replace(selection, include_muted=True), marks)
+    expected = sum(papers[i].id in muted for i in revealed.indices)
+    assert hidden.muted == revealed.muted == expected
+    assert triage.counts(hidden, marks).muted == expected
+    if "is:muted" not in selection.query:
+        assert len(revealed.indices) - len(hidden.indices) == expected
+
+
+def test_muted_in_view_differs_from_the_catalogue_count(catalog: Catalog) -> None:
+    triage = Triage(catalog)
+    muted = ids(catalog, 1, 4)
+    marks = Marks(read=ids(catalog, 1), muted=muted)
+    everything = triage.counts(triage.rows(Selection(), marks), marks)
+    assert everything.muted == 2 and "2 muted" in status_parts(Status(everything, Selection()))
+    unread = triage.rows(Selection(view="unread"), marks)
+    assert unread.muted == 1  # the read muted paper is not in this view
+    sheep = Selection(query="sheep", view="unread")
+    counts = triage.counts(triage.rows(sheep, marks), marks)
+    assert counts.muted == 1 and "1 muted" in status_parts(Status(counts, sheep))
+    cats = Selection(query="cats")
+    counts = triage.counts(triage.rows(cats, marks), marks)
+    assert counts.muted == 0 and not any("muted" in p for p in status_parts(Status(counts, cats)))
+    shown = Selection(include_muted=True, view="unread")
+    counts = triage.counts(triage.rows(shown, marks), marks)
+    assert "1 muted (shown, X hides)" in status_parts(Status(counts, shown))

@@ -621,7 +621,7 @@ class MainScreen(Screen[None]):
             head = list(self._list.rows[: self._list.cursor + 1])
             kept = set(head)
             indices = [*head, *(row for row in rows.indices if row not in kept)]
-            rows, keep = Rows(indices, rows.members), self._list.current
+            rows, keep = Rows(indices, rows.members, muted=rows.muted), self._list.current
         self._rows = rows
         words = request.selection.words
         self._list.set_rows(

@@ -10,11 +10,13 @@ from textual.widgets import Input, TextArea
 
 import paperterm
 from paperterm.catalog import Catalog
+from paperterm.cli import run
 from paperterm.inbox import FilterFile, Inbox
 from paperterm.state import StateStore
 from paperterm.ui.screens.inbox import ConfirmScreen, FiltersScreen, NoteScreen, TagScreen
 from paperterm.ui.widgets.paper_detail import PaperDetail
 from test_ui_app import SIZE, current_title, make_app, on_disk, settle, shown
+from test_ui_fetch import fetched, fetcher, item, serve
 from test_ui_fixture import EVENING, MORNING, TITLES, load_fixture
 
 
@@ -269,6 +271,9 @@ async def test_the_inbox_keys_are_in_the_help_and_the_palette(
         assert "Edit the paper's tags (with completion)" in titles
         assert "Mark every paper shown read (asks first; u undoes it in one step)" in titles
         assert "rename or change" in described["f"]
+        # R marks all shown read (commit d038250's message calls it A, which settles arXiv ids).
+        assert described["R"].startswith("Mark every paper shown read")
+        assert "arXiv" in described["A"] and "read" not in described["A"]
         assert any("rename or change" in title for title in titles)
 
 
@@ -286,3 +291,64 @@ async def test_rules_made_before_the_run_hide_their_papers_once_the_index_is_rea
         await settle(pilot)
         assert "Diffusion Models Dream of Electric Sheep" not in shown(app)
         assert len(shown(app)) == TITLES - 1 and "1 muted" in status(app)
+
+
+async def test_F_fetched_papers_are_new_muted_ones_hidden_and_quitting_ends_them(
+    tmp_path: Path, state_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """F (fetch today's daily papers into the library and the list) with the inbox: fetched
+    papers no quit reader had are new (view 4, is:new, the status line), a mute rule hides the
+    one it matches from them (X and is:muted bring it back), and quitting ends their newness,
+    muted or not, as `paperterm list -q is:new` then says."""
+    folder = tmp_path / "library"
+    folder.mkdir()
+    (folder / "morning.txt").write_text(MORNING, encoding="utf-8")
+    app = make_app(paperterm.load([folder]), state_path)
+    async with app.run_test(size=SIZE) as pilot:  # a first visit: the morning is seen
+        await settle(pilot)
+        await pilot.press("q")
+    FilterFile().add_mute("title:ducks")
+    fresh, ducks = "Fetched Fresh Paper", "Reinforcement Learning from Rubber Ducks"
+    today = [
+        item(1, fresh),
+        item(2, ducks),  # muted
+        item(3, "Gradient Gardening for Small Language Models"),  # seen this morning
+    ]
+    app = make_app(paperterm.load([folder]), state_path, fetcher=fetcher(folder, serve(today)))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4")
+        await settle(pilot)
+        assert shown(app) == [] and not any(p.endswith(" new") for p in status(app).split(" · "))
+        await pilot.press("F")
+        await fetched(pilot, app)
+        for _ in range(50):  # the fetched catalogue's index builds on a thread
+            if app.main.catalog.search_ready:
+                break
+            await pilot.pause(0.1)
+        await settle(pilot)
+        assert shown(app) == [fresh]
+        parts = status(app).split(" · ")
+        assert "1 new" in parts and "1 muted" in parts and "new" in parts
+        await pilot.press("X")
+        await settle(pilot)
+        assert sorted(shown(app)) == sorted([fresh, ducks])
+        assert "1 muted (shown, X hides)" in status(app)
+        await pilot.press("X", "1", "/", *"is:new", "enter")
+        await settle(pilot)
+        assert shown(app) == [fresh] and "1 muted" in status(app).split(" · ")
+        await pilot.press("escape", "/", *"is:new is:muted", "enter")
+        await settle(pilot)
+        assert shown(app) == [ducks]
+        await pilot.press("escape", "/", *"gardening", "enter")  # nothing muted among these
+        await settle(pilot)
+        assert "muted" not in status(app)
+        await pilot.press("escape", "q")
+    assert app.main.visit_ended
+    catalog = paperterm.load([folder])
+    assert Inbox(catalog, StateStore.open(state_path)).new_ids == frozenset()
+    capsys.readouterr()
+    assert run(["--state", str(state_path), "list", str(folder), "-q", "is:new", "--muted"]) == 0
+    assert capsys.readouterr().out == ""
+    assert run(["--state", str(state_path), "list", str(folder)]) == 0
+    listed = capsys.readouterr().out
+    assert fresh in listed and ducks not in listed

@@ -66,3 +66,19 @@ def test_no_match(snap_compare: SnapCompare, app: PapertermApp) -> None:
 def test_export_dialog(snap_compare: SnapCompare, app: PapertermApp, tmp_path: Path) -> None:
     app.export_path = Path("/home/me/paper/refs.bib")
     assert snap_compare(app, press=["e"], terminal_size=(100, 24))
+
+
+def test_tagged_paper_with_a_note_in_the_queue(
+    snap_compare: SnapCompare, app: PapertermApp
+) -> None:
+    """View 5 (the reading queue) on a paper with tags and a two-line note in the detail pane."""
+    store, papers = app.store, app.catalog.papers
+    store.add_tags([papers[5].id], ["quantisation", "to-reproduce"])
+    store.set_note(papers[5].id, "Try the 2-bit codebook on our laptop.\nAsk about perplexity.")
+    store.enqueue([papers[5].id, papers[2].id])
+
+    async def queue_view(pilot: Pilot[None]) -> None:
+        await pilot.press("5")
+        await _settle(pilot)
+
+    assert snap_compare(app, terminal_size=(120, 36), run_before=queue_view)

@@ -29,6 +29,8 @@ import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from itertools import chain, compress
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from paperterm.search.text import fold, words
@@ -36,6 +38,8 @@ from paperterm.search.text import fold, words
 if TYPE_CHECKING:
     from paperterm.model import Paper
 
+_TITLE = attrgetter("title")
+_ABSTRACTS = attrgetter("abstracts")
 _WIDTH = 24
 """Words up to this many letters are cut and compared as numbers; longer ones as strings."""
 _CHUNK = 1 << 22
@@ -69,21 +73,27 @@ class Built:
 class _Texts:
     """One field's texts in the byte path (ASCII once folded) and in the word-by-word path."""
 
-    def __init__(self) -> None:
-        self.texts: list[str] = []
-        self.owners: list[int] = []
+    def __init__(self, np: Any, texts: list[str], owners: Any) -> None:
         self.slow: list[tuple[int, list[str]]] = []
         """``(paper, words)`` of the texts the byte path cannot cut."""
-
-    def add(self, number: int, text: str) -> None:
-        if not text.isascii():
-            folded = fold(text)
-            if not folded.isascii():
-                self.slow.append((number, words(text)))
-                return
-            text = folded
-        self.texts.append(text)
-        self.owners.append(number)
+        plain = np.fromiter(map(str.isascii, texts), bool, len(texts))
+        if not plain.all():
+            texts = list(texts)
+            for number in np.flatnonzero(~plain).tolist():
+                folded = fold(texts[number])
+                if folded.isascii():
+                    texts[number] = folded
+                    plain[number] = True
+                else:
+                    self.slow.append((int(owners[number]), words(texts[number])))
+            texts = list(compress(texts, plain.tolist()))
+            owners = owners[plain]
+        self.texts = texts
+        """The texts of the byte path (folded where not ASCII)."""
+        self.owners = owners
+        """numpy array: the paper of each."""
+        self.sizes = np.fromiter(map(len, texts), np.int64, len(texts)) + 1
+        """numpy array: the length of each, plus one for the separator."""
 
 
 @dataclass(slots=True)
@@ -113,12 +123,12 @@ def build(papers: Sequence[Paper], titles_only: bool = False) -> Built:
     """
     import numpy as np
 
-    title, abstract = _Texts(), _Texts()
-    for number, paper in enumerate(papers):
-        title.add(number, paper.title)
-        if not titles_only:
-            for text in paper.abstracts:
-                abstract.add(number, text)
+    numbers = np.arange(len(papers), dtype=np.uint32)
+    title = _Texts(np, list(map(_TITLE, papers)), numbers)
+    lists = [] if titles_only else list(map(_ABSTRACTS, papers))
+    counts = np.fromiter(map(len, lists), np.int64, len(lists))
+    owners = np.repeat(numbers[: len(lists)], counts)
+    abstract = _Texts(np, list(chain.from_iterable(lists)), owners)
     tables = _Tables(np)
     with ThreadPoolExecutor(_THREADS) as pool:
         cut = [list(pool.map(tables.cut, _chunks(field))) for field in (title, abstract)]
@@ -181,7 +191,6 @@ def build(papers: Sequence[Paper], titles_only: bool = False) -> Built:
         first_keys.append(np.concatenate(firsts) if firsts else np.zeros(0, np.uint64))
     del cut, where, short_rank
     fields = pool_map(lambda values: _pairs(np, values), [*keys, *first_keys])
-    _give_back_memory()
     return Built(vocabulary, fields)
 
 
@@ -212,9 +221,10 @@ def _unique(np: Any, values: Any) -> Any:
     return values[keep]
 
 
-def _give_back_memory() -> None:
-    """Return the build's freed memory to the system (glibc keeps it otherwise: measured, three
-    times the index's own size stayed resident after a 100k-paper build)."""
+def give_back_memory() -> None:
+    """Return the memory a big index build or load freed to the system (glibc keeps much of it
+    otherwise: measured, three times the index's own size stayed resident after a 100k-paper
+    build)."""
     if not sys.platform.startswith("linux"):
         return
     try:
@@ -225,17 +235,18 @@ def _give_back_memory() -> None:
         pass  # not glibc: nothing to ask
 
 
-def _chunks(field: _Texts) -> list[tuple[list[str], list[int]]]:
-    """The field's byte-path texts in chunks of about :data:`_CHUNK` characters."""
+def _chunks(field: _Texts) -> list[tuple[list[str], Any, Any]]:
+    """The field's byte-path texts (with their papers and sizes) in chunks of about
+    :data:`_CHUNK` characters."""
+    if not field.texts:
+        return []
+    ends = field.sizes.cumsum()
+    bounds = set((ends.searchsorted(range(_CHUNK, int(ends[-1]), _CHUNK)) + 1).tolist())
     chunks = []
-    start = size = 0
-    for end, text in enumerate(field.texts, 1):
-        size += len(text) + 1
-        if size >= _CHUNK:
-            chunks.append((field.texts[start:end], field.owners[start:end]))
-            start, size = end, 0
-    if start < len(field.texts):
-        chunks.append((field.texts[start:], field.owners[start:]))
+    start = 0
+    for end in sorted(bounds | {len(field.texts)}):
+        chunks.append((field.texts[start:end], field.owners[start:end], field.sizes[start:end]))
+        start = end
     return chunks
 
 
@@ -253,10 +264,10 @@ class _Tables:
         self.masks = np.array([(1 << (8 * n)) - 1 for n in range(9)], np.uint64)
         self.empty64 = np.zeros(0, np.uint64)
 
-    def cut(self, chunk: tuple[list[str], list[int]]) -> _Chunk:
+    def cut(self, chunk: tuple[list[str], Any, Any]) -> _Chunk:
         """The words of a chunk of ASCII texts."""
         np = self.np
-        texts, owners = chunk
+        texts, text_owners, sizes = chunk
         padding = "\n" * (_WIDTH + 8)
         letters = np.frombuffer(
             ("\n".join(texts) + padding).encode("ascii").translate(self.table), np.uint8
@@ -270,10 +281,9 @@ class _Tables:
         lengths = ends - starts
         # Which text each word is in, and each non-empty text's first word.
         text_starts = np.zeros(len(texts), np.int64)
-        np.cumsum([len(text) + 1 for text in texts[:-1]], out=text_starts[1:])
+        np.cumsum(sizes[:-1], out=text_starts[1:])
         firsts = np.searchsorted(starts, text_starts)
         per_text = np.diff(firsts, append=len(starts))
-        text_owners = np.asarray(owners, np.uint32)
         word_owners = np.repeat(text_owners, per_text)
         nonempty = per_text > 0
         # A word of up to 8 letters is its letters as one little-endian number, zero past its

@@ -262,6 +262,8 @@ class SearchIndex:
                 if cache_dir is not None and key is not None:
                     states = [field.state() for field in fields]
                     cache.save(cache_dir, key, len(papers), words, states)
+            if len(papers) >= BULK_PAPERS:
+                bulk.give_back_memory()
         # The flags in C over the catalogue; only the papers with links take a Python step.
         linked = bytes(map(bool, map(_LINKS, papers)))
         self.has_code = self.universe.from_indices(

@@ -16,7 +16,14 @@ from paperterm import sorts
 from paperterm.catalog import Catalog
 from paperterm.search import exact_count, parse
 
-_ONLY_MUTED = parse("is:muted").groups
+_VIEW_TERMS = {
+    "all": "",
+    "unread": "is:unread",
+    "starred": "is:starred",
+    "new": "is:new",
+    "queue": "is:queued",
+}
+"""Each view as a term of the query language (for counting what it holds with one search)."""
 
 View = Literal["all", "unread", "starred", "new", "queue"]
 VIEWS: tuple[View, ...] = ("all", "unread", "starred", "new", "queue")
@@ -259,41 +266,28 @@ class Triage:
         """How many muted papers ``selection``'s view and filter hold, hidden or shown (what the
         status line's "N muted" says: the papers the reveal key adds to this list).
 
-        One search of the muted papers the filter matches (``is:muted`` and the filter), so the
-        cost follows the muted matches, not the catalogue; then the view's test on each.
+        One search of ``is:muted``, the view's own term (``is:unread``...) and the filter: bit
+        sets all the way, counted without listing the papers. A filter that starts with ``|``
+        (it would join the terms put before it) or asks for ``similar:`` (the top of a ranking,
+        which more terms would change) is answered by looking at each of its matches instead.
         """
         muted = marks.muted
         if not muted:
             return 0
-        query = f"is:muted {selection.query}"
-        if parse(query).groups != (*_ONLY_MUTED, *parse(selection.query).groups):
-            query = selection.query  # it starts with | and would join is:muted: look at all
-        found, _complete = self.catalog.search_indices_now(
-            query,
-            read=marks.read,
-            starred=marks.starred,
-            flags={**marks.flags, "muted": muted},
-        )
+        flags = {**marks.flags, "muted": muted, "queued": frozenset(marks.queue)}
+        head = f"is:muted {_VIEW_TERMS[selection.view]}"
+        query = f"{head} {selection.query}"
+        asked = parse(selection.query)
+        whole = (*parse(head).groups, *asked.groups)
+        alike = any(term.kind == "similar" for group in asked.groups for term in group.alternatives)
+        if parse(query).groups == whole and not alike:
+            found, _complete = self.catalog.search_indices_now(
+                query, read=marks.read, starred=marks.starred, flags=flags
+            )
+            return len(found)
+        revealed = self._rows(replace(selection, include_muted=True), marks).indices
         papers = self.catalog.papers
-        view = selection.view
-        held: Collection[str] = ()
-        if view == "new":
-            held = marks.flags.get("new", frozenset())
-        elif view == "queue":
-            held = frozenset(marks.queue)
-        count = 0
-        for index in found:
-            paper_id = papers[index].id
-            if paper_id not in muted:
-                continue
-            if view == "unread" and paper_id in marks.read:
-                continue
-            if view == "starred" and paper_id not in marks.starred:
-                continue
-            if view in ("new", "queue") and paper_id not in held:
-                continue
-            count += 1
-        return count
+        return sum(1 for index in revealed if papers[index].id in muted)
 
     def counts(self, rows: Rows, marks: Marks) -> Counts:
         """How many papers are shown, how many of them are read, and how many starred in all."""

@@ -217,6 +217,24 @@ def test_state_terms_follow_the_sets_given_on_each_call(catalog: Catalog) -> Non
     assert [p.index for p in catalog.search("lottery is:unread", read={ids[3]})] == [0, 1, 4, 7]
 
 
+def test_frozen_sets_searched_again_answer_for_their_own_content(catalog: Catalog) -> None:
+    """The searcher keeps the bit set of a frozenset by identity: a set searched again gives the
+    same answer, and another set (even one made after the first is gone) never gets its bits."""
+    ids = [paper.id for paper in catalog]
+
+    def unread(read: frozenset[str], flag: frozenset[str] = frozenset()) -> list[int]:
+        found = catalog.search("lottery is:unread !is:new", read=read, flags={"new": flag})
+        return [paper.index for paper in found]
+
+    first = frozenset({ids[0]})
+    assert unread(first) == unread(first) == [3, 1, 4, 7]
+    for number in range(1, 40):  # new sets, most made after the one before is freed
+        assert unread(frozenset({ids[number % len(ids)]}), frozenset({ids[1]})) == [
+            index for index in (0, 3, 4, 7) if index != number % len(ids)
+        ]
+    assert unread(first) == [3, 1, 4, 7]
+
+
 def test_link_terms(catalog: Catalog) -> None:
     assert positions(catalog, "has:code") == [2, 6]
     assert positions(catalog, "has:link") == [2, 4, 6]

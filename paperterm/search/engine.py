@@ -115,6 +115,9 @@ class Searcher:
         self._head: tuple[tuple[Group, ...], int] = ((), index.universe.all)
         self._similar: _Cache[str, dict[int, float]] = _Cache(64)
         self._flags: Mapping[str, Collection[str]] = {}
+        # Bit sets of id sets by identity (the marks, the muted, the new: frozensets handed out
+        # anew when they change), with the set itself so that a reused id() never matches.
+        self._id_sets: _Cache[int, tuple[frozenset[str], int]] = _Cache(16)
 
     def search(
         self,
@@ -317,8 +320,17 @@ class Searcher:
         return Ranking(universe, [*buckets, rest] if rest else buckets)
 
     def _bits(self, ids: Collection[str]) -> int:
+        """The set of the papers of ``ids``; a frozenset's is kept, so the same marks or muted
+        papers searched again (each keystroke, the status line's count) cost nothing."""
+        if isinstance(ids, frozenset):
+            cached = self._id_sets.get(id(ids))
+            if cached is not None and cached[0] is ids:
+                return cached[1]
         positions = self.index.position_of()
-        return self.index.universe.from_indices([positions[i] for i in ids if i in positions])
+        bits = self.index.universe.from_indices([positions[i] for i in ids if i in positions])
+        if isinstance(ids, frozenset):
+            self._id_sets.put(id(ids), (ids, bits))
+        return bits
 
     def _state(self, flag: str, read: Collection[str], starred: Collection[str]) -> Sets:
         index = self.index

@@ -69,6 +69,14 @@ async def _tagged(pilot: Pilot[None]) -> None:
     await _settle(pilot)
 
 
+async def _for_you(pilot: Pilot[None]) -> None:
+    """Two language-model papers starred, two others read; sorted "for you", from the top: the
+    first pick says why in the detail pane ("because: ...")."""
+    await pilot.press("s", "n", "n", "n", "j", "j", "s")
+    await pilot.press("t", "t", "g")  # title, for you (no filter: t skips catalogue order)
+    await _settle(pilot)
+
+
 SHOTS: tuple[tuple[str, tuple[int, int], Steps], ...] = (
     ("triage-wide", (120, 36), _triage),
     ("filtered", (120, 36), _filtered),
@@ -78,6 +86,7 @@ SHOTS: tuple[tuple[str, tuple[int, int], Steps], ...] = (
     ("export", (100, 30), _export),
     ("new-view", (120, 36), _new_view),
     ("tagged-note", (120, 36), _tagged),
+    ("for-you", (120, 36), _for_you),
 )
 """(file name, terminal size, what to do before the shot)."""
 

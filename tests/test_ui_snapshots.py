@@ -14,6 +14,7 @@ from textual.pilot import Pilot
 
 from paperterm.state import StateStore
 from paperterm.ui.app import PapertermApp
+from test_recommend import TOPICS, make_catalog
 from test_ui_fixture import load_fixture
 
 SnapCompare = Callable[..., bool]
@@ -82,3 +83,22 @@ def test_tagged_paper_with_a_note_in_the_queue(
         await _settle(pilot)
 
     assert snap_compare(app, terminal_size=(120, 36), run_before=queue_view)
+
+
+def test_for_you_says_why(snap_compare: SnapCompare, tmp_path: Path) -> None:
+    # One rendering paper starred, one pruning paper read: sorted "for you", from the top, the
+    # first pick is another rendering paper and the detail pane says why ("because: ...").
+    entries = [TOPICS[topic][n] for n in range(3) for topic in ("rendering", "pruning", "speech")]
+    catalog = make_catalog(entries)
+    store = StateStore.open(tmp_path / "state.json")
+    store.set_starred([catalog.papers[0].id], True)
+    store.set_read([catalog.papers[1].id], True)
+    app = PapertermApp(catalog, store)
+
+    async def sort_for_you(pilot: Pilot[None]) -> None:
+        await pilot.press("t", "t", "g")  # title, for you (no filter: t skips catalogue order)
+        await _settle(pilot)
+        pilot.app.clear_notifications()  # "Sorted by ...": timed, so not in a snapshot
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(110, 24), run_before=sort_for_you)

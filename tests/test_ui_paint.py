@@ -3,7 +3,10 @@ must equal a full repaint from scratch, with the list's kept lines thrown away f
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import Future
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rich.cells import cell_len
@@ -12,11 +15,15 @@ from textual._compositor import ChopsUpdate, LayoutUpdate
 from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.strip import Strip
+from textual.widgets import Static
 
 from paperterm.catalog import Catalog
 from paperterm.model import Paper
 from paperterm.state import StateStore
+from paperterm.triage import Selection, Triage
 from paperterm.ui.app import PapertermApp
+from paperterm.ui.screens.main import MainScreen
+from paperterm.ui.widgets.paper_detail import PaperDetail
 
 SIZE = (110, 30)
 Cell = tuple[str, Style | None]
@@ -139,8 +146,12 @@ async def test_each_frame_paints_what_a_full_repaint_would(
             ("enter", "j", "j"),
             ("escape",),  # back to every paper, the cursor kept
             ("u",),  # undo the read mark
+            ("j", "theme"),  # another theme: every colour changes
         ]
         for keys in steps:
+            if "theme" in keys:
+                app.theme = "textual-light" if app.theme != "textual-light" else "nord"
+                keys = keys[:-1]
             await pilot.press(*keys)
             if not focus_on_list and keys == ("g",):
                 await pilot.press("slash")  # the list loses focus: its cursor looks different
@@ -181,3 +192,113 @@ async def test_the_cursor_moving_repaints_two_lines_not_the_list(tmp_path: Path)
         # ...but only the line that came into view is made anew: the others, the one the
         # cursor left included, were made before and kept.
         assert made == [height]
+
+
+def answer(main: MainScreen) -> list[int]:
+    """The rows of the filter in force, asked of the triage model directly."""
+    selection = Selection(main.filter_text, main.view, main.sort)
+    return list(main.triage.rows(selection, main.inbox.marks()).indices)
+
+
+async def test_a_quick_search_is_shown_with_the_key_a_slow_one_when_it_comes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = StateStore.open(tmp_path / "state.json")
+    app = PapertermApp(many_papers(300), store)
+    handed_over: list[str] = []
+    async with app.run_test(size=SIZE) as pilot:
+        main = app.main
+        filter_worker = main._filter
+
+        def counted(future: Future[object]) -> object:
+            handed_over.append(main.filter_text)
+            return filter_worker(future)
+
+        main._filter = counted  # type: ignore[assignment,method-assign]
+        await pilot.press("slash", "g", "r")
+        assert handed_over == []  # answered within the wait: no worker needed
+        assert list(main.paper_list.rows) == answer(main)
+        assert main.paper_list.rows  # "gr": graph
+        paper = main.papers[main.paper_list.rows[0]]
+        assert main.query_one(PaperDetail).text.startswith(paper.title)  # the detail follows
+
+        release = threading.Event()
+        rows = Triage.rows
+
+        def slow(triage: Triage, *args: Any) -> Any:
+            release.wait(10)
+            return rows(triage, *args)
+
+        monkeypatch.setattr(Triage, "rows", slow)
+        await pilot.press("a")
+        assert handed_over == ["gra"]  # past the wait, a worker waits for it
+        before = main.paper_list.rows
+        release.set()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert main.paper_list.rows is not before  # handed over when it came
+        assert list(main.paper_list.rows) == answer(main)
+
+
+async def test_the_detail_pane_is_laid_out_again_only_when_its_text_changes(
+    tmp_path: Path,
+) -> None:
+    store = StateStore.open(tmp_path / "state.json")
+    app = PapertermApp(many_papers(300), store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        detail = app.main.query_one(PaperDetail)
+        updates: list[bool] = []
+        body = detail.query_one("#detail-body", Static)
+        update = body.update
+
+        def counted(content: Any = "", *, layout: bool = True) -> None:
+            updates.append(layout)
+            update(content, layout=layout)
+
+        body.update = counted  # type: ignore[method-assign]
+        await pilot.press("slash", "s", "t")  # the first paper stays: other highlights only
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.main.paper_list.current == 0
+        assert detail.highlights == ["st"]
+        assert updates == [False, False]  # the same lines, drawn again
+        await pilot.press("enter", "1")  # the same view again: the same rows, the same text
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert updates == [False, False]  # nothing to draw
+        await pilot.press("escape")  # no filter: no highlights
+        await pilot.pause()
+        assert updates == [False, False, False]
+        await pilot.press("j")  # another paper: other lines
+        await pilot.pause()
+        assert updates == [False, False, False, True]
+
+
+async def test_typing_in_the_filter_lays_nothing_out(tmp_path: Path) -> None:
+    """A key typed in the filter repaints the bar, the list and the status line: no layout of
+    the screen, while the rows keep the scroll bar and the paper under the cursor stays."""
+    store = StateStore.open(tmp_path / "state.json")
+    app = PapertermApp(many_papers(300), store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", "s")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        main = app.main
+        assert len(main.paper_list.rows) == 300  # "study" is in every title
+        layouts: list[int] = []
+        layout = main._refresh_layout
+
+        def counted(*args: Any, **kwargs: Any) -> None:
+            layouts.append(len(main.paper_list.rows))
+            layout(*args, **kwargs)
+
+        main._refresh_layout = counted  # type: ignore[method-assign]
+        for key in "parse":
+            await pilot.press(key)
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+            assert main.paper_list.current == 0  # "Sparse sparse study number 0"
+        height = main.paper_list.scrollable_content_region.height
+        assert height < len(main.paper_list.rows) < 300  # fewer rows, still more than a screen
+        assert layouts == []

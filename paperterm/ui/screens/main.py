@@ -16,6 +16,8 @@ import tempfile
 import threading
 import webbrowser
 from collections.abc import Callable, Collection, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as NotYet
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -29,6 +31,7 @@ from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
@@ -100,6 +103,10 @@ _MARKS = {
 Fetcher = Callable[[Collection[str]], Refreshed]
 """Fetches today's papers, given the ids of the papers shown (run on a thread, never the UI's)."""
 
+
+SEARCH_WAIT = 0.010
+"""Seconds a keystroke waits for its search before the screen is drawn without the answer: an
+answer found within it is drawn in the same frame as the key itself (issue 17)."""
 
 DEFAULT_SPLIT = 64
 """The list's share by default: titles are what a triage reads (60+ characters at 120 columns)."""
@@ -324,13 +331,13 @@ class MainScreen(Screen[None]):
     AUTO_FOCUS = "#papers"
     """The list has the keys from the start (Textual would pick the filter bar, the first)."""
 
-    filter_text: reactive[str] = reactive("", init=False)
+    filter_text: reactive[str] = reactive("", init=False, repaint=False)
     """The filter in force (what the list shows, not what is being typed)."""
-    view: reactive[View] = reactive[View]("all", init=False, always_update=True)
+    view: reactive[View] = reactive[View]("all", init=False, always_update=True, repaint=False)
     """Which papers the list shows (choosing the same view again refreshes it)."""
-    sort: reactive[str] = reactive("relevance", init=False)
+    sort: reactive[str] = reactive("relevance", init=False, repaint=False)
     """The list's order: a name from :mod:`paperterm.sorts`."""
-    split: reactive[int] = reactive(DEFAULT_SPLIT, init=False)
+    split: reactive[int] = reactive(DEFAULT_SPLIT, init=False, repaint=False)
     """The list's share of the width side by side, in percent."""
 
     @dataclass
@@ -431,6 +438,7 @@ class MainScreen(Screen[None]):
         self._reload_error = ""
         self._flush_error = ""
         self._request: _Request | None = None
+        self._searcher: ThreadPoolExecutor | None = None
         self._rows = Rows((), None)
         self._runnable: tuple[bool, bool, bool] | None = None
         self._filter_bar = FilterBar(id="filter")
@@ -561,21 +569,44 @@ class MainScreen(Screen[None]):
         request = self._request = _Request(selection, self._marks, keep, head)
         self._status.selection = selection
         if needs_search(selection, request.marks):
-            self._filter(request)
+            self._search(request)
         else:
             self._show_rows(request, self.triage.rows(selection, request.marks))
 
-    @work(exclusive=True, thread=True, group="filter")
-    def _filter(self, request: _Request) -> None:
-        """Search off the UI thread; a newer request cancels this one (or outdates its rows)."""
-        if get_current_worker().is_cancelled:
-            return
+    def _search(self, request: _Request) -> None:
+        """Search off the UI thread, on the search thread. Wait :data:`SEARCH_WAIT` for the
+        answer, to draw it with the key; past that, a worker hands it over when it comes."""
+        if self._searcher is None:
+            self._searcher = ThreadPoolExecutor(1, thread_name_prefix="paperterm-search")
+        future = self._searcher.submit(self._rows_for, request)
         try:
-            rows = self.triage.rows(request.selection, request.marks)
-        except PapertermError as error:
-            self.post_message(self.Filtered(request, None, str(error)))
+            answer = future.result(timeout=SEARCH_WAIT)
+        except NotYet:
+            self._filter(future)
             return
-        self.post_message(self.Filtered(request, rows))
+        if answer is not None:
+            self._filtered(answer)
+
+    def _rows_for(self, request: _Request) -> Filtered | None:
+        """The answer to ``request`` (on the search thread); None when a newer one came first."""
+        if request is not self._request:
+            return None
+        try:
+            return self.Filtered(request, self.triage.rows(request.selection, request.marks))
+        except PapertermError as error:
+            return self.Filtered(request, None, str(error))
+
+    @work(exclusive=True, thread=True, group="filter")
+    def _filter(self, future: Future[Filtered | None]) -> None:
+        """Hand a slow search's answer over when it comes (a newer request outdates it)."""
+        answer = future.result()
+        if answer is not None and not get_current_worker().is_cancelled:
+            self.post_message(answer)
+
+    def on_unmount(self) -> None:
+        """No search runs for a screen that is gone."""
+        if self._searcher is not None:
+            self._searcher.shutdown(wait=False, cancel_futures=True)
 
     @on(Filtered)
     def _filtered(self, message: Filtered) -> None:
@@ -632,7 +663,11 @@ class MainScreen(Screen[None]):
             empty_text=self.triage.empty_text(request.selection),
             exact=rows.exact if rows.exact_first else None,
         )
-        self._refresh_marks()
+        self._refresh_marks(detail=False)
+        # The list and the status line answer in the frame that shows the key; the detail pane
+        # (a layout when the paper changed) in the frame after it.
+        _repaint_now(self._list, self._status)
+        self.call_after_refresh(self._show_detail)
 
     @on(FilterBar.Changed, "#filter")
     def _filter_changed(self, event: FilterBar.Changed) -> None:
@@ -684,11 +719,13 @@ class MainScreen(Screen[None]):
         picks = latest_for_you(self.papers, marks.read, marks.starred)
         return () if picks is None else picks.because(paper)
 
-    def _refresh_marks(self) -> None:
-        """Redraw marks, the detail pane and the status line after the state changed."""
+    def _refresh_marks(self, *, detail: bool = True) -> None:
+        """Redraw marks, the detail pane (unless told not to) and the status line after the
+        state changed."""
         marks = self._marks
         self._list.set_marks(marks.read, marks.starred)
-        self._show_detail()
+        if detail:
+            self._show_detail()
         self._status.counts = self.triage.counts(self._rows, marks)
         self._status.read_only = self.store.read_only
         self._status.unsaved = len(self.store.unsaved)
@@ -1429,6 +1466,14 @@ class MainScreen(Screen[None]):
         if action == "show_more":
             return self._detail.has_more
         return True
+
+
+def _repaint_now(*widgets: Widget) -> None:
+    """Hand the widgets' pending repaints to the screen now. Textual posts them from each
+    widget's own idle turn, which often comes after the screen has drawn its next frame (with
+    the key's echo alone): the rows would show a frame later, 16 ms at best (issue 17)."""
+    for widget in widgets:
+        widget._check_refresh()  # Textual's own step, taken now rather than at idle
 
 
 def _console_browser() -> bool:

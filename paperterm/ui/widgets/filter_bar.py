@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from textual.binding import Binding, BindingType
+from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.widgets import Input
 
 PLACEHOLDER = "/ filter: words  'exact  ^prefix  !not  a|b  title:  is:unread  has:code"
@@ -30,6 +32,10 @@ class FilterBar(Input):
         &.-active { background: $accent 25%; }
     }
     """
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+    """The text's width (Input scrolls it sideways): it grows with every key typed, and in Input
+    it lays the whole screen out again each time, while the bar's own size never changes."""
 
     @dataclass
     class Done(Message):

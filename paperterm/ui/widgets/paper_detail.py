@@ -62,6 +62,7 @@ class PaperDetail(VerticalScroll, can_focus=True):
         self._body = Static(id="detail-body")
         self._plain = ""
         self._highlights: list[str] = []
+        self._shown: tuple[object, ...] | None = None
         self._limit = SHOWN_AT_FIRST
         self._shown_id: str | None = None
         self._again: Callable[[], None] | None = None
@@ -85,7 +86,7 @@ class PaperDetail(VerticalScroll, can_focus=True):
         self._plain = message
         self._highlights = []
         self._shown_id = self._again = None
-        self._body.update(Text(message, style=self._style("paper-detail--empty")))
+        self._put(Text(message, style=self._style("paper-detail--empty")))
 
     def show(
         self,
@@ -194,9 +195,21 @@ class PaperDetail(VerticalScroll, can_focus=True):
                 out.append("\n")
         self._plain = out.plain
         self._highlights = highlights
-        self._body.update(out)
-        if limit == SHOWN_AT_FIRST:
+        if self._put(out) and limit == SHOWN_AT_FIRST:
             self.scroll_home(animate=False)  # showing more keeps the place
+
+    def _put(self, text: Text) -> bool:
+        """Show ``text``; False when it is what is shown already. Only a change of its
+        characters lays the pane out again: other highlights or colours leave every line where
+        it was, and a key that changes neither (a letter typed that keeps the paper and its
+        matches) leaves the pane alone."""
+        shown = (text.plain, text.style, text.spans)
+        if shown == self._shown:
+            return False
+        layout = self._shown is None or text.plain != self._shown[0]
+        self._shown = shown
+        self._body.update(text, layout=layout)
+        return True
 
     @property
     def has_more(self) -> bool:

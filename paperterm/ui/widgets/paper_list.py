@@ -155,6 +155,8 @@ class PaperList(ScrollView, can_focus=True):
         self._votes = False
         self._divider: int | None = None
         self._divider_text = ""
+        self._base: tuple[Style, Style] | None = None
+        """The list's style and the cursor's over it (computed once, until the styles change)."""
         self._lines_cache: LRUCache[tuple[object, ...], Strip] = LRUCache(_CACHED_LINES)
         """Rendered lines by (line, paper, read, starred, style, width): valid for the rows,
         highlighter and divider in force; emptied when any of those change."""
@@ -183,6 +185,8 @@ class PaperList(ScrollView, can_focus=True):
     ) -> None:
         """Show ``rows`` (indices into ``papers``); keep the cursor on paper ``keep`` if shown.
 
+        Posts no :class:`Highlighted`: the caller knows what it showed.
+
         The upvotes and stars column is there when any paper knows them (from an API answer).
         ``exact``: the first ``exact`` rows match without a typo; a divider line then sets the
         close matches after them apart (None: no divider).
@@ -201,7 +205,7 @@ class PaperList(ScrollView, can_focus=True):
             else f"no exact match; {close:,} close (a typo away)"
         )
         self._lines_cache.clear()
-        self.virtual_size = Size(self.scrollable_content_region.width, self._lines)
+        self._resize_content(Size(self.scrollable_content_region.width, self._lines))
         row = 0
         if keep is not None and rows:
             try:
@@ -210,8 +214,22 @@ class PaperList(ScrollView, can_focus=True):
                 row = 0
         line = self._line_of(row)
         self.scroll_to(y=max(0, line - self.scrollable_content_region.height // 2), animate=False)
-        self.cursor = row
+        self.set_reactive(PaperList.cursor, row)
         self.refresh()
+
+    def _resize_content(self, size: Size) -> None:
+        """Set the virtual size. Setting it lays the whole screen out again; that is needed
+        only when the scroll bar comes or goes (the rows get narrower or wider): otherwise
+        the scroll bar alone is told."""
+        if size == self.virtual_size:
+            return
+        height = self.scrollable_content_region.height
+        bar = self.show_vertical_scrollbar
+        if not self.is_mounted or bar != (size.height > height):
+            self.virtual_size = size
+            return
+        self.set_reactive(PaperList.virtual_size, size)
+        self._scroll_update(size)  # Textual's own update of the scroll bars after a layout
 
     def set_marks(self, read: frozenset[str], starred: frozenset[str]) -> None:
         """Give the ids to mark as read and starred, and redraw (when they changed)."""
@@ -284,6 +302,7 @@ class PaperList(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         """The theme or the focus changed the styles: the lines kept are out of date."""
         super().notify_style_update()
+        self._base = None
         self._lines_cache.clear()
 
     def on_resize(self, event: events.Resize) -> None:
@@ -325,7 +344,11 @@ class PaperList(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         """Draw one visible line: a paper row, the empty-list hint, or blank."""
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        if self._base is None:
+            style = self.rich_style
+            cursor = self.get_component_rich_style("paper-list--cursor", partial=True)
+            self._base = (style, style + cursor)
+        base, on_cursor = self._base
         line = round(self.scroll_y) + y
         if not self._rows:
             if y == 1:
@@ -341,7 +364,7 @@ class PaperList(ScrollView, can_focus=True):
         index = self._rows[row]
         paper = self._papers[index]
         if row == self.cursor:
-            base = base + self.get_component_rich_style("paper-list--cursor", partial=True)
+            base = on_cursor
         read = paper.id in self._read
         starred = paper.id in self._starred
         key = (row, index, read, starred, base, width)

@@ -387,10 +387,9 @@ def _status_parts(status: Status, bar: str, close: str) -> list[str]:
     if counts.muted:
         revealed = " (shown, X hides)" if selection.include_muted else ""
         parts.append(f"{counts.muted:,} muted{revealed}")
-    parts += [
-        selection.view,
-        f"by {sorts.get(selection.sort).shown_as}",
-    ]
+    # The queue lists in its own order whatever the sort (which comes back in the other views).
+    order = "in queue order" if selection.view == "queue" else None
+    parts += [selection.view, order or f"by {sorts.get(selection.sort).shown_as}"]
     if status.read_only:
         parts.append("read-only")
     if status.messages:

@@ -327,3 +327,11 @@ def test_muted_in_view_differs_from_the_catalogue_count(catalog: Catalog) -> Non
     shown = Selection(include_muted=True, view="unread")
     counts = triage.counts(triage.rows(shown, marks), marks)
     assert "1 muted (shown, X hides)" in status_parts(Status(counts, shown))
+
+
+def test_the_queue_view_says_its_own_order_whatever_the_sort() -> None:
+    counts = Counts(shown=2, total=10, read=0, starred=0)
+    for sort in ("relevance", "title"):
+        parts = status_parts(Status(counts, Selection(view="queue", sort=sort)))
+        assert parts[-2:] == ["queue", "in queue order"]
+    assert status_parts(Status(counts, Selection(view="unread", sort="title")))[-1] == "by title"

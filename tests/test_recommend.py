@@ -382,3 +382,62 @@ def test_similar_walks_only_where_a_common_term_weighs_most(catalog: Catalog) ->
     assert [item.position for item in full.similar(8)] == [5, 2]
     assert [item.position for item in cut.similar(8)] == [5]
     assert TermVectors(catalog.papers, walk=3).similar(8) == full.similar(8)
+
+
+@pytest.mark.parametrize("walk", [2, 5])
+def test_the_inverted_index_built_by_numpy_is_the_same(
+    walk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("numpy")
+    from paperterm.search import similar
+    from test_search_cache import make_papers
+
+    papers = make_papers(300, seed=9)  # a Zipf vocabulary: long postings, many equal weights
+    pure = TermVectors(papers, walk=walk)
+    pure.dots(0)
+    monkeypatch.setattr(similar, "BULK_PAPERS", 0)
+    bulk = TermVectors(papers, walk=walk)
+    bulk.dots(0)
+    assert bulk._postings == pure._postings
+    assert bulk._heads == pure._heads and len(pure._heads) > 10
+    assert [bulk.similar(p) for p in range(0, 300, 7)] == [
+        pure.similar(p) for p in range(0, 300, 7)
+    ]
+
+
+@pytest.mark.parametrize(
+    "entries",
+    [
+        [],
+        [("The Of", "")],
+        [("Alpha Beta", "gamma gamma"), ("Alpha Delta", "gamma"), ("Epsilon", "beta"), ("", "")],
+        [(f"One {n}", " ".join(f"word{k}" for k in range(TOP_TERMS * 2))) for n in range(3)],
+    ],
+)
+def test_the_vectors_built_by_numpy_are_the_same(
+    entries: list[tuple[str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("numpy")
+    from paperterm.search import similar
+
+    papers = make_catalog(entries).papers if entries else ()
+    assert similar._vectors_in_bulk(papers) == similar._vectors_one_by_one(papers)
+    expected = TermVectors(papers).saved()
+    monkeypatch.setattr(similar, "BULK_PAPERS", 0)  # TermVectors builds by numpy
+    assert TermVectors(papers).saved() == expected
+
+
+@pytest.mark.parametrize("chunk", [1, 700, 1 << 20])
+def test_the_vectors_built_by_numpy_are_the_same_on_a_zipf_vocabulary(
+    chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("numpy")
+    from paperterm.search import similar
+
+    monkeypatch.setattr(similar, "_CHUNK", chunk)  # pairs weighed and sorted at a time
+    from test_search_cache import make_papers
+
+    papers = make_papers(500, seed=4)  # many equal weights: the order of ties counts
+    bulk, one_by_one = similar._vectors_in_bulk(papers), similar._vectors_one_by_one(papers)
+    assert bulk[:3] == one_by_one[:3] and bulk[4] == one_by_one[4]  # terms, idf, numbers, offsets
+    assert list(bulk[3]) == pytest.approx(list(one_by_one[3]), rel=1e-6)  # a sum's last bit

@@ -65,7 +65,13 @@ def test_saved_vectors_load_and_answer_like_fresh_ones(papers: list[Paper]) -> N
     assert answers(loaded) == answers(built)
 
 
-def test_the_inverted_index_is_saved_once_built(papers: list[Paper]) -> None:
+@pytest.mark.parametrize("bulk", [False, True])
+def test_the_inverted_index_is_saved_once_built(
+    papers: list[Paper], bulk: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if bulk:
+        pytest.importorskip("numpy")
+        monkeypatch.setattr(similar, "BULK_PAPERS", 0)  # built and restored by numpy
     built = fresh(papers)
     before = saved_path(papers).stat().st_size
     expected = answers(built)  # builds the inverted index, which saves it

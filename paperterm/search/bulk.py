@@ -103,7 +103,9 @@ class _Chunk:
     local: Any
     """numpy array: each word's number in this chunk's list of distinct words."""
     owners: Any
-    """numpy array: each word's paper."""
+    """numpy array: each text's paper (its words' paper)."""
+    per_text: Any
+    """numpy array: how many words each text has."""
     firsts: Any
     """numpy array: the position in ``local`` of each non-empty text's first word."""
     first_owners: Any
@@ -177,7 +179,7 @@ def build(papers: Sequence[Paper], titles_only: bool = False) -> Built:
             ranked = ranks[chunk.local]
             end = filled + len(ranked)
             np.left_shift(ranked, 32, out=field_keys[filled:end])
-            field_keys[filled:end] |= chunk.owners
+            field_keys[filled:end] |= np.repeat(chunk.owners, chunk.per_text)
             filled = end
             firsts.append(ranked[chunk.firsts] << 32 | chunk.first_owners)
         for number, found in slow:
@@ -190,7 +192,10 @@ def build(papers: Sequence[Paper], titles_only: bool = False) -> Built:
         keys.append(field_keys)
         first_keys.append(np.concatenate(firsts) if firsts else np.zeros(0, np.uint64))
     del cut, where, short_rank
-    fields = pool_map(lambda values: _pairs(np, values), [*keys, *first_keys])
+    # Each sorted array is let go as soon as its pairs are out (peak memory at 1M papers).
+    arrays = [*keys, *first_keys]
+    del keys, first_keys, field_keys
+    fields = pool_map(lambda number: _pairs(np, arrays, number), list(range(len(arrays))))
     return Built(vocabulary, fields)
 
 
@@ -200,13 +205,16 @@ def pool_map(function: Callable[[Any], Pairs], items: list[Any]) -> list[Pairs]:
         return list(pool.map(function, items))
 
 
-def _pairs(np: Any, keys: Any) -> Pairs:
-    """The distinct (word, paper) pairs of ``keys`` (sorted in place)."""
+def _pairs(np: Any, arrays: list[Any], number: int) -> Pairs:
+    """The distinct (word, paper) pairs of ``arrays[number]`` (sorted in place, then dropped)."""
+    keys = arrays[number]
+    arrays[number] = None
     keys.sort()
     keep = np.empty(len(keys), bool)
     keep[:1] = True
     np.not_equal(keys[1:], keys[:-1], out=keep[1:])
     kept = keys[keep]
+    del keys, keep
     return Pairs((kept >> 32).astype(np.uint32), kept.astype(np.uint32))
 
 
@@ -284,7 +292,6 @@ class _Tables:
         np.cumsum(sizes[:-1], out=text_starts[1:])
         firsts = np.searchsorted(starts, text_starts)
         per_text = np.diff(firsts, append=len(starts))
-        word_owners = np.repeat(text_owners, per_text)
         nonempty = per_text > 0
         # A word of up to 8 letters is its letters as one little-endian number, zero past its
         # end (below 2**63: ASCII); a word of 9 to _WIDTH letters is three such numbers, hashed
@@ -321,7 +328,8 @@ class _Tables:
             long_words = list(numbered)
         return _Chunk(
             local,
-            word_owners,
+            text_owners,
+            per_text,
             firsts[nonempty],
             text_owners[nonempty],
             distinct,

@@ -9,11 +9,11 @@ arrays, without a Python object per word:
 - the bytes are mapped through a table (letters and digits to their lower case, the rest to 0),
   and a word is a run of non-zero bytes: exactly ``str.translate`` plus ``split`` of
   :func:`paperterm.search.text.words`;
-- each word of at most :data:`_WIDTH` letters is read as three 8-byte numbers (its letters, zero
-  padded), hashed to one number for sorting, and compared letter for letter with the first word
-  of the same hash: a hash collision is found, never trusted (:class:`Collision`, and the caller
-  builds the index the old way); longer words, and texts whose folding is not ASCII, take the
-  word-by-word path;
+- a word of up to 8 letters is its letters as one 8-byte number (zero padded); a word of 9 to
+  :data:`_WIDTH` letters is read as three such numbers, hashed into one, and compared letter for
+  letter with the first word of the same hash: a hash collision is found, never trusted
+  (:class:`Collision`, and the caller builds the index word by word); longer words, and texts
+  whose folding is not ASCII, take the word-by-word path;
 - the (word, paper) pairs of a field, as one 64-bit number each, are sorted and de-duplicated:
   the posting lists, back to back in vocabulary order, as :class:`~paperterm.search.index.
   FieldPostings` stores them.

@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from paperterm.catalog import Catalog
+from test_ui_fixture import load_fixture
+
 SHARED_DUMPS = Path(
     os.environ.get("PAPERTERM_SHARED_DUMPS")
     or Path(__file__).resolve().parents[1].parent / "shared" / "dumps"
@@ -31,3 +34,16 @@ def shared_dumps() -> Path:
     if not SHARED_DUMPS.is_dir() or not any(SHARED_DUMPS.glob("*.txt")):
         pytest.skip(f"shared dumps not found at {SHARED_DUMPS}")
     return SHARED_DUMPS
+
+
+@pytest.fixture
+def catalog(tmp_path: Path) -> Catalog:
+    """The small made-up catalogue of test_ui_fixture, written to a temp dir and loaded (a test
+    module that needs another catalogue defines its own `catalog`)."""
+    return load_fixture(tmp_path / "dumps")
+
+
+@pytest.fixture
+def state_path(tmp_path: Path) -> Path:
+    """Where the state file goes (a module that wants it elsewhere defines its own)."""
+    return tmp_path / "state" / "state.json"

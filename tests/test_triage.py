@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
@@ -23,12 +22,7 @@ from paperterm.triage import (
     select_rows,
     status_parts,
 )
-from test_ui_fixture import TITLES, load_fixture
-
-
-@pytest.fixture
-def catalog(tmp_path: Path) -> Catalog:
-    return load_fixture(tmp_path / "dumps")
+from test_ui_fixture import TITLES
 
 
 def ids(catalog: Catalog, *positions: int) -> frozenset[str]:

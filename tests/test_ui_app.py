@@ -4,88 +4,34 @@ from __future__ import annotations
 
 import webbrowser
 from pathlib import Path
-from typing import Any
 
 import orjson
 import pytest
 from rich.text import Text
-from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from paperterm import settings
 from paperterm.catalog import Catalog
 from paperterm.errors import StateError
 from paperterm.state import StateStore
-from paperterm.ui.app import PapertermApp
 from paperterm.ui.screens.export import ExportScreen
 from paperterm.ui.screens.help import HelpScreen
 from paperterm.ui.screens.main import MainScreen
 from paperterm.ui.widgets.filter_bar import FilterBar
 from paperterm.ui.widgets.paper_detail import PaperDetail
 from paperterm.ui.widgets.paper_list import PaperList
-from test_ui_fixture import TITLES, load_fixture
-
-SIZE = (120, 40)
-
-
-class Recorder(PapertermApp):
-    """The app, keeping every notification it shows (text and severity)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.said: list[tuple[str, str]] = []
-
-    def notify(self, message: str, *args: Any, **kwargs: Any) -> None:
-        self.said.append((str(message), kwargs.get("severity", "information")))
-        super().notify(message, *args, **kwargs)
-
-    def said_text(self) -> str:
-        return "\n".join(text for text, _ in self.said)
-
-
-@pytest.fixture
-def catalog(tmp_path: Path) -> Catalog:
-    return load_fixture(tmp_path / "dumps")
-
-
-@pytest.fixture
-def state_path(tmp_path: Path) -> Path:
-    return tmp_path / "state" / "state.json"
-
-
-def make_app(catalog: Catalog, state_path: Path, **kwargs: Any) -> Recorder:
-    return Recorder(catalog, StateStore.open(state_path), **kwargs)
-
-
-def on_disk(state_path: Path) -> StateStore:
-    """A fresh store read from the file, so only what was saved counts."""
-    return StateStore.open(state_path)
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    """Wait for the filter worker and the messages it sends."""
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-def shown(app: PapertermApp) -> list[str]:
-    return [app.main.papers[i].title for i in app.main.paper_list.rows]
-
-
-def screen_of(app: PapertermApp) -> object:
-    """The screen on top (a call, so that mypy does not narrow it across key presses)."""
-    return app.screen
-
-
-def focused(app: PapertermApp) -> object:
-    """The focused widget (a call, for the same reason)."""
-    return app.focused
-
-
-def current_title(app: PapertermApp) -> str | None:
-    paper = app.main.current
-    return None if paper is None else paper.title
-
+from pilot import (
+    SIZE,
+    current_title,
+    fake_browser,
+    focused,
+    make_app,
+    on_disk,
+    screen_of,
+    settle,
+    shown,
+)
+from test_ui_fixture import TITLES
 
 # -- moving -------------------------------------------------------------------------------------
 
@@ -221,19 +167,6 @@ async def test_a_failed_save_is_shown(
 
 
 # -- the paper under the cursor ---------------------------------------------------------------
-
-
-def fake_browser(monkeypatch: pytest.MonkeyPatch, browser: object) -> list[str]:
-    """Make ``webbrowser`` find ``browser`` and record what it is asked to open."""
-    opened: list[str] = []
-
-    def open_url(url: str) -> bool:
-        opened.append(url)
-        return True
-
-    monkeypatch.setattr(webbrowser, "open", open_url)
-    monkeypatch.setattr(webbrowser, "get", lambda using=None: browser)
-    return opened
 
 
 async def test_o_opens_the_code_link(

@@ -13,18 +13,7 @@ from paperterm import settings
 from paperterm.catalog import Catalog
 from paperterm.ui.screens.export import ExportScreen
 from paperterm.ui.widgets.paper_list import PaperList
-from test_ui_app import SIZE, current_title, make_app, on_disk, settle
-from test_ui_fixture import load_fixture
-
-
-@pytest.fixture
-def catalog(tmp_path: Path) -> Catalog:
-    return load_fixture(tmp_path / "dumps")
-
-
-@pytest.fixture
-def state_path(tmp_path: Path) -> Path:
-    return tmp_path / "state" / "state.json"
+from pilot import SIZE, current_title, make_app, on_disk, settle
 
 
 def status_text(app: object) -> str:

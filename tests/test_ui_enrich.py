@@ -17,8 +17,7 @@ from paperterm.state import StateStore
 from paperterm.ui.app import PapertermApp
 from paperterm.ui.widgets.paper_detail import PaperDetail
 from paperterm.ui.widgets.status_line import StatusLine
-from test_ui_app import SIZE, fake_browser, make_app, settle
-from test_ui_fixture import load_fixture
+from pilot import SIZE, fake_browser, make_app, settle
 
 LANTERNS = "Sparse Lanterns: Pruning Vision Transformers by Candlelight"
 GARDENING = "Gradient Gardening for Small Language Models"
@@ -28,16 +27,6 @@ def current_meta(app: PapertermApp) -> Metadata | None:
     """The metadata of the paper under the cursor (read afresh: it changes under the test)."""
     paper = app.main.current
     return None if paper is None else paper.meta
-
-
-@pytest.fixture
-def catalog(tmp_path: Path) -> Catalog:
-    return load_fixture(tmp_path / "dumps")
-
-
-@pytest.fixture
-def state_path(tmp_path: Path) -> Path:
-    return tmp_path / "state" / "state.json"
 
 
 @pytest.fixture

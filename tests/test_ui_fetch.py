@@ -23,6 +23,7 @@ from paperterm.fetch import Refreshed
 from paperterm.state import StateStore
 from paperterm.ui.app import PapertermApp
 from paperterm.ui.widgets.paper_list import PaperList, compact, votes_column
+from pilot import Recorder
 from test_ui_fixture import MORNING
 
 SIZE = (120, 30)
@@ -47,16 +48,6 @@ TODAY = [
     item(1, "Fetched Fresh Paper", upvotes=48, githubStars=1234),
     item(2, "Gradient Gardening for Small Language Models", upvotes=5),  # in the text dump too
 ]
-
-
-class Recorder(PapertermApp):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.said: list[tuple[str, str]] = []
-
-    def notify(self, message: str, *args: Any, **kwargs: Any) -> None:
-        self.said.append((str(message), kwargs.get("severity", "information")))
-        super().notify(message, *args, **kwargs)
 
 
 @pytest.fixture

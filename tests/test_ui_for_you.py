@@ -9,8 +9,8 @@ import pytest
 from paperterm.catalog import Catalog
 from paperterm.ui.widgets.filter_bar import FilterBar
 from paperterm.ui.widgets.paper_detail import PaperDetail
+from pilot import SIZE, current_title, make_app, on_disk, settle, shown
 from test_recommend import TOPICS, make_catalog
-from test_ui_app import SIZE, current_title, make_app, on_disk, settle, shown
 
 
 @pytest.fixture

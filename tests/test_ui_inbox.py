@@ -15,19 +15,9 @@ from paperterm.inbox import FilterFile, Inbox
 from paperterm.state import StateStore
 from paperterm.ui.screens.inbox import ConfirmScreen, FiltersScreen, NoteScreen, TagScreen
 from paperterm.ui.widgets.paper_detail import PaperDetail
-from test_ui_app import SIZE, current_title, make_app, on_disk, settle, shown
+from pilot import SIZE, current_title, make_app, on_disk, settle, shown
 from test_ui_fetch import fetched, fetcher, item, serve
-from test_ui_fixture import EVENING, MORNING, TITLES, load_fixture
-
-
-@pytest.fixture
-def catalog(tmp_path: Path) -> Catalog:
-    return load_fixture(tmp_path / "dumps")
-
-
-@pytest.fixture
-def state_path(tmp_path: Path) -> Path:
-    return tmp_path / "state" / "state.json"
+from test_ui_fixture import EVENING, MORNING, TITLES
 
 
 def status(app: object) -> str:

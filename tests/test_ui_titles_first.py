@@ -14,7 +14,7 @@ from paperterm.search.engine import Searcher
 from paperterm.search.index import SearchIndex
 from paperterm.search.query import parse
 from paperterm.search.text import words
-from test_ui_app import current_title, make_app, settle, shown
+from pilot import current_title, make_app, settle, shown
 from test_ui_fixture import load_fixture
 
 SIZE = (120, 40)

@@ -9,12 +9,7 @@ import pytest
 from paperterm import usecases
 from paperterm.catalog import Catalog
 from paperterm.state import StateStore
-from test_ui_fixture import MORNING, load_fixture
-
-
-@pytest.fixture
-def catalog(tmp_path: Path) -> Catalog:
-    return load_fixture(tmp_path / "dumps")
+from test_ui_fixture import MORNING
 
 
 @pytest.fixture

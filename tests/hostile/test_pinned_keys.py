@@ -16,7 +16,7 @@ import pytest
 from paperterm.cli import run
 from paperterm.identity import paper_id
 from paperterm.state import StateStore
-from test_ui_app import SIZE, make_app
+from pilot import SIZE, make_app
 from test_ui_fixture import load_fixture
 
 TITLE = "Sparse Networks Prune Themselves"

@@ -17,7 +17,7 @@ from textual.widgets import Input
 from paperterm.loader import load
 from paperterm.state import StateStore
 from paperterm.ui.screens.export import ExportScreen
-from test_ui_app import SIZE, make_app
+from pilot import SIZE, make_app
 from test_ui_fixture import load_fixture
 
 HEADER = "Get trending papers in your email inbox!\n"

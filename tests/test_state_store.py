@@ -14,23 +14,10 @@ from pathlib import Path
 import orjson
 import pytest
 
+from clock import Clock
 from paperterm.errors import StateError
 from paperterm.locations import default_state_path
 from paperterm.state import SCHEMA, PaperState, StateStore, storage
-
-
-class Clock:
-    """A settable clock, so change times are known exactly."""
-
-    def __init__(self, now: float = 1000.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-    def tick(self, seconds: float = 1.0) -> float:
-        self.now += seconds
-        return self.now
 
 
 @pytest.fixture

@@ -7,20 +7,9 @@ from pathlib import Path
 import orjson
 import pytest
 
+from clock import Clock
 from paperterm.state import SCHEMA, StateStore
 from paperterm.state.record import clean_tag
-
-
-class Clock:
-    def __init__(self, now: float = 1000.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-    def tick(self, seconds: float = 1.0) -> float:
-        self.now += seconds
-        return self.now
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from typing import Literal
 
 from paperterm import sorts
 from paperterm.catalog import Catalog
-from paperterm.search import exact_count, parse
+from paperterm.search import Ranking, exact_count, parse
 
 _VIEW_TERMS = {
     "all": "",
@@ -73,8 +73,10 @@ class Rows:
 
     indices: Sequence[int]
     """Catalogue indices, in display order (a range or a lazy ranking for huge lists)."""
-    members: frozenset[int] | None
-    """The same indices as a set, or None when every paper is shown."""
+    members: Collection[int] | None
+    """The same indices with a quick ``in``: a set, or the search's lazy ranking itself (it
+    answers from its bit sets, without listing 100k matches on every key); None when every
+    paper is shown."""
     complete: bool = True
     """False for a first answer from the titles alone, while the search index is built."""
     exact: int | None = None
@@ -256,11 +258,12 @@ class Triage:
                 if pid in shown and (paper := self.catalog.get(pid)) is not None
             ]
             first = False  # the queue's own order
+        members = indices if isinstance(indices, Ranking) else frozenset(indices)
         if not selection.words:
-            return Rows(indices, frozenset(indices), complete)
+            return Rows(indices, members, complete)
         if selection.view in ("new", "queue"):
             exact = sum(i in exact_rows for i in indices)
-        return Rows(indices, frozenset(indices), complete, exact, first)
+        return Rows(indices, members, complete, exact, first)
 
     def muted_in_view(self, selection: Selection, marks: Marks) -> int:
         """How many muted papers ``selection``'s view and filter hold, hidden or shown (what the
@@ -302,7 +305,7 @@ class Triage:
             exact=rows.exact,
         )
 
-    def _count(self, ids: frozenset[str], members: frozenset[int] | None) -> int:
+    def _count(self, ids: frozenset[str], members: Collection[int] | None) -> int:
         """How many of ``ids`` are loaded and among ``members`` (None: all): walks the ids, which
         are few, not the rows, which can be a million."""
         count = 0

@@ -8,11 +8,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from paperterm.metadata import arxiv_id
 from paperterm.state.record import ARXIV_NONE
+from paperterm.ui.screens.dialog import Dialog
 
 AUTO = "auto"
 """What the screen dismisses with to forget the user's choice."""
@@ -26,26 +26,10 @@ def choice_for(text: str) -> str | None:
     return arxiv_id(word.removeprefix("arXiv:").removeprefix("arxiv:"))
 
 
-class ArxivScreen(ModalScreen[str | None]):
+class ArxivScreen(Dialog[str | None]):
     """Asks which arXiv paper this is; dismisses with the choice, or None when cancelled."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
-
-    DEFAULT_CSS = """
-    ArxivScreen {
-        align: center middle;
-        & > Vertical {
-            width: 76;
-            max-width: 100%;
-            height: auto;
-            border: round $primary;
-            background: $surface;
-            padding: 0 1;
-        }
-        & Input { margin: 1 0 0 0; }
-        & .arxiv--hint { color: $text-muted; }
-    }
-    """
 
     def __init__(self, title: str, current: str) -> None:
         super().__init__()
@@ -60,7 +44,7 @@ class ArxivScreen(ModalScreen[str | None]):
             yield Input(self._current, placeholder="1803.03635", id="arxiv-id")
             yield Label(
                 "An arXiv id · none: not on arXiv · auto: let i decide · Escape to cancel",
-                classes="arxiv--hint",
+                classes="dialog--hint",
             )
 
     @on(Input.Submitted, "#arxiv-id")

@@ -16,11 +16,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
 from paperterm import fsio
 from paperterm.export_target import APPENDABLE, Existing, existing
+from paperterm.ui.screens.dialog import Dialog
 from paperterm.usecases import format_for
 
 
@@ -34,7 +34,7 @@ class ExportChoice:
     """Add the new entries to the end of the file there instead of replacing it."""
 
 
-class ExportScreen(ModalScreen[ExportChoice | None]):
+class ExportScreen(Dialog[ExportChoice | None]):
     """Asks for the file to write, then before replacing one; dismisses with the choice, or
     None when cancelled."""
 
@@ -48,17 +48,6 @@ class ExportScreen(ModalScreen[ExportChoice | None]):
 
     DEFAULT_CSS = """
     ExportScreen {
-        align: center middle;
-        & > Vertical {
-            width: 76;
-            max-width: 100%;
-            height: auto;
-            border: round $primary;
-            background: $surface;
-            padding: 0 1;
-        }
-        & Input { margin: 1 0 0 0; }
-        & .export--hint { color: $text-muted; }
         & #export-confirm { display: none; height: auto; }
         &.-confirm #export-confirm { display: block; }
         &.-confirm #export-path-hint { display: none; }
@@ -91,7 +80,7 @@ class ExportScreen(ModalScreen[ExportChoice | None]):
             yield Label(
                 "Enter to write · Escape to cancel\n"
                 ".bib · .biblatex.bib · .csl.json · .ids.txt · .md · .csv · .json",
-                classes="export--hint",
+                classes="dialog--hint",
                 id="export-path-hint",
             )
             with Vertical(id="export-confirm"):

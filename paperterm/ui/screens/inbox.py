@@ -9,31 +9,21 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Input, Label, OptionList, TextArea
 from textual.widgets.option_list import Option
 
 from paperterm.inbox import SavedFilter
 from paperterm.sanitize import clean_text
+from paperterm.ui.screens.dialog import Dialog
 
 _DIALOG_CSS = """
-    align: center middle;
-    & > Vertical {
-        width: 76;
-        max-width: 100%;
-        height: auto;
-        max-height: 90%;
-        border: round $primary;
-        background: $surface;
-        padding: 0 1;
-    }
-    & Input { margin: 1 0 0 0; }
-    & .dialog--hint { color: $text-muted; }
+    & > Vertical { max-height: 90%; }
 """
+"""What the inbox's dialogs add to Dialog's box: a tall one stops short of the screen's edge."""
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(Dialog[bool]):
     """A question answered with y (or Enter) or n (or Escape); dismisses with the answer."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -79,7 +69,7 @@ class LastWordSuggester(Suggester):
         return None
 
 
-class TagScreen(ModalScreen[list[str] | None]):
+class TagScreen(Dialog[list[str] | None]):
     """Edit a paper's tags as one line of words; the tags in use complete the word being typed
     (Right or Tab takes the completion). Dismisses with the new tags, or None when cancelled."""
 
@@ -127,7 +117,7 @@ class TagScreen(ModalScreen[list[str] | None]):
         self.dismiss(None)
 
 
-class NoteScreen(ModalScreen[str | None]):
+class NoteScreen(Dialog[str | None]):
     """The inline note editor (when no ``$EDITOR`` is set): ctrl+s saves, Escape cancels."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -168,7 +158,7 @@ class NoteScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class FiltersScreen(ModalScreen[tuple[str, ...] | None]):
+class FiltersScreen(Dialog[tuple[str, ...] | None]):
     """The saved filters: Enter applies one, e edits one (its name and query), d deletes it, a
     saves the current filter under a name. Dismisses with ("apply", query), ("delete", name),
     ("save", name), ("edit", old name, new name, new query), or None."""

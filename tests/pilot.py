@@ -61,6 +61,11 @@ def focused(app: PapertermApp) -> object:
     return app.focused
 
 
+def status_text(app: PapertermApp) -> str:
+    """The status line under the list, as shown."""
+    return str(app.query_one("#status").render())
+
+
 def current_title(app: PapertermApp) -> str | None:
     paper = app.main.current
     return None if paper is None else paper.title

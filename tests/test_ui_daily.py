@@ -13,11 +13,7 @@ from paperterm import settings
 from paperterm.catalog import Catalog
 from paperterm.ui.screens.export import ExportScreen
 from paperterm.ui.widgets.paper_list import PaperList
-from pilot import SIZE, current_title, make_app, on_disk, settle
-
-
-def status_text(app: object) -> str:
-    return str(app.query_one("#status").render())  # type: ignore[attr-defined]
+from pilot import SIZE, current_title, make_app, on_disk, settle, status_text
 
 
 def line_text(paper_list: PaperList, y: int) -> str:

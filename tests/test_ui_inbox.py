@@ -15,13 +15,9 @@ from paperterm.inbox import FilterFile, Inbox
 from paperterm.state import StateStore
 from paperterm.ui.screens.inbox import ConfirmScreen, FiltersScreen, NoteScreen, TagScreen
 from paperterm.ui.widgets.paper_detail import PaperDetail
-from pilot import SIZE, current_title, make_app, on_disk, settle, shown
+from pilot import SIZE, current_title, make_app, on_disk, settle, shown, status_text
 from test_ui_fetch import fetched, fetcher, item, serve
 from test_ui_fixture import EVENING, MORNING, TITLES
-
-
-def status(app: object) -> str:
-    return str(app.query_one("#status").render())  # type: ignore[attr-defined]
 
 
 async def test_quitting_the_reader_ends_newness_and_4_shows_the_new(
@@ -35,7 +31,7 @@ async def test_quitting_the_reader_ends_newness_and_4_shows_the_new(
     app = make_app(paperterm.load([folder]), state_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert "6 new" in status(app)
+        assert "6 new" in status_text(app)
         await pilot.press("q")
     assert app.main.visit_ended
     (folder / "evening.txt").write_text(EVENING, encoding="utf-8")
@@ -50,7 +46,7 @@ async def test_quitting_the_reader_ends_newness_and_4_shows_the_new(
         await pilot.press("4")
         await settle(pilot)
         assert {app.main.papers[i].id for i in app.main.paper_list.rows} == new
-        assert f"{len(new)} new" in status(app) and "new" in status(app).split(" · ")
+        assert f"{len(new)} new" in status_text(app) and "new" in status_text(app).split(" · ")
         await pilot.press("ctrl+q")
     assert Inbox(catalog, StateStore.open(state_path)).new_ids == frozenset()
 
@@ -186,10 +182,10 @@ async def test_x_mutes_the_filter_and_X_reveals_the_muted(
         assert FilterFile().read().mute == ("sheep",)
         assert "Diffusion Models Dream of Electric Sheep" not in shown(app)
         assert len(shown(app)) == TITLES - 1
-        assert "1 muted" in status(app)
+        assert "1 muted" in status_text(app)
         await pilot.press("X")
         await settle(pilot)
-        assert len(shown(app)) == TITLES and "muted (shown" in status(app)
+        assert len(shown(app)) == TITLES and "muted (shown" in status_text(app)
         await pilot.press("X", "/", *"is:muted", "enter")
         await settle(pilot)
         assert shown(app) == ["Diffusion Models Dream of Electric Sheep"]
@@ -281,7 +277,7 @@ async def test_rules_made_before_the_run_hide_their_papers_once_the_index_is_rea
                 break
             await pilot.pause(0.1)
         assert "Diffusion Models Dream of Electric Sheep" not in shown(app)
-        assert len(shown(app)) == TITLES - 1 and "1 muted" in status(app)
+        assert len(shown(app)) == TITLES - 1 and "1 muted" in status_text(app)
 
 
 async def test_F_fetched_papers_are_new_muted_ones_hidden_and_quitting_ends_them(
@@ -309,7 +305,8 @@ async def test_F_fetched_papers_are_new_muted_ones_hidden_and_quitting_ends_them
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("4")
         await settle(pilot)
-        assert shown(app) == [] and not any(p.endswith(" new") for p in status(app).split(" · "))
+        parts = status_text(app).split(" · ")
+        assert shown(app) == [] and not any(part.endswith(" new") for part in parts)
         await pilot.press("F")
         await fetched(pilot, app)
         # The fetched catalogue's index builds on a thread; until it is ready (and its message
@@ -320,21 +317,21 @@ async def test_F_fetched_papers_are_new_muted_ones_hidden_and_quitting_ends_them
                 break
             await pilot.pause(0.1)
         assert shown(app) == [fresh]
-        parts = status(app).split(" · ")
+        parts = status_text(app).split(" · ")
         assert "1 new" in parts and "1 muted" in parts and "new" in parts
         await pilot.press("X")
         await settle(pilot)
         assert sorted(shown(app)) == sorted([fresh, ducks])
-        assert "1 muted (shown, X hides)" in status(app)
+        assert "1 muted (shown, X hides)" in status_text(app)
         await pilot.press("X", "1", "/", *"is:new", "enter")
         await settle(pilot)
-        assert shown(app) == [fresh] and "1 muted" in status(app).split(" · ")
+        assert shown(app) == [fresh] and "1 muted" in status_text(app).split(" · ")
         await pilot.press("escape", "/", *"is:new is:muted", "enter")
         await settle(pilot)
         assert shown(app) == [ducks]
         await pilot.press("escape", "/", *"gardening", "enter")  # nothing muted among these
         await settle(pilot)
-        assert "muted" not in status(app)
+        assert "muted" not in status_text(app)
         await pilot.press("escape", "q")
     assert app.main.visit_ended
     catalog = paperterm.load([folder])

@@ -441,3 +441,23 @@ def test_the_vectors_built_by_numpy_are_the_same_on_a_zipf_vocabulary(
     bulk, one_by_one = similar._vectors_in_bulk(papers), similar._vectors_one_by_one(papers)
     assert bulk[:3] == one_by_one[:3] and bulk[4] == one_by_one[4]  # terms, idf, numbers, offsets
     assert list(bulk[3]) == pytest.approx(list(one_by_one[3]), rel=1e-6)  # a sum's last bit
+
+
+def test_asking_whether_the_vectors_are_ready_never_waits_for_a_build(catalog: Catalog) -> None:
+    import threading
+
+    from paperterm.search import similar
+
+    vectors = term_vectors(catalog.papers)
+    answers: list[bool] = []
+    with similar._latest_lock:  # as while another thread builds a catalogue's vectors
+        asker = threading.Thread(
+            target=lambda: answers.append(similar.vectors_ready(catalog.papers))
+        )
+        asker.start()
+        asker.join(timeout=60)
+        waited = asker.is_alive()
+    asker.join()
+    assert not waited and answers == [True]
+    assert term_vectors(catalog.papers) is vectors
+    assert not similar.vectors_ready(make_catalog(TOPICS["speech"]).papers)

@@ -552,9 +552,12 @@ def _holds_words_of(saved: SavedVectors, papers: Sequence[Paper], sample: int = 
 
 
 def vectors_ready(papers: Sequence[Paper]) -> bool:
-    """Whether :func:`term_vectors` has these papers' vectors already (it would not build)."""
-    with _latest_lock:
-        return _latest is not None and _latest[0] is papers
+    """Whether :func:`term_vectors` has these papers' vectors already (it would not build).
+
+    Asked on the reader's UI thread: it never waits for a build another thread is running (that
+    holds the lock for seconds), it reads the latest pair, replaced whole, as it stands."""
+    latest = _latest
+    return latest is not None and latest[0] is papers
 
 
 def _same_texts(old: Sequence[Paper], new: Sequence[Paper]) -> bool:

@@ -24,7 +24,8 @@ Two kinds of keys, both with the list answering in the same process as a user's 
   ``list+status`` is the goal's figure (issue 17: the list and the status line show the answer),
   ``+detail`` also waits for the detail pane to show the paper now under the cursor;
 - cursor keys: ``j`` and ``k`` in the list (the whole catalogue, then a filtered one): the list
-  shows the cursor on the next paper and the detail pane shows that paper.
+  shows the cursor on the next paper (``list+status``), and ``+detail`` the detail pane shows
+  that paper too.
 
 Keys are typed ``--gap`` ms apart after the previous answer (a fast typist; the frame clock of
 Textual, 60 per second, then starts afresh as it would). Beside each figure: CPU time of the
@@ -259,8 +260,6 @@ async def press(
         if typed is not None and probe.shown_query != typed:
             return  # the rows of this very query are not in the list yet
         shown = all(probe.painted.get(n) == current(n) for n in ("list", "status"))
-        if kind == "cursor":
-            shown = shown and detail_shown()
         if not figures.wall and shown:
             figures.wall = time.perf_counter() - started[0]
             figures.cpu = time.process_time() - started[1]
@@ -338,7 +337,7 @@ def report(label: str, papers: int, keys: list[Key], goal: float) -> None:
     """Print p50/p95 per kind of key beside the goal and the search alone."""
     ms = 1000.0
     print(f"{label}: {papers:,} papers, {len(keys)} keystrokes; goal p95 <= {goal:.0f} ms")
-    for kind, what in (("filter", "list+status"), ("cursor", "+detail")):
+    for kind in ("filter", "cursor"):
         chosen = [k for k in keys if k.kind == kind]
         if not chosen:
             continue
@@ -347,17 +346,19 @@ def report(label: str, papers: int, keys: list[Key], goal: float) -> None:
         p95 = percentile(wall, 0.95) * ms
         verdict = "met" if p95 <= goal else "NOT met"
         print(
-            f"  {kind:6} keys ({len(chosen):3}) {what:12} p50 {statistics.median(wall) * ms:6.1f}"
+            f"  {kind:6} keys ({len(chosen):3}) list+status"
+            f"  p50 {statistics.median(wall) * ms:6.1f}"
             f"  p95 {p95:6.1f}  max {max(wall) * ms:6.1f} ms   [goal {goal:.0f}: {verdict}]"
             f"   CPU p50 {statistics.median(cpu) * ms:5.1f}  p95 {percentile(cpu, 0.95) * ms:5.1f}"
         )
+        every = [k.wall_all for k in chosen]
+        print(
+            f"  {'':19}{'+detail':12} p50 {statistics.median(every) * ms:6.1f}"
+            f"  p95 {percentile(every, 0.95) * ms:6.1f}  max {max(every) * ms:6.1f} ms"
+            "   (the detail pane too: not in the goal, drawn a frame later)"
+        )
         if kind == "filter":
-            every = [k.wall_all for k in chosen]
             search = [k.search for k in chosen]
-            print(
-                f"  {'':19}{'+detail':12} p50 {statistics.median(every) * ms:6.1f}"
-                f"  p95 {percentile(every, 0.95) * ms:6.1f}  max {max(every) * ms:6.1f} ms"
-            )
             print(
                 f"  {'':19}{'search alone':12} p50 {statistics.median(search) * ms:6.1f}"
                 f"  p95 {percentile(search, 0.95) * ms:6.1f}  max {max(search) * ms:6.1f} ms"

@@ -16,7 +16,8 @@ What is timed, per keystroke (headless Textual, 120x40, the search index built b
   noted while painting: the list its rows and cursor, the status line its text; each must equal
   the state the key led to (for a filter key, once the rows of that very query were handed to
   the list). The detail pane counts once it was asked to show the paper now under the cursor
-  after the key and has painted since its text last changed.
+  after the key and has painted since its text last changed (at once, when the text it was
+  asked to show is what it shows already).
 
 Two kinds of keys, both with the list answering in the same process as a user's terminal:
 
@@ -163,11 +164,15 @@ def probed(probe: Probe) -> Iterator[None]:
         watch_body(detail)
         probe.detail_asked = time.perf_counter()
         detail_show(detail, *args, **kwargs)
+        if probe.check is not None:
+            probe.check()  # the pane showed this already: no frame is coming for it
 
     def show_empty(detail: PaperDetail, message: str) -> None:
         watch_body(detail)
         probe.detail_asked = time.perf_counter()
         detail_empty(detail, message)
+        if probe.check is not None:
+            probe.check()
 
     def put(detail: PaperDetail, text: Any) -> bool:
         changed = detail_put(detail, text)

@@ -4,6 +4,7 @@ papers whose answers are known."""
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import pytest
 
@@ -385,24 +386,19 @@ def test_similar_walks_only_where_a_common_term_weighs_most(catalog: Catalog) ->
 
 
 @pytest.mark.parametrize("walk", [2, 5])
-def test_the_inverted_index_built_by_numpy_is_the_same(
-    walk: int, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_inverted_index_built_by_numpy_is_the_same(walk: int) -> None:
     pytest.importorskip("numpy")
     from paperterm.search import similar
     from test_search_cache import make_papers
 
     papers = make_papers(300, seed=9)  # a Zipf vocabulary: long postings, many equal weights
-    pure = TermVectors(papers, walk=walk)
-    pure.dots(0)
-    monkeypatch.setattr(similar, "BULK_PAPERS", 0)
-    bulk = TermVectors(papers, walk=walk)
-    bulk.dots(0)
-    assert bulk._postings == pure._postings
-    assert bulk._heads == pure._heads and len(pure._heads) > 10
-    assert [bulk.similar(p) for p in range(0, 300, 7)] == [
-        pure.similar(p) for p in range(0, 300, 7)
-    ]
+    vectors = TermVectors(papers, walk=walk)  # under BULK_PAPERS: pair by pair
+    postings = vectors._inverted()
+    assert len(vectors._heads) > 10
+    assert similar._inverted_in_bulk(
+        vectors._terms, vectors._weights, vectors._offsets, len(vectors.terms), walk
+    ) == (postings, vectors._heads)
+    assert similar._heads_in_bulk(*postings, walk) == vectors._heads  # as a saved copy loads
 
 
 @pytest.mark.parametrize(
@@ -421,10 +417,22 @@ def test_the_vectors_built_by_numpy_are_the_same(
     from paperterm.search import similar
 
     papers = make_catalog(entries).papers if entries else ()
-    assert similar._vectors_in_bulk(papers) == similar._vectors_one_by_one(papers)
+    assert_same_vectors(similar._vectors_in_bulk(papers), similar._vectors_one_by_one(papers))
     expected = TermVectors(papers).saved()
     monkeypatch.setattr(similar, "BULK_PAPERS", 0)  # TermVectors builds by numpy
-    assert TermVectors(papers).saved() == expected
+    built = TermVectors(papers).saved()
+    assert_same_vectors(
+        (built.terms, list(built.idf), built.vector_terms, built.vector_weights, built.offsets),
+        (expected.terms, list(expected.idf), expected.vector_terms, expected.vector_weights,
+         expected.offsets),
+    )  # fmt: skip
+
+
+def assert_same_vectors(bulk: tuple[Any, ...], one_by_one: tuple[Any, ...]) -> None:
+    """Terms, IDF, numbers and offsets equal; weights to the last bit of a sum (Python 3.12's
+    ``sum`` compensates, numpy's does not)."""
+    assert bulk[:3] == one_by_one[:3] and bulk[4] == one_by_one[4]
+    assert list(bulk[3]) == pytest.approx(list(one_by_one[3]), rel=1e-6)
 
 
 @pytest.mark.parametrize("chunk", [1, 700, 1 << 20])
@@ -438,9 +446,7 @@ def test_the_vectors_built_by_numpy_are_the_same_on_a_zipf_vocabulary(
     from test_search_cache import make_papers
 
     papers = make_papers(500, seed=4)  # many equal weights: the order of ties counts
-    bulk, one_by_one = similar._vectors_in_bulk(papers), similar._vectors_one_by_one(papers)
-    assert bulk[:3] == one_by_one[:3] and bulk[4] == one_by_one[4]  # terms, idf, numbers, offsets
-    assert list(bulk[3]) == pytest.approx(list(one_by_one[3]), rel=1e-6)  # a sum's last bit
+    assert_same_vectors(similar._vectors_in_bulk(papers), similar._vectors_one_by_one(papers))
 
 
 def test_asking_whether_the_vectors_are_ready_never_waits_for_a_build(catalog: Catalog) -> None:
@@ -461,3 +467,25 @@ def test_asking_whether_the_vectors_are_ready_never_waits_for_a_build(catalog: C
     assert not waited and answers == [True]
     assert term_vectors(catalog.papers) is vectors
     assert not similar.vectors_ready(make_catalog(TOPICS["speech"]).papers)
+
+
+def test_the_heads_of_a_posting_of_equal_weights_are_its_first_papers() -> None:
+    pytest.importorskip("numpy")
+    from paperterm.search import similar
+
+    # Every paper alike: each term weighs the same in all 300; the earliest papers come first.
+    papers = make_catalog([(f"Alpha Beta {n}", "gamma delta") for n in range(300)]).papers
+    vectors = TermVectors(papers, walk=5)
+    postings = vectors._inverted()
+    expected = {
+        term: ([0, 1, 2, 3, 4], [w] * 5) for term, w in zip(*vectors.vector(0), strict=True)
+    }
+    for heads in (
+        vectors._heads,
+        similar._inverted_in_bulk(
+            vectors._terms, vectors._weights, vectors._offsets, len(vectors.terms), 5
+        )[1],
+        similar._heads_in_bulk(*postings, 5),
+    ):
+        assert {term: (list(p), list(v)) for term, (p, v) in heads.items()} == expected
+    assert [item.position for item in vectors.similar(299)] == list(range(5))

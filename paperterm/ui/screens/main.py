@@ -1172,7 +1172,7 @@ class MainScreen(Screen[None]):
         """A word on the wait when "for you" or "like this" first reads a large catalogue."""
         if len(self.papers) < 5000 or vectors_ready(self.papers):
             return ""
-        return " Reading every abstract first (once per session): a moment."
+        return " Reading every abstract first (once per catalogue, kept for later): a moment."
 
     def action_more_like_this(self) -> None:
         """Filter the list to the papers most like the one under the cursor (``similar:ID``)."""

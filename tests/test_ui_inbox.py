@@ -80,6 +80,10 @@ async def test_l_queues_and_5_shows_the_queue_in_its_own_order(
         await pilot.press("g", "l")  # out of the queue
         await settle(pilot)
         assert on_disk(state_path).queue == (third.id, last.id)
+        await pilot.press("t")  # the queue keeps its order, and says so
+        await settle(pilot)
+        assert shown(app) == [third.title, last.title]
+        assert "The queue keeps its own order; the other views: by" in app.said_text()
 
 
 async def test_T_edits_tags_with_completion_and_the_detail_shows_them(

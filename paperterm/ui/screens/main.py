@@ -1164,6 +1164,9 @@ class MainScreen(Screen[None]):
             paper_id in self.catalog for paper_id in self.store.starred_ids
         ):
             self._say(f"{NO_STARS} Catalogue order until then.", timeout=4)
+        elif self.view == "queue":
+            shown_as = sorts.get(following).shown_as
+            self._say(f"The queue keeps its own order; the other views: by {shown_as}.", timeout=3)
         else:
             self._say(f"Sorted by {sorts.get(following).shown_as}.{self._first_use()}", timeout=3)
         self.sort = following

@@ -19,23 +19,21 @@ at most :data:`KEEP` files are kept, the least recently used going first.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import stat
 import sys
-import time
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import chain, islice
 from operator import attrgetter
 from pathlib import Path
-from typing import BinaryIO
 
-from paperterm import fsio
 from paperterm.locations import cache_dir
 from paperterm.model import Paper
+from paperterm.search import savedfile
+from paperterm.search.savedfile import all_below, array_of
 
 MIN_PAPERS = 20_000
 """Smaller catalogues are never cached (their build takes a fraction of a second)."""
@@ -45,8 +43,6 @@ KEEP = 3
 _FORMAT = f"paperterm search index 2 {sys.byteorder}\n".encode("ascii")
 _SUFFIX = ".index"
 _CHUNK = 4096
-_DIGEST_SIZE = 32
-"""SHA-256 (not BLAKE2: measured twice as fast here, the CPU computing it in hardware)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,26 +92,13 @@ _ABSTRACTS = attrgetter("abstracts")
 
 
 def load(directory: Path, key: str, size: int) -> tuple[list[str], list[FieldState]] | None:
-    """The words and field states saved under ``key`` for ``size`` papers, or None.
-
-    Only a regular file in ``directory`` itself is read: a symlink (wherever it points), a FIFO
-    or a device is never opened for reading, and nothing outside ``directory`` is touched.
-    """
-    path = directory / (key + _SUFFIX)
-    try:
-        data = memoryview(fsio.read_regular(path)[0])
-        head = _header(key)
-        if len(data) < len(head) + _DIGEST_SIZE or data[: len(head)] != head:
-            return None
-        body = data[len(head) : -_DIGEST_SIZE]
-        if hashlib.sha256(body).digest() != data[-_DIGEST_SIZE:]:
-            return None
-        saved = _decode(body, size)
-        # Recently used: evicted last (a link put there since is touched itself, never followed).
-        os.utime(path, follow_symlinks=False)
-    except (OSError, ValueError, IndexError, OverflowError, UnicodeDecodeError):
-        return None
-    return saved
+    """The words and field states saved under ``key`` for ``size`` papers, or None (see
+    :mod:`paperterm.search.savedfile` for what is read and what is never touched)."""
+    return savedfile.load(
+        directory / (key + _SUFFIX),
+        savedfile.header(_FORMAT, key),
+        lambda sections: _decode(sections, size),
+    )
 
 
 def has(directory: Path, key: str) -> bool:
@@ -129,55 +112,11 @@ def has(directory: Path, key: str) -> bool:
 def save(
     directory: Path, key: str, size: int, words: list[str], fields: Sequence[FieldState]
 ) -> None:
-    """Save the index of ``size`` papers under ``key`` (atomically, best effort).
-
-    Keeps at most :data:`KEEP` saved indexes. The sections are written one by one, the big
-    arrays straight from their buffers: no copy of the whole index is made in memory. Every
-    file is created, renamed and removed inside ``directory`` (a link there is replaced or
-    removed as a link, never followed).
-    """
+    """Save the index of ``size`` papers under ``key`` (atomically, best effort); keep at most
+    :data:`KEEP` saved indexes."""
     sections = _sections(words, fields, (size + 7) // 8)
-    lengths = array("Q", [len(sections), *(memoryview(part).nbytes for part in sections)])
-    digest = hashlib.sha256(lengths)
-    for part in sections:
-        digest.update(part)
-
-    def write(out: BinaryIO) -> None:
-        out.write(_header(key))
-        out.write(lengths)
-        for part in sections:
-            out.write(part)
-        out.write(digest.digest())
-
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        # Not flushed to the disk: after a crash the digest tells a damaged file anyway.
-        fsio.replace(directory / (key + _SUFFIX), write, durable=False)
-        _sweep(directory)
-    except OSError:
-        pass  # a cache that cannot be written only means building again next time
-
-
-def _sweep(directory: Path) -> None:
-    """Keep the :data:`KEEP` most recently used indexes; remove temporary files an hour old (a
-    save killed half-way leaves one; one that old is nobody's). Links are removed as links."""
-    indexes: list[tuple[float, str]] = []
-    old = time.time() - 3600
-    with os.scandir(directory) as entries:
-        for entry in entries:
-            when = entry.stat(follow_symlinks=False).st_mtime
-            if entry.name.endswith(_SUFFIX):
-                indexes.append((when, entry.path))
-            elif (fsio.TEMP_MARK in entry.name or entry.name.endswith(".tmp")) and when < old:
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(entry.path)
-    for _, path in sorted(indexes)[:-KEEP]:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(path)
-
-
-def _header(key: str) -> bytes:
-    return _FORMAT + key.encode("ascii") + b"\n"
+    path = directory / (key + _SUFFIX)
+    savedfile.write(path, savedfile.header(_FORMAT, key), sections, keep=KEEP)
 
 
 def _sections(
@@ -200,17 +139,11 @@ def _sections(
     return sections
 
 
-def _decode(body: memoryview, size: int) -> tuple[list[str], list[FieldState]]:
-    """The inverse of :func:`save`'s layout; raises ValueError when the pieces do not fit."""
-    count = _array("Q", body[:8])[0]
-    lengths = _array("Q", body[8 : 8 * (count + 1)])
-    sections: list[memoryview] = []
-    at = 8 * (count + 1)
-    for length in lengths:
-        sections.append(body[at : at + length])
-        at += length
-    if at != len(body) or (count - 1) % 6:
-        raise ValueError("sections do not fill the file")
+def _decode(sections: list[memoryview], size: int) -> tuple[list[str], list[FieldState]]:
+    """The inverse of :func:`_sections`; raises ValueError when the pieces do not fit."""
+    count = len(sections)
+    if not count or (count - 1) % 6:
+        raise ValueError("not the sections of an index")
     words = str(sections[0], "utf-8", "surrogatepass").split("\n") if sections[0] else []
     width = (size + 7) // 8
     fields: list[FieldState] = []
@@ -218,11 +151,11 @@ def _decode(body: memoryview, size: int) -> tuple[list[str], list[FieldState]]:
         dense_numbers, dense, flat, offsets, block_starts, blocks = sections[start : start + 6]
         fields.append(
             FieldState(
-                list(_array("Q", dense_numbers)),
+                list(array_of("Q", dense_numbers)),
                 _bit_sets(dense, width, size),
-                _array("I", flat),
-                _array("Q", offsets),
-                list(_array("Q", block_starts)),
+                array_of("I", flat),
+                array_of("Q", offsets),
+                list(array_of("Q", block_starts)),
                 _bit_sets(blocks, width, size),
             )
         )
@@ -260,7 +193,7 @@ def _check(words: list[str], fields: list[FieldState], size: int) -> None:
                 raise ValueError("the blocks do not fit their starts")
         elif len(starts) != 2 or len(flat) > block_size:
             raise ValueError("blocks missing")
-        if not _all_below(flat, size):
+        if not all_below(flat, size):
             raise ValueError("a posting beyond the catalogue")
 
 
@@ -268,56 +201,6 @@ def _ascending_below(numbers: list[int], limit: int) -> bool:
     return all(map(int.__lt__, numbers, islice(numbers, 1, None))) and (
         not numbers or numbers[-1] < limit
     )
-
-
-def _all_below(values: array[int], limit: int) -> bool:
-    """Whether every value of an ``array("I")`` is below ``limit``, in C-speed byte operations.
-
-    (``max()`` takes about a second per ten million values.) Each byte of each value, most
-    significant first, is classed against the same byte of ``limit`` as below, equal or above,
-    in letters of its own per byte place; a value is too big when its classes read "equal, ...,
-    equal, above" (the lowest byte's "equal" counting as above: the value is then the limit),
-    found as patterns in the classes of all the values side by side.
-    """
-    count = len(values)
-    if not count:
-        return True
-    if limit <= 0:
-        return False
-    if limit >= 1 << 32:
-        return True
-    data = values.tobytes()
-    bound = limit.to_bytes(4, "big")
-    # Where each byte of a value sits (most significant first) in the machine's order.
-    lanes = (3, 2, 1, 0) if sys.byteorder == "little" else (0, 1, 2, 3)
-    # Leading zero bytes of the limit: the values' bytes there must be zero too.
-    skip = 0
-    while bound[skip] == 0:
-        if data[lanes[skip] :: 4].count(0) != count:
-            return False
-        skip += 1
-    places = range(skip, 4)
-    width = len(places)
-    classes = bytearray(width * count)
-    for column, place in enumerate(places):
-        below, equal, above = b"adgj"[column], b"behk"[column], b"cfil"[column]
-        table = bytes(
-            above
-            if byte > bound[place] or (place == 3 and byte == bound[place])
-            else equal
-            if byte == bound[place]
-            else below
-            for byte in range(256)
-        )
-        classes[column::width] = data[lanes[place] :: 4].translate(table)
-    return not any(b"behk"[:k] + b"cfil"[k : k + 1] in classes for k in range(width))
-
-
-def _array(typecode: str, data: memoryview) -> array[int]:
-    """The machine values in ``data`` (``array(typecode, view)`` reads it byte by byte)."""
-    values = array(typecode)
-    values.frombytes(data)
-    return values
 
 
 def _bit_sets(data: memoryview, width: int, size: int) -> list[int]:
@@ -342,7 +225,8 @@ def _code_digest() -> bytes:
     if _code is None:
         digest = hashlib.sha256(_FORMAT)
         here = Path(__file__).parent
-        for name in ("text.py", "index.py", "bitset.py", "bulk.py", "cache.py", "helper.py"):
+        modules = ("text.py", "index.py", "bitset.py", "bulk.py", "cache.py", "helper.py")
+        for name in (*modules, "savedfile.py"):
             digest.update((here / name).read_bytes())
         _code = digest.digest()
     return _code

@@ -20,24 +20,20 @@ most :data:`KEEP` files are kept, the least recently used going first.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import math
-import os
 import re
 import sys
-import time
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import Any, BinaryIO
 
-from paperterm import fsio
 from paperterm.locations import cache_dir
 from paperterm.model import Paper
-from paperterm.search import cache
+from paperterm.search import cache, savedfile
+from paperterm.search.savedfile import all_below, array_of
 
 MIN_PAPERS = 5_000
 """Smaller catalogues are never saved (their vectors build in about a second)."""
@@ -46,7 +42,6 @@ KEEP = 3
 
 _FORMAT = f"paperterm term vectors 1 {sys.byteorder}\n".encode("ascii")
 _SUFFIX = ".vectors"
-_DIGEST_SIZE = 32
 _SECTIONS = 8
 _MAX_WEIGHT_BITS = 0x3F800010
 """A float32 whose bits, read as an unsigned integer, are below this is a number from 0 to just
@@ -85,20 +80,11 @@ def catalogue_key(papers: Sequence[Paper]) -> str:
 
 def load(directory: Path, key: str, size: int) -> SavedVectors | None:
     """The vectors of ``size`` papers saved under ``key``, or None (see the module's rules)."""
-    path = directory / (key + _SUFFIX)
-    try:
-        data = memoryview(fsio.read_regular(path)[0])
-        head = _header(key)
-        if len(data) < len(head) + _DIGEST_SIZE or data[: len(head)] != head:
-            return None
-        body = data[len(head) : -_DIGEST_SIZE]
-        if hashlib.sha256(body).digest() != data[-_DIGEST_SIZE:]:
-            return None
-        saved = _decode(body, size)
-        os.utime(path, follow_symlinks=False)  # recently used: evicted last
-    except (OSError, ValueError, IndexError, OverflowError, UnicodeDecodeError):
-        return None
-    return saved
+    return savedfile.load(
+        directory / (key + _SUFFIX),
+        savedfile.header(_FORMAT, key),
+        lambda sections: _decode(sections, size),
+    )
 
 
 def save(directory: Path, key: str, saved: SavedVectors) -> None:
@@ -112,56 +98,35 @@ def save(directory: Path, key: str, saved: SavedVectors) -> None:
         saved.offsets,
         *postings,
     ]
-    lengths = array("Q", [len(sections), *(memoryview(part).nbytes for part in sections)])
-    digest = hashlib.sha256(lengths)
-    for part in sections:
-        digest.update(part)
-
-    def write(out: BinaryIO) -> None:
-        out.write(_header(key))
-        out.write(lengths)
-        for part in sections:
-            out.write(part)
-        out.write(digest.digest())
-
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        fsio.replace(directory / (key + _SUFFIX), write, durable=False)
-        _sweep(directory)
-    except OSError:
-        pass  # a cache that cannot be written only means building again next time
+    path = directory / (key + _SUFFIX)
+    savedfile.write(path, savedfile.header(_FORMAT, key), sections, keep=KEEP)
 
 
-def _decode(body: memoryview, size: int) -> SavedVectors:
-    """The inverse of :func:`save`'s layout; raises ValueError when the pieces do not fit."""
-    count = _array("Q", body[:8])[0]
-    if count != _SECTIONS:
+def _decode(parts: list[memoryview], size: int) -> SavedVectors:
+    """The inverse of :func:`save`'s sections; raises ValueError when the pieces do not fit."""
+    if len(parts) != _SECTIONS:
         raise ValueError("not the sections of term vectors")
-    lengths = _array("Q", body[8 : 8 * (count + 1)])
-    parts: list[memoryview] = []
-    at = 8 * (count + 1)
-    for length in lengths:
-        parts.append(body[at : at + length])
-        at += length
-    if at != len(body):
-        raise ValueError("sections do not fill the file")
     text = str(parts[0], "utf-8")
     if text and not _TERMS.fullmatch(text):
         raise ValueError("a term that is no folded word")
     terms = text.split("\n") if text else []
     if len(set(terms)) != len(terms):
         raise ValueError("a term twice")
-    idf = _array("d", parts[1])
+    idf = array_of("d", parts[1])
     if len(idf) != len(terms) or not all(map(math.isfinite, idf)) or (idf and min(idf) < 0.0):
         raise ValueError("the weights of the terms do not fit")
-    vector_terms, vector_weights = _array("I", parts[2]), _array("f", parts[3])
-    offsets = _array("I", parts[4])
+    vector_terms, vector_weights = array_of("I", parts[2]), array_of("f", parts[3])
+    offsets = array_of("I", parts[4])
     if len(offsets) != size + 1:
         raise ValueError("not this many papers")
     _check_runs(offsets, vector_terms, vector_weights, len(terms))
     postings = None
     if any(parts[5:]):
-        papers, values, starts = _array("I", parts[5]), _array("f", parts[6]), _array("I", parts[7])
+        papers, values, starts = (
+            array_of("I", parts[5]),
+            array_of("f", parts[6]),
+            array_of("I", parts[7]),
+        )
         if len(starts) != len(terms) + 1:
             raise ValueError("the postings do not fit the terms")
         _check_runs(starts, papers, values, size)
@@ -176,40 +141,12 @@ def _check_runs(starts: array[int], numbers: array[int], weights: array[float], 
         raise ValueError("the runs do not fill their arrays")
     if not all(map(int.__le__, starts, islice(starts, 1, None))):
         raise ValueError("a run goes backwards")
-    if not cache._all_below(numbers, limit):
+    if not all_below(numbers, limit):
         raise ValueError("a number out of range")
     bits = array("I")
     bits.frombytes(weights.tobytes())
-    if not cache._all_below(bits, _MAX_WEIGHT_BITS):
+    if not all_below(bits, _MAX_WEIGHT_BITS):
         raise ValueError("a weight out of range")
-
-
-def _sweep(directory: Path) -> None:
-    """Keep the :data:`KEEP` most recently used copies; remove temporary files an hour old."""
-    saved: list[tuple[float, str]] = []
-    old = time.time() - 3600
-    with os.scandir(directory) as entries:
-        for entry in entries:
-            when = entry.stat(follow_symlinks=False).st_mtime
-            if entry.name.endswith(_SUFFIX):
-                saved.append((when, entry.path))
-            elif fsio.TEMP_MARK in entry.name and when < old:
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(entry.path)
-    for _, path in sorted(saved)[:-KEEP]:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(path)
-
-
-def _header(key: str) -> bytes:
-    return _FORMAT + key.encode("ascii") + b"\n"
-
-
-def _array(typecode: str, data: memoryview) -> array[Any]:
-    """The machine values in ``data``; ValueError when it is no whole number of them."""
-    values = array(typecode)
-    values.frombytes(data)
-    return values
 
 
 _code: bytes | None = None
@@ -221,7 +158,7 @@ def _code_digest() -> bytes:
     if _code is None:
         digest = hashlib.sha256(_FORMAT)
         here = Path(__file__).parent
-        for name in ("text.py", "similar.py", "vectorcache.py"):
+        for name in ("text.py", "similar.py", "vectorcache.py", "savedfile.py"):
             digest.update((here / name).read_bytes())
         _code = digest.digest()
     return _code

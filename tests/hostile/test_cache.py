@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 from paperterm.catalog import Catalog
 from paperterm.model import Paper
-from paperterm.search import cache
+from paperterm.search import cache, savedfile
 from paperterm.search.cache import FieldState
 from paperterm.search.engine import Searcher
 from paperterm.search.index import SearchIndex
@@ -288,4 +288,4 @@ def test_the_range_check_of_postings_is_exact(values: list[int], limit: int) -> 
     # Also values near the limit, where its bytes are equal to theirs.
     near = [v for v in (limit - 1, limit, limit + 1, limit - 256, limit + 256) if 0 <= v < 2**32]
     for sample in (values, values + near, near):
-        assert cache._all_below(array("I", sample), limit) == all(v < limit for v in sample)
+        assert savedfile.all_below(array("I", sample), limit) == all(v < limit for v in sample)

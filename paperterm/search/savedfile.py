@@ -1,0 +1,179 @@
+"""One saved file of the cache dir: a header naming what it holds, its sections, and a digest.
+
+The search index (:mod:`paperterm.search.cache`) and the term vectors
+(:mod:`paperterm.search.vectorcache`) are saved this way; each module decides what its sections
+hold and checks them when they are read back. The layout: the header (a format line and the
+catalogue's key), the number of sections and each section's length as 8-byte machine numbers,
+the sections back to back, then a SHA-256 of everything after the header (SHA-256, not BLAKE2:
+measured twice as fast here, the CPU computing it in hardware).
+
+The rules both keep: only a regular file in the cache dir itself is read (never a symlink,
+wherever it points, a FIFO or a device); every file is created, renamed and removed inside that
+dir (a link there is replaced or removed as a link, never followed); nothing is flushed to the
+disk (after a crash the digest tells a damaged file); a file that cannot be written only means
+building again next time; at most ``keep`` files are kept, the least recently used going first.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import sys
+import time
+from array import array
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, BinaryIO, TypeAlias, TypeVar
+
+from paperterm import fsio
+
+T = TypeVar("T")
+
+DIGEST_SIZE = 32
+"""Bytes of the SHA-256 that ends every file."""
+
+Section: TypeAlias = "bytes | array[Any]"
+"""What a section is written from: bytes, or an array written straight from its buffer."""
+
+
+def header(file_format: bytes, key: str) -> bytes:
+    """The header of the file saved under ``key``: its format line, then the key."""
+    return file_format + key.encode("ascii") + b"\n"
+
+
+def load(path: Path, head: bytes, decode: Callable[[list[memoryview]], T]) -> T | None:
+    """What ``decode`` makes of the sections of the file at ``path``, or None when anything is
+    off: no such regular file, another header, a digest that does not hold, sections that do not
+    fill the file, or ``decode`` raising ValueError, IndexError, OverflowError or
+    UnicodeDecodeError (the pieces do not fit). A file loaded is marked recently used."""
+    try:
+        sections = _read(path, head)
+        if sections is None:
+            return None
+        value = decode(sections)
+        # Recently used: evicted last (a link put there since is touched itself, never followed).
+        os.utime(path, follow_symlinks=False)
+    except (OSError, ValueError, IndexError, OverflowError, UnicodeDecodeError):
+        return None
+    return value
+
+
+def _read(path: Path, head: bytes) -> list[memoryview] | None:
+    """The sections of the file at ``path``, or None when it does not start with ``head`` or
+    its digest does not hold. Raises OSError (missing, not a regular file), ValueError or
+    IndexError (sections that do not fill the file)."""
+    data = memoryview(fsio.read_regular(path)[0])
+    if len(data) < len(head) + DIGEST_SIZE or data[: len(head)] != head:
+        return None
+    body = data[len(head) : -DIGEST_SIZE]
+    if hashlib.sha256(body).digest() != data[-DIGEST_SIZE:]:
+        return None
+    count = array_of("Q", body[:8])[0]
+    lengths = array_of("Q", body[8 : 8 * (count + 1)])
+    if len(lengths) != count:
+        raise ValueError("the section lengths are cut short")
+    sections: list[memoryview] = []
+    at = 8 * (count + 1)
+    for length in lengths:
+        sections.append(body[at : at + length])
+        at += length
+    if at != len(body):
+        raise ValueError("sections do not fill the file")
+    return sections
+
+
+def write(path: Path, head: bytes, sections: Sequence[Section], *, keep: int) -> None:
+    """Save ``sections`` at ``path`` under ``head`` (atomically, best effort), then keep at
+    most ``keep`` files with the same suffix in its folder.
+
+    The sections are written one by one, arrays straight from their buffers: no copy of the
+    whole payload is made in memory.
+    """
+    lengths = array("Q", [len(sections), *(memoryview(part).nbytes for part in sections)])
+    digest = hashlib.sha256(lengths)
+    for part in sections:
+        digest.update(part)
+
+    def write_to(out: BinaryIO) -> None:
+        out.write(head)
+        out.write(lengths)
+        for part in sections:
+            out.write(part)
+        out.write(digest.digest())
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fsio.replace(path, write_to, durable=False)
+        _sweep(path.parent, path.suffix, keep)
+    except OSError:
+        pass  # a cache that cannot be written only means building again next time
+
+
+def _sweep(directory: Path, suffix: str, keep: int) -> None:
+    """Keep the ``keep`` most recently used files ending in ``suffix``; remove temporary files
+    an hour old (a save killed half-way leaves one; one that old is nobody's)."""
+    saved: list[tuple[float, str]] = []
+    old = time.time() - 3600
+    with os.scandir(directory) as entries:
+        for entry in entries:
+            when = entry.stat(follow_symlinks=False).st_mtime
+            if entry.name.endswith(suffix):
+                saved.append((when, entry.path))
+            elif (fsio.TEMP_MARK in entry.name or entry.name.endswith(".tmp")) and when < old:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(entry.path)
+    for _, path in sorted(saved)[:-keep]:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)
+
+
+def array_of(typecode: str, data: memoryview) -> array[Any]:
+    """The machine values in ``data`` (``array(typecode, view)`` would read it byte by byte);
+    ValueError when it is no whole number of them."""
+    values = array(typecode)
+    values.frombytes(data)
+    return values
+
+
+def all_below(values: array[int], limit: int) -> bool:
+    """Whether every value of an ``array("I")`` is below ``limit``, in C-speed byte operations.
+
+    (``max()`` takes about a second per ten million values.) Each byte of each value, most
+    significant first, is classed against the same byte of ``limit`` as below, equal or above,
+    in letters of its own per byte place; a value is too big when its classes read "equal, ...,
+    equal, above" (the lowest byte's "equal" counting as above: the value is then the limit),
+    found as patterns in the classes of all the values side by side.
+    """
+    count = len(values)
+    if not count:
+        return True
+    if limit <= 0:
+        return False
+    if limit >= 1 << 32:
+        return True
+    data = values.tobytes()
+    bound = limit.to_bytes(4, "big")
+    # Where each byte of a value sits (most significant first) in the machine's order.
+    lanes = (3, 2, 1, 0) if sys.byteorder == "little" else (0, 1, 2, 3)
+    # Leading zero bytes of the limit: the values' bytes there must be zero too.
+    skip = 0
+    while bound[skip] == 0:
+        if data[lanes[skip] :: 4].count(0) != count:
+            return False
+        skip += 1
+    places = range(skip, 4)
+    width = len(places)
+    classes = bytearray(width * count)
+    for column, place in enumerate(places):
+        below, equal, above = b"adgj"[column], b"behk"[column], b"cfil"[column]
+        table = bytes(
+            above
+            if byte > bound[place] or (place == 3 and byte == bound[place])
+            else equal
+            if byte == bound[place]
+            else below
+            for byte in range(256)
+        )
+        classes[column::width] = data[lanes[place] :: 4].translate(table)
+    return not any(b"behk"[:k] + b"cfil"[k : k + 1] in classes for k in range(width))

@@ -348,6 +348,19 @@ class SearchIndex:
         title_first: defaultdict[str, Postings] = defaultdict(_postings)
         abstract_first: defaultdict[str, Postings] = defaultdict(_postings)
         append = array.append
+
+        def add_abstracts(number: int) -> None:
+            """Append paper ``number`` to its abstracts' words, and to each first word's."""
+            distinct: set[str] = set()
+            for text in papers[number].abstracts:
+                found = words(text)
+                if found:
+                    distinct.update(found)
+                    start = abstract_first[found[0]]
+                    if not start or start[-1] != number:
+                        start.append(number)
+            deque(map(append, map(abstract.__getitem__, distinct), repeat(number)), 0)
+
         # A helper process indexes the abstracts of the later papers meanwhile (big catalogues).
         first = helper.split_point(papers) if len(papers) >= helper.MIN_PAPERS else len(papers)
         running = None if titles_only else helper.start(papers, first)
@@ -360,17 +373,8 @@ class SearchIndex:
                     title_first[found[0]].append(number)
                     # The build's inner loop, run in C: append the paper to each word's list.
                     deque(map(append, map(title.__getitem__, set(found)), repeat(number)), 0)
-                if number >= first:
-                    continue
-                distinct: set[str] = set()
-                for text in paper.abstracts:
-                    found = words(text)
-                    if found:
-                        distinct.update(found)
-                        start = abstract_first[found[0]]
-                        if not start or start[-1] != number:
-                            start.append(number)
-                deque(map(append, map(abstract.__getitem__, distinct), repeat(number)), 0)
+                if number < first:
+                    add_abstracts(number)
             answer = running.result() if running is not None else None
         finally:
             if running is not None:
@@ -380,15 +384,7 @@ class SearchIndex:
             helper.merge(abstract_first, answer[1])
         elif not titles_only:
             for number in range(first, len(papers)):
-                distinct = set()
-                for text in papers[number].abstracts:
-                    found = words(text)
-                    if found:
-                        distinct.update(found)
-                        start = abstract_first[found[0]]
-                        if not start or start[-1] != number:
-                            start.append(number)
-                deque(map(append, map(abstract.__getitem__, distinct), repeat(number)), 0)
+                add_abstracts(number)
         vocabulary = Vocabulary(sorted(title.keys() | abstract.keys()))
         return vocabulary.words, [
             FieldPostings(self.universe, vocabulary, postings)

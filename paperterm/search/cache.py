@@ -216,17 +216,9 @@ def _bit_sets(data: memoryview, width: int, size: int) -> list[int]:
     return sets
 
 
-_code: bytes | None = None
+_CODE = ("text.py", "index.py", "bitset.py", "bulk.py", "cache.py", "helper.py", "savedfile.py")
+"""The modules whose code decides what the index holds."""
 
 
 def _code_digest() -> bytes:
-    """A digest of the modules whose code decides what the index holds."""
-    global _code
-    if _code is None:
-        digest = hashlib.sha256(_FORMAT)
-        here = Path(__file__).parent
-        modules = ("text.py", "index.py", "bitset.py", "bulk.py", "cache.py", "helper.py")
-        for name in (*modules, "savedfile.py"):
-            digest.update((here / name).read_bytes())
-        _code = digest.digest()
-    return _code
+    return savedfile.code_digest(_FORMAT, _CODE)

@@ -17,6 +17,7 @@ building again next time; at most ``keep`` files are kept, the least recently us
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import sys
@@ -35,6 +36,17 @@ DIGEST_SIZE = 32
 
 Section: TypeAlias = "bytes | array[Any]"
 """What a section is written from: bytes, or an array written straight from its buffer."""
+
+
+@functools.cache
+def code_digest(file_format: bytes, modules: tuple[str, ...]) -> bytes:
+    """A digest of ``file_format`` and of the source of ``modules`` (files of this folder): the
+    code that decides what a saved file holds, so that a new version of it rebuilds."""
+    digest = hashlib.sha256(file_format)
+    here = Path(__file__).parent
+    for name in modules:
+        digest.update((here / name).read_bytes())
+    return digest.digest()
 
 
 def header(file_format: bytes, key: str) -> bytes:

@@ -149,16 +149,9 @@ def _check_runs(starts: array[int], numbers: array[int], weights: array[float], 
         raise ValueError("a weight out of range")
 
 
-_code: bytes | None = None
+_CODE = ("text.py", "similar.py", "vectorcache.py", "savedfile.py")
+"""The modules whose code decides what the vectors hold."""
 
 
 def _code_digest() -> bytes:
-    """A digest of the modules whose code decides what the vectors hold."""
-    global _code
-    if _code is None:
-        digest = hashlib.sha256(_FORMAT)
-        here = Path(__file__).parent
-        for name in ("text.py", "similar.py", "vectorcache.py", "savedfile.py"):
-            digest.update((here / name).read_bytes())
-        _code = digest.digest()
-    return _code
+    return savedfile.code_digest(_FORMAT, _CODE)

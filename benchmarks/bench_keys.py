@@ -32,7 +32,8 @@ Keys are typed ``--gap`` ms apart after the previous answer (a fast typist; the 
 Textual, 60 per second, then starts afresh as it would). Beside each figure: CPU time of the
 process over the same interval (all threads: the filter worker too) and a baseline of the same
 run, the search alone (``Triage.rows``, the very call the filter worker makes, timed inside it).
-Diagnostics per key: frames drawn, list lines rendered, layouts of the screen. Goals (issue 17):
+Diagnostics per key: frames drawn, list rows made (rows kept from before are not made
+again), layouts of the screen. Goals (issue 17):
 p95 <= 16 ms at 100k papers, <= 8 ms on the shared dumps. ``uptime``'s load is printed before and
 after: figures taken on a busy machine are inflated.
 """
@@ -131,17 +132,21 @@ class Probe:
 @contextmanager
 def probed(probe: Probe) -> Iterator[None]:
     """Patch the panes' painting to note what they paint (restored on the way out)."""
-    list_line = PaperList.render_line
+    list_lines = PaperList.render_lines
+    list_row = PaperList._render_row
     status_render = StatusLine.render
     detail_show = PaperDetail.show
     detail_empty = PaperDetail.show_empty
     detail_put = PaperDetail._put
     rows = Triage.rows
 
-    def render_line(widget: PaperList, y: int) -> Any:
-        probe.lines += 1
+    def render_lines(widget: PaperList, crop: Any) -> Any:
         probe.painted["list"] = (id(widget.rows), widget.cursor)
-        return list_line(widget, y)
+        return list_lines(widget, crop)
+
+    def render_row(widget: PaperList, *args: Any) -> Any:
+        probe.lines += 1
+        return list_row(widget, *args)
 
     def render(widget: StatusLine) -> Any:
         probe.painted["status"] = widget.status
@@ -187,7 +192,8 @@ def probed(probe: Probe) -> Iterator[None]:
         finally:
             probe.searches.append(time.perf_counter() - started)
 
-    PaperList.render_line = render_line  # type: ignore[method-assign,assignment]
+    PaperList.render_lines = render_lines  # type: ignore[method-assign]
+    PaperList._render_row = render_row  # type: ignore[method-assign]
     StatusLine.render = render  # type: ignore[method-assign,assignment]
     PaperDetail.show = show  # type: ignore[method-assign,assignment]
     PaperDetail.show_empty = show_empty  # type: ignore[method-assign,assignment]
@@ -196,7 +202,8 @@ def probed(probe: Probe) -> Iterator[None]:
     try:
         yield
     finally:
-        PaperList.render_line = list_line  # type: ignore[method-assign]
+        PaperList.render_lines = list_lines  # type: ignore[method-assign]
+        PaperList._render_row = list_row  # type: ignore[method-assign]
         StatusLine.render = status_render  # type: ignore[method-assign]
         PaperDetail.show = detail_show  # type: ignore[method-assign]
         PaperDetail.show_empty = detail_empty  # type: ignore[method-assign]
@@ -373,7 +380,7 @@ def report(label: str, papers: int, keys: list[Key], goal: float) -> None:
         lines = statistics.mean(k.lines for k in chosen)
         layouts = statistics.mean(k.layouts for k in chosen)
         print(
-            f"  {'':19}per key: {frames:.1f} frames, {lines:.0f} list lines rendered,"
+            f"  {'':19}per key: {frames:.1f} frames, {lines:.1f} list rows made,"
             f" {layouts:.1f} layouts"
         )
 

@@ -9,12 +9,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rich.cells import cell_len
+from rich.console import Console
 from rich.style import Style
+from rich.text import Text
 from textual._compositor import ChopsUpdate, LayoutUpdate
 from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.strip import Strip
+from textual.widget import Widget
 from textual.widgets import Static
 
 from paperterm.catalog import Catalog
@@ -23,7 +28,10 @@ from paperterm.state import StateStore
 from paperterm.triage import Selection, Triage
 from paperterm.ui.app import PapertermApp
 from paperterm.ui.screens.main import MainScreen
+from paperterm.ui.widgets.filter_bar import FilterBar
 from paperterm.ui.widgets.paper_detail import PaperDetail
+from paperterm.ui.widgets.paper_list import PaperList, _Look, _title_segments
+from paperterm.ui.widgets.status_line import StatusLine
 
 SIZE = (110, 30)
 Cell = tuple[str, Style | None]
@@ -158,40 +166,165 @@ async def test_each_frame_paints_what_a_full_repaint_would(
             await same_as_a_full_repaint(pilot, terminal, " ".join(keys))
 
 
-async def test_the_cursor_moving_repaints_two_lines_not_the_list(tmp_path: Path) -> None:
+def written_lines(app: PapertermApp, widget: Widget) -> list[int]:
+    """The lines of ``widget`` (from its top) each partial frame from now on writes to the
+    terminal, its scroll bars left out (a layout of the screen, when the detail pane changes
+    size, writes every line, and the scroll bars)."""
+    written: list[int] = []
+    display = app._display
+    layout = app.screen._refresh_layout
+    in_layout = [False]
+
+    def laid_out(*args: Any, **kwargs: Any) -> None:
+        in_layout[0] = True
+        try:
+            layout(*args, **kwargs)
+        finally:
+            in_layout[0] = False
+
+    def painted(screen: object, update: object) -> None:
+        display(screen, update)  # type: ignore[arg-type]
+        region = widget.scrollable_content_region
+        if isinstance(update, ChopsUpdate) and not in_layout[0]:
+            written.extend(
+                y - region.y
+                for y, x1, x2 in update.spans
+                if region.y <= y < region.bottom and x1 < region.right and x2 > region.x
+            )
+
+    app._display = painted  # type: ignore[method-assign,assignment]
+    app.screen._refresh_layout = laid_out  # type: ignore[method-assign]
+    return written
+
+
+def rows_made(paper_list: PaperList) -> list[tuple[int, bool]]:
+    """The rows the list makes from now on: (paper, under the cursor)."""
+    made: list[tuple[int, bool]] = []
+    render_row = paper_list._render_row
+
+    def counted(paper: Paper, *args: Any) -> Strip:
+        made.append((paper.index, args[-1]))
+        return render_row(paper, *args)
+
+    paper_list._render_row = counted  # type: ignore[method-assign,assignment]
+    return made
+
+
+async def test_the_cursor_moving_repaints_two_lines_and_makes_one_row(tmp_path: Path) -> None:
     store = StateStore.open(tmp_path / "state.json")
     app = PapertermApp(many_papers(300), store)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        painted: list[int] = []
-        made: list[int] = []
         paper_list = app.main.paper_list
-        render_line = paper_list.render_line
-        render_row = paper_list._render_row
-
-        def counted_line(y: int) -> Strip:
-            painted.append(y)
-            return render_line(y)
-
-        def counted_row(paper: Paper, *args: object) -> Strip:
-            made.append(paper.index)
-            return render_row(paper, *args)  # type: ignore[arg-type]
-
-        paper_list.render_line = counted_line  # type: ignore[method-assign]
-        paper_list._render_row = counted_row  # type: ignore[method-assign,assignment]
+        written = written_lines(app, paper_list)
+        made = rows_made(paper_list)
         height = paper_list.scrollable_content_region.height
         for line in range(1, height):
-            painted.clear()
+            written.clear()
+            made.clear()
             await pilot.press("j")
             await pilot.pause()
-            assert sorted(painted) == [line - 1, line]  # the line left and the line reached
+            assert sorted(written) == [line - 1, line]  # the line left and the line reached
+            # The row reached is made with the cursor on it; the row left was made without it
+            # for the first frame (but the first row, which had the cursor then).
+            assert made == ([(0, False)] if line == 1 else []) + [(line, True)]
         made.clear()
-        await pilot.press("j")  # scrolls by one: every line is painted again...
+        await pilot.press("k", "k", "j", "j")  # every look of these rows was made before
+        await pilot.pause()
+        assert made == []
+        written.clear()
+        await pilot.press("j")  # scrolls by one: every line is written again...
         await pilot.pause()
         assert paper_list.scroll_y == 1
-        # ...but only the line that came into view is made anew: the others, the one the
-        # cursor left included, were made before and kept.
-        assert made == [height]
+        assert sorted(set(written)) == list(range(height))
+        # ...but only the row that came into view is made: the others, the one the cursor
+        # left included, were made before and kept.
+        assert made == [(height, True)]
+
+
+async def test_a_filter_key_makes_only_the_rows_that_look_different(tmp_path: Path) -> None:
+    store = StateStore.open(tmp_path / "state.json")
+    app = PapertermApp(many_papers(300), store)
+    async with app.run_test(size=SIZE) as pilot:
+        paper_list = app.main.paper_list
+        await pilot.press("slash", *"study")  # in every title
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        height = paper_list.scrollable_content_region.height
+        made = rows_made(paper_list)
+        await pilot.press("space")  # the same rows, the same highlights: nothing to make
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.main.filter_text == "study "
+        assert made == []
+        await pilot.press("n")  # "study n": "number" highlighted too, in every row shown
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert len(made) == height
+        made.clear()
+        await pilot.press("backspace")  # back to rows made before
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert made == []
+
+
+async def test_a_frame_renders_only_the_widgets_under_what_changed(tmp_path: Path) -> None:
+    """The filter bar and the status line change with every filter key: the frame drawing them
+    asks no other widget for its lines, though the rectangle around both is the whole screen
+    (paperterm.ui.compositor, a Textual private API)."""
+    store = StateStore.open(tmp_path / "state.json")
+    app = PapertermApp(many_papers(300), store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        rendered: list[Widget] = []
+        for widget in app.screen.walk_children(Widget, with_self=True):
+            render_lines = widget.render_lines
+
+            def counted(crop: Region, widget: Widget = widget, original: Any = render_lines) -> Any:
+                rendered.append(widget)
+                return original(crop)
+
+            widget.render_lines = counted  # type: ignore[method-assign]
+        bar = app.main.query_one(FilterBar)
+        status = app.main.query_one(StatusLine)
+        bar.refresh()
+        status.refresh()
+        await pilot.pause()
+        assert bar in rendered and status in rendered
+        detail = app.main.query_one(PaperDetail)
+        assert not {detail, *detail.walk_children()} & set(rendered)
+        assert app.main.paper_list not in rendered
+        rendered.clear()
+        app.main.paper_list.refresh()
+        await pilot.pause()
+        assert app.main.paper_list in rendered
+        assert not {detail, *detail.walk_children(), bar, status} & set(rendered)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    title=st.text(alphabet=st.sampled_from("ab Z-中文😀e\u0301…"), max_size=30),
+    room=st.integers(1, 25),
+    spans=st.lists(st.tuples(st.integers(0, 34), st.integers(0, 34)), max_size=4),
+)
+def test_a_title_is_drawn_as_rich_draws_it(
+    title: str, room: int, spans: list[tuple[int, int]]
+) -> None:
+    """The list draws a title's segments itself, the very segments of Rich's Text cut with an
+    ellipsis and padded to the room left, with its matches highlighted (then over the list's
+    style)."""
+    base = Style(color="white", bgcolor="black")
+    title_style = Style(bold=True)
+    match = Style(color="red", underline=True)
+    look = _Look(base, base + title_style, base + title_style + match, base, base, base, base)
+    text = Text(title, style=title_style, no_wrap=True, end="")
+    for start, end in spans:
+        text.stylize(match, start, end)
+    text.truncate(room, overflow="ellipsis", pad=True)
+    by_rich = Strip(list(text.render(Console()))).apply_style(base)
+    ours = _title_segments(title, room, tuple(spans), look)
+    assert [(s.text, s.style) for s in ours] == [(s.text, s.style) for s in by_rich]
+    assert sum(cell_len(segment.text) for segment in ours) == room
 
 
 def answer(main: MainScreen) -> list[int]:

@@ -61,6 +61,7 @@ from paperterm.triage import (
     describe_undo,
     needs_search,
 )
+from paperterm.ui.compositor import PartialCompositor
 from paperterm.ui.screens.arxiv import AUTO, ArxivScreen
 from paperterm.ui.screens.export import ExportChoice, ExportScreen
 from paperterm.ui.screens.help import HelpScreen
@@ -398,6 +399,7 @@ class MainScreen(Screen[None]):
         restore: bool = False,
     ) -> None:
         super().__init__()
+        self._compositor = PartialCompositor()  # a key's frame renders only what it changed
         self.catalog = catalog
         """Every loaded paper."""
         self.store = store

@@ -4,19 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import ClassVar
 
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
+from textual.color import Color
+from textual.filter import LineFilter
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.style import Style as VisualStyle
 
 from paperterm.model import Paper
 
@@ -30,9 +35,10 @@ _UPVOTES_MARK = "▲"
 _GITHUB_STARS_MARK = "☆"
 _VOTES_WIDTH = 12
 """Room for `` ▲1.2k ☆12k``: upvotes and GitHub stars, 4 characters each at most."""
-_CACHED_LINES = 1024
-"""Rendered lines kept: a few screens' worth, so a cursor key or a scroll renders only the lines
-that come into view or change."""
+_CACHED_LINES = 2048
+"""Rendered rows kept, by what they show: a few screens' worth, so a cursor key, a scroll or a
+filter key renders only the rows that come into view or look different."""
+_ELLIPSIS = "…"
 
 
 def compact(number: int) -> str:
@@ -157,9 +163,17 @@ class PaperList(ScrollView, can_focus=True):
         self._divider_text = ""
         self._base: tuple[Style, Style] | None = None
         """The list's style and the cursor's over it (computed once, until the styles change)."""
+        self._looks: dict[tuple[bool, bool], _Look] = {}
+        """A row's styles by (under the cursor, read), over the list's or the cursor's style."""
+        self._finish: _Finish | None = None
+        """How Textual finishes a line for the terminal (width, background, line filters): what
+        the kept lines were finished for."""
         self._lines_cache: LRUCache[tuple[object, ...], Strip] = LRUCache(_CACHED_LINES)
-        """Rendered lines by (line, paper, read, starred, style, width): valid for the rows,
-        highlighter and divider in force; emptied when any of those change."""
+        """Finished rows by what they show (paper, marks, cursor, highlights, width), kept across
+        rows and queries; emptied when the styles or the finish change."""
+        self._drawn: dict[int, tuple[bool, Strip]] = {}
+        """The finished line at each line of the list for the rows, marks and highlights in
+        force, and whether it had the cursor; emptied when any of those change."""
         self.empty_text = "No papers."
         """What an empty list says (what to do next)."""
 
@@ -204,7 +218,7 @@ class PaperList(ScrollView, can_focus=True):
             if exact
             else f"no exact match; {close:,} close (a typo away)"
         )
-        self._lines_cache.clear()
+        self._drawn.clear()
         self._resize_content(Size(self.scrollable_content_region.width, self._lines))
         row = 0
         if keep is not None and rows:
@@ -239,6 +253,7 @@ class PaperList(ScrollView, can_focus=True):
             return
         self._read = read
         self._starred = starred
+        self._drawn.clear()
         self.refresh()
 
     def move_to(self, index: int) -> bool:
@@ -303,11 +318,13 @@ class PaperList(ScrollView, can_focus=True):
         """The theme or the focus changed the styles: the lines kept are out of date."""
         super().notify_style_update()
         self._base = None
+        self._looks.clear()
         self._lines_cache.clear()
+        self._drawn.clear()
 
     def on_resize(self, event: events.Resize) -> None:
         """Keep the virtual width in step with the pane, and the cursor in view."""
-        self._lines_cache.clear()
+        self._drawn.clear()
         self.virtual_size = Size(self.scrollable_content_region.width, self._lines)
         self.cursor = self.cursor
 
@@ -337,43 +354,125 @@ class PaperList(ScrollView, can_focus=True):
 
     def on_click(self, event: events.Click) -> None:
         """Select the clicked row."""
-        row = event.style.meta.get("row")
-        if isinstance(row, int):
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        row = self._row_of(round(self.scroll_y) + offset.y)
+        if row is not None and row < len(self._rows):
             self.cursor = row
 
-    def render_line(self, y: int) -> Strip:
-        """Draw one visible line: a paper row, the empty-list hint, or blank."""
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """The lines in ``crop``, finished for the terminal.
+
+        Textual's styles cache finishes every line it is given (width, padding, border, tint,
+        line filters), and a line made for other rows is made anew. The list has no border,
+        padding, outline, tint nor opacity: its finish is the width and the line filters, done
+        here once per row shown, and a finished row is kept by what it shows, so the frame of a
+        filter key makes only the rows that look different (a cursor key: the row reached).
+        """
+        if not self._plain():
+            return super().render_lines(crop)
+        finish = self._finishing()
         width = self.scrollable_content_region.width
-        if self._base is None:
-            style = self.rich_style
-            cursor = self.get_component_rich_style("paper-list--cursor", partial=True)
-            self._base = (style, style + cursor)
-        base, on_cursor = self._base
+        top = round(self.scroll_y)
+        drawn = self._drawn
+        if len(drawn) > 4 * _CACHED_LINES:
+            drawn.clear()
+        cursor_line = self._line_of(self.cursor) if self._rows else -1
+        lines = []
+        for line in range(top + crop.y, top + crop.bottom):
+            on_cursor = line == cursor_line
+            done = drawn.get(line)
+            if done is None or done[0] != on_cursor:
+                strip = self._finished_line(line, width, on_cursor, finish)
+                drawn[line] = (on_cursor, strip)
+            else:
+                strip = done[1]
+            lines.append(strip)
+        x1, x2 = crop.column_span
+        if x1 or x2 != self.region.width:
+            lines = [line.crop(x1, x2) for line in lines]
+        return lines
+
+    def _plain(self) -> bool:
+        """Whether Textual would only pad and filter the list's lines (see :meth:`render_lines`)."""
+        styles = self.styles
+        return (
+            not styles.gutter
+            and not any(kind for kind, _ in styles.outline)
+            and not styles.tint.a
+            and self.opacity == 1.0
+            and styles.text_opacity == 1.0
+            and (not styles.has_rule("hatch") or styles.hatch == "none")
+            and self._border_title is None
+            and self._border_subtitle is None
+        )
+
+    def _finishing(self) -> _Finish:
+        """How lines are finished now; the kept lines are dropped when that changed."""
+        base_background, background = self.background_colors
+        finish = _Finish(
+            self.content_region.width,
+            VisualStyle(background=base_background + background).rich_style,
+            background,
+            tuple(self.get_line_filters()),
+        )
+        if finish != self._finish:
+            self._finish = finish
+            self._lines_cache.clear()
+            self._drawn.clear()
+        return finish
+
+    def _finished_line(self, line: int, width: int, on_cursor: bool, finish: _Finish) -> Strip:
+        """List line ``line`` finished for the terminal: a row is kept by what it shows."""
+        row = self._row_of(line)
+        if not self._rows or row is None or row >= len(self._rows):
+            return finish.apply(self._render_other(line, width))
+        index = self._rows[row]
+        paper = self._papers[index]
+        read = paper.id in self._read
+        starred = paper.id in self._starred
+        spans = tuple(self._highlighter(paper.title)) if self._highlighter is not None else ()
+        key = (index, read, starred, on_cursor, spans, width)
+        strip = self._lines_cache.get(key)
+        if strip is None:
+            strip = finish.apply(self._render_row(paper, width, read, starred, spans, on_cursor))
+            self._lines_cache.set(key, strip)
+        return strip
+
+    def render_line(self, y: int) -> Strip:
+        """Draw one visible line: a paper row, the empty-list hint, or blank (unfinished: the
+        styles cache finishes it when the list has a border or padding)."""
+        width = self.scrollable_content_region.width
         line = round(self.scroll_y) + y
+        row = self._row_of(line)
+        if not self._rows or row is None or row >= len(self._rows):
+            return self._render_other(line, width)
+        paper = self._papers[self._rows[row]]
+        spans = tuple(self._highlighter(paper.title)) if self._highlighter is not None else ()
+        read = paper.id in self._read
+        starred = paper.id in self._starred
+        return self._render_row(paper, width, read, starred, spans, row == self.cursor)
+
+    def _render_other(self, line: int, width: int) -> Strip:
+        """A line that shows no paper: the empty-list hint, the divider, or blank."""
+        base = self._bases()[0]
         if not self._rows:
-            if y == 1:
+            if line == 1:
                 hint = Text(f" {self.empty_text}", style=self._style("paper-list--empty"))
                 hint.truncate(width, overflow="ellipsis", pad=True)
                 return Strip(list(hint.render(self.app.console)), width).apply_style(base)
             return Strip.blank(width, base)
-        row = self._row_of(line)
-        if row is None:
+        if self._row_of(line) is None:
             return self._render_divider(width).apply_style(base)
-        if row >= len(self._rows):
-            return Strip.blank(width, base)
-        index = self._rows[row]
-        paper = self._papers[index]
-        if row == self.cursor:
-            base = on_cursor
-        read = paper.id in self._read
-        starred = paper.id in self._starred
-        key = (row, index, read, starred, base, width)
-        strip = self._lines_cache.get(key)
-        if strip is None:
-            strip = self._render_row(paper, width, read, starred)
-            strip = strip.apply_style(base).apply_meta({"row": row})
-            self._lines_cache.set(key, strip)
-        return strip
+        return Strip.blank(width, base)
+
+    def _bases(self) -> tuple[Style, Style]:
+        if self._base is None:
+            style = self.rich_style
+            cursor = self.get_component_rich_style("paper-list--cursor", partial=True)
+            self._base = (style, style + cursor)
+        return self._base
 
     def _render_divider(self, width: int) -> Strip:
         label = f" {self._divider_text} "
@@ -385,29 +484,116 @@ class PaperList(ScrollView, can_focus=True):
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(name, partial=True)
 
-    def _render_row(self, paper: Paper, width: int, read: bool, starred: bool) -> Strip:
-        title_style = self._style("paper-list--read" if read else "paper-list--unread")
+    def _look(self, on_cursor: bool, read: bool) -> _Look:
+        """The styles of a row's parts, each over the list's style or the cursor's."""
+        look = self._looks.get((on_cursor, read))
+        if look is None:
+            base = self._bases()[on_cursor]
+            title = self._style("paper-list--read" if read else "paper-list--unread")
+            look = self._looks[on_cursor, read] = _Look(
+                base,
+                base + title,
+                base + title + self._style("paper-list--match"),
+                base + self._style("paper-list--star"),
+                base + self._style("paper-list--code"),
+                base + self._style("paper-list--count"),
+                base + self._style("paper-list--votes"),
+            )
+        return look
+
+    def _render_row(
+        self,
+        paper: Paper,
+        width: int,
+        read: bool,
+        starred: bool,
+        spans: tuple[tuple[int, int], ...],
+        on_cursor: bool,
+    ) -> Strip:
+        """A paper's row: marks, the title (its matches highlighted), code, sources, votes."""
+        look = self._look(on_cursor, read)
         seen = len(paper.sources)
         suffix = f" {_CODE_MARK if paper.has_code else ' ' * len(_CODE_MARK)} {seen:>2}"
         if seen > 99:
             suffix = f" {_CODE_MARK if paper.has_code else '   '} 99"
         votes = votes_column(paper) if self._votes else ""
         room = max(1, width - 4 - len(suffix) - len(votes))
-        title = Text(paper.title, style=title_style, no_wrap=True, end="")
-        if self._highlighter is not None:
-            match = self._style("paper-list--match")
-            for start, end in self._highlighter(paper.title):
-                title.stylize(match, start, end)
-        title.truncate(room, overflow="ellipsis", pad=True)
         segments = [
-            Segment(" "),
-            Segment(" " if read else _UNREAD_MARK, title_style),
-            Segment(_STAR_MARK if starred else " ", self._style("paper-list--star")),
-            Segment(" "),
-            *title.render(self.app.console),
-            Segment(suffix[:4], self._style("paper-list--code")),
-            Segment(suffix[4:], self._style("paper-list--count")),
+            Segment(" ", look.plain),
+            Segment(" " if read else _UNREAD_MARK, look.title),
+            Segment(_STAR_MARK if starred else " ", look.star),
+            Segment(" ", look.plain),
+            *_title_segments(paper.title, room, spans, look),
         ]
         if votes:
-            segments.insert(-2, Segment(votes, self._style("paper-list--votes")))
-        return Strip(segments).crop_extend(0, width, None)
+            segments.append(Segment(votes, look.votes))
+        segments.append(Segment(suffix[:4], look.code))
+        segments.append(Segment(suffix[4:], look.count))
+        length = 4 + room + len(votes) + len(suffix)
+        strip = Strip(segments, length)
+        return strip if length == width else strip.crop_extend(0, width, look.plain)
+
+
+@dataclass(frozen=True)
+class _Look:
+    """The styles of a row's parts, over the list's style or the cursor's."""
+
+    plain: Style
+    title: Style
+    match: Style
+    star: Style
+    code: Style
+    count: Style
+    votes: Style
+
+
+@dataclass(frozen=True)
+class _Finish:
+    """What Textual does to a line of the list before the terminal gets it (no border, padding,
+    tint nor opacity): pad it to the content width, then the app's line filters."""
+
+    width: int
+    inner: Style
+    background: Color
+    filters: tuple[LineFilter, ...]
+
+    def apply(self, strip: Strip) -> Strip:
+        segments = list(strip)
+        if strip.cell_length < self.width:
+            segments.append(Segment(" " * (self.width - strip.cell_length), self.inner))
+        elif strip.cell_length > self.width:
+            return self.apply(strip.crop(0, self.width))
+        for line_filter in self.filters:
+            segments = line_filter.apply(segments, self.background)
+        return Strip(segments, self.width)
+
+
+def _title_segments(
+    title: str, room: int, spans: tuple[tuple[int, int], ...], look: _Look
+) -> list[Segment]:
+    """The title in exactly ``room`` cells: cut with an ellipsis or padded, its matches in
+    ``look.match``. As Rich draws such a title: a title with no match (left) is drawn in the
+    list's style, one with a match in the title style around it."""
+    length = len(title)
+    kept = [(start, min(end, length)) for start, end in spans if start < length and end > start]
+    cells = cell_len(title)
+    if cells > room:
+        text = set_cell_size(title, room - 1) + _ELLIPSIS
+        if len(text) < length:
+            cut = len(text)
+            kept = [(start, min(end, cut)) for start, end in kept if start < cut]
+    elif cells < room:
+        text = title + " " * (room - cells)
+    else:
+        text = title
+    if not kept:
+        return [Segment(text, look.plain)]
+    cuts = sorted({0, len(text), *(edge for span in kept for edge in span)})
+    return [
+        Segment(
+            text[start:end],
+            look.match if any(a <= start and end <= b for a, b in kept) else look.title,
+        )
+        for start, end in pairwise(cuts)
+        if end > start
+    ]

@@ -60,6 +60,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import repeat
+from operator import itemgetter
 
 STRONG_MARKERS = frozenset(
     {
@@ -85,6 +87,8 @@ _GET_TRENDING = "Get trending"
 _GLUED_NEW_AFTER = frozenset(".!?)]}\"'")
 
 _GLUED_MARKER_ENDS = ("inbox once a day!", "email inbox!", "the research community")
+_MARKER_ENDS = repeat(_GLUED_MARKER_ENDS)
+_DOUBLE_SPACE = repeat("  ")
 _STRONG_INSIDE = re.compile(
     r"(Get trending papers in your email inbox(?: once a day)?!|byAK and the research community)"
 )
@@ -93,6 +97,9 @@ _DATE = re.compile(
     r"(?:,? \d{4})?"
 )
 _HAS_ALNUM = re.compile(r"[^\W_]")
+_SPACE = re.compile(r"\s")
+_FIRST = itemgetter(0)
+_LAST = itemgetter(-1)
 _SENTENCE_BREAK = re.compile(r"[a-z0-9)\]][.!?] [A-Z]")
 
 
@@ -173,6 +180,57 @@ class DumpParser:
                 self._last_abstract_line = lineno
                 self._pending_title = None
         self.lineno = lineno
+        return out
+
+    def feed_text(self, text: str) -> list[tuple[int, str, str]]:
+        """:meth:`feed` the lines of ``text`` (whole lines, LF-ended, as a block of the loader).
+
+        The same entries as ``feed(text.split("\\n"))`` (the last line end ending the last
+        line), in fewer Python steps when the block is plain: past the page header, no line
+        ending as a strong marker ends (a marker, alone or glued to a line), no blank line, no
+        space around a line, every line holding a letter or digit, no title that could mend a
+        shift (300 characters or more). Then every line pairs up, a title then its abstract,
+        and the block is cut into pairs by slicing. Any other block is read line by line.
+        """
+        lines = text.split("\n")
+        if text.endswith("\n"):
+            lines.pop()
+        if self._in_header or not lines or any(map(str.endswith, lines, _MARKER_ENDS)):
+            return self.feed(lines)
+        if not all(lines) or _SPACE.search("".join(map(_LAST, lines))) is not None:
+            return self.feed(lines)
+        heads = "".join(map(_FIRST, lines))
+        if not heads.isalnum():
+            for line in lines:
+                if not line[0].isalnum() and (line[0].isspace() or not _HAS_ALNUM.search(line)):
+                    return self.feed(lines)
+        first = 0 if self._pending_title is None else 1  # the first line ends a pending pair
+        titles = lines[first::2]
+        if titles and max(map(len, titles)) >= 300:
+            return self.feed(lines)
+        abstracts = lines[first + 1 :: 2]
+        if "\t" in text or any(map(str.__contains__, titles, _DOUBLE_SPACE)):
+            titles = list(map(_tidy_title, titles))
+        lineno = self.lineno
+        entries: list[tuple[int, str, str]] = []
+        if self._pending_title is not None:
+            entries.append((self._pending_line, self._pending_title, lines[0]))
+            self._pending_title = None
+        start = lineno + first + 1
+        numbers = range(start, start + 2 * len(abstracts), 2)
+        entries.extend(zip(numbers, titles, abstracts, strict=False))  # a title may be left
+        if len(titles) > len(abstracts):  # the last title's abstract is in the next block
+            self._pending_line = start + 2 * len(abstracts)
+            self._pending_title = titles[-1]
+        out: list[tuple[int, str, str]] = []
+        if entries:
+            if self._last is not None:
+                out.append(self._last)
+            out.extend(entries[:-1])
+            self._last = entries[-1]
+            # The line of its abstract: right after its title, or the block's first line.
+            self._last_abstract_line = start + 2 * len(abstracts) - 1 if abstracts else lineno + 1
+        self.lineno = lineno + len(lines)
         return out
 
     def finish(self) -> list[tuple[int, str, str]]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Sequence
 
 _NOT_ALNUM = re.compile(r"[\W_]+")
 
@@ -45,6 +46,35 @@ def paper_id(title: str) -> str:
         folded = b" ".join(title.encode("ascii").translate(_ASCII_FOLD).split())
         return hashlib.sha1(folded).hexdigest()[:12]
     return hashlib.sha1(normalise_title(title).encode("utf-8")).hexdigest()[:12]
+
+
+# As _ASCII_FOLD, but a line end (between titles, see paper_ids) becomes "|", not a space.
+_ASCII_FOLD_LINES = _ASCII_FOLD[:10] + b"|" + _ASCII_FOLD[11:]
+_SHA1 = hashlib.sha1
+_SPACES = re.compile(rb"  +")
+
+
+def paper_ids(titles: Sequence[str]) -> list[str]:
+    """``[paper_id(title) for title in titles]``, in fewer Python steps: what the loader calls
+    for each block of titles it reads.
+
+    The titles are folded together, joined by line ends (none of them holding one): the ASCII
+    fold maps every byte but a letter or digit to a space, and each line end to ``|``, so one
+    pass collapses the runs of spaces of all titles at once, and the spaces next to each ``|``
+    and at both ends are stripped (as ``split`` and ``join`` do in :func:`paper_id`). Titles
+    that are not ASCII (their bytes were folded to spaces here) take :func:`paper_id` one by one.
+    """
+    joined = "\n".join(titles)
+    if joined.count("\n") != len(titles) - 1:  # a title with a line end (not the loader's)
+        return [paper_id(title) for title in titles]
+    folded = joined.encode("ascii", "replace").translate(_ASCII_FOLD_LINES)
+    folded = _SPACES.sub(b" ", folded).replace(b" |", b"|").replace(b"| ", b"|").strip(b" ")
+    ids = [digest.hexdigest()[:12] for digest in map(_SHA1, folded.split(b"|"))]
+    if not joined.isascii():
+        for number, title in enumerate(titles):
+            if not title.isascii():
+                ids[number] = paper_id(title)
+    return ids
 
 
 _HEX_DIGITS = frozenset("0123456789abcdef")

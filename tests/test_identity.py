@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from paperterm.identity import normalise_title, paper_id
+from paperterm.identity import normalise_title, paper_id, paper_ids
 
 
 def test_design_example() -> None:
@@ -60,3 +60,22 @@ def test_ids_follow_the_definition_on_any_text(title: str) -> None:
 @given(st.text(alphabet=st.characters(max_codepoint=127)))
 def test_ids_follow_the_definition_on_ascii(title: str) -> None:
     assert paper_id(title) == _slow_id(title)
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from(" |\t\n\x0b-_aZ9é")) | st.text()))
+def test_ids_of_many_titles_are_each_title_s_id(titles: list[str]) -> None:
+    assert paper_ids(titles) == [paper_id(title) for title in titles]
+
+
+@pytest.mark.parametrize(
+    "titles",
+    [
+        [],
+        [""],
+        ["  a  b ", "!!!", "", "x|y", "| |"],
+        ["Café", "ascii", "Ünïcode  x"],
+        ["a\nb", "c"],
+    ],
+)
+def test_ids_of_many_titles_at_the_edges(titles: list[str]) -> None:
+    assert paper_ids(titles) == [paper_id(title) for title in titles]

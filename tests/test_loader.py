@@ -13,6 +13,7 @@ import paperterm
 from paperterm import Catalog, DumpError, Paper, Source, loader
 from paperterm.dumpformat import STRONG_MARKERS, WEAK_MARKERS
 from paperterm.identity import paper_id
+from paperterm.links import might_have_links
 from paperterm.model import Link
 
 FIXTURES = Path(__file__).parent / "fixtures" / "dumps"
@@ -408,6 +409,26 @@ def test_fast_paper_parts_equal_the_constructed_ones() -> None:
     assert paper == Paper(*args) and type(paper) is Paper
     with pytest.raises(AttributeError):
         paper.title = "changed"  # type: ignore[misc]
+
+
+def test_papers_made_a_block_at_a_time_equal_the_constructed_ones() -> None:
+    assert loader._PAPER_SLOTS is not None and loader._SOURCE_SLOTS is not None
+    sources = loader._new_objects(Source, loader._SOURCE_SLOTS, (["a", "b"], [1, 2], [3, 4]), 2)
+    assert sources == [Source("a", 1, 3), Source("b", 2, 4)]
+    links = (Link("https://x.org", False),)
+    columns = (["i1", "i2"], ["T1", "T2"], [("x",), ()], [(sources[0],), ()], [links, ()], [0, 1])
+    papers = loader._new_objects(Paper, loader._PAPER_SLOTS, (*columns, [None, None]), 2)
+    assert papers == [Paper(*values) for values in zip(*columns, strict=True)]
+    assert all(type(paper) is Paper for paper in papers)
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [[], [""], ["no link", "a/b", "www.x.org", "WWW.X.ORG", "www", "/", "ww", "w.www."], ["x"] * 3],
+)
+def test_texts_that_may_hold_links_are_found_a_block_at_a_time(texts: list[str]) -> None:
+    expected = [number for number, text in enumerate(texts) if might_have_links(text)]
+    assert loader._maybe_linked(texts) == expected
 
 
 # Bad input -----------------------------------------------------------------------------------

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import paperterm
-from paperterm.dumpformat import DumpParser
+from paperterm import dumpformat
+from paperterm.dumpformat import STRONG_MARKERS, DumpParser
 
 GET_1 = "Get trending papers in your email inbox once a day!"
 GET_2 = "Get trending papers in your email inbox!"
@@ -155,3 +159,87 @@ def test_a_page_pasted_from_the_middle_of_its_header() -> None:
     entries, dangling = parse(text)
     assert entries == [(3, "First", "One."), (5, "Lonely", ""), (9, "Second", "Two.")]
     assert dangling == [(5, "Lonely")]
+
+
+# The block fast path --------------------------------------------------------------------------
+
+_LINE = st.sampled_from(
+    [
+        GET_1,
+        GET_2,
+        BYAK,
+        "Subscribe",
+        "SubscribeGlued Title",
+        "new",
+        "Jul 4",
+        "",
+        " ",
+        "----",
+        "(Re)thinking Titles",
+        "(...)",
+        "Title  with  runs",
+        "Tab\tin title",
+        " Padded ",
+        "Trailing\u00a0",
+        "Plain Title",
+        "An abstract. It has sentences. Three of them.",
+        "Results.new",
+        "Short abstract without period",
+        "Long. " * 60 + "Yes. Again.",
+        "x" * 310,
+    ]
+)
+
+
+_PLAIN = st.sampled_from(["Plain Title", "An abstract. It has two.", "(Re)thinking", "Ab  c"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.one_of(_PLAIN, _PLAIN, _PLAIN, _PLAIN, _PLAIN, _LINE), min_size=6, max_size=60),
+    st.lists(st.integers(0, 40), max_size=8),
+)
+def test_feeding_blocks_of_text_equals_feeding_lines(lines: list[str], cuts: list[int]) -> None:
+    """feed_text (fast path for plain blocks) reads any block split as feed does line by line."""
+    bounds = sorted({min(cut, len(lines)) for cut in cuts} | {0, len(lines)})
+    by_lines, by_text = DumpParser(), DumpParser()
+    got_lines: list[tuple[int, str, str]] = []
+    got_text: list[tuple[int, str, str]] = []
+    for start, end in pairwise(bounds):
+        got_lines += by_lines.feed(lines[start:end])
+        got_text += by_text.feed_text("".join(line + "\n" for line in lines[start:end]))
+        assert got_text == got_lines and by_text.lineno == by_lines.lineno
+    got_lines += by_lines.finish()
+    got_text += by_text.finish()
+    assert got_text == got_lines
+    assert by_text.dangling == by_lines.dangling
+    assert by_text.header_lines == by_lines.header_lines
+
+
+def test_a_plain_block_takes_the_fast_path() -> None:
+    """The blocks of a big dump are plain: past the header, each is cut into pairs by slicing."""
+    parser = DumpParser()
+    parser.feed_text(f"{GET_1}\n{GET_2}\nSubscribeFirst\nOne.\n")
+    calls: list[int] = []
+    slow = parser.feed
+
+    def counted(lines: list[str]) -> list[tuple[int, str, str]]:
+        calls.append(len(lines))
+        return slow(lines)
+
+    parser.feed = counted  # type: ignore[method-assign]
+    entries = parser.feed_text("Second\nTwo.\nThird  Title\nThree.\nFourth\n")
+    entries += parser.feed_text("Four.\n")
+    entries += parser.finish()
+    assert calls == []
+    assert entries == [
+        (3, "First", "One."),
+        (5, "Second", "Two."),
+        (7, "Third Title", "Three."),
+        (9, "Fourth", "Four."),
+    ]
+
+
+def test_every_strong_marker_ends_as_the_fast_path_looks_for() -> None:
+    """feed_text sends a block to the line-by-line reading when a line ends as a marker does."""
+    assert all(marker.endswith(dumpformat._GLUED_MARKER_ENDS) for marker in STRONG_MARKERS)

@@ -134,6 +134,7 @@ def build(papers: Sequence[Paper], titles_only: bool = False) -> Built:
     tables = _Tables(np)
     with ThreadPoolExecutor(_THREADS) as pool:
         cut = [list(pool.map(tables.cut, _chunks(field))) for field in (title, abstract)]
+    give_back_memory()  # what cutting used and freed (its many small arrays stay resident)
     # The distinct short words of all chunks: one list, one hash each, letters compared.
     hashes = np.concatenate([chunk.hashes for part in cut for chunk in part] or [tables.empty64])
     letters = np.concatenate(
@@ -192,6 +193,7 @@ def build(papers: Sequence[Paper], titles_only: bool = False) -> Built:
         keys.append(field_keys)
         first_keys.append(np.concatenate(firsts) if firsts else np.zeros(0, np.uint64))
     del cut, where, short_rank
+    give_back_memory()  # the chunks' many small arrays: freed, yet resident until trimmed
     # Each sorted array is let go as soon as its pairs are out (peak memory at 1M papers).
     arrays = [*keys, *first_keys]
     del keys, first_keys, field_keys
@@ -215,6 +217,9 @@ def _pairs(np: Any, arrays: list[Any], number: int) -> Pairs:
     np.not_equal(keys[1:], keys[:-1], out=keep[1:])
     kept = keys[keep]
     del keys, keep
+    if sys.byteorder == "little":  # each number's halves, copied out without a 64-bit temporary
+        halves = kept.view(np.uint32)
+        return Pairs(halves[1::2].copy(), halves[0::2].copy())
     return Pairs((kept >> 32).astype(np.uint32), kept.astype(np.uint32))
 
 
@@ -281,11 +286,13 @@ class _Tables:
             ("\n".join(texts) + padding).encode("ascii").translate(self.table), np.uint8
         )
         size = len(letters) - len(padding)
-        inside = (letters[: size + 1] != 0).view(np.int8)
-        starts = np.flatnonzero(inside[1:] > inside[:-1]) + 1
+        inside = letters[: size + 1] != 0
+        # Where a run of letters starts or ends, alternately (the padding ends the last one).
+        bounds = np.flatnonzero(inside[1:] != inside[:-1]) + 1
         if inside[0]:
-            starts = np.concatenate(([0], starts))
-        ends = np.flatnonzero(inside[1:] < inside[:-1]) + 1
+            bounds = np.concatenate(([0], bounds))
+        starts = bounds[0::2]
+        ends = bounds[1::2]
         lengths = ends - starts
         # Which text each word is in, and each non-empty text's first word.
         text_starts = np.zeros(len(texts), np.int64)
@@ -306,10 +313,15 @@ class _Tables:
             triple[:, lane] = lanes[starts[middle] + 8 * lane] & self.masks[kept]
         keys[middle] = _hash(np, triple)
         is_long = lengths > _WIDTH
-        short = np.flatnonzero(~is_long)
-        distinct = _unique(np, keys[short])
+        any_long = bool(is_long.any())
+        short = np.flatnonzero(~is_long) if any_long else None
+        short_keys = keys[short] if any_long else keys
+        distinct = _unique(np, short_keys)
         local = np.empty(len(starts), np.int32)
-        local[short] = _positions(np, distinct, keys[short])
+        if any_long:
+            local[short] = _positions(np, distinct, short_keys)
+        else:
+            local[:] = _positions(np, distinct, short_keys)
         letters_of = np.zeros((len(distinct), 3), np.uint64)
         letters_of[:, 0] = distinct
         if len(middle):
@@ -318,7 +330,7 @@ class _Tables:
             if not np.array_equal(letters_of[found], triple):
                 raise Collision
         long_words: list[str] = []
-        if is_long.any():
+        if any_long:
             numbered: dict[str, int] = {}
             numbers = []
             for start, end in zip(starts[is_long].tolist(), ends[is_long].tolist(), strict=True):
@@ -376,7 +388,10 @@ def _positions(np: Any, distinct: Any, keys: Any) -> Any:
         table_numbers = np.full((1 << bits) + count, -1, np.int64)
         table_keys[places] = distinct[order]
         table_numbers[places] = order
-        probe = ((keys * spread) >> shift).astype(np.int64)
+        # The slots in place (below 2**bits, so the same as signed numbers): no copies.
+        probe = np.multiply(keys, spread)
+        probe >>= shift
+        probe = probe.view(np.int64)
     found = table_numbers[probe]
     missed = np.flatnonzero(table_keys[probe] != keys)
     for _ in range(count):

@@ -163,10 +163,11 @@ class FieldPostings:
         ]
         flat_papers = pairs.papers[~dense_mask[pairs.words]].astype(np.uint32)
         counts[dense_mask] = 0
+        # Straight from the numpy buffers (``tobytes`` would make one more copy of each).
         offsets = array("Q")
-        offsets.frombytes(np.concatenate(([0], np.cumsum(counts))).astype(np.uint64).tobytes())
+        offsets.frombytes(np.concatenate(([0], np.cumsum(counts))).astype(np.uint64).data.cast("B"))
         flat = array("I")
-        flat.frombytes(flat_papers.tobytes())
+        flat.frombytes(np.ascontiguousarray(flat_papers, np.uint32).data.cast("B"))
         block_size = max(4096, size // 8)
         starts = [0, len(vocabulary.words)]
         blocks: list[int] = []
@@ -337,10 +338,12 @@ class SearchIndex:
                 pass  # no numpy, or two words hashed alike: word by word, below
             else:
                 vocabulary = Vocabulary(built.words)
-                return vocabulary.words, [
-                    FieldPostings.from_pairs(self.universe, vocabulary, pairs)
-                    for pairs in built.fields
-                ]
+                fields = []
+                while built.fields:  # each field's pairs let go once it is made (peak memory)
+                    pairs = built.fields.pop(0)
+                    fields.append(FieldPostings.from_pairs(self.universe, vocabulary, pairs))
+                    del pairs
+                return vocabulary.words, fields
         # Lists of paper numbers as arrays: half the memory of lists of ints, and copied into
         # the flat array as bytes. (Measured: appending costs the same as to a list.)
         title: defaultdict[str, Postings] = defaultdict(_postings)

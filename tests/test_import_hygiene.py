@@ -22,6 +22,7 @@ CORE_MODULES = [
     "paperterm.locations",
     "paperterm.model",
     "paperterm.search",
+    "paperterm.search.idsets",
     "paperterm.search.savedfile",
     "paperterm.search.vectorcache",
     "paperterm.settings",

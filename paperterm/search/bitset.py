@@ -7,7 +7,7 @@ listing a set is the reverse. Both cost a few milliseconds per million papers.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection
 from itertools import compress
 
 _DIGIT_TO_FLAG = bytes.maketrans(b"01", b"\x00\x01")
@@ -32,7 +32,7 @@ class Universe:
         # Shared int objects for the answers: listing a set then allocates no new ints.
         self._indices = list(range(size))
 
-    def from_indices(self, *chunks: Sequence[int]) -> int:
+    def from_indices(self, *chunks: Collection[int]) -> int:
         """The set of the paper indices in ``chunks`` (any order, repeats allowed)."""
         if not self.size:
             return 0

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from paperterm.model import Metadata, Paper
+from paperterm.search.idsets import KnownSets
 from paperterm.search.index import FieldPostings, SearchIndex
 from paperterm.search.query import Group, Query, Term
 from paperterm.search.rank import Ranking, ranked
@@ -115,9 +116,9 @@ class Searcher:
         self._head: tuple[tuple[Group, ...], int] = ((), index.universe.all)
         self._similar: _Cache[str, dict[int, float]] = _Cache(64)
         self._flags: Mapping[str, Collection[str]] = {}
-        # Bit sets of id sets by identity (the marks, the muted, the new: frozensets handed out
-        # anew when they change), with the set itself so that a reused id() never matches.
-        self._id_sets: _Cache[int, tuple[frozenset[str], int]] = _Cache(16)
+        # Bit sets of the marks, the muted, the new... (frozensets handed out anew when they
+        # change): kept, and a set one mark away from a kept one costs that mark.
+        self._id_sets = KnownSets(self._look_up, self._change, size=16)
 
     def search(
         self,
@@ -322,15 +323,15 @@ class Searcher:
     def _bits(self, ids: Collection[str]) -> int:
         """The set of the papers of ``ids``; a frozenset's is kept, so the same marks or muted
         papers searched again (each keystroke, the status line's count) cost nothing."""
-        if isinstance(ids, frozenset):
-            cached = self._id_sets.get(id(ids))
-            if cached is not None and cached[0] is ids:
-                return cached[1]
+        return self._id_sets(ids) if isinstance(ids, frozenset) else self._look_up(ids)
+
+    def _look_up(self, ids: Collection[str]) -> int:
         positions = self.index.position_of()
-        bits = self.index.universe.from_indices([positions[i] for i in ids if i in positions])
-        if isinstance(ids, frozenset):
-            self._id_sets.put(id(ids), (ids, bits))
-        return bits
+        return self.index.universe.from_indices([positions[i] for i in ids if i in positions])
+
+    def _change(self, bits: int, added: frozenset[str], removed: frozenset[str]) -> int:
+        bits |= self._look_up(added)
+        return bits ^ (bits & self._look_up(removed))
 
     def _state(self, flag: str, read: Collection[str], starred: Collection[str]) -> Sets:
         index = self.index

@@ -11,7 +11,7 @@ matches most of a large catalogue costs one bucket, not the whole list.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from itertools import accumulate
 from typing import overload
 
@@ -63,6 +63,14 @@ class Ranking(Sequence[int]):
 
     def __contains__(self, value: object) -> bool:
         return self._locate(value) is not None
+
+    def count_among(self, indices: Collection[int]) -> int:
+        """How many of ``indices`` (distinct catalogue positions) are in the ranking: one bit
+        set and an AND per score bucket, where testing each position shifts every bucket."""
+        if not indices or not self._buckets:
+            return 0
+        bits = self._universe.from_indices(indices)
+        return sum((bucket & bits).bit_count() for bucket in self._buckets)
 
     def index(self, value: object, start: int = 0, stop: int | None = None) -> int:
         """Where ``value`` is, found from the bit sets without listing the buckets before it."""

@@ -138,6 +138,7 @@ def probed(probe: Probe) -> Iterator[None]:
     detail_show = PaperDetail.show
     detail_empty = PaperDetail.show_empty
     detail_put = PaperDetail._put
+    detail_line = PaperDetail.render_line
     rows = Triage.rows
 
     def render_lines(widget: PaperList, crop: Any) -> Any:
@@ -152,28 +153,17 @@ def probed(probe: Probe) -> Iterator[None]:
         probe.painted["status"] = widget.status
         return status_render(widget)
 
-    def watch_body(detail: PaperDetail) -> None:
-        body = detail.query_one("#detail-body")
-        if getattr(body, "_probed", False):
-            return
-        original = body.render
-
-        def body_render() -> Any:
-            probe.detail_painted = time.perf_counter()
-            return original()
-
-        body.render = body_render  # type: ignore[method-assign]
-        body._probed = True  # type: ignore[attr-defined]
+    def detail_render_line(detail: PaperDetail, y: int) -> Any:
+        probe.detail_painted = time.perf_counter()
+        return detail_line(detail, y)
 
     def show(detail: PaperDetail, *args: Any, **kwargs: Any) -> None:
-        watch_body(detail)
         probe.detail_asked = time.perf_counter()
         detail_show(detail, *args, **kwargs)
         if probe.check is not None:
             probe.check()  # the pane showed this already: no frame is coming for it
 
     def show_empty(detail: PaperDetail, message: str) -> None:
-        watch_body(detail)
         probe.detail_asked = time.perf_counter()
         detail_empty(detail, message)
         if probe.check is not None:
@@ -198,6 +188,7 @@ def probed(probe: Probe) -> Iterator[None]:
     PaperDetail.show = show  # type: ignore[method-assign,assignment]
     PaperDetail.show_empty = show_empty  # type: ignore[method-assign,assignment]
     PaperDetail._put = put  # type: ignore[method-assign,assignment]
+    PaperDetail.render_line = detail_render_line  # type: ignore[method-assign,assignment]
     Triage.rows = timed_rows  # type: ignore[method-assign,assignment]
     try:
         yield
@@ -208,6 +199,7 @@ def probed(probe: Probe) -> Iterator[None]:
         PaperDetail.show = detail_show  # type: ignore[method-assign]
         PaperDetail.show_empty = detail_empty  # type: ignore[method-assign]
         PaperDetail._put = detail_put  # type: ignore[method-assign]
+        PaperDetail.render_line = detail_line  # type: ignore[method-assign]
         Triage.rows = rows  # type: ignore[method-assign]
 
 

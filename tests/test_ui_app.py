@@ -7,7 +7,6 @@ from pathlib import Path
 
 import orjson
 import pytest
-from rich.text import Text
 from textual.widgets import Input, Static
 
 from paperterm import settings
@@ -640,9 +639,7 @@ async def test_a_theme_change_redraws_the_detail_pane(catalog: Catalog, state_pa
         detail = app.query_one(PaperDetail)
 
         def match_styles() -> set[str]:
-            body = detail.query_one("#detail-body", Static).content
-            assert isinstance(body, Text)
-            return {str(span.style) for span in body.spans if span.end - span.start == 5}
+            return {str(span.style) for span in detail.content.spans if span.end - span.start == 5}
 
         before = match_styles()
         app.theme = "nord"

@@ -20,7 +20,6 @@ from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.strip import Strip
 from textual.widget import Widget
-from textual.widgets import Static
 
 from paperterm.catalog import Catalog
 from paperterm.model import Paper
@@ -371,41 +370,6 @@ async def test_a_quick_search_is_shown_with_the_key_a_slow_one_when_it_comes(
         await pilot.pause()
         assert main.paper_list.rows is not before  # handed over when it came
         assert list(main.paper_list.rows) == answer(main)
-
-
-async def test_the_detail_pane_is_laid_out_again_only_when_its_text_changes(
-    tmp_path: Path,
-) -> None:
-    store = StateStore.open(tmp_path / "state.json")
-    app = PapertermApp(many_papers(300), store)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        detail = app.main.query_one(PaperDetail)
-        updates: list[bool] = []
-        body = detail.query_one("#detail-body", Static)
-        update = body.update
-
-        def counted(content: Any = "", *, layout: bool = True) -> None:
-            updates.append(layout)
-            update(content, layout=layout)
-
-        body.update = counted  # type: ignore[method-assign]
-        await pilot.press("slash", "s", "t")  # the first paper stays: other highlights only
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        assert app.main.paper_list.current == 0
-        assert detail.highlights == ["st"]
-        assert updates == [False, False]  # the same lines, drawn again
-        await pilot.press("enter", "1")  # the same view again: the same rows, the same text
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        assert updates == [False, False]  # nothing to draw
-        await pilot.press("escape")  # no filter: no highlights
-        await pilot.pause()
-        assert updates == [False, False, False]
-        await pilot.press("j")  # another paper: other lines
-        await pilot.pause()
-        assert updates == [False, False, False, True]
 
 
 async def test_typing_in_the_filter_lays_nothing_out(tmp_path: Path) -> None:

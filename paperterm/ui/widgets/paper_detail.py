@@ -1,16 +1,29 @@
-"""The detail pane: everything known about the paper under the cursor."""
+"""The detail pane: everything known about the paper under the cursor.
+
+A line-based scrolling widget (issue 17): showing a paper wraps its text into lines for the
+pane's width once, sets the pane's virtual height and repaints; it never lays the screen out
+(the scroll bar is always there, so its coming and going cannot either). Only the lines in view
+are rendered, and the wrapped lines of the last few papers are kept, so going back to one is
+a repaint.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import ClassVar, Literal
 
 from rich.style import Style
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import VerticalScroll
-from textual.widgets import Static
+from textual import events
+from textual.cache import LRUCache
+from textual.content import Content, _FormattedLine
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.selection import Selection
+from textual.strip import Strip
+from textual.style import Style as TextualStyle
 
 from paperterm.model import Metadata, Paper
 from paperterm.sanitize import clean_text, printable
@@ -23,9 +36,22 @@ MORE = "more characters (+ shows more)"
 Field = Literal["title", "abstract"]
 SpanFinder = Callable[[str, Field], list[tuple[int, int]]]
 """(text, field) -> spans of the current query's matches in it."""
+_KEPT_PAGES = 16
+"""Papers whose wrapped lines are kept (per width): going back to one of them is a repaint."""
 
 
-class PaperDetail(VerticalScroll, can_focus=True):
+@dataclass
+class _Page:
+    """A text wrapped for one width: its lines, and the lines rendered so far."""
+
+    lines: list[_FormattedLine]
+    strips: dict[int, Strip] = field(default_factory=dict)
+    """Rendered lines by line number, for ``style``."""
+    style: TextualStyle | None = None
+    """The pane's style the strips were rendered with."""
+
+
+class PaperDetail(ScrollView, can_focus=True):
     """Shows one paper: title, the whole abstract, links, sources and other versions."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -44,7 +70,12 @@ class PaperDetail(VerticalScroll, can_focus=True):
     PaperDetail {
         background: $surface;
         padding: 0 1;
-        & > Static { width: 1fr; }
+        overflow-x: hidden;
+        overflow-y: scroll;
+        scrollbar-size-vertical: 1;
+        scrollbar-background: $surface;
+        scrollbar-background-hover: $surface;
+        scrollbar-background-active: $surface;
         & > .paper-detail--title { text-style: bold; color: $text; }
         & > .paper-detail--meta { color: $text-muted; }
         & > .paper-detail--heading { color: $primary; text-style: bold; }
@@ -59,17 +90,19 @@ class PaperDetail(VerticalScroll, can_focus=True):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._body = Static(id="detail-body")
         self._plain = ""
         self._highlights: list[str] = []
         self._shown: tuple[object, ...] | None = None
+        self._content = Content("")
         self._limit = SHOWN_AT_FIRST
         self._shown_id: str | None = None
         self._again: Callable[[], None] | None = None
-
-    def compose(self) -> ComposeResult:
-        """One Static holds the whole text, so the pane scrolls as one page."""
-        yield self._body
+        self._pages: LRUCache[tuple[object, ...], _Page] = LRUCache(_KEPT_PAGES)
+        """Wrapped lines by (text shown, width): the current paper's and the last few."""
+        self._styles: dict[tuple[str, str], Style] = {}
+        self._page: _Page | None = None
+        self._page_key: tuple[object, ...] | None = None
+        """The page in view and its key: (text shown, width, selection)."""
 
     @property
     def text(self) -> str:
@@ -80,6 +113,11 @@ class PaperDetail(VerticalScroll, can_focus=True):
     def highlights(self) -> list[str]:
         """The pieces of text highlighted as query matches, in order (for tests)."""
         return list(self._highlights)
+
+    @property
+    def content(self) -> Content:
+        """The text shown with its styles (for tests)."""
+        return self._content
 
     def show_empty(self, message: str) -> None:
         """Show a hint instead of a paper."""
@@ -199,17 +237,98 @@ class PaperDetail(VerticalScroll, can_focus=True):
             self.scroll_home(animate=False)  # showing more keeps the place
 
     def _put(self, text: Text) -> bool:
-        """Show ``text``; False when it is what is shown already. Only a change of its
-        characters lays the pane out again: other highlights or colours leave every line where
-        it was, and a key that changes neither (a letter typed that keeps the paper and its
-        matches) leaves the pane alone."""
-        shown = (text.plain, text.style, text.spans)
+        """Show ``text``; False when it is what is shown already (a letter typed that keeps the
+        paper and its matches leaves the pane alone). Wraps it for the pane's width (or takes
+        the lines kept from before), sets the virtual height and repaints: the screen is never
+        laid out again."""
+        shown = (text.plain, text.style, tuple(text.spans))
         if shown == self._shown:
             return False
-        layout = self._shown is None or text.plain != self._shown[0]
         self._shown = shown
-        self._body.update(text, layout=layout)
+        self._content = Content.from_rich_text(text, console=self.app.console)
+        self._page = self._page_key = None
+        self._fit()
+        self.refresh()
+        # Hand the repaint to the screen now rather than at this widget's idle turn, which can
+        # come a frame later than the scroll bar's.
+        self._check_refresh()
         return True
+
+    def _fit(self) -> None:
+        """Make the virtual size the lines of the text at the pane's width. The scroll bar is
+        always there, so only the scroll bar is told (setting the size the usual way lays the
+        whole screen out)."""
+        width = self.scrollable_content_region.width
+        page = self._page_for(width)
+        size = Size(width, 0 if page is None else len(page.lines))
+        old = self.virtual_size
+        if size == old:
+            return
+        self.set_reactive(PaperDetail.virtual_size, size)
+        if not (self.is_mounted and self.size):
+            return
+        window = self.scrollable_content_region.height
+        if size.width == old.width and max(size.height, old.height) <= window:
+            return  # the text fits, as it did: the scroll bar is blank before and after
+        self._scroll_update(size)  # Textual's own update of the scroll bars after a layout
+        self.vertical_scrollbar._check_refresh()
+
+    def _page_for(self, width: int) -> _Page | None:
+        """The text shown wrapped for ``width`` (None before the pane has a width)."""
+        if width <= 0 or self._shown is None:
+            return None
+        selection = self.text_selection
+        key = (self._shown, width, selection)
+        if self._page is not None and key == self._page_key:
+            return self._page
+        if selection is None:
+            page = self._pages.get(key[:2])
+            if page is None:
+                page = _Page(self._wrap(width, None))
+                self._pages.set(key[:2], page)
+        else:
+            page = _Page(self._wrap(width, selection))  # redrawn as the mouse moves: not kept
+        self._page, self._page_key = page, key
+        return page
+
+    def _wrap(self, width: int, selection: Selection | None) -> list[_FormattedLine]:
+        """The text's lines at ``width``, wrapped as Textual wraps a Static's text (Textual's
+        own step, so the pane looks as it did when it was one)."""
+        selection_style = None
+        if selection is not None:
+            selection_style = TextualStyle.from_styles(
+                self.screen.get_component_styles("screen--selection")
+            )
+        return self._content._wrap_and_format(
+            width,
+            selection=selection,
+            selection_style=selection_style,
+            get_style=self._get_style,
+        )
+
+    def render_line(self, y: int) -> Strip:
+        """Draw one visible line of the text (rendered once per page and style)."""
+        width = self.scrollable_content_region.width
+        style = self.visual_style
+        page = self._page_for(width)
+        line = self.scroll_offset.y + y
+        if page is None or line >= len(page.lines):
+            return Strip.blank(width, style.rich_style)
+        if page.style != style:
+            page.strips.clear()
+            page.style = style
+        strip = page.strips.get(line)
+        if strip is None:
+            strip = page.strips[line] = Strip(*page.lines[line].to_strip(style))
+        return strip
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Wrap the text again for the new width."""
+        self._fit()
+
+    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
+        """The text under a mouse selection (copied with the screen's copy key)."""
+        return selection.extract(self._content.plain), "\n"
 
     @property
     def has_more(self) -> bool:
@@ -225,7 +344,17 @@ class PaperDetail(VerticalScroll, can_focus=True):
         return True
 
     def _style(self, name: str) -> Style:
-        return self.get_component_rich_style(name, partial=True)
+        """A component's style, computed once per theme (Textual takes ~0.1 ms for each)."""
+        key = (self.app.theme, name)
+        style = self._styles.get(key)
+        if style is None:
+            style = self._styles[key] = self.get_component_rich_style(name, partial=True)
+        return style
+
+    def notify_style_update(self) -> None:
+        """The styles changed: the component styles kept are out of date."""
+        super().notify_style_update()
+        self._styles.clear()
 
 
 _SHOWN_AUTHORS = 12

@@ -195,3 +195,30 @@ def test_without_numpy_the_index_is_built_word_by_word(monkeypatch: pytest.Monke
     with pytest.raises(ImportError):
         bulk.build(papers)
     same_index(build(papers, 0, monkeypatch), expected)
+
+
+def test_memory_kept_only_tunes_glibc_and_sets_its_defaults_back(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Within the build, glibc keeps freed memory for reuse; after, its defaults are set again
+    and what is free handed back; without glibc it does nothing (and the build is the same)."""
+    calls: list[tuple[str, int, int]] = []
+
+    class FakeLibc:
+        def mallopt(self, option: int, value: int) -> int:
+            calls.append(("mallopt", option, value))
+            return 1
+
+        def malloc_trim(self, pad: int) -> int:
+            calls.append(("trim", pad, 0))
+            return 1
+
+    monkeypatch.setattr(bulk, "_glibc", FakeLibc)
+    with bulk.memory_kept():
+        assert calls == [("mallopt", -1, 1 << 30), ("mallopt", -3, 32 << 20)]
+    assert calls[2:] == [("mallopt", -1, 128 << 10), ("mallopt", -3, 128 << 10), ("trim", 0, 0)]
+    papers = with_odd_texts(make_papers(700, seed=9))
+    expected = build(papers, 10**9, monkeypatch)
+    same_index(build(papers, 0, monkeypatch), expected)
+    monkeypatch.setattr(bulk, "_glibc", lambda: None)
+    same_index(build(papers, 0, monkeypatch), expected)

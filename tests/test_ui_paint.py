@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 from concurrent.futures import Future
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from hypothesis import given, settings
@@ -26,6 +26,7 @@ from paperterm.model import Paper
 from paperterm.state import StateStore
 from paperterm.triage import Selection, Triage
 from paperterm.ui.app import PapertermApp
+from paperterm.ui.compositor import _in_sight, _minus
 from paperterm.ui.screens.main import MainScreen
 from paperterm.ui.widgets.filter_bar import FilterBar
 from paperterm.ui.widgets.paper_detail import PaperDetail
@@ -298,6 +299,51 @@ async def test_a_frame_renders_only_the_widgets_under_what_changed(tmp_path: Pat
         await pilot.pause()
         assert app.main.paper_list in rendered
         assert not {detail, *detail.walk_children(), bar, status} & set(rendered)
+        # Nor the screen and the panes behind the list: the list covers them there.
+        assert app.screen not in rendered
+        assert app.main.query_one("#panes") not in rendered
+
+
+rectangles = st.builds(
+    Region, st.integers(0, 9), st.integers(0, 9), st.integers(0, 6), st.integers(0, 6)
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(front_first=st.lists(rectangles, max_size=6), changed=st.lists(rectangles, max_size=3))
+def test_a_frame_asks_the_widgets_that_show_in_what_changed(
+    front_first: list[Region], changed: list[Region]
+) -> None:
+    """Cell by cell, the front-most widget over each changed cell is asked, and no other."""
+    widgets = {cast(Widget, number): (region, region) for number, region in enumerate(front_first)}
+    showing = {
+        next(w for w, (region, _) in widgets.items() if region.contains(x, y))
+        for part in changed
+        for y in range(part.y, part.bottom)
+        for x in range(part.x, part.right)
+        if any(region.contains(x, y) for region, _ in widgets.values())
+    }
+    assert set(_in_sight(widgets, changed)) == showing
+
+
+@given(region=rectangles, cover=rectangles)
+def test_a_region_minus_a_cover_leaves_its_cells_outside_the_cover(
+    region: Region, cover: Region
+) -> None:
+    parts = _minus(region, cover)
+    cells = [
+        (x, y)
+        for part in parts
+        for y in range(part.y, part.bottom)
+        for x in range(part.x, part.right)
+    ]
+    assert len(cells) == len(set(cells))  # no cell twice
+    assert set(cells) == {
+        (x, y)
+        for y in range(region.y, region.bottom)
+        for x in range(region.x, region.right)
+        if not cover.contains(x, y)
+    }
 
 
 @settings(max_examples=300, deadline=None)

@@ -6,7 +6,9 @@ around all the changed regions for its lines. A key typed in the filter changes 
 whole screen, so the detail pane, its scroll bar, the footer and the screen behind them were
 rendered again for every key, although not one of their cells is written to the terminal (the
 frame writes only the changed regions' spans). Here such a frame asks only the widgets whose
-visible part overlaps a changed region: the cells written are the same, from the same widgets.
+visible part overlaps a changed region and is not covered there by the widgets in front of it
+(the screen and the containers behind the list, say): the cells written are the same, from the
+same widgets, since a frame's cell always comes from the front-most widget over it.
 
 Textual private API (pinned below 9): the screen's ``_compositor``, and ``Compositor``'s
 ``render_partial_update``, ``_get_renders``, ``_dirty_regions`` and ``_visible_widgets``.
@@ -21,6 +23,7 @@ from collections.abc import Iterable
 from textual._compositor import ChopsUpdate, Compositor
 from textual.geometry import Region
 from textual.strip import Strip
+from textual.widget import Widget
 
 
 class PartialCompositor(Compositor):
@@ -46,17 +49,44 @@ class PartialCompositor(Compositor):
         if changed is None or crop is None:
             return super()._get_renders(crop)
         everything = self.visible_widgets
-        self._visible_widgets = {
-            widget: (region, clip)
-            for widget, (region, clip) in everything.items()
-            if _overlaps_any(region.intersection(clip), changed)
-        }
+        self._visible_widgets = _in_sight(everything, changed)
         try:
             return list(super()._get_renders(crop))
         finally:
             self._visible_widgets = everything
 
 
-def _overlaps_any(area: Region, regions: list[Region]) -> bool:
-    overlaps = area.overlaps
-    return any(overlaps(region) for region in regions)
+def _in_sight(
+    widgets: dict[Widget, tuple[Region, Region]], changed: list[Region]
+) -> dict[Widget, tuple[Region, Region]]:
+    """The widgets (front first, as Textual orders them) that show in a changed region: those
+    whose visible part overlaps some of it not yet covered by the widgets in front."""
+    uncovered = [part for part in changed if part]
+    shown = {}
+    for widget, (region, clip) in widgets.items():
+        area = region.intersection(clip)
+        if not area or not any(area.overlaps(part) for part in uncovered):
+            continue
+        shown[widget] = (region, clip)
+        uncovered = [piece for part in uncovered for piece in _minus(part, area)]
+        if not uncovered:
+            break
+    return shown
+
+
+def _minus(region: Region, cover: Region) -> list[Region]:
+    """The parts of ``region`` outside ``cover`` (at most four rectangles)."""
+    if not region or not cover or not region.overlaps(cover):
+        return [region]
+    top = max(region.y, cover.y)
+    bottom = min(region.bottom, cover.bottom)
+    parts = []
+    if cover.y > region.y:
+        parts.append(Region(region.x, region.y, region.width, cover.y - region.y))
+    if cover.bottom < region.bottom:
+        parts.append(Region(region.x, cover.bottom, region.width, region.bottom - cover.bottom))
+    if cover.x > region.x:
+        parts.append(Region(region.x, top, cover.x - region.x, bottom - top))
+    if cover.right < region.right:
+        parts.append(Region(cover.right, top, region.right - cover.right, bottom - top))
+    return parts

@@ -170,9 +170,10 @@ def probed(probe: Probe) -> Iterator[None]:
             probe.check()
 
     def put(detail: PaperDetail, text: Any) -> bool:
+        started = time.perf_counter()  # the pane may draw its frame before it returns
         changed = detail_put(detail, text)
         if changed:
-            probe.detail_changed = time.perf_counter()
+            probe.detail_changed = started
         return changed
 
     def timed_rows(triage: Triage, *args: Any, **kwargs: Any) -> Any:

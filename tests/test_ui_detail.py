@@ -265,3 +265,39 @@ async def test_a_mouse_selection_copies_the_text_under_it(tmp_path: Path) -> Non
         assert next(iter(after)).style != next(iter(before)).style  # drawn selected
         app.screen.selections = {detail: Selection(Offset(0, 1), None)}
         assert app.screen.get_selected_text() == detail.text.split("\n", 1)[1].rstrip("\n")
+
+
+async def test_a_new_paper_is_drawn_at_once_not_at_the_next_tick(tmp_path: Path) -> None:
+    """The frame with the new paper is drawn while the pane takes it: Textual's frame clock
+    would wait 17 to 33 ms after the list's frame. The frame writes the pane's lines."""
+    app = PapertermApp(mixed_papers(10), StateStore.open(tmp_path / "state.json"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        detail = app.main.query_one(PaperDetail)
+        terminal = watch_frames(app)
+        frames: list[int] = []
+        display = app._display
+
+        def counted(screen: Any, update: Any) -> None:
+            frames.append(1)
+            display(screen, update)
+
+        app._display = counted  # type: ignore[method-assign,assignment]
+        drawn_in_put: list[int] = []
+        put = detail._put
+
+        def watched(text: Any) -> bool:
+            before = len(frames)
+            changed = put(text)
+            drawn_in_put.append(len(frames) - before)
+            return changed
+
+        detail._put = watched  # type: ignore[method-assign]
+        for _ in range(3):
+            await pilot.press("j")
+            await settle(pilot)
+            paper = app.main.current
+            assert paper is not None
+            assert drawn_in_put[-1] == 1
+            region = detail.content_region
+            assert terminal.text(region)[0].startswith(paper.title[:20])

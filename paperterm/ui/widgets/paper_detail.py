@@ -249,10 +249,40 @@ class PaperDetail(ScrollView, can_focus=True):
         self._page = self._page_key = None
         self._fit()
         self.refresh()
-        # Hand the repaint to the screen now rather than at this widget's idle turn, which can
-        # come a frame later than the scroll bar's.
-        self._check_refresh()
+        self._draw_now()
         return True
+
+    def _draw_now(self) -> None:
+        """Draw the pane in a frame of its own at once, as the screen's frame clock would.
+
+        A new paper follows the frame that showed the key (the list's). Textual's clock (60
+        frames a second) then waits for its next tick but one: 17 to 33 ms in which nothing is
+        drawn. The pane is drawn now instead, with the screen's own frame step; not while a
+        layout is due, another screen is on top or the pane is not on screen yet (then the clock
+        draws it, as before). Textual private API (pinned below 9): the screen's
+        ``_dirty_widgets`` and ``_on_timer_update``; tests/test_ui_detail.py checks that the
+        frame comes with the change and paints what a full repaint would.
+        """
+        screen = self.screen
+        bar = self._vertical_scrollbar
+        if (
+            not screen.is_current
+            or self.app._batch_count
+            or screen._layout_required
+            or self not in screen._compositor.visible_widgets
+        ):
+            # Hand the repaints to the screen now rather than at each widget's idle turn
+            # (the scroll bar's can come a frame before the pane's).
+            self._check_refresh()
+            if bar is not None:
+                bar._check_refresh()
+            return
+        self._repaint_required = False  # drawn here: no Update message for the screen
+        screen._dirty_widgets.add(self)
+        if bar is not None and bar._repaint_required:
+            bar._repaint_required = False
+            screen._dirty_widgets.add(bar)
+        screen._on_timer_update()
 
     def _fit(self) -> None:
         """Make the virtual size the lines of the text at the pane's width. The scroll bar is
@@ -271,7 +301,6 @@ class PaperDetail(ScrollView, can_focus=True):
         if size.width == old.width and max(size.height, old.height) <= window:
             return  # the text fits, as it did: the scroll bar is blank before and after
         self._scroll_update(size)  # Textual's own update of the scroll bars after a layout
-        self.vertical_scrollbar._check_refresh()
 
     def _page_for(self, width: int) -> _Page | None:
         """The text shown wrapped for ``width`` (None before the pane has a width)."""

@@ -222,3 +222,10 @@ def test_memory_kept_only_tunes_glibc_and_sets_its_defaults_back(
     same_index(build(papers, 0, monkeypatch), expected)
     monkeypatch.setattr(bulk, "_glibc", lambda: None)
     same_index(build(papers, 0, monkeypatch), expected)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from("ab0\u00e9\U0001f600"), max_size=6), min_size=1))
+def test_the_vocabulary_s_changes_in_arrays_are_those_found_word_by_word(words: list[str]) -> None:
+    heads = [word[:4] for word in sorted(set(words))]
+    assert index_module._changes_in_arrays(np, heads) == index_module._changes(heads)

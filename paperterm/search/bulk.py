@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import functools
 import sys
+from bisect import bisect_left
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -154,16 +155,11 @@ def build(papers: Sequence[Paper], titles_only: bool = False) -> Built:
         first[where] = letters
         if not np.array_equal(first[where], letters):
             raise Collision
-        # Each word's letters as bytes (numpy drops the zeros past the end of a word).
-        short = first.astype("<u8").view(f"S{_WIDTH}").ravel().tolist()
-        short_words = b"\n".join(short).decode("ascii").split("\n") if short else []
         extra = {word for part in cut for chunk in part for word in chunk.long}
         for field in (title, abstract):
             for _number, found in field.slow:
                 extra.update(found)
-        vocabulary = sorted(extra.union(short_words))
-        rank_of = dict(zip(vocabulary, range(len(vocabulary)), strict=True))
-        short_rank = np.fromiter(map(rank_of.__getitem__, short_words), np.uint64, len(short_words))
+        vocabulary, short_rank, rank_of = _vocabulary(np, first, extra)
         # Each chunk's words as vocabulary numbers, paired with their papers as one sortable number,
         # written into one array per field (the chunks' arrays are let go on the way).
         at = 0
@@ -208,6 +204,47 @@ def build(papers: Sequence[Paper], titles_only: bool = False) -> Built:
     del keys, first_keys, field_keys
     fields = pool_map(lambda number: _pairs(np, arrays, number), list(range(len(arrays))))
     return Built(vocabulary, fields)
+
+
+def _vocabulary(np: Any, first: Any, extra: set[str]) -> tuple[list[str], Any, dict[str, int]]:
+    """The sorted vocabulary: the distinct short words (their letters in ``first``, one row of
+    three 8-byte numbers each) and the ``extra`` words (long, or from the word-by-word path);
+    the vocabulary number of each short word, by row; and that of each extra word.
+
+    The short words are sorted as numbers, not strings: each number's bytes read most
+    significant first (big-endian) compare as the letters do, and zeros past a word's end sort
+    it before its longer continuations, as ``sorted`` has it. The few extra words not among
+    them are merged in by bisection.
+    """
+    order = np.lexsort(first.byteswap().T[::-1])  # the last key sorts first: the first letters
+    # Each word's letters as bytes (numpy drops the zeros past the end of a word).
+    short = first[order].astype("<u8").view(f"S{_WIDTH}").ravel().tolist()
+    words = b"\n".join(short).decode("ascii").split("\n") if short else []
+    added = sorted(word for word in extra if not _holds(words, word))
+    # Where each added word goes among the short words; the short words after it move on one.
+    places = [bisect_left(words, word) for word in added]
+    vocabulary: list[str] = []
+    done = 0
+    for word, place in zip(added, places, strict=True):
+        vocabulary += words[done:place]
+        vocabulary.append(word)
+        done = place
+    vocabulary += words[done:]
+    sorted_rank = np.arange(len(words), dtype=np.uint64)
+    if places:
+        sorted_rank += np.searchsorted(np.array(places), sorted_rank, side="right").astype(
+            np.uint64
+        )
+    short_rank = np.empty(len(words), np.uint64)
+    short_rank[order] = sorted_rank
+    rank_of = {word: bisect_left(vocabulary, word) for word in extra}
+    return vocabulary, short_rank, rank_of
+
+
+def _holds(words: list[str], word: str) -> bool:
+    """Whether the sorted ``words`` hold ``word``."""
+    place = bisect_left(words, word)
+    return place < len(words) and words[place] == word
 
 
 def pool_map(function: Callable[[Any], Pairs], items: list[Any]) -> list[Pairs]:

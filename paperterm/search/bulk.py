@@ -161,7 +161,8 @@ def build(papers: Sequence[Paper], titles_only: bool = False) -> Built:
                 extra.update(found)
         vocabulary, short_rank, rank_of = _vocabulary(np, first, extra)
         # Each chunk's words as vocabulary numbers, paired with their papers as one sortable number,
-        # written into one array per field (the chunks' arrays are let go on the way).
+        # written into one array per field, the chunks on two threads (each into its own part of
+        # the array; each chunk's arrays let go once written).
         at = 0
         keys: list[Any] = []
         first_keys: list[Any] = []
@@ -169,26 +170,16 @@ def build(papers: Sequence[Paper], titles_only: bool = False) -> Built:
             slow = (title, abstract)[kind].slow
             total = sum(len(chunk.local) for chunk in part) + sum(len(found) for _, found in slow)
             field_keys = np.empty(total, np.uint64)
-            firsts: list[Any] = []
+            jobs = []
             filled = 0
-            while part:
-                chunk = part.pop(0)
-                count = len(chunk.hashes)
-                ranks = np.concatenate(
-                    [
-                        short_rank[where[at : at + count]],
-                        np.fromiter(
-                            map(rank_of.__getitem__, chunk.long), np.uint64, len(chunk.long)
-                        ),
-                    ]
-                )
-                at += count
-                ranked = ranks[chunk.local]
-                end = filled + len(ranked)
-                np.left_shift(ranked, 32, out=field_keys[filled:end])
-                field_keys[filled:end] |= np.repeat(chunk.owners, chunk.per_text)
-                filled = end
-                firsts.append(ranked[chunk.firsts] << 32 | chunk.first_owners)
+            for number, chunk in enumerate(part):
+                jobs.append((part, number, at, filled))
+                at += len(chunk.hashes)
+                filled += len(chunk.local)
+            assemble = _Assembly(np, short_rank, where, rank_of, field_keys)
+            with ThreadPoolExecutor(_THREADS) as pool:
+                firsts = list(pool.map(assemble.write, jobs))
+            del jobs, assemble
             for number, found in slow:
                 if found:
                     ranks = np.fromiter(map(rank_of.__getitem__, found), np.uint64, len(found))
@@ -204,6 +195,36 @@ def build(papers: Sequence[Paper], titles_only: bool = False) -> Built:
     del keys, first_keys, field_keys
     fields = pool_map(lambda number: _pairs(np, arrays, number), list(range(len(arrays))))
     return Built(vocabulary, fields)
+
+
+class _Assembly:
+    """Writes each chunk's (word, paper) pairs, as sortable numbers, into a field's array."""
+
+    def __init__(
+        self, np: Any, short_rank: Any, where: Any, rank_of: dict[str, int], field_keys: Any
+    ) -> None:
+        self.np = np
+        self.short_rank = short_rank
+        self.where = where
+        self.rank_of = rank_of
+        self.field_keys = field_keys
+
+    def write(self, job: tuple[list[Any], int, int, int]) -> Any:
+        """Write chunk ``part[number]`` (its distinct short words from ``at`` in the list of all
+        chunks', its pairs from ``filled`` in the array) and let it go; return the numbers of
+        its texts' first words."""
+        np = self.np
+        part, number, at, filled = job
+        chunk = part[number]
+        part[number] = None
+        count = len(chunk.hashes)
+        long_ranks = np.fromiter(map(self.rank_of.__getitem__, chunk.long), np.uint64)
+        ranks = np.concatenate([self.short_rank[self.where[at : at + count]], long_ranks])
+        ranked = ranks[chunk.local]
+        end = filled + len(ranked)
+        np.left_shift(ranked, 32, out=self.field_keys[filled:end])
+        self.field_keys[filled:end] |= np.repeat(chunk.owners, chunk.per_text)
+        return ranked[chunk.firsts] << 32 | chunk.first_owners
 
 
 def _vocabulary(np: Any, first: Any, extra: set[str]) -> tuple[list[str], Any, dict[str, int]]:
@@ -369,8 +390,9 @@ class _Tables:
         np = self.np
         texts, text_owners, sizes = chunk
         padding = "\n" * (_WIDTH + 8)
+        # (The padding joined as one more text: no copy of the joined texts to add it.)
         letters = np.frombuffer(
-            ("\n".join(texts) + padding).encode("ascii").translate(self.table), np.uint8
+            "\n".join([*texts, padding]).encode("ascii").translate(self.table), np.uint8
         )
         size = len(letters) - len(padding)
         inside = letters[: size + 1] != 0
@@ -395,9 +417,11 @@ class _Tables:
         middle = np.flatnonzero((lengths > 8) & (lengths <= _WIDTH))
         triple = np.empty((len(middle), 3), np.uint64)
         triple[:, 0] = keys[middle]
+        middle_starts = starts[middle]
+        middle_lengths = lengths[middle]
         for lane in (1, 2):
-            kept = np.clip(lengths[middle] - 8 * lane, 0, 8)
-            triple[:, lane] = lanes[starts[middle] + 8 * lane] & self.masks[kept]
+            kept = np.clip(middle_lengths - 8 * lane, 0, 8)
+            triple[:, lane] = lanes[middle_starts + 8 * lane] & self.masks[kept]
         keys[middle] = _hash(np, triple)
         is_long = lengths > _WIDTH
         any_long = bool(is_long.any())

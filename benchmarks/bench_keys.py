@@ -138,7 +138,7 @@ def probed(probe: Probe) -> Iterator[None]:
     detail_show = PaperDetail.show
     detail_empty = PaperDetail.show_empty
     detail_put = PaperDetail._put
-    detail_line = PaperDetail.render_line
+    detail_lines = PaperDetail.render_lines
     rows = Triage.rows
 
     def render_lines(widget: PaperList, crop: Any) -> Any:
@@ -153,9 +153,9 @@ def probed(probe: Probe) -> Iterator[None]:
         probe.painted["status"] = widget.status
         return status_render(widget)
 
-    def detail_render_line(detail: PaperDetail, y: int) -> Any:
+    def detail_render_lines(detail: PaperDetail, crop: Any) -> Any:
         probe.detail_painted = time.perf_counter()
-        return detail_line(detail, y)
+        return detail_lines(detail, crop)
 
     def show(detail: PaperDetail, *args: Any, **kwargs: Any) -> None:
         probe.detail_asked = time.perf_counter()
@@ -189,7 +189,7 @@ def probed(probe: Probe) -> Iterator[None]:
     PaperDetail.show = show  # type: ignore[method-assign,assignment]
     PaperDetail.show_empty = show_empty  # type: ignore[method-assign,assignment]
     PaperDetail._put = put  # type: ignore[method-assign,assignment]
-    PaperDetail.render_line = detail_render_line  # type: ignore[method-assign,assignment]
+    PaperDetail.render_lines = detail_render_lines  # type: ignore[method-assign]
     Triage.rows = timed_rows  # type: ignore[method-assign,assignment]
     try:
         yield
@@ -200,7 +200,7 @@ def probed(probe: Probe) -> Iterator[None]:
         PaperDetail.show = detail_show  # type: ignore[method-assign]
         PaperDetail.show_empty = detail_empty  # type: ignore[method-assign]
         PaperDetail._put = detail_put  # type: ignore[method-assign]
-        PaperDetail.render_line = detail_line  # type: ignore[method-assign]
+        PaperDetail.render_lines = detail_lines  # type: ignore[method-assign]
         Triage.rows = rows  # type: ignore[method-assign]
 
 

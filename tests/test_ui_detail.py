@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from textual import events
-from textual.geometry import Offset
+from textual.geometry import Offset, Region
 from textual.pilot import Pilot
 from textual.selection import Selection
+from textual.widget import Widget
 
 from paperterm.catalog import Catalog
 from paperterm.model import Paper
@@ -301,3 +302,42 @@ async def test_a_new_paper_is_drawn_at_once_not_at_the_next_tick(tmp_path: Path)
             assert drawn_in_put[-1] == 1
             region = detail.content_region
             assert terminal.text(region)[0].startswith(paper.title[:20])
+
+
+async def test_the_pane_finishes_its_lines_as_textual_would(tmp_path: Path) -> None:
+    """The pane finishes its lines itself (border side, padding, line filters) and keeps them:
+    the very lines Textual's styles cache makes, side by side and stacked, scrolled, selected."""
+    app = PapertermApp(mixed_papers(10), StateStore.open(tmp_path / "state.json"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        detail = app.main.query_one(PaperDetail)
+
+        def same_as_textual(step: str) -> None:
+            assert detail._frame() is not None, step
+            crop = Region(0, 0, detail.region.width, detail.region.height)
+            ours = detail.render_lines(crop)
+            again = detail.render_lines(crop)  # kept lines
+            detail._styles_cache.clear()
+            textual = Widget.render_lines(detail, crop)
+            assert [list(line) for line in ours] == [list(line) for line in textual], step
+            assert [list(line) for line in again] == [list(line) for line in textual], step
+            part = Region(2, 3, 10, 5)
+            assert [list(line) for line in detail.render_lines(part)] == [
+                list(line) for line in Widget.render_lines(detail, part)
+            ], step
+
+        same_as_textual("first paper")
+        for keys in (("j",), ("tab", "pagedown"), ("shift+tab", "j", "j"), ("k",)):
+            await pilot.press(*keys)
+            await settle(pilot)
+            same_as_textual(" ".join(keys))
+        app.screen.selections = {detail: Selection(Offset(3, 0), Offset(4, 2))}
+        await pilot.pause()
+        same_as_textual("selection")
+        app.screen.selections = {}
+        await pilot.resize_terminal(80, 24)  # stacked: the border is the top line
+        await settle(pilot)
+        same_as_textual("stacked")
+        app.theme = "textual-light"
+        await settle(pilot)
+        same_as_textual("light theme")

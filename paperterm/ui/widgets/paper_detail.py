@@ -14,12 +14,17 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import ClassVar, Literal
 
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
+from textual._border import get_box
+from textual._segment_tools import make_blank
 from textual.cache import LRUCache
+from textual.color import Color
 from textual.content import Content, _FormattedLine
-from textual.geometry import Size
+from textual.filter import LineFilter
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.selection import Selection
 from textual.strip import Strip
@@ -49,6 +54,37 @@ class _Page:
     """Rendered lines by line number, for ``style``."""
     style: TextualStyle | None = None
     """The pane's style the strips were rendered with."""
+    finished: dict[int, Strip] = field(default_factory=dict)
+    """Lines finished for the terminal by line number, for ``style`` and ``frame``."""
+    frame: _Frame | None = None
+    """How the finished lines were finished."""
+
+
+@dataclass(frozen=True)
+class _Frame:
+    """What Textual does to a line of the pane's text before the terminal gets it: pads it to
+    the content width, puts the border's side and the padding around it, then runs the app's
+    line filters (Textual's styles cache, for a pane without tint, opacity, outline or hatch)."""
+
+    width: int
+    content_width: int
+    inner: Style
+    left: tuple[Segment, ...]
+    right: tuple[Segment, ...]
+    background: Color
+    filters: tuple[LineFilter, ...]
+
+    def finish(self, segments: list[Segment], length: int) -> Strip:
+        """A line of text (``length`` cells) finished, made into a Strip once."""
+        room = self.content_width
+        if length < room:
+            segments.append(Segment(" " * (room - length), self.inner))
+        elif length > room:
+            segments = list(Strip(segments, length).crop(0, room))
+        finished = Strip([*self.left, *segments, *self.right], self.width)
+        for line_filter in self.filters:
+            finished = finished.apply_filter(line_filter, self.background)
+        return finished
 
 
 class PaperDetail(ScrollView, can_focus=True):
@@ -350,6 +386,94 @@ class PaperDetail(ScrollView, can_focus=True):
         if strip is None:
             strip = page.strips[line] = Strip(*page.lines[line].to_strip(style))
         return strip
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """The lines in ``crop``, finished for the terminal.
+
+        Textual's styles cache finishes every line of a repainted widget again (width, border,
+        padding, line filters): about 3 ms for a pane of new text. Here a line of text is
+        finished once and kept with its page, so going back to a paper draws kept lines; the
+        border's top line, and any pane with tint, opacity, outline or hatch, are left to
+        Textual. tests/test_ui_detail.py checks the lines equal the styles cache's.
+        """
+        frame = self._frame()
+        if frame is None:
+            return super().render_lines(crop)
+        gutter = self.styles.gutter
+        content_height = self.content_region.height
+        width = self.scrollable_content_region.width
+        page = self._page_for(width)
+        style = self.visual_style
+        if page is not None:
+            if page.style != style:
+                page.strips.clear()
+                page.finished.clear()
+                page.style = style
+            if page.frame != frame:
+                page.finished.clear()
+                page.frame = frame
+        top = self.scroll_offset.y
+        count = 0 if page is None else len(page.lines)
+        blank: Strip | None = None
+        lines = []
+        for y in crop.line_range:
+            content_y = y - gutter.top
+            if not 0 <= content_y < content_height:
+                lines.append(super().render_lines(Region(0, y, frame.width, 1))[0])
+                continue
+            line = top + content_y
+            if page is None or line >= count:
+                if blank is None:
+                    blank = frame.finish([Segment(" " * width, style.rich_style)], width)
+                lines.append(blank)
+                continue
+            strip = page.finished.get(line)
+            if strip is None:
+                strip = page.finished[line] = frame.finish(*page.lines[line].to_strip(style))
+            lines.append(strip)
+        x1, x2 = crop.column_span
+        if x1 or x2 != frame.width:
+            lines = [line.crop(x1, x2) for line in lines]
+        return lines
+
+    def _frame(self) -> _Frame | None:
+        """How Textual would finish a line of text now; None when the styles cache is needed
+        (a tint, an opacity, an outline, a hatch or a border title)."""
+        styles = self.styles
+        (_, (right, _), (bottom, _), (left, left_color)) = styles.border
+        if (
+            right
+            or bottom
+            or any(kind for kind, _ in styles.outline)
+            or styles.tint.a
+            or self.opacity != 1.0
+            or styles.text_opacity != 1.0
+            or (styles.has_rule("hatch") and styles.hatch != "none")
+            or self._border_title is not None
+            or self._border_subtitle is not None
+        ):
+            return None
+        base_background, background = self.background_colors
+        inner = TextualStyle(background=base_background + background)
+        outer = TextualStyle(background=base_background)
+        inner_rich = inner.rich_style
+        pad = styles.padding
+        before: list[Segment] = []
+        if left:
+            side = TextualStyle(foreground=base_background + left_color)
+            before.append(get_box(left, inner, outer, side)[1][0])
+        if pad.left:
+            before.append(make_blank(pad.left, inner_rich))
+        after = [make_blank(pad.right, inner_rich)] if pad.right else []
+        return _Frame(
+            self.region.width,
+            self.content_region.width,
+            inner_rich,
+            tuple(before),
+            tuple(after),
+            background,
+            tuple(self.get_line_filters()),
+        )
 
     def on_resize(self, event: events.Resize) -> None:
         """Wrap the text again for the new width."""

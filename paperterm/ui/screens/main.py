@@ -62,6 +62,7 @@ from paperterm.triage import (
     needs_search,
 )
 from paperterm.ui.compositor import PartialCompositor
+from paperterm.ui.idle_gc import IdleCollector
 from paperterm.ui.screens.arxiv import AUTO, ArxivScreen
 from paperterm.ui.screens.export import ExportChoice, ExportScreen
 from paperterm.ui.screens.help import HelpScreen
@@ -400,6 +401,7 @@ class MainScreen(Screen[None]):
     ) -> None:
         super().__init__()
         self._compositor = PartialCompositor()  # a key's frame renders only what it changed
+        self._collector = IdleCollector()  # cycles collected between keys, not in one
         self.catalog = catalog
         """Every loaded paper."""
         self.store = store
@@ -483,6 +485,8 @@ class MainScreen(Screen[None]):
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self._show_detail())
         self.set_interval(self.reload_seconds, self._pick_up_outside_changes)
         self.set_interval(0.25, self._save_deferred)
+        self._collector.start()
+        self.set_interval(0.1, self._collector.tick)
         # The store's own notices too: a corrupt file moved aside, a read-only newer schema.
         for notice in self.messages:
             self._say(notice, timeout=10)
@@ -567,6 +571,7 @@ class MainScreen(Screen[None]):
 
     def _refilter(self, *, keep: int | None, head: bool = False) -> None:
         """Recompute the shown rows for the current filter, view and sort."""
+        self._collector.touched()
         selection = Selection(self.filter_text, self.view, self.sort, include_muted=self.show_muted)
         request = self._request = _Request(selection, self._marks, keep, head)
         self._status.selection = selection
@@ -606,7 +611,8 @@ class MainScreen(Screen[None]):
             self.post_message(answer)
 
     def on_unmount(self) -> None:
-        """No search runs for a screen that is gone."""
+        """No search runs for a screen that is gone; Python's collector is as it was."""
+        self._collector.stop()
         if self._searcher is not None:
             self._searcher.shutdown(wait=False, cancel_futures=True)
 
@@ -642,6 +648,7 @@ class MainScreen(Screen[None]):
     @on(IndexReady)
     def _index_ready(self) -> None:
         self._status.indexing = False
+        self._collector.settle()  # the index is long-lived
         # The list showed title matches only, or the muted papers could not be found yet:
         # the whole answer now, the cursor kept.
         if not self._rows.complete or self.inbox.rules:
@@ -681,6 +688,7 @@ class MainScreen(Screen[None]):
 
     @on(PaperList.Highlighted, "#papers")
     def _highlighted(self, event: PaperList.Highlighted) -> None:
+        self._collector.touched()
         self._show_detail()
         self._refresh_bindings_if_changed()
 

@@ -1,0 +1,127 @@
+"""Python's cycle collector runs between keys (paperterm.ui.idle_gc) and is given back after."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from paperterm.catalog import Catalog
+from paperterm.state import StateStore
+from paperterm.ui import idle_gc
+from paperterm.ui.app import PapertermApp
+from paperterm.ui.idle_gc import IdleCollector
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class Node:
+    """An object in a reference cycle: only the cycle collector frees it."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+
+@pytest.fixture
+def collector() -> Iterator[tuple[IdleCollector, Clock]]:
+    clock = Clock()
+    collector = IdleCollector(clock)
+    was_enabled = gc.isenabled()
+    try:
+        yield collector, clock
+    finally:
+        collector.stop()
+        assert gc.isenabled() == was_enabled
+        assert gc.get_freeze_count() == 0
+
+
+def cycle() -> weakref.ref[Node]:
+    return weakref.ref(Node())
+
+
+def make_objects(count: int) -> list[list[object]]:
+    """``count`` new objects the collector tracks (kept: a freed one is counted off again)."""
+    return [[] for _ in range(count)]
+
+
+def test_the_collector_is_off_while_it_runs_and_as_it_was_after(
+    collector: tuple[IdleCollector, Clock],
+) -> None:
+    idle, _ = collector
+    assert gc.isenabled()
+    idle.start()
+    assert not gc.isenabled()
+    idle.stop()
+    assert gc.isenabled()
+
+
+def test_a_cycle_is_collected_between_keys_not_while_they_come(
+    collector: tuple[IdleCollector, Clock],
+) -> None:
+    idle, clock = collector
+    idle.start()
+    gc.collect()
+    garbage = cycle()
+    idle.touched()
+    made = make_objects(5 * idle_gc.YOUNG)  # Python alone would have collected by now
+    assert garbage() is not None
+    clock.now += idle_gc.QUIET / 2
+    assert idle.tick() is None  # the user is typing
+    assert garbage() is not None
+    clock.now += idle_gc.QUIET
+    assert idle.tick() == 1  # between two keys: the young objects
+    assert garbage() is None
+    assert idle.tick() is None  # nothing made since
+    assert len(made) == 5 * idle_gc.YOUNG
+
+
+def test_a_pause_collects_everything_and_puts_the_survivors_aside(
+    collector: tuple[IdleCollector, Clock],
+) -> None:
+    idle, clock = collector
+    idle.start()
+    kept = [Node() for _ in range(10)]
+    idle.touched()
+    clock.now += idle_gc.PAUSE
+    assert gc.get_freeze_count() == 0
+    assert idle.tick() == 2
+    assert gc.get_freeze_count() >= len(kept)  # long-lived: later collections skip them
+    assert idle.tick() is None  # once
+    idle.settle()  # the search index was made, say
+    assert idle.tick() == 2
+
+
+def test_too_many_objects_are_collected_even_while_keys_come(
+    collector: tuple[IdleCollector, Clock],
+) -> None:
+    idle, _ = collector
+    idle.start()
+    gc.collect()
+    garbage = cycle()
+    idle.touched()
+    made = make_objects(idle_gc.TOO_MANY + 1000)
+    assert idle.tick() == 2
+    assert len(made) > idle_gc.TOO_MANY
+    assert garbage() is None
+
+
+async def test_the_reader_collects_between_keys_and_gives_the_collector_back(
+    catalog: Catalog, tmp_path: Path
+) -> None:
+    assert gc.isenabled()
+    app = PapertermApp(catalog, StateStore.open(tmp_path / "state.json"))
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert not gc.isenabled()
+        assert app.main._collector.running
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0

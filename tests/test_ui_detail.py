@@ -10,6 +10,7 @@ from typing import Any
 from textual import events
 from textual.geometry import Offset, Region
 from textual.pilot import Pilot
+from textual.scrollbar import ScrollBar
 from textual.selection import Selection
 from textual.widget import Widget
 
@@ -336,6 +337,53 @@ async def test_the_pane_finishes_its_lines_as_textual_would(tmp_path: Path) -> N
         same_as_textual("selection")
         app.screen.selections = {}
         await pilot.resize_terminal(80, 24)  # stacked: the border is the top line
+        await settle(pilot)
+        same_as_textual("stacked")
+        app.theme = "textual-light"
+        await settle(pilot)
+        same_as_textual("light theme")
+
+
+async def test_the_scroll_bar_is_drawn_as_textual_draws_it(tmp_path: Path) -> None:
+    """The pane's scroll bar draws its lines itself: Textual's lines, for a text that fits, a
+    long one from the top, the middle and the end, under the mouse, stacked, in another theme."""
+    app = PapertermApp(mixed_papers(10), StateStore.open(tmp_path / "state.json"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        detail = app.main.query_one(PaperDetail)
+        bar = detail.vertical_scrollbar
+        assert type(bar).render_lines is not ScrollBar.render_lines  # the pane's own
+
+        def same_as_textual(step: str) -> None:
+            crop = Region(0, 0, bar.region.width, bar.region.height)
+            ours = bar.render_lines(crop)
+            bar._styles_cache.clear()
+            bar._render_cache = type(bar._render_cache)(bar.size, [])
+            bar._dirty_regions.add(bar.size.region)
+            textual = Widget.render_lines(bar, crop)
+            assert len(ours) == bar.region.height > 0, step
+            assert [list(line) for line in ours] == [list(line) for line in textual], step
+            part = Region(0, 2, 1, 4)
+            bar._styles_cache.clear()
+            assert [list(line) for line in bar.render_lines(part)] == [
+                list(line) for line in Widget.render_lines(bar, part)
+            ], step
+
+        same_as_textual("a text that fits")
+        await pilot.press("j")
+        await settle(pilot)
+        assert detail.max_scroll_y > 0
+        same_as_textual("a long text, at the top")
+        await pilot.press("tab", "pagedown")
+        await pilot.pause()
+        same_as_textual("in the middle")
+        await pilot.press("end")
+        await pilot.pause()
+        same_as_textual("at the end")
+        bar.mouse_over = True
+        same_as_textual("under the mouse")
+        bar.mouse_over = False
+        await pilot.resize_terminal(80, 24)
         await settle(pilot)
         same_as_textual("stacked")
         app.theme = "textual-light"

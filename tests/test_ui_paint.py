@@ -18,6 +18,7 @@ from rich.text import Text
 from textual._compositor import ChopsUpdate, LayoutUpdate
 from textual.geometry import Region
 from textual.pilot import Pilot
+from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -30,7 +31,12 @@ from paperterm.ui.compositor import _in_sight, _minus
 from paperterm.ui.screens.main import MainScreen
 from paperterm.ui.widgets.filter_bar import FilterBar
 from paperterm.ui.widgets.paper_detail import PaperDetail
-from paperterm.ui.widgets.paper_list import PaperList, _Look, _title_segments
+from paperterm.ui.widgets.paper_list import (
+    PaperList,
+    _KeptLinesScrollBar,
+    _Look,
+    _title_segments,
+)
 from paperterm.ui.widgets.status_line import StatusLine
 
 SIZE = (110, 30)
@@ -112,6 +118,10 @@ def from_scratch(app: PapertermApp) -> Terminal:
     for widget in app.screen.walk_children(with_self=True):
         widget._styles_cache.clear()  # type: ignore[attr-defined]
     app.main.paper_list._lines_cache.clear()
+    app.main.paper_list._drawn.clear()
+    bar = app.main.paper_list.vertical_scrollbar
+    assert isinstance(bar, _KeptLinesScrollBar)
+    bar._kept.clear()
     terminal = Terminal(*SIZE)
     terminal.apply(app.screen._compositor.render_full_update())
     return terminal
@@ -302,6 +312,38 @@ async def test_a_frame_renders_only_the_widgets_under_what_changed(tmp_path: Pat
         # Nor the screen and the panes behind the list: the list covers them there.
         assert app.screen not in rendered
         assert app.main.query_one("#panes") not in rendered
+
+
+async def test_the_list_scroll_bar_draws_what_textual_would(tmp_path: Path) -> None:
+    """The list's scroll bar draws a line from the one it kept for the same segment: for every
+    length of the list, scroll position and look, the lines Textual's own drawing gives."""
+    store = StateStore.open(tmp_path / "state.json")
+    app = PapertermApp(many_papers(300), store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        paper_list = app.main.paper_list
+        bar = paper_list.vertical_scrollbar
+        assert isinstance(bar, _KeptLinesScrollBar)
+        assert bar.display
+        region = bar.size.region
+        for rows in (300, 299, 150, 77, 40, 31, 300, 150):
+            app.main.paper_list.set_rows(app.main.papers, range(rows))
+            for y in (0, 1, rows // 3, rows // 2, rows, 0):
+                paper_list.scroll_to(y=y, animate=False, immediate=True)
+                await pilot.pause()
+                for hover in (False, True, False):
+                    bar.mouse_over = hover
+                    drawn = bar.render_lines(region)
+                    bar._styles_cache.clear()
+                    by_textual = ScrollBar.render_lines(bar, region)
+                    assert [list(line) for line in drawn] == [list(line) for line in by_textual]
+                    part = Region(region.x, 2, region.width, 3)
+                    assert [list(line) for line in bar.render_lines(part)] == [
+                        list(line) for line in by_textual[2:5]
+                    ]
+        # A few kinds of line, whatever the length and place: the track above and below the
+        # thumb, the thumb, its two ends in 7 glyphs each; in each of the two looks.
+        assert len(bar._kept) <= 2 * (3 + 2 * 7)
 
 
 rectangles = st.builds(

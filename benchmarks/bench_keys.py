@@ -134,7 +134,7 @@ def probed(probe: Probe) -> Iterator[None]:
     """Patch the panes' painting to note what they paint (restored on the way out)."""
     list_lines = PaperList.render_lines
     list_row = PaperList._render_row
-    status_render = StatusLine.render
+    status_line = StatusLine.render_line
     detail_show = PaperDetail.show
     detail_empty = PaperDetail.show_empty
     detail_put = PaperDetail._put
@@ -149,9 +149,9 @@ def probed(probe: Probe) -> Iterator[None]:
         probe.lines += 1
         return list_row(widget, *args)
 
-    def render(widget: StatusLine) -> Any:
+    def render_status(widget: StatusLine, y: int) -> Any:
         probe.painted["status"] = widget.status
-        return status_render(widget)
+        return status_line(widget, y)
 
     def detail_render_lines(detail: PaperDetail, crop: Any) -> Any:
         probe.detail_painted = time.perf_counter()
@@ -185,7 +185,7 @@ def probed(probe: Probe) -> Iterator[None]:
 
     PaperList.render_lines = render_lines  # type: ignore[method-assign]
     PaperList._render_row = render_row  # type: ignore[method-assign]
-    StatusLine.render = render  # type: ignore[method-assign,assignment]
+    StatusLine.render_line = render_status  # type: ignore[method-assign]
     PaperDetail.show = show  # type: ignore[method-assign,assignment]
     PaperDetail.show_empty = show_empty  # type: ignore[method-assign,assignment]
     PaperDetail._put = put  # type: ignore[method-assign,assignment]
@@ -196,7 +196,7 @@ def probed(probe: Probe) -> Iterator[None]:
     finally:
         PaperList.render_lines = list_lines  # type: ignore[method-assign]
         PaperList._render_row = list_row  # type: ignore[method-assign]
-        StatusLine.render = status_render  # type: ignore[method-assign]
+        StatusLine.render_line = status_line  # type: ignore[method-assign]
         PaperDetail.show = detail_show  # type: ignore[method-assign]
         PaperDetail.show_empty = detail_empty  # type: ignore[method-assign]
         PaperDetail._put = detail_put  # type: ignore[method-assign]

@@ -25,7 +25,7 @@ from textual.widget import Widget
 from paperterm.catalog import Catalog
 from paperterm.model import Paper
 from paperterm.state import StateStore
-from paperterm.triage import Selection, Triage
+from paperterm.triage import Counts, Selection, Triage
 from paperterm.ui.app import PapertermApp
 from paperterm.ui.compositor import _in_sight, _minus
 from paperterm.ui.screens.main import MainScreen
@@ -344,6 +344,30 @@ async def test_the_list_scroll_bar_draws_what_textual_would(tmp_path: Path) -> N
         # A few kinds of line, whatever the length and place: the track above and below the
         # thumb, the thumb, its two ends in 7 glyphs each; in each of the two looks.
         assert len(bar._kept) <= 2 * (3 + 2 * 7)
+
+
+async def test_the_status_line_draws_what_textual_would(tmp_path: Path) -> None:
+    store = StateStore.open(tmp_path / "state.json")
+    app = PapertermApp(many_papers(300), store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        status = app.main.query_one(StatusLine)
+        cases: list[dict[str, Any]] = [
+            {},
+            {"counts": Counts(12, 3, 4, 5)},
+            {"indexing": True, "titles_only": True},
+            {"read_only": True, "unsaved": 3, "messages": 2},
+            {"activity": "looking up 3/10"},
+            {"activity": "a long look-up " * 12},  # does not fit: Textual draws it
+        ]
+        for case in cases:
+            for name, value in case.items():
+                setattr(status, name, value)
+            await pilot.pause()
+            status._render_content()
+            by_textual = Widget.render_line(status, 0)
+            assert list(status.render_line(0)) == list(by_textual), case
+            assert status.render_line(0).cell_length == by_textual.cell_length
 
 
 rectangles = st.builds(

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
 from textual.content import Content
 from textual.reactive import reactive
+from textual.strip import Strip
 from textual.widgets import Static
 
 from paperterm.triage import Counts, Selection, Status, status_parts
@@ -29,6 +33,9 @@ class StatusLine(Static):
     activity: reactive[str] = reactive("")
     """Work in the background (a look-up on Hugging Face and arXiv), shown last."""
 
+    _style: tuple[Style, Style] | None = None
+    """The widget's style, and the text's (with the offset a selection needs)."""
+
     @property
     def status(self) -> Status:
         """What the line says, as one value."""
@@ -44,8 +51,25 @@ class StatusLine(Static):
 
     def render(self) -> Content:
         """The pieces of :func:`paperterm.triage.status_parts`, joined."""
+        return Content(self._text())
+
+    def _text(self) -> str:
         width = self.content_region.width or None
         if width is not None and self.activity:
             width -= len(self.activity) + 3
         parts = status_parts(self.status, width)
-        return Content(" · ".join([*parts, self.activity] if self.activity else parts))
+        return " · ".join([*parts, self.activity] if self.activity else parts)
+
+    def render_line(self, y: int) -> Strip:
+        """The line as Textual draws a one-line text that fits (one segment in the widget's
+        style, marked with its offset for a mouse selection), without laying out a Content:
+        the status line is drawn again with every key. Anything else is left to Textual."""
+        text = self._text()
+        cells = cell_len(text)
+        width, height = self.size
+        if y or height != 1 or not text or cells > width or self.text_selection is not None:
+            return super().render_line(y)
+        style = self.visual_style.rich_style
+        if self._style is None or self._style[0] != style:
+            self._style = (style, style + Style.from_meta({"offset": (0, 0)}))
+        return Strip([Segment(text, self._style[1])], cells)

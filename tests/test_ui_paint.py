@@ -285,6 +285,9 @@ async def test_a_frame_renders_only_the_widgets_under_what_changed(tmp_path: Pat
     store = StateStore.open(tmp_path / "state.json")
     app = PapertermApp(many_papers(300), store)
     async with app.run_test(size=SIZE) as pilot:
+        status = app.main.query_one(StatusLine)
+        while status.indexing:  # the index made: the status line says so, in a frame of its own
+            await pilot.pause(0.05)
         await pilot.pause()
         rendered: list[Widget] = []
         for widget in app.screen.walk_children(Widget, with_self=True):
@@ -296,7 +299,6 @@ async def test_a_frame_renders_only_the_widgets_under_what_changed(tmp_path: Pat
 
             widget.render_lines = counted  # type: ignore[method-assign]
         bar = app.main.query_one(FilterBar)
-        status = app.main.query_one(StatusLine)
         bar.refresh()
         status.refresh()
         await pilot.pause()

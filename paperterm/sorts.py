@@ -18,6 +18,7 @@ from typing import Any
 
 from paperterm.catalog import Catalog
 from paperterm.model import Paper
+from paperterm.search import Ranking
 
 PaperKey = Callable[[Paper], Any]
 """A paper's sort key (anything comparable with the keys of the other papers)."""
@@ -52,7 +53,7 @@ class SortOrder:
     """With no key: keep the search's order (best first) rather than catalogue order."""
     uses_marks: bool = False
     """Whether the key depends on the marks (then it is not cached between changes of them)."""
-    _cache: weakref.WeakKeyDictionary[Catalog, tuple[object, list[int]]] = field(
+    _cache: weakref.WeakKeyDictionary[Catalog, _Ordered] = field(
         default_factory=weakref.WeakKeyDictionary, compare=False, repr=False
     )
 
@@ -66,19 +67,23 @@ class SortOrder:
         and per marks when the key uses them)."""
         if self.key is None:
             return list(range(len(context.catalog)))
+        return self._ordered(context).ranks
+
+    def _ordered(self, context: SortContext) -> _Ordered:
+        assert self.key is not None
         marks = (context.read, context.starred) if self.uses_marks else None
         token = (marks, context.catalog.meta_version)  # enrich changes dates in place
         cached = self._cache.get(context.catalog)
-        if cached is not None and cached[0] == token:
-            return cached[1]
+        if cached is not None and cached.token == token:
+            return cached
         key = self.key(context)
         papers = context.catalog.papers
         order = sorted(range(len(papers)), key=lambda i: key(papers[i]))
         ranks = [0] * len(order)
         for position, index in enumerate(order):
             ranks[index] = position
-        self._cache[context.catalog] = (token, ranks)
-        return ranks
+        ordered = self._cache[context.catalog] = _Ordered(token, ranks, order)
+        return ordered
 
     def apply(self, rows: Sequence[int], context: SortContext, *, searched: bool) -> Sequence[int]:
         """``rows`` (catalogue indices, as the search gave them) in this order.
@@ -90,8 +95,47 @@ class SortOrder:
             if self.follows_search or not searched:
                 return rows
             return sorted(rows)
-        rank = self.ranks(context)
-        return sorted(rows, key=rank.__getitem__)
+        ordered = self._ordered(context)
+        if len(rows) >= _WALKED_FROM:
+            walked = ordered.walk(rows)
+            if walked is not None:
+                return walked
+        return sorted(rows, key=ordered.ranks.__getitem__)
+
+
+_WALKED_FROM = 20_000
+"""Rows from which a keyed sort walks the whole order with numpy instead: sorting 100k rows by
+their ranks took 40-60 ms on every key typed; keeping those of the order that are rows, 3-6."""
+
+
+@dataclass
+class _Ordered:
+    """One catalogue in one order, for the marks and metadata in ``token``."""
+
+    token: object
+    ranks: list[int]
+    """Each paper's position in the order, by catalogue index."""
+    order: list[int]
+    """The catalogue indices in the order."""
+    _array: Any = None
+
+    def walk(self, rows: Sequence[int]) -> list[int] | None:
+        """``rows`` in this order, read off the whole order; None without numpy."""
+        try:
+            import numpy as np
+        except ImportError:  # pragma: no cover - numpy is a dependency; a broken install
+            return None
+        if self._array is None:
+            self._array = np.array(self.order, dtype=np.int64)
+        size = len(self.order)
+        if isinstance(rows, Ranking):
+            wanted = np.frombuffer(rows.flags(), dtype=np.bool_)
+        else:
+            wanted = np.zeros(size, dtype=np.bool_)
+            wanted[np.fromiter(rows, dtype=np.int64, count=len(rows))] = True
+        order = self._array
+        picked: list[int] = order[wanted[order]].tolist()
+        return picked
 
 
 SORTS: dict[str, SortOrder] = {}

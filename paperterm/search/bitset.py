@@ -54,6 +54,12 @@ class Universe:
         """The set of papers whose byte in ``flags`` (one per paper, in catalogue order) is 1."""
         return int(flags.translate(_FLAG_TO_DIGIT), 2) if flags else 0
 
+    def flags(self, bits: int) -> bytes:
+        """One byte per paper, in catalogue order: 1 for the papers in ``bits``, else 0."""
+        if not self.size:
+            return b""
+        return format(bits, f"0{self.size}b").encode("ascii").translate(_DIGIT_TO_FLAG)
+
     def indices(self, bits: int, start: int = 0, stop: int | None = None) -> list[int]:
         """The papers in ``bits`` (only those from ``start`` to before ``stop``), in order."""
         stop = self.size if stop is None else min(stop, self.size)

@@ -15,8 +15,8 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from paperterm.idsets import KnownSets
 from paperterm.model import Metadata, Paper
-from paperterm.search.idsets import KnownSets
 from paperterm.search.index import FieldPostings, SearchIndex
 from paperterm.search.query import Group, Query, Term
 from paperterm.search.rank import Ranking, ranked

@@ -11,7 +11,7 @@ matches most of a large catalogue costs one bucket, not the whole list.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import accumulate
 from typing import overload
 
@@ -64,12 +64,16 @@ class Ranking(Sequence[int]):
     def __contains__(self, value: object) -> bool:
         return self._locate(value) is not None
 
-    def count_among(self, indices: Collection[int]) -> int:
-        """How many of ``indices`` (distinct catalogue positions) are in the ranking: one bit
-        set and an AND per score bucket, where testing each position shifts every bucket."""
-        if not indices or not self._buckets:
-            return 0
-        bits = self._universe.from_indices(indices)
+    def flags(self) -> bytes:
+        """One byte per catalogue paper, in catalogue order: 1 for the papers ranked, else 0."""
+        union = 0
+        for bucket in self._buckets:
+            union |= bucket
+        return self._universe.flags(union)
+
+    def count_in(self, bits: int) -> int:
+        """How many of the ranked papers are in the set ``bits`` (of the same catalogue): one
+        AND per score bucket, where testing each paper shifts every bucket."""
         return sum((bucket & bits).bit_count() for bucket in self._buckets)
 
     def index(self, value: object, start: int = 0, stop: int | None = None) -> int:

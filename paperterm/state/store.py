@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from paperterm.errors import StateError
+from paperterm.idsets import Snapshots
 from paperterm.locations import default_state_path
 from paperterm.sanitize import printable
 from paperterm.state import storage
@@ -189,8 +190,8 @@ class StateStore:
         self._disk_good = False
         self._read: set[str] = set()
         self._starred: set[str] = set()
-        self._read_frozen: frozenset[str] | None = None
-        self._starred_frozen: frozenset[str] | None = None
+        self._read_copies = Snapshots()
+        self._starred_copies = Snapshots()
         self._tagged: dict[str, frozenset[str]] | None = None
         self._queue: tuple[str, ...] | None = None
         self._undo: list[list[Change]] = []
@@ -454,16 +455,12 @@ class StateStore:
     @property
     def read_ids(self) -> frozenset[str]:
         """Ids of every paper marked read (cached until the next change)."""
-        if self._read_frozen is None:
-            self._read_frozen = frozenset(self._read)
-        return self._read_frozen
+        return self._read_copies.of(self._read)
 
     @property
     def starred_ids(self) -> frozenset[str]:
         """Ids of every starred paper (cached until the next change)."""
-        if self._starred_frozen is None:
-            self._starred_frozen = frozenset(self._starred)
-        return self._starred_frozen
+        return self._starred_copies.of(self._starred)
 
     @property
     def tag_index(self) -> dict[str, frozenset[str]]:
@@ -525,7 +522,8 @@ class StateStore:
         if not old or any(pid not in papers for pid in old):  # a newer schema may drop papers
             self._read = {pid for pid, entry in papers.items() if entry.get("read")}
             self._starred = {pid for pid, entry in papers.items() if entry.get("starred")}
-            self._read_frozen = self._starred_frozen = None
+            self._read_copies.changed()
+            self._starred_copies.changed()
             self._tagged = self._queue = None
             self.generation += 1
         else:
@@ -534,6 +532,7 @@ class StateStore:
 
     def _refresh_sets(self, paper_ids: Iterable[str]) -> None:
         papers = self._papers
+        paper_ids = list(paper_ids)
         for pid in paper_ids:
             entry = papers.get(pid, _EMPTY)
             for flag, members in (("read", self._read), ("starred", self._starred)):
@@ -541,7 +540,8 @@ class StateStore:
                     members.add(pid)
                 else:
                     members.discard(pid)
-        self._read_frozen = self._starred_frozen = None
+        self._read_copies.changed(paper_ids)
+        self._starred_copies.changed(paper_ids)
         self._tagged = self._queue = None
         self.generation += 1
 

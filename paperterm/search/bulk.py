@@ -172,10 +172,10 @@ def build(papers: Sequence[Paper], titles_only: bool = False) -> Built:
             field_keys = np.empty(total, np.uint64)
             jobs = []
             filled = 0
-            for number, chunk in enumerate(part):
+            for number, (count, size) in enumerate([(len(c.hashes), len(c.local)) for c in part]):
                 jobs.append((part, number, at, filled))
-                at += len(chunk.hashes)
-                filled += len(chunk.local)
+                at += count
+                filled += size
             assemble = _Assembly(np, short_rank, where, rank_of, field_keys)
             with ThreadPoolExecutor(_THREADS) as pool:
                 firsts = list(pool.map(assemble.write, jobs))

@@ -212,7 +212,7 @@ def rows_made(paper_list: PaperList) -> list[tuple[int, bool]]:
     made: list[tuple[int, bool]] = []
     render_row = paper_list._render_row
 
-    def counted(paper: Paper, *args: Any) -> Strip:
+    def counted(paper: Paper, *args: Any) -> Any:
         made.append((paper.index, args[-1]))
         return render_row(paper, *args)
 

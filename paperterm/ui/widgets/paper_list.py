@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import ClassVar, cast
 
@@ -16,7 +16,7 @@ from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.color import Color
-from textual.filter import LineFilter
+from textual.filter import ANSIToTruecolor, DimFilter, LineFilter, Monochrome, NoColor
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -335,6 +335,7 @@ class PaperList(ScrollView, can_focus=True):
         """The theme or the focus changed the styles: the lines kept are out of date."""
         super().notify_style_update()
         self._base = None
+        self._finish = None
         self._looks.clear()
         self._lines_cache.clear()
         self._drawn.clear()
@@ -453,7 +454,8 @@ class PaperList(ScrollView, can_focus=True):
         key = (index, read, starred, on_cursor, spans, width)
         strip = self._lines_cache.get(key)
         if strip is None:
-            strip = finish.apply(self._render_row(paper, width, read, starred, spans, on_cursor))
+            segments = self._render_row(paper, width, read, starred, spans, on_cursor)
+            strip = finish.finish(segments, width)
             self._lines_cache.set(key, strip)
         return strip
 
@@ -469,7 +471,9 @@ class PaperList(ScrollView, can_focus=True):
         spans = tuple(self._highlighter(paper.title)) if self._highlighter is not None else ()
         read = paper.id in self._read
         starred = paper.id in self._starred
-        return self._render_row(paper, width, read, starred, spans, row == self.cursor)
+        return Strip(
+            self._render_row(paper, width, read, starred, spans, row == self.cursor), width
+        )
 
     def _render_other(self, line: int, width: int) -> Strip:
         """A line that shows no paper: the empty-list hint, the divider, or blank."""
@@ -526,8 +530,9 @@ class PaperList(ScrollView, can_focus=True):
         starred: bool,
         spans: tuple[tuple[int, int], ...],
         on_cursor: bool,
-    ) -> Strip:
-        """A paper's row: marks, the title (its matches highlighted), code, sources, votes."""
+    ) -> list[Segment]:
+        """A paper's row, ``width`` cells: marks, the title (its matches highlighted), code,
+        sources, votes."""
         look = self._look(on_cursor, read)
         seen = len(paper.sources)
         suffix = f" {_CODE_MARK if paper.has_code else ' ' * len(_CODE_MARK)} {seen:>2}"
@@ -547,8 +552,9 @@ class PaperList(ScrollView, can_focus=True):
         segments.append(Segment(suffix[:4], look.code))
         segments.append(Segment(suffix[4:], look.count))
         length = 4 + room + len(votes) + len(suffix)
-        strip = Strip(segments, length)
-        return strip if length == width else strip.crop_extend(0, width, look.plain)
+        if length == width:
+            return segments
+        return list(Strip(segments, length).crop_extend(0, width, look.plain))
 
 
 class _KeptLinesScrollBar(ScrollBar):
@@ -643,16 +649,40 @@ class _Finish:
     inner: Style
     background: Color
     filters: tuple[LineFilter, ...]
+    styles: dict[Style | None, Style | None] = field(default_factory=dict, compare=False)
+    """What the line filters make of each style met (Textual's own filters change a segment
+    by its style alone: a line's few styles are filtered once, not each of its segments)."""
 
     def apply(self, strip: Strip) -> Strip:
-        segments = list(strip)
-        if strip.cell_length < self.width:
-            segments.append(Segment(" " * (self.width - strip.cell_length), self.inner))
-        elif strip.cell_length > self.width:
-            return self.apply(strip.crop(0, self.width))
+        return self.finish(list(strip), strip.cell_length)
+
+    def finish(self, segments: list[Segment], length: int) -> Strip:
+        """The line of ``segments`` (``length`` cells) finished for the terminal."""
+        if length > self.width:
+            segments = list(Strip(segments, length).crop(0, self.width))
+        elif length < self.width:
+            segments = [*segments, Segment(" " * (self.width - length), self.inner)]
+        if all(type(line_filter) in _BY_STYLE for line_filter in self.filters):
+            styles = self.styles
+            finished = []
+            for text, style, _ in segments:
+                if style in styles:
+                    finished.append(Segment(text, styles[style]))
+                else:
+                    segment = self._filtered([Segment(text, style)])[0]
+                    styles[style] = segment.style
+                    finished.append(segment)
+            return Strip(finished, self.width)
+        return Strip(self._filtered(segments), self.width)
+
+    def _filtered(self, segments: list[Segment]) -> list[Segment]:
         for line_filter in self.filters:
             segments = line_filter.apply(segments, self.background)
-        return Strip(segments, self.width)
+        return segments
+
+
+_BY_STYLE = (ANSIToTruecolor, Monochrome, NoColor, DimFilter)
+"""Textual's line filters, which change a segment by its style alone."""
 
 
 def _title_segments(

@@ -45,6 +45,8 @@ SpanFinder = Callable[[str, Field], list[tuple[int, int]]]
 """(text, field) -> spans of the current query's matches in it."""
 _KEPT_PAGES = 16
 """Papers whose wrapped lines are kept (per width): going back to one of them is a repaint."""
+_KEPT_LINES = 2_000
+"""Lines of a page at most to keep it (the first 20,000 characters of a text take about 400)."""
 
 
 @dataclass
@@ -421,7 +423,8 @@ class PaperDetail(ScrollView, can_focus=True):
             page = self._pages.get(key[:2])
             if page is None:
                 page = _Page(self._wrap(width, None))
-                self._pages.set(key[:2], page)
+                if len(page.lines) <= _KEPT_LINES:  # a huge text shown in full is not kept
+                    self._pages.set(key[:2], page)
         else:
             page = _Page(self._wrap(width, selection))  # redrawn as the mouse moves: not kept
         self._page, self._page_key = page, key

@@ -23,7 +23,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from paperterm.catalog import Catalog
-from paperterm.model import Paper
+from paperterm.model import Metadata, Paper
 from paperterm.state import StateStore
 from paperterm.triage import Counts, Selection, Triage
 from paperterm.ui.app import PapertermApp
@@ -218,6 +218,23 @@ def rows_made(paper_list: PaperList) -> list[tuple[int, bool]]:
 
     paper_list._render_row = counted  # type: ignore[method-assign,assignment]
     return made
+
+
+async def test_rows_kept_are_not_shown_for_papers_given_new_metadata(tmp_path: Path) -> None:
+    """Metadata looked up gives the catalogue new papers at the same indices: the list draws
+    them anew (upvotes and stars column), not the rows it kept for the old ones."""
+    store = StateStore.open(tmp_path / "state.json")
+    app = PapertermApp(many_papers(300), store)
+    async with app.run_test(size=SIZE) as pilot:
+        terminal = watch_frames(app)
+        await pilot.pause()
+        terminal.apply(app.screen._compositor.render_full_update())
+        shown = terminal.text(app.main.paper_list.region)
+        app.main.catalog.set_meta({f"{n:012x}": Metadata(upvotes=1200 + n) for n in range(300)})
+        app.main._refilter(keep=app.main.paper_list.current)
+        await same_as_a_full_repaint(pilot, terminal, "metadata")
+        assert terminal.text(app.main.paper_list.region) != shown
+        assert "▲1.2k" in terminal.text(app.main.paper_list.region)[0]
 
 
 async def test_the_cursor_moving_repaints_two_lines_and_makes_one_row(tmp_path: Path) -> None:

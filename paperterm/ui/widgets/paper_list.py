@@ -224,6 +224,7 @@ class PaperList(ScrollView, can_focus=True):
         """
         if papers is not self._papers:
             self._votes = _has_votes(papers)
+            self._lines_cache.clear()  # other papers (new metadata, say) at the same indices
         self._papers = papers
         self._rows = rows
         self._highlighter = highlighter

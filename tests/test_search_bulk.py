@@ -78,9 +78,9 @@ def test_a_big_catalogue_is_built_in_bulk(monkeypatch: pytest.MonkeyPatch) -> No
     calls: list[int] = []
     real = bulk.build
 
-    def counted(papers: list[Paper], titles_only: bool = False) -> bulk.Built:
+    def counted(papers: list[Paper], titles_only: bool = False, then: Any = None) -> bulk.Built:
         calls.append(len(papers))
-        return real(papers, titles_only)
+        return real(papers, titles_only, then)
 
     monkeypatch.setattr(bulk, "build", counted)
     titles = SearchIndex(papers, titles_only=True)

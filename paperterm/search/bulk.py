@@ -31,7 +31,7 @@ import functools
 import sys
 from bisect import bisect_left
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import chain, compress
@@ -72,7 +72,9 @@ class Built:
     """The vocabulary and the pairs of each field: title, abstract, first word of each."""
 
     words: list[str]
-    fields: list[Pairs]
+    fields: list[Any]
+    """Each field's :class:`Pairs` (title, abstract, first word of each), or what ``then`` made
+    of them (see :func:`build`)."""
 
 
 class _Texts:
@@ -123,8 +125,14 @@ class _Chunk:
     """The distinct long words (the rest of the list, after the short ones)."""
 
 
-def build(papers: Sequence[Paper], titles_only: bool = False) -> Built:
-    """The vocabulary and each field's (word, paper) pairs, as ``index.SearchIndex`` builds them.
+def build(
+    papers: Sequence[Paper],
+    titles_only: bool = False,
+    then: Callable[[list[str]], Callable[[Pairs], Any]] | None = None,
+) -> Built:
+    """The vocabulary and each field's (word, paper) pairs, as ``index.SearchIndex`` builds them;
+    with ``then``, each field is what ``then(vocabulary)`` makes of its pairs instead (made while
+    the other fields' pairs are still being sorted).
 
     Raises :class:`Collision` in the astronomically rare case of two words with the same hash.
     """
@@ -140,8 +148,12 @@ def build(papers: Sequence[Paper], titles_only: bool = False) -> Built:
     # handed back after.
     with memory_kept():
         tables = _Tables(np)
+        # Both fields' chunks in one go: no thread waits for the titles' last chunk.
+        title_chunks = _chunks(title)
         with ThreadPoolExecutor(_THREADS) as pool:
-            cut = [list(pool.map(tables.cut, _chunks(field))) for field in (title, abstract)]
+            done = list(pool.map(tables.cut, [*title_chunks, *_chunks(abstract)]))
+        cut = [done[: len(title_chunks)], done[len(title_chunks) :]]
+        del done
         # The distinct short words of all chunks: one list, one hash each, letters compared.
         hashes = np.concatenate(
             [chunk.hashes for part in cut for chunk in part] or [tables.empty64]
@@ -190,10 +202,23 @@ def build(papers: Sequence[Paper], titles_only: bool = False) -> Built:
             keys.append(field_keys)
             first_keys.append(np.concatenate(firsts) if firsts else np.zeros(0, np.uint64))
         del cut, where, short_rank
-    # Each sorted array is let go as soon as its pairs are out (peak memory at 1M papers).
+    # Each sorted array is let go as soon as its pairs are out (peak memory at 1M papers). The
+    # abstracts' pairs, by far the most, are sorted first, on a thread of their own: the other
+    # fields' sorts, and what ``then`` makes of the vocabulary and of each field's pairs, are
+    # done meanwhile.
     arrays = [*keys, *first_keys]
     del keys, first_keys, field_keys
-    fields = pool_map(lambda number: _pairs(np, arrays, number), list(range(len(arrays))))
+    fields: list[Any] = [None] * len(arrays)
+    with ThreadPoolExecutor(_THREADS) as pool:
+        sorting = {
+            pool.submit(_pairs, np, arrays, number): number
+            for number in sorted(range(len(arrays)), key=lambda number: -len(arrays[number]))
+        }
+        finish = then(vocabulary) if then is not None else None
+        for future in as_completed(sorting):
+            pairs = future.result()
+            fields[sorting.pop(future)] = pairs if finish is None else finish(pairs)
+            del pairs, future  # each field's pairs let go once made (peak memory)
     return Built(vocabulary, fields)
 
 
@@ -266,12 +291,6 @@ def _holds(words: list[str], word: str) -> bool:
     """Whether the sorted ``words`` hold ``word``."""
     place = bisect_left(words, word)
     return place < len(words) and words[place] == word
-
-
-def pool_map(function: Callable[[Any], Pairs], items: list[Any]) -> list[Pairs]:
-    """``function`` over ``items`` on two threads (sorting releases the interpreter lock)."""
-    with ThreadPoolExecutor(_THREADS) as pool:
-        return list(pool.map(function, items))
 
 
 def _pairs(np: Any, arrays: list[Any], number: int) -> Pairs:

@@ -270,8 +270,9 @@ async def test_a_mouse_selection_copies_the_text_under_it(tmp_path: Path) -> Non
 
 
 async def test_a_new_paper_is_drawn_at_once_not_at_the_next_tick(tmp_path: Path) -> None:
-    """The frame with the new paper is drawn while the pane takes it: Textual's frame clock
-    would wait 17 to 33 ms after the list's frame. The frame writes the pane's lines."""
+    """The frame with the new paper is drawn as soon as the pane has it, when nothing else
+    waits to be drawn: Textual's frame clock would wait 17 to 33 ms after the list's frame. A
+    key that changes the list too (a star) leaves both to the clock, drawn together."""
     app = PapertermApp(mixed_papers(10), StateStore.open(tmp_path / "state.json"))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -285,24 +286,29 @@ async def test_a_new_paper_is_drawn_at_once_not_at_the_next_tick(tmp_path: Path)
             display(screen, update)
 
         app._display = counted  # type: ignore[method-assign,assignment]
-        drawn_in_put: list[int] = []
-        put = detail._put
+        drawn_by_pane: list[int] = []
+        draw = detail._draw
 
-        def watched(text: Any) -> bool:
+        def watched() -> None:
             before = len(frames)
-            changed = put(text)
-            drawn_in_put.append(len(frames) - before)
-            return changed
+            draw()
+            drawn_by_pane.append(len(frames) - before)
 
-        detail._put = watched  # type: ignore[method-assign]
+        detail._draw = watched  # type: ignore[method-assign]
         for _ in range(3):
             await pilot.press("j")
             await settle(pilot)
             paper = app.main.current
             assert paper is not None
-            assert drawn_in_put[-1] == 1
-            region = detail.content_region
-            assert terminal.text(region)[0].startswith(paper.title[:20])
+            assert drawn_by_pane[-1] == 1
+            assert terminal.text(detail.content_region)[0].startswith(paper.title[:20])
+        drawn_by_pane.clear()
+        await pilot.press("s")
+        await settle(pilot)
+        assert drawn_by_pane == [0]  # the list's row too: the clock draws both
+        assert "★ starred" in "".join(terminal.text(detail.content_region))
+        row = app.main.paper_list.region
+        assert "★" in "".join(terminal.text(row))
 
 
 async def test_the_pane_finishes_its_lines_as_textual_would(tmp_path: Path) -> None:

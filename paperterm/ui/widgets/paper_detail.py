@@ -26,11 +26,13 @@ from textual.color import Color
 from textual.content import Content, _FormattedLine
 from textual.filter import LineFilter
 from textual.geometry import Region, Size
+from textual.screen import Screen
 from textual.scroll_view import ScrollView
 from textual.scrollbar import ScrollBar
 from textual.selection import Selection
 from textual.strip import Strip
 from textual.style import Style as TextualStyle
+from textual.widget import Widget
 
 from paperterm.model import Metadata, Paper
 from paperterm.sanitize import clean_text, printable
@@ -366,19 +368,28 @@ class PaperDetail(ScrollView, can_focus=True):
 
         A new paper follows the frame that showed the key (the list's). Textual's clock (60
         frames a second) then waits for its next tick but one: 17 to 33 ms in which nothing is
-        drawn. The pane is drawn now instead, with the screen's own frame step; not while a
-        layout is due, another screen is on top or the pane is not on screen yet (then the clock
-        draws it, as before). Textual private API (pinned below 9): the screen's
-        ``_dirty_widgets`` and ``_on_timer_update``; tests/test_ui_detail.py checks that the
-        frame comes with the change and paints what a full repaint would.
+        drawn. The pane is drawn at once instead, with the screen's own frame step, when it is
+        the only thing waiting to be drawn (the pane and its scroll bar); else, as when a
+        layout is due, another screen is on top or the pane is not on screen yet, the clock
+        draws everything together, as before (a star drawn in the list and the pane in one
+        frame). Textual private API (pinned below 9): the widgets' ``_repaint_required``,
+        ``_layout_required``, ``_scroll_required``, the screen's ``_dirty_widgets`` and
+        ``_on_timer_update``; tests/test_ui_detail.py checks that the frame comes at once and
+        paints what a full repaint would, and that a change elsewhere waits for the clock.
         """
+        self._draw()
+
+    def _draw(self) -> None:
         screen = self.screen
         bar = self._vertical_scrollbar
         if (
             not screen.is_current
             or self.app._batch_count
             or screen._layout_required
+            or screen._scroll_required
+            or screen._repaint_required
             or self not in screen._compositor.visible_widgets
+            or self._elsewhere(screen)
         ):
             # Hand the repaints to the screen now rather than at each widget's idle turn
             # (the scroll bar's can come a frame before the pane's).
@@ -392,6 +403,16 @@ class PaperDetail(ScrollView, can_focus=True):
             bar._repaint_required = False
             screen._dirty_widgets.add(bar)
         screen._on_timer_update()
+
+    def _elsewhere(self, screen: Screen[object]) -> bool:
+        """Whether a widget other than the pane waits to be drawn or laid out."""
+        if screen._dirty_widgets - {self, self._vertical_scrollbar}:
+            return True
+        return any(
+            widget._repaint_required or widget._layout_required or widget._scroll_required
+            for widget in screen.walk_children(Widget)
+            if widget is not self
+        )
 
     def _fit(self) -> None:
         """Make the virtual size the lines of the text at the pane's width. The scroll bar is

@@ -368,14 +368,15 @@ class PaperDetail(ScrollView, can_focus=True):
 
         A new paper follows the frame that showed the key (the list's). Textual's clock (60
         frames a second) then waits for its next tick but one: 17 to 33 ms in which nothing is
-        drawn. The pane is drawn at once instead, with the screen's own frame step, when it is
-        the only thing waiting to be drawn (the pane and its scroll bar); else, as when a
-        layout is due, another screen is on top or the pane is not on screen yet, the clock
-        draws everything together, as before (a star drawn in the list and the pane in one
-        frame). Textual private API (pinned below 9): the widgets' ``_repaint_required``,
-        ``_layout_required``, ``_scroll_required``, the screen's ``_dirty_widgets`` and
-        ``_on_timer_update``; tests/test_ui_detail.py checks that the frame comes at once and
-        paints what a full repaint would, and that a change elsewhere waits for the clock.
+        drawn. The pane is drawn at once instead, with the screen's own frame step (and what
+        else the screen has been handed to draw), when no other widget still holds a repaint
+        or a layout; else, as when a layout is due, another screen is on top or the pane is
+        not on screen yet, the clock draws everything together, as before (a star drawn in the
+        list and the pane in one frame). Textual private API (pinned below 9): the widgets'
+        ``_repaint_required``, ``_layout_required``, ``_scroll_required``, the screen's
+        ``_dirty_widgets`` and ``_on_timer_update``; tests/test_ui_detail.py checks that the
+        frame comes at once and paints what a full repaint would, and that a change elsewhere
+        waits for the clock.
         """
         self._draw()
 
@@ -405,9 +406,9 @@ class PaperDetail(ScrollView, can_focus=True):
         screen._on_timer_update()
 
     def _elsewhere(self, screen: Screen[object]) -> bool:
-        """Whether a widget other than the pane waits to be drawn or laid out."""
-        if screen._dirty_widgets - {self, self._vertical_scrollbar}:
-            return True
+        """Whether a widget other than the pane has a repaint or a layout it has not handed to
+        the screen yet (what it has handed over, the frame drawn now draws too, as the clock's
+        would)."""
         return any(
             widget._repaint_required or widget._layout_required or widget._scroll_required
             for widget in screen.walk_children(Widget)

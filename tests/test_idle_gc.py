@@ -84,20 +84,44 @@ def test_a_cycle_is_collected_between_keys_not_while_they_come(
     assert len(made) == 5 * idle_gc.YOUNG
 
 
-def test_a_pause_collects_everything_and_puts_the_survivors_aside(
+def test_the_first_pause_puts_the_objects_alive_aside(
     collector: tuple[IdleCollector, Clock],
 ) -> None:
     idle, clock = collector
     idle.start()
     kept = [Node() for _ in range(10)]
+    garbage = cycle()
     idle.touched()
     clock.now += idle_gc.PAUSE
     assert gc.get_freeze_count() == 0
-    assert idle.tick() == 2
+    assert idle.tick() == 1  # the young ones collected, not every object
+    assert garbage() is None
     assert gc.get_freeze_count() >= len(kept)  # long-lived: later collections skip them
     assert idle.tick() is None  # once
     idle.settle()  # the search index was made, say
+    assert idle.tick() == 1
+
+
+def test_a_pause_after_many_young_collections_collects_everything(
+    collector: tuple[IdleCollector, Clock],
+) -> None:
+    idle, clock = collector
+    idle.start()
+    clock.now += idle_gc.PAUSE
+    assert idle.tick() == 1  # the objects alive put aside
+    made = []
+    for _ in range(idle_gc.YOUNG_BEFORE_FULL):
+        idle.touched()
+        made.append(make_objects(idle_gc.YOUNG + 100))
+        clock.now += 2 * idle_gc.QUIET
+        assert idle.tick() == 1
+    idle.touched()
+    clock.now += 2 * idle_gc.QUIET
+    assert idle.tick() is None  # nothing made since
+    clock.now += idle_gc.PAUSE
     assert idle.tick() == 2
+    assert idle.tick() is None
+    assert len(made) == idle_gc.YOUNG_BEFORE_FULL
 
 
 def test_too_many_objects_are_collected_even_while_keys_come(

@@ -7,9 +7,11 @@ machine), inside the key that tipped the count (issue 17: a keystroke's p95).
 
 While the reader runs, the automatic collector is off and the reader collects itself when no key
 came for a moment: the young objects when enough were made, every object when the user paused
-longer. At the first such pause, and after each :meth:`IdleCollector.settle` (the search index
-made), the objects alive are put out of the collector's sight (``gc.freeze``: they are the
-long-lived ones, and refcounting still frees them), so later collections skip them. Too many
+after many young collections. At the first pause, and at the next one after
+:meth:`IdleCollector.settle` (the search index made), the objects alive are put out of the
+collector's sight (``gc.freeze``, after a collection of the young ones only: the older ones are
+long-lived, and a full collection over the whole catalogue would itself stop the reader for a
+second at 100k papers); refcounting still frees them, and later collections skip them. Too many
 objects made without a pause are collected at once. When the reader stops, the collector is as
 it was.
 """
@@ -75,7 +77,13 @@ class IdleCollector:
             return None
         made = gc.get_count()[0]
         quiet = self._clock() - self._last_key
-        paused = quiet >= PAUSE and (self._settle or self._young >= YOUNG_BEFORE_FULL)
+        if quiet >= PAUSE and self._settle:
+            gc.collect(1)
+            gc.freeze()
+            self._settle = False
+            self._young = 0
+            return 1
+        paused = quiet >= PAUSE and self._young >= YOUNG_BEFORE_FULL
         if paused or made >= TOO_MANY or (quiet >= QUIET and self._young >= MOST_YOUNG):
             generation = 2
         elif made >= YOUNG and quiet >= QUIET:
@@ -83,13 +91,7 @@ class IdleCollector:
         else:
             return None
         gc.collect(generation)
-        if generation == 2:
-            self._young = 0
-            if self._settle:
-                self._settle = False
-                gc.freeze()
-        else:
-            self._young += 1
+        self._young = 0 if generation == 2 else self._young + 1
         return generation
 
     def stop(self) -> None:

@@ -32,7 +32,7 @@ from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from paperterm import fsio, settings, sorts, usecases
@@ -68,6 +68,7 @@ from paperterm.ui.screens.export import ExportChoice, ExportScreen
 from paperterm.ui.screens.help import HelpScreen
 from paperterm.ui.screens.inbox import ConfirmScreen, FiltersScreen, NoteScreen, TagScreen
 from paperterm.ui.widgets.filter_bar import FilterBar
+from paperterm.ui.widgets.key_footer import KeyFooter
 from paperterm.ui.widgets.paper_detail import PaperDetail
 from paperterm.ui.widgets.paper_list import PaperList
 from paperterm.ui.widgets.status_line import StatusLine
@@ -461,7 +462,7 @@ class MainScreen(Screen[None]):
         if self.banner:
             yield Static(self.banner, id="banner", markup=False)
         yield self._status
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         """Fill the list at once (no search needed for the whole catalogue) and show notices."""

@@ -31,9 +31,7 @@ def expected(app: Recorder) -> list[tuple[str, bool]]:
     return list(first.values())
 
 
-async def test_an_empty_view_greys_the_keys_in_place(
-    catalog: Catalog, state_path: Path
-) -> None:
+async def test_an_empty_view_greys_the_keys_in_place(catalog: Catalog, state_path: Path) -> None:
     app = make_app(catalog, state_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

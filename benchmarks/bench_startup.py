@@ -57,22 +57,24 @@ def parse_size(text: str) -> int:
 
 
 class _FirstRow:
-    """Wraps PaperList.render_line to note when the first paper line is drawn."""
+    """Wraps PaperList.render_lines (the list draws its lines there) to note when the first
+    paper lines are drawn."""
 
     def __init__(self) -> None:
         self.at: float | None = None
-        self._original: Callable[..., object] = PaperList.render_line
+        self._original: Callable[..., object] = PaperList.render_lines
 
     def install(self) -> None:
         original = self._original
         probe = self
 
-        def render_line(widget: PaperList, y: int) -> object:
+        def render_lines(widget: PaperList, crop: Any) -> object:
+            lines = original(widget, crop)
             if probe.at is None and widget.rows:
                 probe.at = time.perf_counter()
-            return original(widget, y)
+            return lines
 
-        PaperList.render_line = render_line  # type: ignore[method-assign,assignment]
+        PaperList.render_lines = render_lines  # type: ignore[method-assign,assignment]
 
 
 class _Shown:
@@ -141,7 +143,7 @@ async def _one_run(
                 indexed = time.perf_counter() - start
                 keys = await _type(app, pilot, query)
     finally:
-        PaperList.render_line = probe._original  # type: ignore[method-assign]
+        PaperList.render_lines = probe._original  # type: ignore[method-assign,assignment]
     return first_row, ready, indexed, keys, answer
 
 

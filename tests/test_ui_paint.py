@@ -33,10 +33,10 @@ from paperterm.ui.widgets.filter_bar import FilterBar
 from paperterm.ui.widgets.paper_detail import PaperDetail
 from paperterm.ui.widgets.paper_list import (
     PaperList,
-    _KeptLinesScrollBar,
     _Look,
     _title_segments,
 )
+from paperterm.ui.widgets.scroll_bar import KeptLinesScrollBar
 from paperterm.ui.widgets.status_line import StatusLine
 
 SIZE = (110, 30)
@@ -120,7 +120,7 @@ def from_scratch(app: PapertermApp) -> Terminal:
     app.main.paper_list._lines_cache.clear()
     app.main.paper_list._drawn.clear()
     bar = app.main.paper_list.vertical_scrollbar
-    assert isinstance(bar, _KeptLinesScrollBar)
+    assert isinstance(bar, KeptLinesScrollBar)
     bar._kept.clear()
     terminal = Terminal(*SIZE)
     terminal.apply(app.screen._compositor.render_full_update())
@@ -356,7 +356,7 @@ async def test_the_list_scroll_bar_draws_what_textual_would(tmp_path: Path) -> N
         await pilot.pause()
         paper_list = app.main.paper_list
         bar = paper_list.vertical_scrollbar
-        assert isinstance(bar, _KeptLinesScrollBar)
+        assert isinstance(bar, KeptLinesScrollBar)
         assert bar.display
         region = bar.size.region
         for rows in (300, 299, 150, 77, 40, 31, 300, 150):

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from math import ceil
 from pathlib import PurePath
 from typing import ClassVar, Literal
 
@@ -36,6 +35,7 @@ from textual.widget import Widget
 
 from paperterm.model import Metadata, Paper
 from paperterm.sanitize import clean_text, printable
+from paperterm.ui.widgets.scroll_bar import kept_lines_scrollbar
 
 SHOWN_AT_FIRST = 20_000
 """Characters of one text laid out at first: a real abstract is under 2,000; laying out a 4 MB
@@ -93,63 +93,6 @@ class _Frame:
         return finished
 
 
-class _LineScrollBar(ScrollBar):
-    """Textual's vertical scroll bar, drawn line by line.
-
-    Textual draws a scroll bar as a Rich renderable through its styles cache: about 2 ms for a
-    pane's height, on every paper whose text is longer than the pane. Here its lines are the
-    same segments (Textual's own ScrollBarRender.render_bar, with the colours ScrollBar.render
-    picks), each line one Strip, then the app's line filters. tests/test_ui_detail.py checks
-    they equal Textual's.
-    """
-
-    def render_lines(self, crop: Region) -> list[Strip]:
-        parent = self.parent
-        if (
-            not self.vertical
-            or not isinstance(parent, PaperDetail)
-            or self.screen.styles.scrollbar_color.a == 0
-            or self.styles.gutter
-        ):
-            return super().render_lines(crop)
-        styles = parent.styles
-        if self.grabbed:
-            background, color = styles.scrollbar_background_active, styles.scrollbar_color_active
-        elif self.mouse_over:
-            background, color = styles.scrollbar_background_hover, styles.scrollbar_color_hover
-        else:
-            background, color = styles.scrollbar_background, styles.scrollbar_color
-        if background.a < 1:
-            base_background, _ = parent.background_colors
-            background = base_background + background
-        color = background + color
-        window_size = self.window_size if self.window_size < self.window_virtual_size else 0
-        width, height = self.size
-        bar = self.renderer.render_bar(
-            size=height,
-            virtual_size=ceil(self.window_virtual_size),
-            window_size=ceil(window_size),
-            position=self.position,
-            thickness=width,
-            vertical=True,
-            back_color=background.rich_color,
-            bar_color=color.rich_color,
-        )
-        base = self.visual_style.rich_style  # under every segment, as Textual renders it
-        own_background = self.background_colors[1]
-        filters = self.get_line_filters()
-        lines = []
-        for text, style, _ in bar.segments[crop.y : crop.bottom]:
-            strip = Strip([Segment(text, base + style)], width)
-            for line_filter in filters:
-                strip = strip.apply_filter(line_filter, own_background)
-            lines.append(strip)
-        x1, x2 = crop.column_span
-        if x1 or x2 != width:
-            lines = [line.crop(x1, x2) for line in lines]
-        return lines
-
-
 class PaperDetail(ScrollView, can_focus=True):
     """Shows one paper: title, the whole abstract, links, sources and other versions."""
 
@@ -205,15 +148,8 @@ class PaperDetail(ScrollView, can_focus=True):
 
     @property
     def vertical_scrollbar(self) -> ScrollBar:
-        """The vertical scroll bar, drawn line by line (Textual's property, another class)."""
-        if self._vertical_scrollbar is None:
-            bar = _LineScrollBar(
-                vertical=True, name="vertical", thickness=self.scrollbar_size_vertical
-            )
-            self._vertical_scrollbar = bar
-            bar.display = False
-            self.app._start_widget(self, bar)
-        return self._vertical_scrollbar
+        """Textual's scroll bar, its lines drawn from those it drew before."""
+        return kept_lines_scrollbar(self)
 
     @property
     def text(self) -> str:

@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
-from typing import ClassVar, cast
+from typing import ClassVar
 
 from rich.cells import cell_len, set_cell_size
-from rich.color import Color as RichColor
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -21,11 +20,12 @@ from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
-from textual.scrollbar import ScrollBar, ScrollBarRender
+from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 from textual.style import Style as VisualStyle
 
 from paperterm.model import Paper
+from paperterm.ui.widgets.scroll_bar import kept_lines_scrollbar
 
 Highlighter = Callable[[str], list[tuple[int, int]]]
 """Spans of a title to highlight for the current query."""
@@ -181,18 +181,8 @@ class PaperList(ScrollView, can_focus=True):
 
     @property
     def vertical_scrollbar(self) -> ScrollBar:
-        """Textual's scroll bar, its lines drawn from those it drew before (see
-        :class:`_KeptLinesScrollBar`). Made as Textual makes it (private API: the widget's
-        ``_vertical_scrollbar`` and ``App._start_widget``; tests/test_ui_paint.py checks the
-        bar is this one and draws what Textual would)."""
-        if self._vertical_scrollbar is None:
-            bar = _KeptLinesScrollBar(
-                vertical=True, name="vertical", thickness=self.scrollbar_size_vertical
-            )
-            bar.display = False
-            self._vertical_scrollbar = bar
-            self.app._start_widget(self, bar)
-        return self._vertical_scrollbar
+        """Textual's scroll bar, its lines drawn from those it drew before."""
+        return kept_lines_scrollbar(self)
 
     @property
     def rows(self) -> Sequence[int]:
@@ -556,76 +546,6 @@ class PaperList(ScrollView, can_focus=True):
         if length == width:
             return segments
         return list(Strip(segments, length).crop_extend(0, width, look.plain))
-
-
-class _KeptLinesScrollBar(ScrollBar):
-    """A vertical scroll bar that draws a line it drew before from what it kept.
-
-    A filter key changes the number of rows, so the bar is drawn again: 37 lines through
-    Textual's pipeline cost ~3.6 ms, though a bar's lines are of a few kinds (track above and
-    below the thumb, thumb, its ends). Each line of a vertical bar is drawn from one segment of
-    :meth:`ScrollBarRender.render_bar` alone: the finished line is kept by that segment (and
-    the width, background and line filters), and a bar whose every segment was seen is drawn
-    from the lines kept; otherwise Textual draws it, and its lines are kept.
-    """
-
-    def __init__(self, vertical: bool = True, name: str | None = None, *, thickness: int = 1):
-        super().__init__(vertical, name, thickness=thickness)
-        self._kept: dict[tuple[object, ...], Strip] = {}
-
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self._kept.clear()
-
-    def render_lines(self, crop: Region) -> list[Strip]:
-        """The lines in ``crop``, from those kept when Textual drew the same segments."""
-        segments = self._segments()
-        if segments is None:
-            return super().render_lines(crop)
-        finish = (self.region.width, self.background_colors, tuple(self.get_line_filters()))
-        kept = self._kept
-        if len(kept) > 256:
-            kept.clear()
-        keys = [(segment.text, segment.style, finish) for segment in segments]
-        lines = [kept.get(key) for key in keys[crop.y : crop.bottom]]
-        if all(line is not None for line in lines):
-            strips = cast(list[Strip], lines)
-        else:
-            drawn = super().render_lines(self.size.region)
-            for key, line in zip(keys, drawn, strict=True):
-                kept[key] = line
-            strips = drawn[crop.y : crop.bottom]
-        x1, x2 = crop.column_span
-        if x1 or x2 != self.region.width:
-            strips = [strip.crop(x1, x2) for strip in strips]
-        return strips
-
-    def _segments(self) -> list[Segment] | None:
-        """The segment each line is drawn from, as the bar's renderable draws it (None when
-        the bar is not a plain vertical one drawn by Textual's own renderable)."""
-        renderable = self.render()
-        width, height = self.size
-        if (
-            not self.vertical
-            or type(renderable) is not ScrollBarRender
-            or not isinstance(renderable.style, Style)
-            or self.styles.gutter
-            or self.region.size != self.size
-        ):
-            return None
-        style = renderable.style
-        bar = renderable.render_bar(
-            size=height,
-            window_size=renderable.window_size,
-            virtual_size=renderable.virtual_size,
-            position=renderable.position,
-            vertical=True,
-            thickness=width,
-            back_color=style.bgcolor or RichColor.parse("#555555"),
-            bar_color=style.color or RichColor.parse("bright_magenta"),
-        )
-        segments = list(bar.segments)
-        return segments if len(segments) == height else None
 
 
 @dataclass(frozen=True)

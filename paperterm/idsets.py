@@ -23,7 +23,8 @@ NEAR = 64
 _ORIGINS: dict[int, tuple[frozenset[str], frozenset[str], frozenset[str]]] = {}
 """id(a set) -> (the set, so that a reused id() never matches; the set it was made from; the
 ids it may differ in), for the last sets made."""
-_ORIGINS_KEPT = 32
+_ORIGINS_KEPT = 8
+"""Few: the newest sets are the ones asked about, and each entry keeps two whole sets alive."""
 _ORIGINS_LOCK = threading.Lock()
 
 

@@ -177,14 +177,20 @@ def _index(numbers: Postings, texts: list[str]) -> tuple[Field, Field]:
             deque(map(append, map(abstract.__getitem__, distinct), repeat(previous)), 0)
             distinct = set()
             previous = number
-        found = words(text)
-        if found:
-            distinct.update(found)
-            first = abstract_first[found[0]]
-            if not first or first[-1] != number:
-                first.append(number)
+        note_words(words(text), number, distinct, abstract_first)
     deque(map(append, map(abstract.__getitem__, distinct), repeat(previous)), 0)
     return abstract, abstract_first
+
+
+def note_words(found: list[str], number: int, distinct: set[str], firsts: Field) -> None:
+    """Add one abstract's words to ``distinct`` (its paper's words so far) and paper ``number``
+    to its first word's postings, once: the one rule both builds follow (the index's own, and
+    this helper's for the later papers)."""
+    if found:
+        distinct.update(found)
+        first = firsts[found[0]]
+        if not first or first[-1] != number:
+            first.append(number)
 
 
 def _write_field(out: IO[bytes], field: Field) -> None:

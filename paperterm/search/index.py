@@ -377,12 +377,7 @@ class SearchIndex:
             """Append paper ``number`` to its abstracts' words, and to each first word's."""
             distinct: set[str] = set()
             for text in papers[number].abstracts:
-                found = words(text)
-                if found:
-                    distinct.update(found)
-                    start = abstract_first[found[0]]
-                    if not start or start[-1] != number:
-                        start.append(number)
+                helper.note_words(words(text), number, distinct, abstract_first)
             deque(map(append, map(abstract.__getitem__, distinct), repeat(number)), 0)
 
         # A helper process indexes the abstracts of the later papers meanwhile (big catalogues).

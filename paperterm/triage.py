@@ -192,7 +192,7 @@ def _select(
     hide = marks.muted
     if include_muted or (hide and parse(query).asks_for("muted")):
         hide = frozenset()
-    flags = {"queued": frozenset(marks.queue), **marks.flags, "muted": marks.muted}
+    flags = _flags(marks)
     complete = True
     view = " ".join(f"is:{state}" for state in keep)
     if view and (catalog.search_ready or not parse(query).is_empty) and _joins(query, view):
@@ -226,6 +226,11 @@ class _Selected(NamedTuple):
     """The same papers as the search and the view gave them (a ranking keeps a quick ``in``)."""
     complete: bool
     exact: int
+
+
+def _flags(marks: Marks) -> dict[str, Collection[str]]:
+    """The ids of the query language's state terms besides read and starred, from ``marks``."""
+    return {**marks.flags, "muted": marks.muted, "queued": frozenset(marks.queue)}
 
 
 def _joins(query: str, terms: str) -> bool:
@@ -354,7 +359,7 @@ class Triage:
         muted = marks.muted
         if not muted:
             return 0
-        flags = {**marks.flags, "muted": muted, "queued": frozenset(marks.queue)}
+        flags = _flags(marks)
         head = " ".join(f"is:{state}" for state in ("muted", *_VIEW_STATES[selection.view]))
         query = f"{head} {selection.query}"
         asked = parse(selection.query)

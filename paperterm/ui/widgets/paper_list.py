@@ -609,9 +609,8 @@ _BY_STYLE = (ANSIToTruecolor, Monochrome, NoColor, DimFilter)
 def _title_segments(
     title: str, room: int, spans: tuple[tuple[int, int], ...], look: _Look
 ) -> list[Segment]:
-    """The title in exactly ``room`` cells: cut with an ellipsis or padded, its matches in
-    ``look.match``. As Rich draws such a title: a title with no match (left) is drawn in the
-    list's style, one with a match in the title style around it."""
+    """The title in exactly ``room`` cells: cut with an ellipsis or padded, in ``look.title``
+    (bold when unread, muted when read), its matches in ``look.match``."""
     length = len(title)
     kept = [(start, min(end, length)) for start, end in spans if start < length and end > start]
     cells = cell_len(title)
@@ -625,7 +624,7 @@ def _title_segments(
     else:
         text = title
     if not kept:
-        return [Segment(text, look.plain)]
+        return [Segment(text, look.title)]
     cuts = sorted({0, len(text), *(edge for span in kept for edge in span)})
     return [
         Segment(

@@ -104,7 +104,12 @@ class PaperList(ScrollView, can_focus=True):
     PaperList {
         background: $surface;
         overflow-x: hidden;
-        overflow-y: auto;
+        /* The bar is always there (one that comes and goes lays the whole screen out), its
+           track in the list's colour: a list that fits shows no bar, only its thumb shows. */
+        overflow-y: scroll;
+        scrollbar-background: $surface;
+        scrollbar-background-hover: $surface;
+        scrollbar-background-active: $surface;
         & > .paper-list--cursor {
             background: $block-cursor-blurred-background;
             color: $block-cursor-blurred-foreground;
@@ -245,9 +250,11 @@ class PaperList(ScrollView, can_focus=True):
         the scroll bar alone is told."""
         if size == self.virtual_size:
             return
-        height = self.scrollable_content_region.height
-        bar = self.show_vertical_scrollbar
-        if not self.is_mounted or bar != (size.height > height):
+        overflow = self.styles.overflow_y
+        wanted = overflow == "scroll" or (
+            overflow == "auto" and size.height > self.scrollable_content_region.height
+        )  # Textual's own rule (Widget._refresh_scrollbars)
+        if not self.is_mounted or self.show_vertical_scrollbar != wanted:
             self.virtual_size = size
             return
         self.set_reactive(PaperList.virtual_size, size)

@@ -1,0 +1,71 @@
+"""Keys typed in the filter lay nothing out: the screen's layout (the whole screen arranged
+again, 15-25 ms on the shared dumps) happens only when a widget's size or place changes, and
+a filter key changes neither (issue 17)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.screen import Screen
+
+from paperterm.state import StateStore
+from paperterm.ui.app import PapertermApp
+from tests.pilot import SIZE
+from tests.test_ui_paint import many_papers
+
+
+def count_layouts(app: PapertermApp) -> list[int]:
+    """A one-item list counting the main screen's layouts from now on."""
+    screen = app.main
+    layouts = [0]
+    layout = screen._refresh_layout
+
+    def counted(*args: object, **kwargs: object) -> None:
+        layouts[0] += 1
+        layout(*args, **kwargs)  # type: ignore[arg-type]
+
+    screen._refresh_layout = counted  # type: ignore[method-assign]
+    return layouts
+
+
+async def test_the_list_keeps_its_scroll_bar_whatever_the_rows(tmp_path: Path) -> None:
+    """More rows than the list's height, then fewer, then none: the bar stays (an empty
+    track when every row fits), so the rows keep their width and nothing is laid out."""
+    app = PapertermApp(many_papers(300), StateStore.open(tmp_path / "state.json"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        paper_list = app.main.paper_list
+        height = paper_list.scrollable_content_region.height
+        width = paper_list.scrollable_content_region.width
+        layouts = count_layouts(app)
+        for rows in (300, 5, height, height + 1, 0, 300, 1):
+            paper_list.set_rows(app.main.papers, range(rows))
+            await pilot.pause()
+            assert paper_list.show_vertical_scrollbar, rows
+            assert paper_list.vertical_scrollbar.display, rows
+            assert paper_list.scrollable_content_region.width == width, rows
+            assert paper_list.virtual_size.height == max(rows, 1) or rows == 0
+        assert layouts == [0]
+        assert isinstance(app.screen, Screen)
+
+
+async def test_filter_keys_that_cross_the_list_height_lay_nothing_out(tmp_path: Path) -> None:
+    """A query whose answer shrinks from every paper to a few and grows back as it is
+    typed and erased: not one layout."""
+    app = PapertermApp(many_papers(300), StateStore.open(tmp_path / "state.json"))
+    async with app.run_test(size=SIZE) as pilot:
+        while app.main.query_one("#status").indexing:  # type: ignore[attr-defined]
+            await pilot.pause(0.02)
+        await pilot.press("slash")
+        await pilot.pause()
+        await pilot.pause()
+        layouts = count_layouts(app)
+        lengths = []
+        for key in ["s", "p", "a", "r", "s", "e", "space", "1", "2", *["backspace"] * 9]:
+            await pilot.press(key)
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            lengths.append(len(app.main.paper_list.rows))
+        height = app.main.paper_list.scrollable_content_region.height
+        assert min(lengths) < height < max(lengths)  # the answer crossed the list's height
+        assert layouts == [0]

@@ -10,8 +10,8 @@ from textual.screen import Screen
 
 from paperterm.state import StateStore
 from paperterm.ui.app import PapertermApp
-from tests.pilot import SIZE
-from tests.test_ui_paint import many_papers
+from pilot import SIZE
+from test_ui_paint import many_papers
 
 
 def count_layouts(app: PapertermApp) -> list[int]:

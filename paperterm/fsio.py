@@ -289,9 +289,7 @@ def _write_new(
         if mode is not None and hasattr(os, "fchmod"):
             os.fchmod(fd, mode)
         if isinstance(data, bytes):
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
+            write_all(fd, data)
         else:
             with os.fdopen(fd, "wb", closefd=False) as out:
                 data(out)
@@ -299,6 +297,18 @@ def _write_new(
             _flush(fd)
     finally:
         os.close(fd)
+
+
+def write_all(fd: int, data: bytes) -> None:
+    """Write all of ``data`` to ``fd`` (``os.write`` may write less than asked)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def flush_to_disk(fd: int) -> None:
+    """Push a file's data to the disk itself (see :func:`replace`); raises OSError."""
+    _flush(fd)
 
 
 def _flush(fd: int) -> None:

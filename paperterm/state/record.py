@@ -194,19 +194,28 @@ def decode(data: bytes, known: Mapping[str, Entry] | None = None) -> Decoded:
     papers = top.get("papers", {})
     extra = {key: value for key, value in top.items() if key not in ("schema", "papers")}
     try:
-        refused = _check_papers(papers, known or {}, schema)
+        refused = checked_papers(papers, known, schema)
     except CorruptState:
         if schema > SCHEMA:
             return Decoded(schema, {}, extra)
         raise
+    if schema < 2:
+        papers = {pid: _upgraded(entry) for pid, entry in papers.items()}
+    return Decoded(schema, papers, extra, refused)
+
+
+def checked_papers(
+    papers: Any, known: Mapping[str, Entry] | None = None, schema: int = SCHEMA
+) -> tuple[tuple[str, str], ...]:
+    """Check a ``papers`` object in place (raise CorruptState if anything is off); set aside
+    each pinned key that is not valid (see :func:`decode`) and return those (paper id, key)."""
+    refused = _check_papers(papers, known or {}, schema)
     for paper_id, key in refused:
         entry = dict(papers[paper_id])
         del entry["bibkey"]
         entry[REFUSED_KEY] = key
         papers[paper_id] = entry
-    if schema < 2:
-        papers = {pid: _upgraded(entry) for pid, entry in papers.items()}
-    return Decoded(schema, papers, extra, tuple(refused))
+    return tuple(refused)
 
 
 def _upgraded(entry: Entry) -> Entry:

@@ -115,6 +115,75 @@ def read_file(path: Path) -> tuple[bytes, Fingerprint] | None:
     return data, _fingerprint(status)
 
 
+def open_file(path: Path, flags: int = os.O_RDONLY) -> tuple[int, os.stat_result] | None:
+    """A descriptor on the regular file ``path`` and its status, or None when it does not
+    exist (the caller closes it); links and special files are refused as :func:`read_file`
+    refuses them. ``flags`` may add ``O_WRONLY | O_APPEND | O_CREAT`` to append."""
+    try:
+        fd = fsio.open_regular(path, flags)
+    except FileNotFoundError:
+        return None
+    except fsio.NotRegularFile as exc:
+        raise _not_regular(path, exc) from exc
+    except OSError as exc:
+        raise StateError(f"{path}: cannot open it: {reason(exc)}") from exc
+    try:
+        return fd, os.fstat(fd)
+    except OSError as exc:
+        _close_quietly(fd)
+        raise StateError(f"{path}: cannot inspect it: {reason(exc)}") from exc
+
+
+def read_from(path: Path, fd: int, start: int) -> bytes:
+    """The bytes of the open file ``fd`` (named ``path``) from offset ``start`` to its end."""
+    chunks = []
+    try:
+        os.lseek(fd, start, os.SEEK_SET)
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+    except OSError as exc:
+        raise StateError(f"{path}: cannot read it: {reason(exc)}") from exc
+    return b"".join(chunks)
+
+
+def append(path: Path, data: bytes, *, expected: tuple[int, int, int] | None) -> os.stat_result:
+    """Append ``data`` to ``path`` (created if missing) and flush it to the disk; return the
+    file's status after. Call while holding the lock.
+
+    ``expected`` is the (device, inode, size) the caller last read, or None for a file it
+    believes missing: a file found otherwise is not written (StateError). A failure truncates
+    what was written back, leaving the file as it was, and raises StateError.
+    """
+    try:
+        fd = fsio.open_regular(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+    except fsio.NotRegularFile as exc:
+        raise _not_regular(path, exc) from exc
+    except OSError as exc:
+        raise StateError(f"{path}: could not save (open: {reason(exc)}); file unchanged") from exc
+    try:
+        before = os.fstat(fd)
+        found = (before.st_dev, before.st_ino, before.st_size)
+        if found != expected and (expected is not None or before.st_size):
+            raise StateError(f"{path}: changed by something else while locked; not appended")
+        try:
+            fsio.write_all(fd, data)
+            fsio.flush_to_disk(fd)
+        except OSError as exc:
+            with suppress(OSError):
+                os.ftruncate(fd, before.st_size)
+            raise StateError(
+                f"{path}: could not save (write: {reason(exc)}); file unchanged"
+            ) from exc
+        return os.fstat(fd)
+    finally:
+        _close_quietly(fd)
+
+
+def close_quietly(fd: int) -> None:
+    """Close a descriptor that was only read: a failure there loses nothing."""
+    _close_quietly(fd)
+
+
 def _not_regular(path: Path, exc: fsio.NotRegularFile) -> StateError:
     if exc.what == "a symbolic link":
         return _symlink_error(path)

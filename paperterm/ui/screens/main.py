@@ -409,6 +409,7 @@ class MainScreen(Screen[None]):
         """Read and starred marks; every change is saved through it at once, or, while another
         paperterm holds the state file, made at once and saved as soon as it lets go."""
         store.defer_when_locked = True  # a key never waits for another process
+        store.journal = True  # a mark key appends a line, not the whole file (flush folds it)
         self.triage = Triage(catalog)
         """Rows, counts and texts for what is shown."""
         self.inbox = inbox if inbox is not None else Inbox(catalog, store)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import importlib
 from itertools import pairwise
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from paperterm.search import highlight
+from paperterm.search.text import _WORD, word_spans, words
 
 TITLE = "The Lottery Ticket Hypothesis: Finding Sparse, Trainable Neural Networks"
 
@@ -88,3 +91,71 @@ def test_spans_are_sorted_disjoint_and_inside_the_text(query: str, text: str) ->
         assert 0 <= start < end <= len(text)
     for (_, end), (start, _) in pairwise(spans):
         assert end < start
+
+
+WORDS = ["lottery", "Lottery", "ticket", "tiket", "sparse", "Über", "uber", "ﬁne", "net", "n"]
+
+
+def afresh(query: str, text: str, field: str) -> list[tuple[int, int]]:
+    """``highlight`` with nothing kept from earlier calls."""
+    module = importlib.import_module(
+        "paperterm.search.highlight"
+    )  # the package's name is the function
+    module._plan.cache_clear()
+    module._words.cache_clear()
+    module._matches_of.cache_clear()
+    return highlight(query, text, "title" if field == "title" else "abstract")
+
+
+@given(
+    st.lists(
+        st.lists(
+            st.sampled_from([*WORDS, "lot", "lotery", "'ick", "^lottery-t", "uber"]), max_size=3
+        ),
+        min_size=1,
+        max_size=4,
+    ),
+    st.lists(
+        st.lists(st.sampled_from([*WORDS, "-", ", ", "e\u0301"]), max_size=8),
+        min_size=1,
+        max_size=5,
+    ),
+    st.sampled_from(["title", "abstract"]),
+)
+def test_highlights_kept_from_other_calls_equal_those_worked_out_afresh(
+    queries: list[list[str]], texts: list[list[str]], field: str
+) -> None:
+    """The words of a title and how they matched a query's typed words are kept between calls
+    (the list asks about a screen of titles on each key): what is kept never changes an answer."""
+    asked = [" ".join(words) for words in queries]
+    shown = [" ".join(words) for words in texts]
+    kept = [[pieces(query, text, field) for text in shown] for query in asked]
+    again = [[pieces(query, text, field) for text in shown] for query in reversed(asked)]
+    fresh = [[[text[a:b] for a, b in afresh(q, text, field)] for text in shown] for q in asked]
+    assert kept == fresh
+    assert again == list(reversed(fresh))
+
+
+def test_highlights_stay_right_when_the_words_kept_are_dropped(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Past its bound, a typed word's kept matches are dropped and worked out again."""
+    module = importlib.import_module(
+        "paperterm.search.highlight"
+    )  # the package's name is the function
+    monkeypatch.setattr(module, "_KEPT_LEVELS", 2)
+    module._plan.cache_clear()
+    module._matches_of.cache_clear()
+    for _ in range(2):
+        assert pieces("lotery tiket", TITLE) == ["Lottery", "Ticket"]
+        assert pieces("hypo net", TITLE) == ["Hypo", "Net"]
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=80))
+def test_ascii_words_are_those_of_the_general_rule(text: str) -> None:
+    """ASCII text takes a short way to its words (lowercased at once): the same words and
+    offsets as the general rule, word by word, would give."""
+    general: list[tuple[int, int, str]] = []
+    for match in _WORD.finditer(text):
+        general.extend((match.start(), match.end(), part) for part in words(match.group()))
+    assert word_spans(text) == general

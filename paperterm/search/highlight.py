@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Literal
 
@@ -13,6 +14,16 @@ Span = tuple[int, int]
 """A half-open character range ``[start, end)`` of the displayed text."""
 
 
+_KEPT_WORDS = 4096
+"""Texts whose words are kept: a few screens of titles, which the list highlights again on
+every key (a title's words once split, not on each key)."""
+_KEPT_TEXT = 400
+"""Only texts this long or shorter keep their words (titles; an abstract is highlighted once
+per paper shown, and the detail pane keeps what it drew)."""
+_KEPT_LEVELS = 16384
+"""Text words whose match with a typed word is kept, per typed word."""
+
+
 def highlight(query: str, text: str, field: Literal["title", "abstract"]) -> list[Span]:
     """The spans of ``text`` (a paper's title or abstract) that ``query`` matched.
 
@@ -20,43 +31,100 @@ def highlight(query: str, text: str, field: Literal["title", "abstract"]) -> lis
     length; a word matched despite typos is highlighted whole; excluded terms (``!``), state
     terms (``is:``, ``has:``) and ``similar:`` highlight nothing.
     """
+    plan = _plan(query, field)
+    if plan.nothing:
+        return []
     spans: list[Span] = []
-    found = None
-    for group in _parsed(query).groups:
-        if group.negated:
-            continue
-        for term in group.alternatives:
-            # Only text terms mark text: not state terms, nor similar:ID.
-            if term.kind not in ("exact", "fuzzy", "prefix") or term.field not in ("any", field):
-                continue
-            if term.kind == "exact":
-                spans.extend(_occurrences(term.needle, text))
-                continue
-            if found is None:
-                found = word_spans(text)
-            if term.kind == "fuzzy":
-                spans.extend(_fuzzy(term, found))
-            else:
-                spans.extend(_leading(term, found))
+    for needle in plan.needles:
+        spans.extend(_occurrences(needle, text))
+    if plan.typed or plan.leading:
+        found = _words(text) if len(text) <= _KEPT_TEXT else tuple(word_spans(text))
+        if plan.typed:
+            spans.extend(plan.fuzzy(found))
+        for term in plan.leading:
+            spans.extend(_leading(term, found))
     return merge_spans(spans)
 
 
+class _Plan:
+    """What a query highlights in one field: the text terms that apply."""
+
+    __slots__ = ("leading", "needles", "nothing", "typed")
+
+    def __init__(self, query: Query, field: str) -> None:
+        self.needles: list[str] = []
+        """Exact terms' needles."""
+        self.leading: list[Term] = []
+        """``^`` terms."""
+        typed: dict[str, None] = {}
+        for group in query.groups:
+            if group.negated:
+                continue
+            for term in group.alternatives:
+                # Only text terms mark text: not state terms, nor similar:ID.
+                if term.kind not in ("exact", "fuzzy", "prefix") or term.field not in (
+                    "any",
+                    field,
+                ):
+                    continue
+                if term.kind == "exact":
+                    self.needles.append(term.needle)
+                elif term.kind == "fuzzy":
+                    typed.update(dict.fromkeys(term.words))
+                else:
+                    self.leading.append(term)
+        self.typed = [(word, _matches_of(word)) for word in typed]
+        """The words of the fuzzy terms (each matched alone, so all in one), each with how the
+        text words met so far matched it."""
+        self.nothing = not (self.needles or self.typed or self.leading)
+
+    def fuzzy(self, found: Sequence[tuple[int, int, str]]) -> list[Span]:
+        spans = []
+        for typed, known in self.typed:
+            for start, end, word in found:
+                cut = known.get(word, _UNKNOWN)
+                if cut == _UNKNOWN:
+                    if len(known) >= _KEPT_LEVELS:
+                        known.clear()
+                    matched = level(typed, word)
+                    cut = known[word] = (
+                        _NO_MATCH if not matched else len(typed) if matched == PREFIX else None
+                    )
+                if cut == _NO_MATCH:
+                    continue
+                # The typed part of a word matched as a prefix, when folding kept its length.
+                if cut is not None and end - start == len(word):
+                    spans.append((start, start + cut))
+                else:
+                    spans.append((start, end))
+        return spans
+
+
+_UNKNOWN = -1
+_NO_MATCH = 0
+
+
 @lru_cache(maxsize=64)
-def _parsed(query: str) -> Query:
-    return parse(query)
+def _matches_of(typed: str) -> dict[str, int | None]:
+    """How text words matched a typed word, as they are met (kept for the typed words of the
+    last queries: typing on, the words typed before stay): the length typed when the word
+    matched it as a prefix (highlighted up to it), None when it matched whole (equal, or with
+    typos), :data:`_NO_MATCH` when it did not match."""
+    return {}
 
 
-def _fuzzy(term: Term, found: list[tuple[int, int, str]]) -> list[Span]:
-    spans = []
-    for start, end, word in found:
-        for typed in term.words:
-            matched = level(typed, word)
-            if matched:
-                spans.append(_prefix_span(start, end, word, typed, matched == PREFIX))
-    return spans
+@lru_cache(maxsize=64)
+def _plan(query: str, field: str) -> _Plan:
+    return _Plan(parse(query), field)
 
 
-def _leading(term: Term, found: list[tuple[int, int, str]]) -> list[Span]:
+@lru_cache(maxsize=_KEPT_WORDS)
+def _words(text: str) -> tuple[tuple[int, int, str], ...]:
+    """The words of a short text (a title), kept (see :data:`_KEPT_WORDS`)."""
+    return tuple(word_spans(text))
+
+
+def _leading(term: Term, found: Sequence[tuple[int, int, str]]) -> list[Span]:
     """The first words of the text, when they spell the ``^`` prefix."""
     if len(found) < len(term.words):
         return []

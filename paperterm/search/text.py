@@ -45,6 +45,9 @@ def word_spans(text: str) -> list[tuple[int, int, str]]:
     Used for highlighting, where offsets must point into the text as displayed; a word whose
     folding splits it (a rare compatibility character) yields one entry per folded piece.
     """
+    if text.isascii():
+        # Lowercasing ASCII keeps every offset: the words of the lowered text are the folded ones.
+        return [(*match.span(), match.group()) for match in _WORD.finditer(text.lower())]
     spans: list[tuple[int, int, str]] = []
     for match in _WORD.finditer(text):
         piece = match.group()

@@ -10,11 +10,14 @@ a pinned BibTeX key), then it prints, as median (p95) of wall ms and the CPU ms 
 - ``save``: one ``set_starred`` of one paper by the reader (a journal line appended, fsynced);
 - ``whole-file save``: the same by a store writing the whole file, as every save did before the
   journal (and as the command line still does): the baseline of the same run;
-- ``save after another's``: a save right after another process saved a change (the reader reads
+- ``save after another's``: a save right after another reader saved a change (the reader reads
   that process's journal line; the baseline re-reads and merges the whole file);
+- ``after a script's``: the same after a ``paperterm mark`` (a store without a journal of its own,
+  which appends while the reader's journal is there);
 - ``fold``: folding the journal into the file (the reader's quit, or a journal grown past a
   quarter of the file: about 8,000 marks at 100k), the whole-file write it postpones;
-- the file size. Saves include fsync, so they depend on the disk under benchmarks/out/.
+- the file size. Saves include fsync, so they depend on the disk under benchmarks/out/: the
+  ``floor`` line is 100 bytes appended to a scratch file there and fsynced, nothing else.
 
     python benchmarks/bench_state.py                    # 10k and 100k
     python benchmarks/bench_state.py --sizes 1k,10k --saves 50
@@ -102,6 +105,18 @@ def saves_of(
     return found
 
 
+def fsync_floor(folder: Path, n: int) -> list[Timing]:
+    """``n`` appends of 100 bytes to a scratch file beside the state, each fsynced: what the
+    disk alone asks of a journal line, whatever the code."""
+    scratch = folder / "fsync-floor"
+    fd = os.open(scratch, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    try:
+        return [timed(lambda: (os.write(fd, b"x" * 99 + b"\n"), os.fsync(fd))) for _ in range(n)]
+    finally:
+        os.close(fd)
+        scratch.unlink()
+
+
 def opened(path: Path, journal: bool) -> StateStore:
     store = StateStore.open(path)
     store.journal = journal
@@ -111,6 +126,7 @@ def opened(path: Path, journal: bool) -> StateStore:
 def measure(count: int, saves: int) -> dict[str, list[Timing]]:
     path, ids = build(OUT / f"state-{count}", count)
     found: dict[str, list[Timing]] = {}
+    found["floor: append + fsync"] = fsync_floor(path.parent, saves)
     found["open"] = [timed(lambda: StateStore.open(path)) for _ in range(3)]
     reader, whole = opened(path, True), opened(path, False)
     found["save"] = saves_of(reader, None, ids, saves)
@@ -119,10 +135,12 @@ def measure(count: int, saves: int) -> dict[str, list[Timing]]:
     reader.reload()
     other = opened(path, True)
     found["save after another's"] = saves_of(reader, other, ids, saves)
+    script = opened(path, False)  # paperterm mark, while the reader's journal is there
+    found["after a script's"] = saves_of(reader, script, ids, saves, 3 + saves)
     reader.flush()
     whole.reload()
     other = opened(path, False)
-    found["after another's, whole"] = saves_of(whole, other, ids, max(saves // 4, 3), 3 + saves)
+    found["after another's, whole"] = saves_of(whole, other, ids, max(saves // 4, 3), 4 + 2 * saves)
     size = path.stat().st_size / 1e6
     print(f"{count:>8} papers, state file {size:.2f} MB; ms: wall median (p95) / CPU median")
     for name, timings in found.items():

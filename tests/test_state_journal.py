@@ -65,15 +65,24 @@ def test_a_change_is_one_journal_line_and_the_file_is_not_rewritten(state_path: 
     assert again.get("a") == store.get("a") and again.notices == []
 
 
-def test_a_whole_file_save_folds_the_journal_in_and_removes_it(state_path: Path) -> None:
+def test_a_script_appends_while_a_journal_is_there_else_writes_the_whole_file(
+    state_path: Path,
+) -> None:
     store = started(state_path)
-    store.set_starred(["a"], True)
     script = StateStore.open(state_path)  # paperterm mark: not journaling
-    script.set_read(["b"], True)
+    script.set_read(["b"], True)  # no journal: the whole file
+    assert snapshot(state_path).keys() == {"first", "b"}
+    store.set_starred(["a"], True)
+    before = state_path.read_bytes()
+    script.set_read(["c"], True)  # a reader's journal is there: a line, no re-read for it
+    assert state_path.read_bytes() == before and len(journal_lines(state_path)) == 2
+    store.reload()
+    assert store.read_ids == {"b", "c"}
+    assert store.flush()  # the reader quits: folded
     assert not journal.path_of(state_path).exists()
-    assert snapshot(state_path).keys() == {"first", "a", "b"}
-    store.set_starred(["c"], True)  # the reader goes on, on the new file
-    assert StateStore.open(state_path).starred_ids == {"first", "a", "c"}
+    assert snapshot(state_path).keys() == {"first", "a", "b", "c"}
+    store.set_starred(["d"], True)  # the reader goes on, on the new file
+    assert StateStore.open(state_path).starred_ids == {"first", "a", "d"}
 
 
 def test_flush_folds_the_journal_and_never_fails_for_it(state_path: Path) -> None:

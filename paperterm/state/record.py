@@ -34,6 +34,7 @@ from typing import Any
 import orjson
 
 from paperterm.export.keys import valid_key
+from paperterm.fsio import gc_paused
 from paperterm.tags import MAX_TAG, clean_tag, tag_order
 
 __all__ = ["MAX_TAG", "clean_tag", "tag_order"]  # re-exported for the state's users
@@ -183,7 +184,8 @@ def decode(data: bytes, known: Mapping[str, Entry] | None = None) -> Decoded:
     if not data.strip():
         raise CorruptState("empty file")
     try:
-        top = orjson.loads(data)
+        with gc_paused():  # 100k entries: the collector would walk them again and again
+            top = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
         raise CorruptState(f"not valid JSON: {exc}") from None
     if type(top) is not dict:

@@ -97,6 +97,28 @@ def test_flush_folds_the_journal_and_never_fails_for_it(state_path: Path) -> Non
     assert store.backup_path.exists() and "a" not in snapshot(store.backup_path)
 
 
+def test_a_new_journal_has_the_mode_of_the_file(state_path: Path) -> None:
+    store = started(state_path)
+    state_path.chmod(0o600)
+    store.set_note("a", "private")
+    assert journal.path_of(state_path).stat().st_mode & 0o777 == 0o600
+
+
+def test_quitting_folds_a_journal_another_process_started(state_path: Path) -> None:
+    store = started(state_path)
+    other = reader(state_path)
+    other.set_starred(["a"], True)
+    assert store.flush()  # never reloaded since: the journal is still found and folded
+    assert not journal.path_of(state_path).exists()
+    assert snapshot(state_path).keys() == {"first", "a"}
+
+
+def test_a_reader_that_changed_nothing_creates_nothing(tmp_path: Path) -> None:
+    store = reader(tmp_path / "data" / "state.json")
+    assert store.flush()
+    assert not (tmp_path / "data").exists()
+
+
 def test_another_process_line_is_read_alone(
     state_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -395,6 +417,35 @@ def test_merge_refuses_a_newer_journal_beside_the_other_file(
         StateStore.open(state_path).read_other(theirs)
 
 
+def test_a_sync_conflict_copy_of_the_journal_is_merged_and_moved_aside(
+    state_path: Path, tmp_path: Path
+) -> None:
+    started(state_path)
+    elsewhere = started(tmp_path / "laptop" / "state.json")
+    elsewhere.set_starred(["laptop"], True)
+    copy = state_path.with_name("state.json.sync-conflict-20261128-101010-ABCDEFG.journal")
+    copy.write_bytes(journal.path_of(elsewhere.path).read_bytes())
+    store = reader(state_path)
+    assert store.starred_ids == {"first", "laptop"}
+    assert not copy.exists() and any("sync conflict copy" in n for n in store.notices)
+    assert StateStore.open(state_path).starred_ids == {"first", "laptop"}
+
+
+def test_a_sync_conflict_copy_of_the_file_takes_its_journal_along(
+    state_path: Path, tmp_path: Path
+) -> None:
+    started(state_path)
+    elsewhere = started(tmp_path / "laptop" / "state.json")
+    elsewhere.set_starred(["laptop"], True)
+    copy = state_path.with_name("state.sync-conflict-20261128-101010-ABCDEFG.json")
+    copy.write_bytes(elsewhere.path.read_bytes())
+    journal.path_of(copy).write_bytes(journal.path_of(elsewhere.path).read_bytes())
+    store = reader(state_path)
+    assert store.starred_ids == {"first", "laptop"}
+    assert not copy.exists() and not journal.path_of(copy).exists()
+    assert len(list(state_path.parent.glob("*.merged-*"))) == 2
+
+
 def test_the_journal_is_one_of_the_files_nothing_may_write_over(state_path: Path) -> None:
     store = StateStore.open(state_path)
     assert store.own_files[journal.path_of(state_path)] == "the state file's journal"
@@ -423,7 +474,9 @@ IDS = ["a", "b", "c"]
 
 actions = st.lists(
     st.tuples(
-        st.sampled_from(["star", "read", "tag", "untag", "note", "queue", "reopen", "fold"]),
+        st.sampled_from(
+            ["star", "read", "tag", "untag", "note", "queue", "undo", "reopen", "fold"]
+        ),
         st.integers(0, 1),  # which store
         st.sampled_from(IDS),
         st.booleans(),
@@ -474,6 +527,11 @@ def test_two_stores_with_folds_and_reopenings_equal_one_store_in_memory(
         clock.tick()
         if kind == "reopen":
             stores[which] = open_one(which)
+        elif kind == "undo":  # the store's own last change, taken back on the disk's values
+            last = list(stores[which].next_undo)
+            if stores[which].undo():
+                with model.update() as changes:
+                    changes._revert(last)
         elif kind == "fold":
             stores[which].flush()
             stores[which].journal = True

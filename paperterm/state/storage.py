@@ -146,16 +146,19 @@ def read_from(path: Path, fd: int, start: int) -> bytes:
     return b"".join(chunks)
 
 
-def append(path: Path, data: bytes, *, expected: tuple[int, int, int] | None) -> os.stat_result:
+def append(
+    path: Path, data: bytes, *, expected: tuple[int, int, int] | None, mode: int = 0o644
+) -> os.stat_result:
     """Append ``data`` to ``path`` (created if missing) and flush it to the disk; return the
     file's status after. Call while holding the lock.
 
     ``expected`` is the (device, inode, size) the caller last read, or None for a file it
-    believes missing: a file found otherwise is not written (StateError). A failure truncates
+    believes missing: a file found otherwise is not written (StateError). A new file gets
+    ``mode`` (less the umask). A failure truncates
     what was written back, leaving the file as it was, and raises StateError.
     """
     try:
-        fd = fsio.open_regular(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+        fd = fsio.open_regular(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, mode)
     except fsio.NotRegularFile as exc:
         raise _not_regular(path, exc) from exc
     except OSError as exc:

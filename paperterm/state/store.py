@@ -54,6 +54,7 @@ from __future__ import annotations
 
 import math
 import os
+import stat
 import threading
 import time
 import weakref
@@ -298,21 +299,28 @@ class StateStore:
                 f"{path}: written by a newer paperterm (state schema {decoded.schema}); not merged"
             )
         beside = journal.path_of(Path(os.path.realpath(path)))
-        lines = storage.read_file(beside)
-        if lines is None:
+        if not os.path.lexists(beside):
             return decoded.papers
-        found = journal.parse(lines[0])
+        return merge(self._other_journal(beside), decoded.papers)
+
+    def _other_journal(self, path: Path) -> dict[str, Entry]:
+        """The papers of another state file's journal (every good line merged); StateError for
+        a journal of a newer version; damaged lines are left out with a notice."""
+        got = storage.read_file(path)
+        if got is None:
+            return {}
+        found = journal.parse(got[0])
         if found.newer:
             raise StateError(
-                f"{beside}: written by a newer paperterm (journal version {found.newer}); "
-                "not merged"
+                f"{path}: written by a newer paperterm (journal version {found.newer}); not merged"
             )
         if found.bad:
             self._notify(
-                f"{beside}: {found.bad} lines could not be read ({found.problem}); left out, "
+                f"{path}: {found.bad} lines could not be read ({found.problem}); left out, "
                 "the other lines merged"
             )
-        return merge(found.papers, decoded.papers)
+        self._refused(path, found.refused_keys)
+        return found.papers
 
     def merge_in(self, others: Iterable[Mapping[str, Entry]]) -> int:
         """Merge other machines' papers into this state (per paper and field, the later change
@@ -342,6 +350,11 @@ class StateStore:
                 found.append((copy, self.read_other(copy)))
             except StateError as exc:
                 self._notify(f"{exc}; it looks like a sync conflict copy, left alone")
+        for copy in storage.conflict_copies(self.journal_path):  # a copy of the journal alone
+            try:
+                found.append((copy, self._other_journal(copy)))
+            except StateError as exc:
+                self._notify(f"{exc}; it looks like a sync conflict copy, left alone")
         if not found:
             return []
         changed = self.merge_in(papers for _, papers in found)
@@ -352,6 +365,9 @@ class StateStore:
                     f"merged the sync conflict copy {copy.name} into {self.path.name} "
                     f"({changed} papers changed); moved it to {aside.name}"
                 )
+                beside = journal.path_of(copy)
+                if os.path.lexists(beside):  # the copy's own journal, merged with it
+                    storage.move_aside(beside, "merged", self._clock())
         return [copy for copy, _ in found]
 
     @property
@@ -482,6 +498,10 @@ class StateStore:
             return "other"
         return "same" if found[2] == self._jend else "grown"
 
+    def _journal_there(self) -> bool:
+        """Whether there is a journal to fold (one read, or one made since by another process)."""
+        return self._jid is not None or os.path.lexists(self.journal_path)
+
     def _forget_journal(self) -> None:
         self._jheld.release()
         self._jid = None
@@ -570,7 +590,11 @@ class StateStore:
         if self._jend + len(data) > max(_FOLD_AT, current[2] // 4):
             return False
         expected = None if self._jid is None else (*self._jid, self._jend)
-        status = storage.append(self.journal_path, data, expected=expected)
+        try:  # a new journal gets the file's own mode: a private state keeps private notes
+            mode = stat.S_IMODE(os.lstat(self.path).st_mode)
+        except OSError:
+            mode = 0o644
+        status = storage.append(self.journal_path, data, expected=expected, mode=mode)
         if self._jid is None:
             self._jid = (status.st_dev, status.st_ino)
             opened = storage.open_file(self.journal_path) if storage.CAN_HOLD else None
@@ -910,7 +934,7 @@ class StateStore:
             if self._unsaved:
                 self._commit([], lock_timeout, force=True)
                 self._unsaved.clear()
-            elif self.journal and not self.read_only and self._jid is not None:
+            elif self.journal and not self.read_only and self._journal_there():
                 try:
                     self._commit([], lock_timeout, fold=True)
                 except storage.LockBusy:

@@ -21,7 +21,7 @@ from paperterm.search.index import FieldPostings, SearchIndex
 from paperterm.search.query import Group, Query, Term
 from paperterm.search.rank import Ranking, ranked
 from paperterm.search.similar import term_vectors
-from paperterm.search.text import fold, words
+from paperterm.search.text import fold, merge_spans, words
 
 RANKED_TERMS = 16
 """Terms beyond this many still filter but no longer refine the order (keeps huge queries fast)."""
@@ -262,10 +262,14 @@ class Searcher:
         if cached is not None:
             return cached
         ranges = self.index.match_word(word)
+        # The typed word itself and the words it begins are one run of the vocabulary: asked
+        # for whole, it is whole blocks of postings, where the run after the word alone starts
+        # inside a block (a one-letter word such as "d" or "a" scattered 25k papers one by one).
+        whole = merge_spans([*ranges.exact, *ranges.prefix])
         found = []
         for field in (self.index.title, self.index.abstract):
             exact = field.papers(ranges.exact)
-            prefix = exact | field.papers(ranges.prefix)
+            prefix = field.papers(whole) if ranges.exact else field.papers(ranges.prefix)
             typo = prefix | field.papers(ranges.typo)
             found.append((typo, prefix, exact))
         levels = Levels(found[0], found[1])

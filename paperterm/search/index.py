@@ -228,8 +228,10 @@ class FieldPostings:
             if first >= last:
                 chunks.append(flat[offsets[start] : offsets[end]])
                 continue
-            chunks.append(flat[offsets[start] : offsets[starts[first]]])
-            chunks.append(flat[offsets[starts[last]] : offsets[end]])
+            if start < starts[first]:
+                chunks.append(flat[offsets[start] : offsets[starts[first]]])
+            if starts[last] < end:
+                chunks.append(flat[offsets[starts[last]] : offsets[end]])
             for block in range(first, last):
                 bits |= self._blocks[block]
         if chunks:

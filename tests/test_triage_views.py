@@ -5,7 +5,8 @@ paper, and the read papers counted one by one among the rows."""
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from unittest.mock import patch
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -207,3 +208,68 @@ def test_a_keyed_sort_read_off_the_whole_order_is_the_sort(
         walked = list(Triage(CATALOG).rows(selection, marks).indices)
         assert walked == sorted_rows
         assert sorted(walked) == sorted(plain_rows(CATALOG, selection, marks)[0])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    size=st.integers(1, 300),
+    data=st.data(),
+    kind=st.sampled_from(["list", "ranking", "range"]),
+)
+def test_walked_rows_are_the_rows_sorted(size: int, data: st.DataObject, kind: str) -> None:
+    """A keyed sort's rows are listed off the whole order as far as they are asked for: every
+    way the reader and scripts read them (length, items, slices, ``in``, ``index``, iteration)
+    gives what the sorted list gives."""
+    pytest.importorskip("numpy")
+    order = data.draw(st.permutations(range(size)))
+    if kind == "range":
+        low, high = sorted(data.draw(st.tuples(st.integers(0, size), st.integers(0, size))))
+        chosen = set(range(low, high))
+    else:
+        chosen = data.draw(st.sets(st.integers(0, size - 1)))
+    ranks = [0] * size
+    for position, index in enumerate(order):
+        ranks[index] = position
+    universe = Universe(size)
+    rows: Sequence[int] = sorted(chosen)
+    if kind == "range":
+        rows = range(low, high)
+    elif kind == "ranking":
+        rows = Ranking(universe, [universe.from_indices(chosen)] if chosen else [])
+    # Small windows of the order, so that a few hundred papers take several.
+    with patch.object(sorts, "_FIRST_WINDOW", data.draw(st.integers(1, 64))):
+        walked = sorts._Ordered(None, ranks, list(order)).walk(rows)
+    assert walked is not None
+    expected = sorted(chosen, key=ranks.__getitem__)
+    some = data.draw(st.lists(st.integers(-len(expected) - 1, len(expected)), max_size=5))
+    for position in some:
+        if -len(expected) <= position < len(expected):
+            assert walked[position] == expected[position]
+        else:
+            with pytest.raises(IndexError):
+                walked[position]
+    start, stop = data.draw(st.tuples(st.integers(-5, size + 5), st.integers(-5, size + 5)))
+    assert walked[start:stop] == expected[start:stop]
+    assert len(walked) == len(expected)
+    for index in data.draw(st.lists(st.integers(-1, size), max_size=5)):
+        assert (index in walked) == (index in expected)
+        if index in expected:
+            assert walked.index(index) == expected.index(index)
+        else:
+            with pytest.raises(ValueError):
+                walked.index(index)
+    assert list(walked) == expected
+    assert walked == expected
+
+
+@pytest.mark.parametrize("query", ["model", "modl", "graph | sparse", "!graph", "is:unread"])
+def test_catalogue_order_lists_the_matches_in_catalogue_order(query: str) -> None:
+    """With a filter, catalogue order is the matches in the catalogue's order (listed as the
+    list shows them, not sorted whole)."""
+    marks = make_marks(set(IDS[::3]), set(IDS[::5]), set(), [], set())
+    best_first = Triage(CATALOG).rows(Selection(query, "all", "relevance"), marks).indices
+    in_order = Triage(CATALOG).rows(Selection(query, "all", "catalogue"), marks).indices
+    assert list(in_order) == sorted(best_first)
+    assert len(in_order) == len(best_first)
+    if len(best_first):
+        assert in_order.index(max(best_first)) == len(best_first) - 1

@@ -66,10 +66,12 @@ class Ranking(Sequence[int]):
 
     def flags(self) -> bytes:
         """One byte per catalogue paper, in catalogue order: 1 for the papers ranked, else 0."""
-        union = 0
-        for bucket in self._buckets:
-            union |= bucket
-        return self._universe.flags(union)
+        return self._universe.flags(self._union())
+
+    def in_catalogue_order(self) -> Ranking:
+        """The same papers in catalogue order, listed on demand as well."""
+        union = self._union()
+        return Ranking(self._universe, [union] if union else [])
 
     def count_in(self, bits: int) -> int:
         """How many of the ranked papers are in the set ``bits`` (of the same catalogue): one
@@ -103,6 +105,12 @@ class Ranking(Sequence[int]):
             if bucket >> bit & 1:
                 return self._starts[number] + (bucket >> (bit + 1)).bit_count()
         return None
+
+    def _union(self) -> int:
+        union = 0
+        for bucket in self._buckets:
+            union |= bucket
+        return union
 
     def _list_until(self, count: int) -> None:
         """List papers until ``count`` are listed, a window of the current bucket at a time."""

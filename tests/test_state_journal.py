@@ -119,6 +119,24 @@ def test_a_reader_that_changed_nothing_creates_nothing(tmp_path: Path) -> None:
     assert not (tmp_path / "data").exists()
 
 
+def test_a_change_made_while_another_holds_the_lock_is_one_line_once_saved(
+    state_path: Path,
+) -> None:
+    store = started(state_path)
+    store.defer_when_locked = True
+    with storage.locked(store.lock_path):
+        store.set_starred(["a"], True)
+        store.set_read(["b"], True)
+        assert len(store.unsaved) == 2
+    assert store.flush() and not store.unsaved
+    [line] = journal_lines(state_path)
+    assert orjson.loads(line)["papers"].keys() == {"a", "b"}
+    assert store.flush()  # nothing unsaved now: the quit's flush folds
+    assert not journal.path_of(state_path).exists()
+    final = StateStore.open(state_path)
+    assert final.starred_ids == {"first", "a"} and final.read_ids == {"b"}
+
+
 def test_another_process_line_is_read_alone(
     state_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

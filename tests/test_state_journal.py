@@ -127,8 +127,10 @@ def test_a_change_made_while_another_holds_the_lock_is_one_line_once_saved(
     with storage.locked(store.lock_path):
         store.set_starred(["a"], True)
         store.set_read(["b"], True)
-        assert len(store.unsaved) == 2
-    assert store.flush() and not store.unsaved
+        waiting = len(store.unsaved)
+    assert waiting == 2
+    assert store.flush()
+    assert store.unsaved == ()
     [line] = journal_lines(state_path)
     assert orjson.loads(line)["papers"].keys() == {"a", "b"}
     assert store.flush()  # nothing unsaved now: the quit's flush folds

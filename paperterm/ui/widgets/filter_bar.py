@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.message import Message
@@ -53,6 +54,15 @@ class FilterBar(Input):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(placeholder=PLACEHOLDER, id=id, select_on_focus=False)
+
+    async def _on_key(self, event: events.Key) -> None:
+        """An editing key (backspace, the arrows, ctrl+k...: a binding, of the bar's or the
+        screen's) runs here, in the order typed. Textual runs a binding once the key has
+        travelled from the bar up to the app, one message queue at a time, while the bar reads
+        the letters typed behind it: in a burst they overtook it (``xyz``, backspace, ``a``
+        gave ``xyza`` less its last letter, ``xyz``). Input's own handler runs after this one."""
+        if not event.is_printable and await self.app._check_bindings(event.key):
+            event.stop()  # done: it does not travel up to run again
 
     def watch_value(self, value: str) -> None:
         """Mark the bar while a filter is in force, so it shows even when not focused."""

@@ -222,9 +222,10 @@ def hook_app(app: PapertermApp, probe: Probe) -> None:
     show_rows = main._show_rows
 
     def shown(request: Any, rows: Any) -> None:
-        show_rows(request, rows)
         if request is main._request and request is not None:
+            # Noted first: the frame that shows the rows may be drawn before this returns.
             probe.shown_query = request.selection.query
+        show_rows(request, rows)
 
     main._show_rows = shown  # type: ignore[method-assign]
     layout = main._refresh_layout

@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.geometry import Region
 from textual.screen import Screen
+from textual.scrollbar import ScrollBar
+from textual.strip import Strip
 
 from paperterm.state import StateStore
 from paperterm.ui.app import PapertermApp
@@ -69,3 +72,39 @@ async def test_filter_keys_that_cross_the_list_height_lay_nothing_out(tmp_path: 
         height = app.main.paper_list.scrollable_content_region.height
         assert min(lengths) < height < max(lengths)  # the answer crossed the list's height
         assert layouts == [0]
+
+
+async def test_the_list_scroll_bar_keeps_its_lines_as_the_focus_comes_and_goes(
+    tmp_path: Path,
+) -> None:
+    """The list taking or leaving the focus restyles its bar: once each look was drawn, the
+    frames draw the bar from the lines it kept (what the style changes is in their key), and
+    they are the lines Textual draws."""
+    app = PapertermApp(many_papers(300), StateStore.open(tmp_path / "state.json"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        main = app.main
+        bar = main.paper_list.vertical_scrollbar
+        region = bar.size.region
+        drawn_by_textual = [0]
+        textual = ScrollBar.render_lines
+
+        def counted(widget: ScrollBar, crop: Region) -> list[Strip]:
+            if widget is bar:
+                drawn_by_textual[0] += 1
+            return textual(widget, crop)
+
+        ScrollBar.render_lines = counted  # type: ignore[method-assign]
+        try:
+            for focus in ("filter", "list") * 3:
+                main.set_focus(main._filter_bar if focus == "filter" else main.paper_list)
+                await pilot.pause()
+                await pilot.pause()
+                drawn = bar.render_lines(region)
+                assert [list(line) for line in drawn] == [
+                    list(line) for line in textual(bar, region)
+                ], focus
+                bar._styles_cache.clear()
+        finally:
+            ScrollBar.render_lines = textual  # type: ignore[method-assign]
+        assert drawn_by_textual[0] <= 2  # each look once, at its first frame

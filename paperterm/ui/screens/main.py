@@ -31,7 +31,6 @@ from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widget import Widget
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
@@ -61,7 +60,7 @@ from paperterm.triage import (
     describe_undo,
     needs_search,
 )
-from paperterm.ui.compositor import PartialCompositor
+from paperterm.ui.compositor import PartialCompositor, draw_now
 from paperterm.ui.idle_gc import IdleCollector
 from paperterm.ui.screens.arxiv import AUTO, ArxivScreen
 from paperterm.ui.screens.export import ExportChoice, ExportScreen
@@ -675,9 +674,9 @@ class MainScreen(Screen[None]):
             exact=rows.exact if rows.exact_first else None,
         )
         self._refresh_marks(detail=False)
-        # The list and the status line answer in the frame that shows the key; the detail pane
-        # (a layout when the paper changed) in the frame after it.
-        _repaint_now(self._list, self._status)
+        # The list and the status line answer in the frame that shows the key (drawn now, when
+        # the frame clock would draw it now); the detail pane in the frame after it.
+        draw_now(self, self._filter_bar, self._list, self._list.vertical_scrollbar, self._status)
         self.call_after_refresh(self._show_detail)
 
     @on(FilterBar.Changed, "#filter")
@@ -1481,14 +1480,6 @@ class MainScreen(Screen[None]):
         if action == "show_more":
             return self._detail.has_more
         return True
-
-
-def _repaint_now(*widgets: Widget) -> None:
-    """Hand the widgets' pending repaints to the screen now. Textual posts them from each
-    widget's own idle turn, which often comes after the screen has drawn its next frame (with
-    the key's echo alone): the rows would show a frame later, 16 ms at best (issue 17)."""
-    for widget in widgets:
-        widget._check_refresh()  # Textual's own step, taken now rather than at idle
 
 
 def _console_browser() -> bool:

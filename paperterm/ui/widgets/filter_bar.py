@@ -5,17 +5,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.cells import cell_len
+from rich.segment import Segment
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import Reactive
+from textual.strip import Strip
 from textual.widgets import Input
+
+from paperterm.ui.widgets import one_line
+from paperterm.ui.widgets.kept_styles import KeptStyles
 
 PLACEHOLDER = "/ filter: words  'exact  ^prefix  !not  a|b  title:  is:unread  has:code"
 
 
-class FilterBar(Input):
+class FilterBar(KeptStyles, Input):
     """The query box. Typing posts ``Input.Changed``; leaving it posts ``FilterBar.Done``."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -80,3 +86,47 @@ class FilterBar(Input):
         """Escape: empty the filter, go to the list."""
         self.value = ""
         self.post_message(self.Done(self, cleared=True))
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """The line finished here (:mod:`~paperterm.ui.widgets.one_line`) when Textual would
+        only fit, pad and filter it: the bar is drawn again with every key."""
+        return one_line.render_lines(self, crop) or super().render_lines(crop)
+
+    def render_line(self, y: int) -> Strip:
+        """The query as Input draws it, cursor and scrolling included, without laying out a
+        Rich Text (0.5 ms a key): for a query of one-cell characters with no selection, no
+        suggestion, no highlighter and no password. Anything else is left to Input."""
+        value = self.value
+        if (
+            y
+            or not value
+            or self.password
+            or self.highlighter is not None
+            or (self.has_focus and not self.selection.is_empty)
+            or (self.has_focus and len(self._suggestion) > len(value))
+            or cell_len(value) != len(value)
+        ):
+            return super().render_line(y)
+        style = self.rich_style
+        segments = [Segment(value, style)]
+        if self.has_focus and self._cursor_visible:
+            cursor = self.cursor_position
+            text = value + " " if cursor >= len(value) else value
+            under = style + self.get_component_rich_style("input--cursor")
+            segments = [
+                Segment(part, part_style)
+                for part, part_style in (
+                    (text[:cursor], style),
+                    (text[cursor : cursor + 1], under),
+                    (text[cursor + 1 :], style),
+                )
+                if part
+            ]
+        else:
+            text = value
+        width = self.scrollable_content_region.width + 1
+        strip = Strip(segments, len(text))
+        scroll_x = self.scroll_offset.x
+        if scroll_x or len(text) > width:
+            strip = strip.crop(scroll_x, scroll_x + width)
+        return strip.extend_cell_length(width, style)

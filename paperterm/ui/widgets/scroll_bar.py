@@ -20,6 +20,8 @@ from textual.scroll_view import ScrollView
 from textual.scrollbar import ScrollBar, ScrollBarRender
 from textual.strip import Strip
 
+from paperterm.ui.widgets.kept_styles import KeptStyles
+
 
 def kept_lines_scrollbar(widget: ScrollView) -> ScrollBar:
     """``widget``'s vertical scroll bar, a :class:`KeptLinesScrollBar` made as Textual makes its
@@ -34,31 +36,34 @@ def kept_lines_scrollbar(widget: ScrollView) -> ScrollBar:
     return widget._vertical_scrollbar
 
 
-class KeptLinesScrollBar(ScrollBar):
+class KeptLinesScrollBar(KeptStyles, ScrollBar):
     """A vertical scroll bar that draws a line it drew before from what it kept.
 
     A filter key changes the number of rows, so the bar is drawn again: 37 lines through
     Textual's pipeline cost ~3.6 ms, though a bar's lines are of a few kinds (track above and
     below the thumb, thumb, its ends). Each line of a vertical bar is drawn from one segment of
     :meth:`ScrollBarRender.render_bar` alone: the finished line is kept by that segment (and
-    the width, background and line filters), and a bar whose every segment was seen is drawn
-    from the lines kept; otherwise Textual draws it, and its lines are kept.
+    the width, the bar's style, background and line filters), and a bar whose every segment was
+    seen is drawn from the lines kept; otherwise Textual draws it, and its lines are kept. The
+    lines are kept across changes of style (the list taking and leaving the focus restyles its
+    bar): what the style changes is in the key.
     """
 
     def __init__(self, vertical: bool = True, name: str | None = None, *, thickness: int = 1):
         super().__init__(vertical, name, thickness=thickness)
         self._kept: dict[tuple[object, ...], Strip] = {}
 
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self._kept.clear()
-
     def render_lines(self, crop: Region) -> list[Strip]:
         """The lines in ``crop``, from those kept when Textual drew the same segments."""
         segments = self._segments()
         if segments is None:
             return super().render_lines(crop)
-        finish = (self.region.width, self.background_colors, tuple(self.get_line_filters()))
+        finish = (
+            self.region.width,
+            self.rich_style,
+            self.background_colors,
+            tuple(self.get_line_filters()),
+        )
         kept = self._kept
         if len(kept) > 256:
             kept.clear()

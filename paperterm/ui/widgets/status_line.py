@@ -6,14 +6,17 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual.content import Content
+from textual.geometry import Region
 from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widgets import Static
 
 from paperterm.triage import Counts, Selection, Status, status_parts
+from paperterm.ui.widgets import one_line
+from paperterm.ui.widgets.kept_styles import KeptStyles
 
 
-class StatusLine(Static):
+class StatusLine(KeptStyles, Static):
     """One line under the panes; set its fields and it redraws itself (plain text, no markup)."""
 
     counts: reactive[Counts] = reactive(Counts(0, 0, 0, 0))
@@ -73,3 +76,8 @@ class StatusLine(Static):
         if self._style is None or self._style[0] != style:
             self._style = (style, style + Style.from_meta({"offset": (0, 0)}))
         return Strip([Segment(text, self._style[1])], cells)
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """The line finished here (:mod:`~paperterm.ui.widgets.one_line`) when Textual would
+        only fit, pad and filter it."""
+        return one_line.render_lines(self, crop) or super().render_lines(crop)

@@ -33,7 +33,7 @@ def frames_in_show_rows(app: PapertermApp) -> list[str]:
         frames.append("now" if inside[0] else "clock")
         display(screen, update)  # type: ignore[arg-type]
 
-    main._show_rows = shown  # type: ignore[method-assign]
+    main._show_rows = shown  # type: ignore[method-assign,assignment]
     app._display = displayed  # type: ignore[method-assign,assignment]
     return frames
 

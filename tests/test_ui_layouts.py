@@ -94,7 +94,7 @@ async def test_the_list_scroll_bar_keeps_its_lines_as_the_focus_comes_and_goes(
                 drawn_by_textual[0] += 1
             return textual(widget, crop)
 
-        ScrollBar.render_lines = counted  # type: ignore[method-assign]
+        ScrollBar.render_lines = counted  # type: ignore[method-assign,assignment]
         try:
             for focus in ("filter", "list") * 3:
                 main.set_focus(main._filter_bar if focus == "filter" else main.paper_list)

@@ -199,7 +199,7 @@ def test_a_damaged_line_is_left_out_once_and_the_others_are_kept(state_path: Pat
     flipped = bytearray(journal.line({"b": {"note": "text", "note_at": 6.0}}))
     flipped[flipped.index(b"text")] = ord("T")  # still JSON: only the checksum tells
     with journal.path_of(state_path).open("ab") as file:
-        file.write(b"\x00\x00garbage\n" + bytes(flipped) + good)
+        file.write(b"\x00\r\x00garbage\n" + bytes(flipped) + good)  # one line
     again = reader(state_path)
     assert again.starred_ids == {"first", "a"} and again.read_ids == {"c"}
     assert again.get("b").note == ""

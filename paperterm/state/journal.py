@@ -84,7 +84,7 @@ def parse(data: bytes, start: int = 0, known: Mapping[str, Entry] | None = None)
     found.end = start + cut
     refused: list[tuple[str, str]] = []
     papers = found.papers
-    for raw in data[:cut].splitlines():
+    for raw in data[: cut - 1].split(b"\n") if cut else ():
         try:
             version, entries, keys = _one(raw, known)
         except CorruptState as exc:

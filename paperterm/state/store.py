@@ -771,7 +771,7 @@ class StateStore:
     def _replace_papers(self, papers: dict[str, Entry]) -> None:
         """Make ``papers`` the state, updating the id sets for the entries that changed."""
         old, self._papers = self._papers, papers
-        if not old or any(pid not in papers for pid in old):  # a newer schema may drop papers
+        if not old or not old.keys() <= papers.keys():  # a newer schema may drop papers
             self._read = {pid for pid, entry in papers.items() if entry.get("read")}
             self._starred = {pid for pid, entry in papers.items() if entry.get("starred")}
             self._read_copies.changed()

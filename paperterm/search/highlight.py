@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Literal
 
-from paperterm.search.match import PREFIX, level
+from paperterm.search.match import level, typo_budget
 from paperterm.search.query import Query, Term, parse
 from paperterm.search.text import fold, merge_spans, word_spans
 
@@ -81,15 +81,21 @@ class _Plan:
     def fuzzy(self, found: Sequence[tuple[int, int, str]]) -> list[Span]:
         spans = []
         for typed, known in self.typed:
+            budget = typo_budget(typed)
             for start, end, word in found:
                 cut = known.get(word, _UNKNOWN)
                 if cut == _UNKNOWN:
                     if len(known) >= _KEPT_LEVELS:
                         known.clear()
-                    matched = level(typed, word)
-                    cut = known[word] = (
-                        _NO_MATCH if not matched else len(typed) if matched == PREFIX else None
-                    )
+                    # match.level's rule, its quick answers first (most words of a title are
+                    # neither the typed word nor a typo away from it).
+                    if word.startswith(typed):
+                        cut = None if word == typed else len(typed)
+                    elif budget and word[:1] == typed[:1] and level(typed, word, budget):
+                        cut = None
+                    else:
+                        cut = _NO_MATCH
+                    known[word] = cut
                 if cut == _NO_MATCH:
                     continue
                 # The typed part of a word matched as a prefix, when folding kept its length.

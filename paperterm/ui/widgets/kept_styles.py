@@ -30,6 +30,11 @@ class KeptStyles:
 
     def notify_style_update(self) -> None:
         super().notify_style_update()  # type: ignore[misc]
+        self.forget_styles()
+
+    def forget_styles(self) -> None:
+        """Drop the kept values (call after setting a style inline, which Textual does not
+        tell ``notify_style_update``)."""
         self._kept_style = None
         self._kept_backgrounds = None
 

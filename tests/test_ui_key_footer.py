@@ -15,6 +15,8 @@ from pilot import SIZE, Recorder, make_app, settle
 def shown(app: Recorder) -> list[tuple[str, bool]]:
     """The footer's keys as drawn: (key, lit)."""
     footer = app.main.query_one(KeyFooter)
+    if footer.blank:
+        return []
     return [
         (key.key, not key.has_class("-disabled"))
         for key in footer.query(FooterKey)
@@ -80,3 +82,88 @@ async def test_a_greyed_key_clicked_rings_the_bell_and_does_nothing(
         await pilot.click(star)
         assert bells
         assert not app.store.starred_ids
+
+
+def blank(app: Recorder) -> bool:
+    """Whether the footer's keys are blanked (a call: mypy does not narrow it across keys)."""
+    return app.main.query_one(KeyFooter).blank
+
+
+def footer_text(app: Recorder) -> str:
+    """The footer's line as drawn, the palette's key left out."""
+    footer = app.main.query_one(KeyFooter)
+    return "".join(
+        "".join(segment.text for segment in key.render_line(0))
+        for key in footer.query(FooterKey)
+        if not key.has_class("-command-palette")
+    )
+
+
+async def test_the_filter_blanks_the_keys_in_place_and_the_list_fills_them_again(
+    catalog: Catalog, state_path: Path
+) -> None:
+    """In the filter no key is shown (the letters are the filter's): the keys are blanked
+    where they stand, not built afresh, so the screen is not laid out while the first letters
+    are typed; back in the list they show again, as a fresh footer would."""
+    app = make_app(catalog, state_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        footer = app.main.query_one(KeyFooter)
+        keys = list(footer.query(FooterKey))
+        before = shown(app)
+        text = footer_text(app)
+        assert before == expected(app) and text.strip()
+        layouts = 0
+        relayout = app.main._refresh_layout
+
+        def counted(*args: object, **kwargs: object) -> None:
+            nonlocal layouts
+            layouts += 1
+            relayout(*args, **kwargs)  # type: ignore[arg-type]
+
+        app.main._refresh_layout = counted  # type: ignore[method-assign]
+        for _ in range(2):
+            await pilot.press("slash", "m", "o")
+            await settle(pilot)
+            await pilot.pause()
+            assert expected(app) == []
+            assert blank(app)
+            assert not footer_text(app).strip()
+            assert len(footer_text(app)) == len(text)  # each place as wide as its key
+            assert all(k.tooltip is None for k in keys if not k.has_class("-command-palette"))
+            assert list(footer.query(FooterKey)) == keys
+            await pilot.press("enter")
+            await settle(pilot)
+            await pilot.pause()
+            assert not blank(app)
+            assert shown(app) == expected(app) == before
+            assert footer_text(app) == text
+            assert list(footer.query(FooterKey)) == keys
+            await pilot.press("slash", "escape")
+            await settle(pilot)
+        assert layouts == 0
+
+
+async def test_a_blanked_place_clicked_does_nothing_but_ring(
+    catalog: Catalog, state_path: Path
+) -> None:
+    app = make_app(catalog, state_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        footer = app.main.query_one(KeyFooter)
+        star = next(key for key in footer.query(FooterKey) if key.action.endswith("star"))
+        await pilot.press("slash")
+        await pilot.pause()
+        assert footer.blank
+        bells: list[None] = []
+        app.bell = lambda: bells.append(None)  # type: ignore[method-assign]
+        unlit = star.background_colors
+        await pilot.hover(star)
+        await pilot.pause()
+        assert star.mouse_hover
+        assert star.background_colors == unlit  # the mouse over it lights nothing
+        await pilot.click(star)
+        await settle(pilot)
+        assert bells
+        assert not app.store.starred_ids
+        assert app.main.filter_text == ""  # nothing typed into the filter either

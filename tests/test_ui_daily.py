@@ -3,10 +3,12 @@ exact and close matches, the sort key, settings kept between runs, export, the s
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from textual import events
+from textual.pilot import Pilot
 from textual.widgets import Input, Label
 
 from paperterm import settings
@@ -14,6 +16,18 @@ from paperterm.catalog import Catalog
 from paperterm.ui.screens.export import ExportScreen
 from paperterm.ui.widgets.paper_list import PaperList
 from pilot import SIZE, current_title, make_app, on_disk, settle, status_text
+
+
+async def until(pilot: Pilot[None], condition: Callable[[], bool]) -> None:
+    """Pause until ``condition()`` holds (at most 5 s, then it must hold). A key the list
+    reads travels through three message queues (the app's, the list's, the app's again for its
+    binding), and under load Pilot's pause can return before the last: a test that ended
+    then closed the screens under it ("No screens on stack" as the app read the key)."""
+    for _ in range(500):
+        if condition():
+            return
+        await pilot.pause(0.01)
+    assert condition()
 
 
 def line_text(paper_list: PaperList, y: int) -> str:
@@ -317,11 +331,17 @@ async def test_enter_and_escape_in_a_burst_hand_the_next_keys_to_the_list(
         await settle(pilot)  # the rows are in (a burst before them gets the new rows' top)
         for key, char in [("enter", "\r"), ("j", "j")]:
             app.post_message(events.Key(key, char))
-        await settle(pilot)
-        assert app.main.filter_text == "model"
-        assert app.main.paper_list.cursor == 1  # the j moved the list, not the filter
+        await until(pilot, lambda: app.main.paper_list.cursor == 1)
+        assert app.main.filter_text == "model"  # the j moved the list, not the filter
+        kept = app.main.paper_list.current
         for key, maybe_char in [("slash", "/"), ("escape", None), ("j", "j")]:
             app.post_message(events.Key(key, maybe_char))
-        await settle(pilot)
+
+        def moved_on() -> bool:
+            rows = list(app.main.paper_list.rows)
+            return kept in rows and app.main.paper_list.current == rows[rows.index(kept) + 1]
+
+        # The j read by the list: the filter cleared kept its paper, the j went one further.
+        await until(pilot, moved_on)
         assert app.main.filter_text == ""
         assert app.focused is app.main.paper_list

@@ -204,7 +204,8 @@ def test_a_damaged_line_is_left_out_once_and_the_others_are_kept(state_path: Pat
     assert again.starred_ids == {"first", "a"} and again.read_ids == {"c"}
     assert again.get("b").note == ""
     [notice] = again.notices
-    assert "2 damaged lines left out" in notice and "other lines are kept" in notice
+    assert "2 damaged lines left out (the first: not a whole JSON line)" in notice
+    assert "other lines are kept" in notice
     again.set_starred(["d"], True)  # folds, and moves the damaged journal aside
     [aside] = state_path.parent.glob("state.json.journal.corrupt-*")
     assert b"garbage" in aside.read_bytes()
@@ -222,6 +223,7 @@ def test_a_line_with_a_bad_entry_is_damaged(state_path: Path) -> None:
     store = StateStore.open(state_path)
     assert store.starred_ids == {"first"}
     assert "wrong type" in store.notices[0]
+    assert ": 1 damaged line left out (" in store.notices[0]
 
 
 @settings(
@@ -253,8 +255,12 @@ def test_a_journal_of_a_newer_version_opens_read_only(state_path: Path) -> None:
     newer = reader(state_path)
     assert newer.read_only and newer.starred_ids == {"first", "a"}
     assert "journal version 2 is newer" in newer.notices[0]
-    with pytest.raises(StateError):
+    with pytest.raises(StateError) as refused:
         newer.set_starred(["b"], True)
+    assert str(refused.value) == (  # the journal named, not the file's schema
+        f"{journal.path_of(state_path)}: opened read-only (a journal of a newer paperterm); "
+        "not saving"
+    )
     assert newer.flush() is True
     store.reload()
     assert store.read_only
@@ -409,8 +415,9 @@ def test_a_symlinked_journal_is_refused(state_path: Path, tmp_path: Path) -> Non
     target = tmp_path / "elsewhere"
     target.write_bytes(b"")
     journal.path_of(state_path).symlink_to(target)
-    with pytest.raises(StateError, match="symbolic link"):
+    with pytest.raises(StateError, match="symbolic link") as refused:
         StateStore.open(state_path)
+    assert "remove the link" in str(refused.value)  # not "point --state at a real file"
 
 
 # -- other machines' files -----------------------------------------------------------------

@@ -121,7 +121,7 @@ def _one(
     where = raw.find(_PAPERS)
     crc = top.get("crc")
     if where < 0 or not raw.endswith(b"}") or zlib.crc32(raw[where + len(_PAPERS) : -1]) != crc:
-        raise CorruptState("its checksum does not match (a damaged line)")
+        raise CorruptState("its checksum does not match")
     papers = top.get("papers")
     if type(papers) is not dict:
         raise CorruptState("'papers' is not an object")

@@ -28,10 +28,16 @@ reason = fsio.reason
 fsync_folder = fsio.fsync_folder
 
 
+_OWN_SUFFIXES = (".journal", ".lock", ".seen")
+"""The files paperterm makes beside the state file (a link there is removed, not pointed at)."""
+
+
 def _symlink_error(path: Path) -> StateError:
-    return StateError(
-        f"{path}: is a symbolic link; refusing to follow it (point --state at a real file)"
-    )
+    if path.name.endswith(_OWN_SUFFIXES):
+        advice = "paperterm makes this file itself beside the state file: remove the link"
+    else:
+        advice = "point --state at a real file"
+    return StateError(f"{path}: is a symbolic link; refusing to follow it ({advice})")
 
 
 def refuse_symlink(path: Path) -> None:

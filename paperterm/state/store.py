@@ -222,6 +222,7 @@ class StateStore:
         """Use ``StateStore.open``: it reads the file."""
         self.path = path
         self.read_only = False
+        self._read_only_why = ""  # which file made it read-only, for the error of a save
         self.notices = []
         self._clock = clock
         self._papers: dict[str, Entry] = {}
@@ -316,8 +317,8 @@ class StateStore:
             )
         if found.bad:
             self._notify(
-                f"{path}: {found.bad} lines could not be read ({found.problem}); left out, "
-                "the other lines merged"
+                f"{path}: {_counted(found.bad, 'line')} could not be read ({_why(found)}); "
+                "left out, the other lines merged"
             )
         self._refused(path, found.refused_keys)
         return found.papers
@@ -363,7 +364,7 @@ class StateStore:
                 aside = storage.move_aside(copy, "merged", self._clock())
                 self._notify(
                     f"merged the sync conflict copy {copy.name} into {self.path.name} "
-                    f"({changed} papers changed); moved it to {aside.name}"
+                    f"({_counted(changed, 'paper')} changed); moved it to {aside.name}"
                 )
                 beside = journal.path_of(copy)
                 if os.path.lexists(beside):  # the copy's own journal, merged with it
@@ -478,6 +479,7 @@ class StateStore:
 
     def _enter_read_only(self, schema: int) -> None:
         self.read_only = True
+        self._read_only_why = f"{self.path}: opened read-only (newer schema)"
         self._notify(
             f"{self.path}: state schema {schema} is newer than this paperterm knows ({SCHEMA}); "
             "opened read-only, changes will not be saved"
@@ -539,6 +541,7 @@ class StateStore:
         name = self.journal_path
         if found.newer:
             self.read_only = True
+            self._read_only_why = f"{name}: opened read-only (a journal of a newer paperterm)"
             self._notify(
                 f"{name}: journal version {found.newer} is newer than this paperterm knows "
                 f"({journal.VERSION}); opened read-only, changes will not be saved"
@@ -546,8 +549,8 @@ class StateStore:
         if found.bad:
             self._jdamaged = self._jfold = True
             self._notify(
-                f"{name}: {found.bad} damaged lines left out ({found.problem}); the other "
-                "lines are kept"
+                f"{name}: {_counted(found.bad, 'damaged line')} left out ({_why(found)}); "
+                "the other lines are kept"
             )
         if locked and found.tail:
             # Under the lock nobody is writing: the bytes after the last line are a save that
@@ -809,7 +812,7 @@ class StateStore:
         """
         with self._mutex:
             if self.read_only:
-                raise StateError(f"{self.path}: opened read-only (newer schema); not saving")
+                raise StateError(f"{self._read_only_why}; not saving")
             if self._batch is not None:
                 yield self._batch
                 return
@@ -1074,6 +1077,15 @@ class StateStore:
         self._see(storage.replace_atomically(self.path, data, backup=backup, warn=self._notify))
         self._disk_good = True
         self._drop_journal()  # its lines are in the file now
+
+
+def _counted(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def _why(found: journal.Lines) -> str:
+    """Why a journal's bad lines were left out: the first one's reason, said to be the first."""
+    return found.problem if found.bad == 1 else f"the first: {found.problem}"
 
 
 Before = dict[str, Entry | None]

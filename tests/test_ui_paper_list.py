@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.style import Style
+from textual.color import Color
 from textual.geometry import Region
 
 from paperterm.catalog import Catalog
@@ -41,6 +42,14 @@ def title_styles(paper_list: PaperList) -> dict[int, tuple[Style | None, Style |
     return styles
 
 
+def contrast(style: Style) -> float:
+    """How far a style's text colour is from its background, in brightness (0 to 1)."""
+    assert style.color is not None and style.bgcolor is not None
+    text = Color.from_rich_color(style.color)
+    background = Color.from_rich_color(style.bgcolor)
+    return abs(text.brightness - background.brightness)
+
+
 def check_titles(paper_list: PaperList, step: str) -> None:
     """Paper 0 is read, paper 2 unread: their titles (no match highlighted in them) look so."""
     paper_list.move_to(5)  # the cursor on neither row
@@ -51,6 +60,9 @@ def check_titles(paper_list: PaperList, step: str) -> None:
     assert unread_title.bold, step
     assert not read_title.bold, step
     assert read_title.color != unread_title.color, step
+    # Muted: nearer its background than an unread title is (a colour with alpha, such as
+    # $text-muted, once came out opaque white: brighter than the unread titles).
+    assert contrast(read_title) < contrast(unread_title), step
     # The title is drawn as its mark column is: the row's read or unread style.
     assert read_title == read_mark and unread_title == unread_mark, step
 

@@ -35,6 +35,7 @@ from textual.widget import Widget
 
 from paperterm.model import Metadata, Paper
 from paperterm.sanitize import clean_text, printable
+from paperterm.ui.widgets.component_style import component_style, widget_background
 from paperterm.ui.widgets.scroll_bar import kept_lines_scrollbar
 
 SHOWN_AT_FIRST = 20_000
@@ -533,7 +534,8 @@ class PaperDetail(ScrollView, can_focus=True):
         key = (self.app.theme, name)
         style = self._styles.get(key)
         if style is None:
-            style = self._styles[key] = self.get_component_rich_style(name, partial=True)
+            style = component_style(self, name, widget_background(self))
+            self._styles[key] = style
         return style
 
     def notify_style_update(self) -> None:

@@ -25,6 +25,7 @@ from textual.strip import Strip
 from textual.style import Style as VisualStyle
 
 from paperterm.model import Paper
+from paperterm.ui.widgets.component_style import component_style, widget_background
 from paperterm.ui.widgets.scroll_bar import kept_lines_scrollbar
 
 Highlighter = Callable[[str], list[tuple[int, int]]]
@@ -489,7 +490,7 @@ class PaperList(ScrollView, can_focus=True):
     def _bases(self) -> tuple[Style, Style]:
         if self._base is None:
             style = self.rich_style
-            cursor = self.get_component_rich_style("paper-list--cursor", partial=True)
+            cursor = self._style("paper-list--cursor")
             self._base = (style, style + cursor)
         return self._base
 
@@ -500,23 +501,29 @@ class PaperList(ScrollView, can_focus=True):
         text.truncate(width, overflow="ellipsis", pad=True)
         return Strip(list(text.render(self.app.console)), width)
 
-    def _style(self, name: str) -> Style:
-        return self.get_component_rich_style(name, partial=True)
+    def _style(self, name: str, on_cursor: bool = False) -> Style:
+        """A component's style for text drawn on the list (or on the cursor's row)."""
+        over = widget_background(self)
+        if on_cursor:
+            cursor = self.get_component_styles("paper-list--cursor")
+            if cursor.has_rule("background"):
+                over = over + cursor.background
+        return component_style(self, name, over)
 
     def _look(self, on_cursor: bool, read: bool) -> _Look:
         """The styles of a row's parts, each over the list's style or the cursor's."""
         look = self._looks.get((on_cursor, read))
         if look is None:
             base = self._bases()[on_cursor]
-            title = self._style("paper-list--read" if read else "paper-list--unread")
+            title = self._style("paper-list--read" if read else "paper-list--unread", on_cursor)
             look = self._looks[on_cursor, read] = _Look(
                 base,
                 base + title,
-                base + title + self._style("paper-list--match"),
-                base + self._style("paper-list--star"),
-                base + self._style("paper-list--code"),
-                base + self._style("paper-list--count"),
-                base + self._style("paper-list--votes"),
+                base + title + self._style("paper-list--match", on_cursor),
+                base + self._style("paper-list--star", on_cursor),
+                base + self._style("paper-list--code", on_cursor),
+                base + self._style("paper-list--count", on_cursor),
+                base + self._style("paper-list--votes", on_cursor),
             )
         return look
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual import events
 from textual.widgets._footer import FooterKey
 
 from paperterm.catalog import Catalog
@@ -167,3 +168,31 @@ async def test_a_blanked_place_clicked_does_nothing_but_ring(
         assert bells
         assert not app.store.starred_ids
         assert app.main.filter_text == ""  # nothing typed into the filter either
+
+
+async def test_the_keys_stay_blank_while_the_app_is_blurred_in_the_filter(
+    catalog: Catalog, state_path: Path
+) -> None:
+    """Leaving the terminal (the app blurred) and coming back while typing in the filter: the
+    keys stay blanked, then show again in the list as a fresh footer would."""
+    app = make_app(catalog, state_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        before = shown(app)
+        await pilot.press("slash", "m")
+        await settle(pilot)
+        assert blank(app)
+        app.post_message(events.AppBlur())
+        await pilot.pause()
+        await pilot.pause()
+        assert blank(app)
+        assert not footer_text(app).strip()
+        app.post_message(events.AppFocus())
+        await pilot.pause()
+        await pilot.pause()
+        assert blank(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.pause()
+        assert not blank(app)
+        assert shown(app) == expected(app) == before

@@ -38,10 +38,10 @@ class KeyFooter(Footer):
             and screen.app.app_focus
             and self.is_attached
             and screen is self.screen
-            and self._change_in_place()
         ):
-            return
-        self._fill()  # what is built afresh starts from the keys as they are
+            if self._change_in_place():
+                return
+            self._blanked = None  # the keys are built afresh
         super().bindings_changed(screen)
 
     @property

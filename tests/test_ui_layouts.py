@@ -14,7 +14,8 @@ from textual.strip import Strip
 from paperterm.state import StateStore
 from paperterm.ui.app import PapertermApp
 from pilot import SIZE
-from test_ui_paint import many_papers
+from test_ui_paint import SIZE as PAINT_SIZE
+from test_ui_paint import from_scratch, many_papers, watch_frames
 
 
 def count_layouts(app: PapertermApp) -> list[int]:
@@ -108,3 +109,36 @@ async def test_the_list_scroll_bar_keeps_its_lines_as_the_focus_comes_and_goes(
         finally:
             ScrollBar.render_lines = textual  # type: ignore[method-assign]
         assert drawn_by_textual[0] <= 2  # each look once, at its first frame
+
+
+async def test_the_focus_moving_repaints_what_changed_not_the_whole_screen(
+    tmp_path: Path,
+) -> None:
+    """/ and back to the list: no frame repaints the whole screen (every widget drawn again,
+    40-50 ms), and the frames paint what a full repaint would."""
+    app = PapertermApp(many_papers(300), StateStore.open(tmp_path / "state.json"))
+    async with app.run_test(size=PAINT_SIZE) as pilot:
+        await pilot.pause()
+        terminal = watch_frames(app)
+        terminal.apply(app.screen._compositor.render_full_update())
+        full_frames = [0]
+        compositor = app.main._compositor
+        render_full = compositor.render_full_update
+
+        def counted(*args: object, **kwargs: object) -> object:
+            full_frames[0] += 1
+            return render_full(*args, **kwargs)  # type: ignore[arg-type]
+
+        compositor.render_full_update = counted  # type: ignore[method-assign,assignment]
+        for keys in (["slash"], ["s", "p"], ["enter"], ["slash"], ["escape"]):
+            await pilot.press(*keys)
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            await pilot.pause()
+            assert full_frames == [0], keys
+            compositor.render_full_update = render_full  # type: ignore[method-assign]
+            full = from_scratch(app)
+            compositor.render_full_update = counted  # type: ignore[method-assign,assignment]
+            region = app.screen.region
+            assert terminal.text(region) == full.text(region), keys
+            assert terminal.area(region) == full.area(region), keys

@@ -29,8 +29,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import Container
 from textual.message import Message
 from textual.notifications import SeverityLevel
-from textual.reactive import reactive
+from textual.reactive import Reactive, reactive
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
@@ -341,6 +342,10 @@ class MainScreen(Screen[None]):
     """The list's order: a name from :mod:`paperterm.sorts`."""
     split: reactive[int] = reactive(DEFAULT_SPLIT, init=False, repaint=False)
     """The list's share of the width side by side, in percent."""
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+    """Textual's, without its repaint of the whole screen (every widget drawn again, 40-50 ms
+    on the shared dumps, in the / of every query): the widgets taking and leaving the focus
+    are restyled, and so repainted, by Textual's focus step."""
 
     @dataclass
     class Filtered(Message):

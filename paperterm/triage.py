@@ -441,18 +441,23 @@ def status_parts(status: Status, width: int | None = None) -> list[str]:
 
     Given the line's ``width``, what would push the view and the sort off its end goes first:
     the progress bar (the count stays), then the exact and close counts (the list's divider
-    line says them too).
+    line says them too); when that is not enough, whole pieces from the end (never a piece
+    cut short: "read-only · 1" would say something else than "read-only · 1 message").
     """
     counts = status.counts
     full_bar = f"{progress_bar(counts.read, counts.shown)} "
     full_close = ""
     if counts.exact is not None and counts.exact < counts.shown:
         full_close = f"{counts.exact:,} exact · {counts.shown - counts.exact:,} close"
+    if width is None:
+        return _status_parts(status, full_bar, full_close)
     parts: list[str] = []
     for bar, close in ((full_bar, full_close), ("", full_close), ("", "")):
         parts = _status_parts(status, bar, close)
-        if width is None or len(" · ".join(parts)) <= width:
-            break
+        if len(" · ".join(parts)) <= width:
+            return parts
+    while len(parts) > 1 and len(" · ".join(parts)) > width:
+        parts.pop()
     return parts
 
 

@@ -253,6 +253,17 @@ def test_a_narrow_status_line_keeps_the_view_and_the_sort() -> None:
     assert status_parts(status, 200) == status_parts(status)
 
 
+def test_a_status_line_too_narrow_still_drops_whole_pieces() -> None:
+    counts = Counts(shown=525, total=525, read=8, starred=6)
+    status = Status(counts, Selection(sort="title"), read_only=True, messages=1)
+    full = status_parts(status)
+    assert full[-2:] == ["read-only", "1 message (?)"]
+    for width in range(20, 100):
+        parts = status_parts(status, width)
+        assert len(" · ".join(parts)) <= width or len(parts) == 1
+        assert set(parts) <= {*full, "517 unread left"}  # the bar dropped, no piece cut short
+
+
 def test_a_change_not_saved_is_named_as_the_user_made_it(catalog: Catalog) -> None:
     first, second = catalog.papers[0], catalog.papers[1]
     star = ((first.id, "starred", False, True),)

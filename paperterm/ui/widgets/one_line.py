@@ -19,6 +19,21 @@ from textual.style import Style as VisualStyle
 from textual.widget import Widget
 
 
+def undecorated(widget: Widget) -> bool:
+    """Whether Textual adds nothing of its own over the widget's lines: no outline, tint,
+    opacity, hatching or border title (the list's lines are finished by it too)."""
+    styles = widget.styles
+    return (
+        not any(kind for kind, _ in styles.outline)
+        and not styles.tint.a
+        and widget.opacity == 1.0
+        and styles.text_opacity == 1.0
+        and (not styles.has_rule("hatch") or styles.hatch == "none")
+        and widget._border_title is None
+        and widget._border_subtitle is None
+    )
+
+
 def plain(widget: Widget) -> bool:
     """Whether Textual would only fit, pad and filter the widget's one line."""
     styles = widget.styles
@@ -28,13 +43,7 @@ def plain(widget: Widget) -> bool:
         and not padding.top
         and not padding.bottom
         and not any(kind for kind, _ in styles.border)
-        and not any(kind for kind, _ in styles.outline)
-        and not styles.tint.a
-        and widget.opacity == 1.0
-        and styles.text_opacity == 1.0
-        and (not styles.has_rule("hatch") or styles.hatch == "none")
-        and widget._border_title is None
-        and widget._border_subtitle is None
+        and undecorated(widget)
         and not (widget.auto_links and widget.hover_style._link_id)  # a link under the mouse
     )
 

@@ -25,6 +25,7 @@ from textual.strip import Strip
 from textual.style import Style as VisualStyle
 
 from paperterm.model import Paper
+from paperterm.ui.widgets import one_line
 from paperterm.ui.widgets.component_style import component_style, widget_background
 from paperterm.ui.widgets.scroll_bar import kept_lines_scrollbar
 
@@ -413,17 +414,7 @@ class PaperList(ScrollView, can_focus=True):
 
     def _plain(self) -> bool:
         """Whether Textual would only pad and filter the list's lines (see :meth:`render_lines`)."""
-        styles = self.styles
-        return (
-            not styles.gutter
-            and not any(kind for kind, _ in styles.outline)
-            and not styles.tint.a
-            and self.opacity == 1.0
-            and styles.text_opacity == 1.0
-            and (not styles.has_rule("hatch") or styles.hatch == "none")
-            and self._border_title is None
-            and self._border_subtitle is None
-        )
+        return not self.styles.gutter and one_line.undecorated(self)
 
     def _finishing(self) -> _Finish:
         """How lines are finished now; the kept lines are dropped when that changed."""

@@ -14,11 +14,12 @@ from __future__ import annotations
 import weakref
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, overload
+from typing import Any
 
 from paperterm.catalog import Catalog
 from paperterm.model import Paper
 from paperterm.search import Ranking
+from paperterm.search.rank import FIRST_WINDOW, ListedOnDemand
 
 PaperKey = Callable[[Paper], Any]
 """A paper's sort key (anything comparable with the keys of the other papers)."""
@@ -145,14 +146,11 @@ class _Ordered:
         return Walked(self._array, self.ranks, wanted, len(rows))
 
 
-_FIRST_WINDOW = 4096
-"""Papers of the order looked at for the first rows of a walk; each further window twice as
-wide."""
-
-
-class Walked(Sequence[int]):
+class Walked(ListedOnDemand):
     """Rows in an order, listed off the whole order as far as they are asked for (the first
     screen of a list costs a window of the order, not all of it)."""
+
+    _what = "walked rows"
 
     def __init__(self, order: Any, ranks: list[int], wanted: Any, count: int) -> None:
         """``order``: numpy array of the catalogue indices in the order; ``ranks``: each
@@ -164,26 +162,10 @@ class Walked(Sequence[int]):
         self._count = count
         self._listed: list[int] = []
         self._next = 0
-        self._window = _FIRST_WINDOW
+        self._window = FIRST_WINDOW
 
     def __len__(self) -> int:
         return self._count
-
-    @overload
-    def __getitem__(self, key: int) -> int: ...
-    @overload
-    def __getitem__(self, key: slice) -> list[int]: ...
-    def __getitem__(self, key: int | slice) -> int | list[int]:
-        if isinstance(key, slice):
-            wanted = range(*key.indices(self._count))
-            if wanted:
-                self._list_until(max(wanted[0], wanted[-1]) + 1)
-            return [self._listed[position] for position in wanted]
-        position = key + self._count if key < 0 else key
-        if not 0 <= position < self._count:
-            raise IndexError("walked rows index out of range")
-        self._list_until(position + 1)
-        return self._listed[position]
 
     def __iter__(self) -> Iterator[int]:
         self._list_until(self._count)
@@ -204,13 +186,6 @@ class Walked(Sequence[int]):
         if not start <= position < (self._count if stop is None else stop):
             raise ValueError(f"{value!r} is not in the rows")
         return position
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, (Walked, Ranking, list, tuple, range)):
-            return len(self) == len(other) and list(self) == list(other)
-        return NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
         return f"Walked({self._count} rows)"

@@ -237,7 +237,7 @@ def test_walked_rows_are_the_rows_sorted(size: int, data: st.DataObject, kind: s
     elif kind == "ranking":
         rows = Ranking(universe, [universe.from_indices(chosen)] if chosen else [])
     # Small windows of the order, so that a few hundred papers take several.
-    with patch.object(sorts, "_FIRST_WINDOW", data.draw(st.integers(1, 64))):
+    with patch.object(sorts, "FIRST_WINDOW", data.draw(st.integers(1, 64))):
         walked = sorts._Ordered(None, ranks, list(order)).walk(rows)
     assert walked is not None
     expected = sorted(chosen, key=ranks.__getitem__)

@@ -17,28 +17,22 @@ from typing import overload
 
 from paperterm.search.bitset import Universe
 
-_FIRST_WINDOW = 4096
-"""Papers looked at for the first rows of a bucket; each further window is twice as wide."""
+FIRST_WINDOW = 4096
+"""Papers looked at for the first rows of a bucket (or of a walk, see ``sorts.Walked``); each
+further window is twice as wide."""
 
 
-class Ranking(Sequence[int]):
-    """Catalogue positions of the matches, best first; a read-only sequence listed on demand."""
+class ListedOnDemand(Sequence[int]):
+    """A read-only sequence of catalogue positions listed as far as it is asked for: a
+    subclass keeps what it listed in ``_listed`` and lists on in :meth:`_list_until`."""
 
-    def __init__(self, universe: Universe, buckets: list[int], exact: int | None = None) -> None:
-        """``exact``: how many of the first papers are exact matches (default: all of them)."""
-        self._universe = universe
-        self._buckets = buckets
-        self._starts = list(accumulate((bucket.bit_count() for bucket in buckets), initial=0))
-        self._listed: list[int] = []
-        self._next = 0
-        self._cursor = 0
-        self._window = _FIRST_WINDOW
-        self.exact = len(self) if exact is None else exact
-        """How many papers at the head of the ranking match every term without a typo; the
-        rest (``len(self) - exact``) are close matches, each needing a typo somewhere."""
+    _listed: list[int]
+    _what = "rows"
+    """What the sequence holds, for its errors."""
 
-    def __len__(self) -> int:
-        return self._starts[-1]
+    def _list_until(self, count: int) -> None:
+        """List until ``count`` are listed (or all of them are)."""
+        raise NotImplementedError
 
     @overload
     def __getitem__(self, key: int) -> int: ...
@@ -52,9 +46,38 @@ class Ranking(Sequence[int]):
             return [self._listed[position] for position in wanted]
         position = key + len(self) if key < 0 else key
         if not 0 <= position < len(self):
-            raise IndexError("ranking index out of range")
+            raise IndexError(f"{self._what} index out of range")
         self._list_until(position + 1)
         return self._listed[position]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (ListedOnDemand, list, tuple, range)):
+            return len(self) == len(other) and list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class Ranking(ListedOnDemand):
+    """Catalogue positions of the matches, best first; a read-only sequence listed on demand."""
+
+    _what = "ranking"
+
+    def __init__(self, universe: Universe, buckets: list[int], exact: int | None = None) -> None:
+        """``exact``: how many of the first papers are exact matches (default: all of them)."""
+        self._universe = universe
+        self._buckets = buckets
+        self._starts = list(accumulate((bucket.bit_count() for bucket in buckets), initial=0))
+        self._listed: list[int] = []
+        self._next = 0
+        self._cursor = 0
+        self._window = FIRST_WINDOW
+        self.exact = len(self) if exact is None else exact
+        """How many papers at the head of the ranking match every term without a typo; the
+        rest (``len(self) - exact``) are close matches, each needing a typo somewhere."""
+
+    def __len__(self) -> int:
+        return self._starts[-1]
 
     def __iter__(self) -> Iterator[int]:
         for bucket in range(len(self._buckets)):
@@ -86,13 +109,6 @@ class Ranking(Sequence[int]):
             raise ValueError(f"{value!r} is not in the ranking")
         return position
 
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, (Ranking, list, tuple, range)):
-            return len(self) == len(other) and list(self) == list(other)
-        return NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]
-
     def __repr__(self) -> str:
         return f"Ranking({len(self)} papers in {len(self._buckets)} score buckets)"
 
@@ -121,7 +137,7 @@ class Ranking(Sequence[int]):
                 self._universe.indices(self._buckets[self._next], self._cursor, stop)
             )
             if stop >= size:
-                self._next, self._cursor, self._window = self._next + 1, 0, _FIRST_WINDOW
+                self._next, self._cursor, self._window = self._next + 1, 0, FIRST_WINDOW
             else:
                 self._cursor, self._window = stop, self._window * 2
 

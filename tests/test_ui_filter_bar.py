@@ -1,14 +1,17 @@
 """The filter bar: editing keys typed in a burst (faster than the reader reads them) act in
-the order they were typed."""
+the order they were typed; the bar's marked look; where a key's search runs."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
 from textual import events
 
 from paperterm.catalog import Catalog
+from paperterm.triage import Marks, Rows, Selection, Triage, needs_search
+from paperterm.ui.screens import main as main_screen
 from pilot import SIZE, make_app, settle
 
 PRINTABLE = {"slash": "/", "space": " "}
@@ -95,3 +98,93 @@ async def test_the_bar_is_marked_while_a_filter_is_in_force_without_a_restyle(
         await pilot.press("escape")
         await settle(pilot)
         assert not marked(app)
+
+
+SEARCH_THREAD = "paperterm-search_0"
+"""The search thread's name (the executor numbers its one thread)."""
+
+
+def searched_on(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The name of the thread each search of the reader runs on, in order."""
+    threads: list[str] = []
+    rows = Triage.rows
+
+    def noted(triage: Triage, selection: Selection, marks: Marks) -> Rows:
+        if needs_search(selection, marks):
+            threads.append(threading.current_thread().name)
+        return rows(triage, selection, marks)
+
+    monkeypatch.setattr(Triage, "rows", noted)
+    return threads
+
+
+def answer(app: object) -> list[int]:
+    """The rows of the filter in force, asked of the triage model directly."""
+    main = app.main  # type: ignore[attr-defined]
+    selection = Selection(main.filter_text, main.view, main.sort)
+    return list(main.triage.rows(selection, main.inbox.marks()).indices)
+
+
+async def test_a_quick_search_runs_with_the_key_the_others_on_the_search_thread(
+    catalog: Catalog, state_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Words, prefixes and states over a small catalogue whose index is built are searched on
+    the UI thread (no hand-over to the search thread and back); an exact term, ``similar:``, a
+    big catalogue, an index still being built go to the search thread, as before."""
+    catalog.prepare_search()
+    app = make_app(catalog, state_path)
+    threads = searched_on(monkeypatch)
+    ui = threading.current_thread().name
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *"^g", "space", *"sma", "space", *"is:unread")
+        await settle(pilot)
+        assert app.main.filter_text == "^g sma is:unread"
+        assert threads and set(threads) == {ui}
+        assert list(app.main.paper_list.rows) == answer(app) != []  # "Small Language Models"
+        threads.clear()
+        await pilot.press("ctrl+u", "apostrophe", "s", "m")
+        await settle(pilot)
+        assert app.main.filter_text == "'sm"
+        assert threads == [ui, SEARCH_THREAD, SEARCH_THREAD]  # "'" alone: nothing to look for
+        assert list(app.main.paper_list.rows) == answer(app) != []
+        threads.clear()
+        monkeypatch.setattr(main_screen, "QUICK_PAPERS", len(catalog) - 1)
+        await pilot.press("ctrl+u", "s")
+        await settle(pilot)
+        assert threads == [SEARCH_THREAD]
+        assert list(app.main.paper_list.rows) == answer(app) != []
+
+
+async def test_a_quick_search_waits_for_no_slow_one(
+    catalog: Catalog, state_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While a slow search runs on the search thread (the catalogue runs one at a time), the
+    next one goes there too, behind it: on the UI thread it would wait for it, the reader
+    frozen. The list then shows the answer of the last key."""
+    catalog.prepare_search()
+    app = make_app(catalog, state_path)
+    threads = searched_on(monkeypatch)
+    release = threading.Event()
+    rows = Triage.rows
+
+    def slow(triage: Triage, selection: Selection, marks: Marks) -> Rows:
+        if "'" in selection.query:
+            release.wait(10)
+        return rows(triage, selection, marks)
+
+    monkeypatch.setattr(Triage, "rows", slow)
+    ui = threading.current_thread().name
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", "apostrophe", "s", "backspace", "backspace", "g")
+        assert app.main._filter_bar.value == "g"
+        assert not release.is_set()  # the reader went on while the search was held
+        release.set()
+        await settle(pilot)
+        await settle(pilot)
+        assert threads[-1] == SEARCH_THREAD != ui
+        assert app.main.filter_text == "g"
+        assert list(app.main.paper_list.rows) == answer(app) != []
+        threads.clear()
+        await pilot.press("r")
+        await settle(pilot)
+        assert threads == [ui]

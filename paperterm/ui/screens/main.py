@@ -46,6 +46,7 @@ from paperterm.model import Paper
 from paperterm.paperlinks import open_target
 from paperterm.recommend import NO_STARS, latest_for_you
 from paperterm.search import highlight
+from paperterm.search.query import parse
 from paperterm.search.similar import vectors_ready
 from paperterm.state import StateStore
 from paperterm.state.record import ARXIV_NONE
@@ -110,6 +111,18 @@ Fetcher = Callable[[Collection[str]], Refreshed]
 SEARCH_WAIT = 0.010
 """Seconds a keystroke waits for its search before the screen is drawn without the answer: an
 answer found within it is drawn in the same frame as the key itself (issue 17)."""
+
+QUICK_PAPERS = 5_000
+"""Up to this many papers, a search of the quick kinds (see :meth:`MainScreen._quick`) runs on the
+UI thread: handing it to the search thread and waiting for it cost 0.3 ms of CPU a key on the
+shared dumps, and up to 5 ms of wall time when the machine is busy (the thread waits for a core).
+Measured with ``bench_search.py``'s and ``bench_keys.py``'s queries typed a key at a time: at
+5,000 synthetic papers the worst such key took 6 ms (under :data:`SEARCH_WAIT`, which the key
+waits anyway), on the shared dumps (525 papers) 1.1 ms; exact terms (56 ms for ``'a`` on the
+shared dumps, cold) and ``similar:`` (0.1-1.5 s, cold) are left to the search thread."""
+
+QUICK_TERMS = frozenset({"fuzzy", "prefix", "state"})
+"""The kinds of term a quick search asks for: words (typos forgiven), ``^prefix``, ``is:``..."""
 
 DEFAULT_SPLIT = 64
 """The list's share by default: titles are what a triage reads (60+ characters at 120 columns)."""
@@ -449,6 +462,8 @@ class MainScreen(Screen[None]):
         self._flush_error = ""
         self._request: _Request | None = None
         self._searcher: ThreadPoolExecutor | None = None
+        self._searching: Future[MainScreen.Filtered | None] | None = None
+        """The latest search handed to the search thread."""
         self._rows = Rows((), None)
         self._runnable: tuple[bool, bool, bool] | None = None
         self._filter_bar = FilterBar(id="filter")
@@ -587,11 +602,17 @@ class MainScreen(Screen[None]):
             self._show_rows(request, self.triage.rows(selection, request.marks))
 
     def _search(self, request: _Request) -> None:
-        """Search off the UI thread, on the search thread. Wait :data:`SEARCH_WAIT` for the
-        answer, to draw it with the key; past that, a worker hands it over when it comes."""
+        """Search here when :meth:`_quick` says it is quick, else on the search thread. Wait
+        :data:`SEARCH_WAIT` for the answer, to draw it with the key; past that, a worker hands
+        it over when it comes."""
+        if self._quick(request.selection):
+            answer = self._rows_for(request)
+            if answer is not None:
+                self._filtered(answer)
+            return
         if self._searcher is None:
             self._searcher = ThreadPoolExecutor(1, thread_name_prefix="paperterm-search")
-        future = self._searcher.submit(self._rows_for, request)
+        future = self._searching = self._searcher.submit(self._rows_for, request)
         try:
             answer = future.result(timeout=SEARCH_WAIT)
         except NotYet:
@@ -599,6 +620,24 @@ class MainScreen(Screen[None]):
             return
         if answer is not None:
             self._filtered(answer)
+
+    def _quick(self, selection: Selection) -> bool:
+        """Whether the search for ``selection`` is sure to be quick (see :data:`QUICK_PAPERS`): a
+        small catalogue whose index is built, no search still running on the search thread (the
+        catalogue runs one at a time: this one would wait for it), an order that fits no model
+        ("for you" does), and only words, prefixes and states asked for."""
+        running = self._searching
+        return (
+            len(self.papers) <= QUICK_PAPERS
+            and self.catalog.search_ready
+            and (running is None or running.done())
+            and not sorts.get(selection.sort).uses_marks
+            and all(
+                term.kind in QUICK_TERMS
+                for group in parse(selection.query).groups
+                for term in group.alternatives
+            )
+        )
 
     def _rows_for(self, request: _Request) -> Filtered | None:
         """The answer to ``request`` (on the search thread); None when a newer one came first."""

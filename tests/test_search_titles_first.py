@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -11,10 +12,12 @@ from paperterm import catalog as catalog_module
 from paperterm.catalog import Catalog
 from paperterm.model import Paper
 from paperterm.search import cache
+from paperterm.search import index as index_module
 from paperterm.search.engine import Searcher
 from paperterm.search.index import SearchIndex
 from paperterm.search.query import parse
 from paperterm.triage import Marks, Selection, Triage, select_rows
+from test_search_cache import QUERIES as CACHE_QUERIES
 from test_search_cache import make_papers
 
 QUERIES = ["ka", "kalo", "mi ne", "title:mi", "'alo", "^ka", "!ka lo"]
@@ -102,3 +105,76 @@ def test_titles_first_while_another_thread_builds(
 def test_titles_only_index_is_never_saved(papers: list[Paper], tmp_path: Path) -> None:
     SearchIndex(papers, cache_dir=tmp_path, titles_only=True)
     assert not list(tmp_path.iterdir())
+
+
+def test_titles_only_answers_as_the_whole_index_of_the_titles(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The titles-only index cuts no blocks of words (it lives a few seconds): its answers are
+    # those of the whole index, blocks and all, of the same papers without their abstracts.
+    papers = make_papers(3000, seed=5)
+    bare = [replace(paper, abstracts=()) for paper in papers]
+    for bulk_from in (0, 10**9):  # in bulk and word by word
+        monkeypatch.setattr(index_module, "BULK_PAPERS", bulk_from)
+        titles = SearchIndex(papers, titles_only=True)
+        whole_of_titles = SearchIndex(bare)
+        assert whole_of_titles.title.state().blocks, "no blocks: the test misses them"
+        assert not titles.title.state().blocks
+        queries = [*CACHE_QUERIES, "k", "m", "a", "title:k", "^m", "ka | mi", "'k", "has:code"]
+        for query in queries:
+            found = Searcher(titles).search(parse(query))
+            assert list(found) == list(Searcher(whole_of_titles).search(parse(query))), query
+
+
+def test_the_catalogue_key_is_computed_once_and_not_on_a_first_open(
+    papers: list[Paper], big: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    digests: list[int] = []
+    real = cache.catalogue_key
+
+    def counted(papers: list[Paper]) -> str:
+        digests.append(len(papers))
+        return real(papers)
+
+    monkeypatch.setattr(cache, "catalogue_key", counted)
+    catalog = Catalog(papers)
+    # Nothing saved in the cache dir at all: titles first, without digesting every text.
+    assert not catalog.search_indices_now("kalo")[1]
+    assert not digests
+    catalog.prepare_search()  # the whole index, saved under its key: digested once
+    assert digests == [len(papers)]
+    # Another catalogue's index saved: the key is needed to know whether this one's is.
+    other = Catalog(papers[:-1])
+    assert not other.search_indices_now("kalo")[1]
+    assert len(digests) == 2
+    other.search_indices_now("kalo")
+    other.prepare_search()
+    assert len(digests) == 2
+
+
+def test_two_threads_asking_for_the_key_digest_once(
+    papers: list[Paper], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    digests: list[int] = []
+    started = threading.Event()
+    release = threading.Event()
+    real = cache.catalogue_key
+
+    def slow(papers: list[Paper]) -> str:
+        digests.append(len(papers))
+        started.set()
+        assert release.wait(30)
+        return real(papers)
+
+    monkeypatch.setattr(cache, "catalogue_key", slow)
+    catalog = Catalog(papers)
+    keys: list[str] = []
+    first = threading.Thread(target=lambda: keys.append(catalog._key()))
+    first.start()
+    assert started.wait(30)
+    second = threading.Thread(target=lambda: keys.append(catalog._key()))
+    second.start()
+    release.set()
+    first.join(30)
+    second.join(30)
+    assert digests == [len(papers)] and keys == [real(papers)] * 2

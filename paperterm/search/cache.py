@@ -111,6 +111,16 @@ def has(directory: Path, key: str) -> bool:
         return False
 
 
+def any_saved(directory: Path) -> bool:
+    """Whether the cache dir holds any saved index at all (of any catalogue): when not, no
+    catalogue's can be loaded, and its key need not be computed to know it."""
+    try:
+        with os.scandir(directory) as entries:
+            return any(entry.name.endswith(_SUFFIX) for entry in entries)
+    except OSError:
+        return False
+
+
 def save(
     directory: Path, key: str, size: int, words: list[str], fields: Sequence[FieldState]
 ) -> None:

@@ -16,7 +16,7 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import partial
+from functools import cached_property, partial
 from itertools import accumulate, compress, count, pairwise, repeat
 from operator import attrgetter, itemgetter
 from pathlib import Path
@@ -72,15 +72,17 @@ class Vocabulary:
     def __init__(self, words: list[str]) -> None:
         self.words = words
         """The words, sorted."""
-        heads = list(map(itemgetter(slice(0, 4)), words))
-        numpy = sys.modules.get("numpy")  # imported by a bulk build: then the changes in arrays
-        if numpy is not None and len(words) >= BULK_PAPERS:
-            boundaries = _changes_in_arrays(numpy, heads)
-        else:
-            boundaries = _changes(heads)
-        self.boundaries = boundaries
+
+    @cached_property
+    def boundaries(self) -> list[tuple[int, int]]:
         """``(position, n)`` wherever a word's first four letters differ from the word before,
-        ``n`` being the first letter (1 to 4) that differs."""
+        ``n`` being the first letter (1 to 4) that differs (found when first asked: only a
+        field cut into blocks asks)."""
+        heads = list(map(itemgetter(slice(0, 4)), self.words))
+        numpy = sys.modules.get("numpy")  # imported by a bulk build: then the changes in arrays
+        if numpy is not None and len(self.words) >= BULK_PAPERS:
+            return _changes_in_arrays(numpy, heads)
+        return _changes(heads)
 
 
 def _changes(heads: list[str]) -> list[tuple[int, int]]:
@@ -111,8 +113,14 @@ class FieldPostings:
     """For one field (title, abstract, or the first word of either): the papers of each word."""
 
     def __init__(
-        self, universe: Universe, vocabulary: Vocabulary, postings: dict[str, Postings]
+        self,
+        universe: Universe,
+        vocabulary: Vocabulary,
+        postings: dict[str, Postings],
+        blocks: bool = True,
     ) -> None:
+        """The field holding ``postings`` (word -> its papers); without ``blocks``, no blocks of
+        words are cut (a range's papers are then always scattered from its postings)."""
         self._universe = universe
         dense_from = max(64, universe.size // 64)
         # Each word's papers in vocabulary order, empty where this field lacks the word: one
@@ -130,7 +138,7 @@ class FieldPostings:
         self._offsets = array("Q", accumulate(counts, initial=0))
         # Blocks of consecutive words, each with its set ready: a long range ORs the blocks it
         # covers and scatters only the postings of its two ragged ends.
-        self._block_size = max(4096, universe.size // 8)
+        self._block_size = max(4096, universe.size // 8) if blocks else len(self._flat)
         self._block_starts = [0, len(vocabulary.words)]
         self._blocks: list[int] = []
         if len(self._flat) > self._block_size:
@@ -169,7 +177,7 @@ class FieldPostings:
 
     @classmethod
     def from_pairs(
-        cls, universe: Universe, vocabulary: Vocabulary, pairs: bulk.Pairs
+        cls, universe: Universe, vocabulary: Vocabulary, pairs: bulk.Pairs, blocks: bool = True
     ) -> FieldPostings:
         """The field from its (word, paper) pairs sorted by word then paper, each once (numpy
         arrays, :mod:`paperterm.search.bulk`): the same field as :meth:`__init__` makes."""
@@ -190,17 +198,18 @@ class FieldPostings:
         offsets.frombytes(np.concatenate(([0], np.cumsum(counts))).astype(np.uint64).data.cast("B"))
         flat = array("I")
         flat.frombytes(np.ascontiguousarray(flat_papers, np.uint32).data.cast("B"))
-        block_size = max(4096, size // 8)
+        block_size = max(4096, size // 8) if blocks else len(flat)
         starts = [0, len(vocabulary.words)]
-        blocks: list[int] = []
+        sets: list[int] = []
         if len(flat) > block_size:
             starts = _cut_blocks(offsets, block_size, vocabulary)
-            blocks = [
+            sets = [
                 _bit_set(np, flat_papers[offsets[first] : offsets[last]], size)
                 for first, last in pairwise(starts)
             ]
-        state = FieldState(dense_numbers, dense, flat, offsets, starts, blocks)
-        return cls.restore(universe, state)
+        field = cls.restore(universe, FieldState(dense_numbers, dense, flat, offsets, starts, sets))
+        field._block_size = block_size
+        return field
 
     def lists(self, number: int, paper: int) -> bool:
         """Whether word ``number`` of the vocabulary has ``paper`` among its papers."""
@@ -289,20 +298,35 @@ class SearchIndex:
                     cache.save(cache_dir, key, len(papers), words, states)
             if len(papers) >= BULK_PAPERS:
                 bulk.give_back_memory()
-        # The flags in C over the catalogue; only the papers with links take a Python step.
-        linked = bytes(map(bool, map(_LINKS, papers)))
-        self.has_code = self.universe.from_indices(
-            [n for n in compress(range(len(papers)), linked) if papers[n].has_code]
-        )
-        """Papers linking a code repository."""
-        self.has_link = self.universe.from_flag_bytes(linked)
-        """Papers with any link."""
-        self.has_abstract = self.universe.from_flag_bytes(bytes(map(bool, map(_ABSTRACTS, papers))))
-        """Papers with an abstract."""
         self._prefixes: dict[tuple[str, int], list[str]] = {}
         self._containing: dict[str, list[int]] = {}
         self._joined: tuple[str, list[int]] | None = None
         self._positions: dict[str, int] | None = None
+
+    # The flags are made when a query first asks (in C over the catalogue; only the papers with
+    # links take a Python step): most never do.
+
+    @cached_property
+    def _linked(self) -> bytes:
+        return bytes(map(bool, map(_LINKS, self.papers)))
+
+    @cached_property
+    def has_code(self) -> int:
+        """Papers linking a code repository."""
+        papers, linked = self.papers, self._linked
+        return self.universe.from_indices(
+            [n for n in compress(range(len(papers)), linked) if papers[n].has_code]
+        )
+
+    @cached_property
+    def has_link(self) -> int:
+        """Papers with any link."""
+        return self.universe.from_flag_bytes(self._linked)
+
+    @cached_property
+    def has_abstract(self) -> int:
+        """Papers with an abstract."""
+        return self.universe.from_flag_bytes(bytes(map(bool, map(_ABSTRACTS, self.papers))))
 
     def _set_fields(self, fields: list[FieldPostings]) -> None:
         self.title = fields[0]
@@ -359,7 +383,10 @@ class SearchIndex:
             universe = self.universe
 
             def field_maker(words: list[str]) -> Callable[[bulk.Pairs], FieldPostings]:
-                return partial(FieldPostings.from_pairs, universe, Vocabulary(words))
+                # A titles-only index lives a few seconds: no blocks of words cut for it.
+                return partial(
+                    FieldPostings.from_pairs, universe, Vocabulary(words), blocks=not titles_only
+                )
 
             try:
                 built = bulk.build(papers, titles_only, then=field_maker)
@@ -408,7 +435,7 @@ class SearchIndex:
                 add_abstracts(number)
         vocabulary = Vocabulary(sorted(title.keys() | abstract.keys()))
         return vocabulary.words, [
-            FieldPostings(self.universe, vocabulary, postings)
+            FieldPostings(self.universe, vocabulary, postings, blocks=not titles_only)
             for postings in (title, abstract, title_first, abstract_first)
         ]
 

@@ -10,7 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from paperterm.search import highlight
-from paperterm.search.text import _WORD, word_spans, words
+from paperterm.search.match import PREFIX, level
+from paperterm.search.text import _WORD, merge_spans, word_spans, words
 
 TITLE = "The Lottery Ticket Hypothesis: Finding Sparse, Trainable Neural Networks"
 
@@ -103,6 +104,7 @@ def afresh(query: str, text: str, field: str) -> list[tuple[int, int]]:
     )  # the package's name is the function
     module._plan.cache_clear()
     module._words.cache_clear()
+    module._by_letter.cache_clear()
     module._matches_of.cache_clear()
     return highlight(query, text, "title" if field == "title" else "abstract")
 
@@ -159,3 +161,29 @@ def test_ascii_words_are_those_of_the_general_rule(text: str) -> None:
     for match in _WORD.finditer(text):
         general.extend((match.start(), match.end(), part) for part in words(match.group()))
     assert word_spans(text) == general
+
+
+@given(
+    st.lists(st.text(alphabet="abßstﬁe\u0301éAÉ", min_size=1, max_size=7), min_size=1, max_size=3),
+    st.lists(st.text(alphabet="abßstﬁe\u0301éAÉ -,", max_size=12), max_size=6),
+)
+def test_typed_words_highlight_every_text_word_the_match_rule_matches(
+    typed: list[str], text_words: list[str]
+) -> None:
+    """Each text word that :func:`match.level` matches with a typed word is highlighted, and
+    no other (the highlighter looks only at the words that start with the typed word's first
+    letter, folded: the rule's own condition), whatever the folding does to first letters."""
+    query = " ".join(typed)
+    text = " ".join(text_words)
+    folded = [word for part in typed for word in words(part)]
+    expected = []
+    for start, end, word in word_spans(text):
+        for typed_word in folded:
+            found = level(typed_word, word)
+            if not found:
+                continue
+            if found == PREFIX and end - start == len(word):
+                expected.append((start, start + len(typed_word)))
+            else:
+                expected.append((start, end))
+    assert highlight(query, text, "title") == merge_spans(expected)

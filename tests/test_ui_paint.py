@@ -118,11 +118,10 @@ def from_scratch(app: PapertermApp) -> Terminal:
     """A full repaint, every widget's kept lines (and the list's own) thrown away first."""
     for widget in app.screen.walk_children(with_self=True):
         widget._styles_cache.clear()  # type: ignore[attr-defined]
-    app.main.paper_list._lines_cache.clear()
-    app.main.paper_list._drawn.clear()
+    app.main.paper_list.forget_lines()
     bar = app.main.paper_list.vertical_scrollbar
     assert isinstance(bar, KeptLinesScrollBar)
-    bar._kept.clear()
+    bar.forget_lines()
     terminal = Terminal(*SIZE)
     terminal.apply(app.screen._compositor.render_full_update())
     return terminal

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Literal
 
@@ -37,10 +37,11 @@ def highlight(query: str, text: str, field: Literal["title", "abstract"]) -> lis
     spans: list[Span] = []
     for needle in plan.needles:
         spans.extend(_occurrences(needle, text))
-    if plan.typed or plan.leading:
+    if plan.typed:
+        by_letter = _by_letter(text) if len(text) <= _KEPT_TEXT else _group(word_spans(text))
+        spans.extend(plan.fuzzy(by_letter))
+    if plan.leading:
         found = _words(text) if len(text) <= _KEPT_TEXT else tuple(word_spans(text))
-        if plan.typed:
-            spans.extend(plan.fuzzy(found))
         for term in plan.leading:
             spans.extend(_leading(term, found))
     return merge_spans(spans)
@@ -78,11 +79,13 @@ class _Plan:
         text words met so far matched it."""
         self.nothing = not (self.needles or self.typed or self.leading)
 
-    def fuzzy(self, found: Sequence[tuple[int, int, str]]) -> list[Span]:
+    def fuzzy(self, by_letter: dict[str, list[tuple[int, int, str]]]) -> list[Span]:
+        """The spans of the text words (``by_letter``: by their first letter) that match a
+        typed word: only words that start with its letter can (:func:`match.level`)."""
         spans = []
         for typed, known in self.typed:
             budget = typo_budget(typed)
-            for start, end, word in found:
+            for start, end, word in by_letter.get(typed[:1], ()):
                 cut = known.get(word, _UNKNOWN)
                 if cut == _UNKNOWN:
                     if len(known) >= _KEPT_LEVELS:
@@ -128,6 +131,20 @@ def _plan(query: str, field: str) -> _Plan:
 def _words(text: str) -> tuple[tuple[int, int, str], ...]:
     """The words of a short text (a title), kept (see :data:`_KEPT_WORDS`)."""
     return tuple(word_spans(text))
+
+
+@lru_cache(maxsize=_KEPT_WORDS)
+def _by_letter(text: str) -> dict[str, list[tuple[int, int, str]]]:
+    """The words of a short text (a title) by their first letter, kept (see
+    :data:`_KEPT_WORDS`)."""
+    return _group(_words(text))
+
+
+def _group(found: Iterable[tuple[int, int, str]]) -> dict[str, list[tuple[int, int, str]]]:
+    by_letter: dict[str, list[tuple[int, int, str]]] = {}
+    for spanned in found:
+        by_letter.setdefault(spanned[2][:1], []).append(spanned)
+    return by_letter
 
 
 def _leading(term: Term, found: Sequence[tuple[int, int, str]]) -> list[Span]:

@@ -2,9 +2,10 @@
 
 Textual works both out afresh on each call, walking the widget's ancestors and adding their
 colours (0.1 ms apiece), and a frame asks for them several times per widget drawn: for the
-filter bar, the status line and the scroll bars, drawn again with every filter key, they are
-kept. tests/test_ui_one_line.py and tests/test_ui_paint.py check the lines drawn stay those
-Textual draws as the focus, the classes and the theme change.
+filter bar, the status line, the list and the scroll bars, drawn again with every filter key
+(the list's scroll bar asks for the list's), they are kept. tests/test_ui_one_line.py,
+tests/test_ui_list_lines.py and tests/test_ui_paint.py check the lines drawn stay those Textual
+draws as the focus, the classes and the theme change.
 """
 
 from __future__ import annotations

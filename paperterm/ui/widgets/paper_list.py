@@ -27,6 +27,7 @@ from textual.style import Style as VisualStyle
 from paperterm.model import Paper
 from paperterm.ui.widgets import one_line
 from paperterm.ui.widgets.component_style import component_style, widget_background
+from paperterm.ui.widgets.kept_styles import KeptStyles
 from paperterm.ui.widgets.scroll_bar import kept_lines_scrollbar
 
 Highlighter = Callable[[str], list[tuple[int, int]]]
@@ -77,7 +78,7 @@ def _has_votes(papers: Sequence[Paper]) -> bool:
     )
 
 
-class PaperList(ScrollView, can_focus=True):
+class PaperList(KeptStyles, ScrollView, can_focus=True):
     """A virtual list of papers: the app gives it rows (catalogue indices) and marks."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -180,6 +181,9 @@ class PaperList(ScrollView, can_focus=True):
         self._lines_cache: LRUCache[tuple[object, ...], Strip] = LRUCache(_CACHED_LINES)
         """Finished rows by what they show (paper, marks, cursor, highlights, width), kept across
         rows and queries; emptied when the styles or the finish change."""
+        self._others: dict[tuple[str, int], Strip] = {}
+        """Finished lines that show no paper (blank, the divider, the empty-list hint) by what
+        they say and their width; emptied with the kept rows."""
         self._drawn: dict[int, tuple[bool, Strip]] = {}
         """The finished line at each line of the list for the rows, marks and highlights in
         force, and whether it had the cursor; emptied when any of those change."""
@@ -337,7 +341,12 @@ class PaperList(ScrollView, can_focus=True):
         self._base = None
         self._finish = None
         self._looks.clear()
+        self.forget_lines()
+
+    def forget_lines(self) -> None:
+        """Drop every finished line kept (the next frame makes each line it shows anew)."""
         self._lines_cache.clear()
+        self._others.clear()
         self._drawn.clear()
 
     def on_resize(self, event: events.Resize) -> None:
@@ -427,15 +436,14 @@ class PaperList(ScrollView, can_focus=True):
         )
         if finish != self._finish:
             self._finish = finish
-            self._lines_cache.clear()
-            self._drawn.clear()
+            self.forget_lines()
         return finish
 
     def _finished_line(self, line: int, width: int, on_cursor: bool, finish: _Finish) -> Strip:
         """List line ``line`` finished for the terminal: a row is kept by what it shows."""
         row = self._row_of(line)
         if not self._rows or row is None or row >= len(self._rows):
-            return finish.apply(self._render_other(line, width))
+            return self._other_line(line, width, finish)
         index = self._rows[row]
         paper = self._papers[index]
         read = paper.id in self._read
@@ -445,8 +453,21 @@ class PaperList(ScrollView, can_focus=True):
         strip = self._lines_cache.get(key)
         if strip is None:
             segments = self._render_row(paper, width, read, starred, spans, on_cursor)
-            strip = finish.finish(segments, width)
+            strip = finish.finish(segments, width, filtered=finish.by_style)
             self._lines_cache.set(key, strip)
+        return strip
+
+    def _other_line(self, line: int, width: int, finish: _Finish) -> Strip:
+        """A finished line that shows no paper, kept by what it says (:meth:`_render_other`)."""
+        if not self._rows:
+            key = ("hint " + self.empty_text if line == 1 else "", width)
+        elif self._row_of(line) is None:
+            key = ("divider " + self._divider_text, width)
+        else:
+            key = ("", width)
+        strip = self._others.get(key)
+        if strip is None:
+            strip = self._others[key] = finish.apply(self._render_other(line, width))
         return strip
 
     def render_line(self, y: int) -> Strip:
@@ -461,9 +482,8 @@ class PaperList(ScrollView, can_focus=True):
         spans = tuple(self._highlighter(paper.title)) if self._highlighter is not None else ()
         read = paper.id in self._read
         starred = paper.id in self._starred
-        return Strip(
-            self._render_row(paper, width, read, starred, spans, row == self.cursor), width
-        )
+        look = self._look(row == self.cursor, read)
+        return Strip(self._row_segments(paper, width, starred, spans, look), width)
 
     def _render_other(self, line: int, width: int) -> Strip:
         """A line that shows no paper: the empty-list hint, the divider, or blank."""
@@ -515,6 +535,7 @@ class PaperList(ScrollView, can_focus=True):
                 base + self._style("paper-list--code", on_cursor),
                 base + self._style("paper-list--count", on_cursor),
                 base + self._style("paper-list--votes", on_cursor),
+                " " if read else _UNREAD_MARK,
             )
         return look
 
@@ -527,27 +548,43 @@ class PaperList(ScrollView, can_focus=True):
         spans: tuple[tuple[int, int], ...],
         on_cursor: bool,
     ) -> list[Segment]:
-        """A paper's row, ``width`` cells: marks, the title (its matches highlighted), code,
-        sources, votes."""
+        """A paper's row as the list keeps it: :meth:`_row_segments` in the row's look, its
+        styles already through the line filters when they change a segment by its style alone
+        (:attr:`_Finish.by_style`; call after :meth:`_finishing`)."""
         look = self._look(on_cursor, read)
+        finish = self._finish
+        if finish is not None and finish.by_style:
+            look = finish.filtered_look(look)
+        return self._row_segments(paper, width, starred, spans, look)
+
+    def _row_segments(
+        self,
+        paper: Paper,
+        width: int,
+        starred: bool,
+        spans: tuple[tuple[int, int], ...],
+        look: _Look,
+    ) -> list[Segment]:
+        """A paper's row, ``width`` cells: marks, the title (its matches highlighted), code,
+        sources, votes; in ``look`` (read or unread, under the cursor or not)."""
         seen = len(paper.sources)
-        suffix = f" {_CODE_MARK if paper.has_code else ' ' * len(_CODE_MARK)} {seen:>2}"
-        if seen > 99:
-            suffix = f" {_CODE_MARK if paper.has_code else '   '} 99"
+        code = _CODE_MARK if paper.has_code else "   "
         votes = votes_column(paper) if self._votes else ""
-        room = max(1, width - 4 - len(suffix) - len(votes))
+        # " </>  3": the code mark, then the count in 2 cells (3 past 99: " 99" kept short).
+        count = f" {seen:>2}" if seen <= 99 else " 99"
+        room = max(1, width - 11 - len(votes))
         segments = [
             Segment(" ", look.plain),
-            Segment(" " if read else _UNREAD_MARK, look.title),
+            Segment(look.mark, look.title),
             Segment(_STAR_MARK if starred else " ", look.star),
             Segment(" ", look.plain),
             *_title_segments(paper.title, room, spans, look),
         ]
         if votes:
             segments.append(Segment(votes, look.votes))
-        segments.append(Segment(suffix[:4], look.code))
-        segments.append(Segment(suffix[4:], look.count))
-        length = 4 + room + len(votes) + len(suffix)
+        segments.append(Segment(" " + code, look.code))
+        segments.append(Segment(count, look.count))
+        length = 4 + room + len(votes) + 7
         if length == width:
             return segments
         return list(Strip(segments, length).crop_extend(0, width, look.plain))
@@ -564,6 +601,8 @@ class _Look:
     code: Style
     count: Style
     votes: Style
+    mark: str = _UNREAD_MARK
+    """The mark before the title: a dot for an unread paper, blank for a read one."""
 
 
 @dataclass(frozen=True)
@@ -579,27 +618,62 @@ class _Finish:
     """What the line filters make of each style met (Textual's own filters change a segment
     by its style alone: a line's few styles are filtered once, not each of its segments)."""
 
+    looks: dict[_Look, _Look] = field(default_factory=dict, compare=False)
+    """Each look met with its styles through the line filters (when :attr:`by_style`)."""
+
+    @property
+    def by_style(self) -> bool:
+        """Whether every line filter changes a segment by its style alone (Textual's own do): a
+        row can then be made in styles filtered beforehand (:meth:`filtered_look`)."""
+        return all(type(line_filter) in _BY_STYLE for line_filter in self.filters)
+
     def apply(self, strip: Strip) -> Strip:
         return self.finish(list(strip), strip.cell_length)
 
-    def finish(self, segments: list[Segment], length: int) -> Strip:
-        """The line of ``segments`` (``length`` cells) finished for the terminal."""
+    def filtered_look(self, look: _Look) -> _Look:
+        """``look`` with each style as the line filters make it (only when :attr:`by_style`)."""
+        done = self.looks.get(look)
+        if done is None:
+            style = self._solid_style
+            done = self.looks[look] = _Look(
+                style(look.plain),
+                style(look.title),
+                style(look.match),
+                style(look.star),
+                style(look.code),
+                style(look.count),
+                style(look.votes),
+                look.mark,
+            )
+        return done
+
+    def finish(self, segments: list[Segment], length: int, *, filtered: bool = False) -> Strip:
+        """The line of ``segments`` (``length`` cells) finished for the terminal; ``filtered``:
+        their styles went through the line filters already (:meth:`filtered_look`)."""
         if length > self.width:
             segments = list(Strip(segments, length).crop(0, self.width))
         elif length < self.width:
-            segments = [*segments, Segment(" " * (self.width - length), self.inner)]
-        if all(type(line_filter) in _BY_STYLE for line_filter in self.filters):
-            styles = self.styles
-            finished = []
-            for text, style, _ in segments:
-                if style in styles:
-                    finished.append(Segment(text, styles[style]))
-                else:
-                    segment = self._filtered([Segment(text, style)])[0]
-                    styles[style] = segment.style
-                    finished.append(segment)
-            return Strip(finished, self.width)
+            inner = self._style(self.inner) if filtered else self.inner
+            segments = [*segments, Segment(" " * (self.width - length), inner)]
+        if filtered:
+            return Strip(segments, self.width)
+        if self.by_style:
+            style = self._style
+            return Strip([Segment(text, style(old)) for text, old, _ in segments], self.width)
         return Strip(self._filtered(segments), self.width)
+
+    def _style(self, style: Style | None) -> Style | None:
+        """What the line filters make of ``style`` (call only when :attr:`by_style`)."""
+        styles = self.styles
+        if style in styles:
+            return styles[style]
+        done = styles[style] = self._filtered([Segment(" ", style)])[0].style
+        return done
+
+    def _solid_style(self, style: Style) -> Style:
+        done = self._style(style)
+        assert done is not None  # a filter gives a style for a style
+        return done
 
     def _filtered(self, segments: list[Segment]) -> list[Segment]:
         for line_filter in self.filters:

@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.style import Style
 from rich.text import Text
 from textual._compositor import ChopsUpdate, LayoutUpdate
+from textual.filter import Monochrome
 from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.scrollbar import ScrollBar
@@ -359,24 +360,41 @@ async def test_the_list_scroll_bar_draws_what_textual_would(tmp_path: Path) -> N
         assert isinstance(bar, KeptLinesScrollBar)
         assert bar.display
         region = bar.size.region
+
+        def check() -> None:
+            for hover in (False, True, False):
+                bar.mouse_over = hover
+                drawn = bar.render_lines(region)
+                bar._styles_cache.clear()
+                by_textual = ScrollBar.render_lines(bar, region)
+                assert [list(line) for line in drawn] == [list(line) for line in by_textual]
+                part = Region(region.x, 2, region.width, 3)
+                assert [list(line) for line in bar.render_lines(part)] == [
+                    list(line) for line in by_textual[2:5]
+                ]
+
         for rows in (300, 299, 150, 77, 40, 31, 300, 150):
             app.main.paper_list.set_rows(app.main.papers, range(rows))
             for y in (0, 1, rows // 3, rows // 2, rows, 0):
                 paper_list.scroll_to(y=y, animate=False, immediate=True)
                 await pilot.pause()
-                for hover in (False, True, False):
-                    bar.mouse_over = hover
-                    drawn = bar.render_lines(region)
-                    bar._styles_cache.clear()
-                    by_textual = ScrollBar.render_lines(bar, region)
-                    assert [list(line) for line in drawn] == [list(line) for line in by_textual]
-                    part = Region(region.x, 2, region.width, 3)
-                    assert [list(line) for line in bar.render_lines(part)] == [
-                        list(line) for line in by_textual[2:5]
-                    ]
+                check()
         # A few kinds of line, whatever the length and place: the track above and below the
         # thumb, the thumb, its two ends in 7 glyphs each; in each of the two looks.
         assert len(bar._kept) <= 2 * (3 + 2 * 7)
+        # The same bar in other looks: the lines kept for the old look are not shown.
+        app.app_focus = False  # Textual dims every line (a line filter)
+        await pilot.pause()
+        check()
+        app.app_focus = True
+        app.theme = "textual-light"
+        await pilot.pause()
+        check()
+        app.set_focus(None)  # the list's bar in the colours of a list without the focus
+        await pilot.pause()
+        check()
+        app._filters.append(Monochrome())
+        check()
 
 
 async def test_the_status_line_draws_what_textual_would(tmp_path: Path) -> None:

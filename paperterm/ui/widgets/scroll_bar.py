@@ -4,13 +4,11 @@ detail pane.
 A key that changes the list's length or the paper shown draws the bar again: a pane's height of
 lines through Textual's pipeline cost 2-3.6 ms. Textual private API (pinned below 9): a widget's
 ``_vertical_scrollbar`` and ``App._start_widget``, to make the bar as Textual makes it;
-tests/test_ui_paint.py and tests/test_ui_detail.py check the bars are these and draw what
-Textual would.
+tests/test_ui_paint.py (lengths, positions, hover, blur, theme, focus, a monochrome filter) and
+tests/test_ui_detail.py check the bars are these and draw what Textual would.
 """
 
 from __future__ import annotations
-
-from typing import cast
 
 from rich.color import Color as RichColor
 from rich.segment import Segment
@@ -19,6 +17,7 @@ from textual.geometry import Region
 from textual.scroll_view import ScrollView
 from textual.scrollbar import ScrollBar, ScrollBarRender
 from textual.strip import Strip
+from textual.style import Style as VisualStyle
 
 from paperterm.ui.widgets.kept_styles import KeptStyles
 
@@ -37,14 +36,14 @@ def kept_lines_scrollbar(widget: ScrollView) -> ScrollBar:
 
 
 class KeptLinesScrollBar(KeptStyles, ScrollBar):
-    """A vertical scroll bar that draws a line it drew before from what it kept.
+    """A vertical scroll bar that keeps what it drew.
 
     A filter key changes the number of rows, so the bar is drawn again: 37 lines through
     Textual's pipeline cost ~3.6 ms, though a bar's lines are of a few kinds (track above and
     below the thumb, thumb, its ends). Each line of a vertical bar is drawn from one segment of
-    :meth:`ScrollBarRender.render_bar` alone: the finished line is kept by that segment (and
-    the width, the bar's style, background and line filters), and a bar whose every segment was
-    seen is drawn from the lines kept; otherwise Textual draws it, and its lines are kept. The
+    :meth:`ScrollBarRender.render_bar` alone, finished here as Textual's styles cache finishes
+    it (the bar's style under the segment's, fitted to the width, the line filters): a line is
+    kept by that segment (and the width, the bar's style, background and line filters). The
     lines are kept across changes of style (the list taking and leaving the focus restyles its
     bar): what the style changes is in the key. A whole bar is kept too, by what its renderable
     draws: a filter key that leaves the bar as it was (a list of the same length, or one that
@@ -112,22 +111,35 @@ class KeptLinesScrollBar(KeptStyles, ScrollBar):
         )
 
     def _drawn(self, renderable: ScrollBarRender, finish: tuple[object, ...]) -> list[Strip] | None:
-        """The whole bar's finished lines, from those kept for the same segments (None when the
-        bar does not draw one segment per line)."""
+        """The whole bar's finished lines, each from the one kept for its segment or finished
+        here (None when the bar does not draw one segment per line)."""
         segments = self._segments(renderable)
         if segments is None:
             return None
         kept = self._kept
         if len(kept) > 256:
             kept.clear()
-        keys = [(segment.text, segment.style, finish) for segment in segments]
-        lines = [kept.get(key) for key in keys]
-        if all(line is not None for line in lines):
-            return cast(list[Strip], lines)
-        drawn = super().render_lines(self.size.region)
-        for key, line in zip(keys, drawn, strict=True):
-            kept[key] = line
-        return drawn
+        lines = []
+        for segment in segments:
+            key = (segment.text, segment.style, finish)
+            line = kept.get(key)
+            if line is None:
+                line = kept[key] = self._finished(segment)
+            lines.append(line)
+        return lines
+
+    def _finished(self, segment: Segment) -> Strip:
+        """A line of the bar drawn from its segment as Textual's styles cache draws it: in the
+        bar's style under the segment's, fitted to the width, through the line filters."""
+        base_background, background = self.background_colors
+        inner = VisualStyle(background=base_background + background).rich_style
+        text, style, _ = segment
+        line = Strip([Segment(text, self.rich_style + style)]).adjust_cell_length(
+            self.size.width, inner
+        )
+        for line_filter in self.get_line_filters():
+            line = line.apply_filter(line_filter, background)
+        return line
 
     def _segments(self, renderable: ScrollBarRender) -> list[Segment] | None:
         """The segment each line is drawn from, as the bar's renderable draws it (None when

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from textual import events
+from textual.widgets import Input
 
 from paperterm.catalog import Catalog
 from paperterm.triage import Marks, Rows, Selection, Triage, needs_search
@@ -168,7 +169,7 @@ async def test_a_quick_search_waits_for_no_slow_one(
     rows = Triage.rows
 
     def slow(triage: Triage, selection: Selection, marks: Marks) -> Rows:
-        if "'" in selection.query:
+        if selection.query == "'s":  # an exact term: on the search thread
             release.wait(10)
         return rows(triage, selection, marks)
 
@@ -188,3 +189,88 @@ async def test_a_quick_search_waits_for_no_slow_one(
         await pilot.press("r")
         await settle(pilot)
         assert threads == [ui]
+
+
+async def test_a_key_typed_is_answered_before_the_bar_reads_another_message(
+    catalog: Catalog, state_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bar tells the screen of an edit typed by a call, not a message: when the bar has
+    handled the key, the filter is in force and the list shows its answer (a message reached
+    the screen two queues later)."""
+    catalog.prepare_search()
+    app = make_app(catalog, state_path)
+    seen: list[tuple[str, str, bool]] = []
+    handle = Input._on_key  # the last of the bar's key handlers (the bar's own runs first)
+
+    async def noted(bar: Input, event: events.Key) -> None:
+        await handle(bar, event)
+        main = app.main
+        seen.append((bar.value, main.filter_text, list(main.paper_list.rows) == answer(app)))
+
+    monkeypatch.setattr(Input, "_on_key", noted)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *"gra", "backspace", "ctrl+w", *"tea")
+        await settle(pilot)
+        assert [(value, text) for value, text, _ in seen] == [
+            (value, value) for value in ("g", "gr", "gra", "gr", "", "t", "te", "tea")
+        ]
+        assert all(answered for _, _, answered in seen)
+
+
+async def test_a_value_set_then_keys_typed_leave_the_filter_as_the_bar_shows_it(
+    catalog: Catalog, state_path: Path
+) -> None:
+    """A value set by the reader (a saved filter, similar:, Escape) still reaches the screen by
+    a message; keys typed right behind it, by a call: the message, read last, must not put
+    the older value back."""
+    app = make_app(catalog, state_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash")
+        bar = app.main._filter_bar
+        bar.value = "gard"
+        for key in "en":  # in the bar's queue behind its Changed, as the app forwards keys
+            bar.post_message(events.Key(key, key))
+        await settle(pilot)
+        await settle(pilot)
+        assert bar.value == "garden"
+        assert app.main.filter_text == "garden"
+        assert list(app.main.paper_list.rows) == answer(app) != []
+
+
+@pytest.mark.parametrize("size", [SIZE, (80, 24)])
+async def test_a_filter_wider_than_the_bar_scrolls_as_input_scrolls_it(
+    catalog: Catalog, state_path: Path, size: tuple[int, int]
+) -> None:
+    """Typed past the bar's width, deleted back, the cursor moved home and end: the bar scrolls
+    and draws its line as Textual's Input does (the edit path it takes when nobody is called)."""
+    steps = [
+        ["x"] * 30,
+        ["y"] * 100,
+        ["home"],
+        ["end"],
+        ["backspace"] * 50,
+        ["ctrl+u"],
+        ["z"] * 5,
+    ]
+
+    async def typed(fast: bool) -> list[tuple[str, int, str]]:
+        app = make_app(catalog, state_path)
+        seen: list[tuple[str, int, str]] = []
+        async with app.run_test(size=size) as pilot:
+            await pilot.press("slash")
+            bar = app.main._filter_bar
+            if not fast:
+                bar._edited = None  # Input's own edits, and its Changed message
+            for keys in steps:
+                burst(app, keys)
+                await settle(pilot)
+                await settle(pilot)
+                line = "".join(segment.text for segment in bar.render_line(0))
+                seen.append((bar.value, bar.scroll_offset.x, line))
+                assert app.main.filter_text == bar.value
+        return seen
+
+    fast, slow = await typed(True), await typed(False)
+    assert fast == slow
+    assert fast[1][1] > 0  # it did scroll
+    assert fast[-1] == ("zzzzz", 0, fast[-1][2])

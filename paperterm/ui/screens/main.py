@@ -466,7 +466,7 @@ class MainScreen(Screen[None]):
         """The latest search handed to the search thread."""
         self._rows = Rows((), None)
         self._runnable: tuple[bool, bool, bool] | None = None
-        self._filter_bar = FilterBar(id="filter")
+        self._filter_bar = FilterBar(id="filter", edited=self._filter_edited)
         self._list = PaperList(id="papers")
         self._detail = PaperDetail(id="detail")
         self._status = StatusLine(id="status")
@@ -723,9 +723,16 @@ class MainScreen(Screen[None]):
         draw_now(self, self._filter_bar, self._list, self._list.vertical_scrollbar, self._status)
         self.call_after_refresh(self._show_detail)
 
+    def _filter_edited(self, value: str) -> None:
+        """An edit typed in the filter bar: the bar calls this with its new value, the answer
+        is drawn before the call returns (no message hop: see :meth:`FilterBar.replace`)."""
+        self.filter_text = value
+
     @on(FilterBar.Changed, "#filter")
     def _filter_changed(self, event: FilterBar.Changed) -> None:
-        self.filter_text = event.value
+        """The bar's value set by the reader (cleared, a saved filter...). The bar's value as it
+        is now, not the message's: an edit typed since (not a message) may have changed it."""
+        self.filter_text = self._filter_bar.value
 
     @on(FilterBar.Done, "#filter")
     def _filter_done(self, event: FilterBar.Done) -> None:

@@ -12,12 +12,15 @@ What is timed, per keystroke (headless Textual, 120x40, the search index built b
   answer. A frame is the screen's compositor update, and the benchmark does the work a real
   terminal driver would do with it, turning it into the escape sequences written to the
   terminal (``render_segments``: the headless driver skips that, the user's terminal does not);
-  only the write itself is left out. "Shows the answer" is checked on what each pane last painted,
-  noted while painting: the list its rows and cursor, the status line its text; each must equal
-  the state the key led to (for a filter key, once the rows of that very query were handed to
-  the list). The detail pane counts once it was asked to show the paper now under the cursor
-  after the key and has painted since its text last changed (at once, when the text it was
-  asked to show is what it shows already).
+  only the write itself is left out. A partial frame is made and written the way the reader
+  makes it for a terminal (paperterm.ui.compositor: made from the changed widgets' lines where
+  it can, written by ``LinesUpdate.render_segments``), the very calls a terminal driver's
+  frame goes through, so those are what is timed. "Shows the answer" is checked on what each
+  pane last painted, noted while painting: the list its rows and cursor, the status line its
+  text; each must equal the state the key led to (for a filter key, once the rows of that very
+  query were handed to the list). The detail pane counts once it was asked to show the paper
+  now under the cursor after the key and has painted since its text last changed (at once,
+  when the text it was asked to show is what it shows already).
 
 Two kinds of keys, both with the list answering in the same process as a user's terminal:
 

@@ -3,6 +3,8 @@ must equal a full repaint from scratch, with the list's kept lines thrown away f
 
 from __future__ import annotations
 
+import itertools
+import re
 import threading
 from concurrent.futures import Future
 from pathlib import Path
@@ -13,22 +15,24 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
 from rich.console import Console
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual._compositor import ChopsUpdate, LayoutUpdate
+from textual._compositor import ChopsUpdate, Compositor, CompositorUpdate, LayoutUpdate
 from textual.filter import Monochrome
 from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 from textual.widget import Widget
+from textual.widgets._toast import Toast
 
 from paperterm.catalog import Catalog
 from paperterm.model import Metadata, Paper
 from paperterm.state import StateStore
 from paperterm.triage import Counts, Selection, Triage
 from paperterm.ui.app import PapertermApp
-from paperterm.ui.compositor import _in_sight, _minus
+from paperterm.ui.compositor import LinesUpdate, PartialCompositor, _in_sight, _minus, _owners
 from paperterm.ui.screens import main as main_screen
 from paperterm.ui.screens.main import MainScreen
 from paperterm.ui.widgets.filter_bar import FilterBar
@@ -85,6 +89,138 @@ class Terminal:
 
     def area(self, region: Region) -> list[list[Cell]]:
         return [self.cells[y][region.x : region.right] for y in range(region.y, region.bottom)]
+
+
+class Written:
+    """The cells a terminal shows after the bytes a driver writes: per cell its text, SGR codes
+    and link (a small emulator of what Textual writes: cursor moves, SGR, OSC 8 links, and the
+    new lines between a frame's lines); None where nothing was written."""
+
+    SEQUENCE = re.compile(
+        r"\x1b\[(\d+);(\d+)H|\x1b\[([0-9;]*)m|\x1b\]8;[^;\x1b]*;([^\x1b]*)\x1b\\|(\n)|([^\x1b\n]+)"
+    )
+
+    def __init__(self, width: int, height: int) -> None:
+        self.width = width
+        self.height = height
+        self.cells: list[list[tuple[str, str, str] | None]] = [
+            [None] * width for _ in range(height)
+        ]
+
+    def write(self, data: str) -> None:
+        x = y = 0
+        codes = link = ""
+        position = 0
+        for match in self.SEQUENCE.finditer(data):
+            assert match.start() == position, f"not understood: {data[position:][:20]!r}"
+            position = match.end()
+            row, column, sgr, url, newline, text = match.groups()
+            if row is not None:
+                y, x = int(row) - 1, int(column) - 1
+            elif sgr is not None:
+                codes = "" if sgr in ("", "0") else f"{codes};{sgr}"
+            elif url is not None:
+                link = url
+            elif newline:
+                assert y + 1 < self.height, "a new line on the last line scrolls the screen"
+                y, x = y + 1, 0
+            else:
+                for char in text:
+                    width = cell_len(char)
+                    line = self.cells[y]
+                    if width == 0:
+                        before = line[x - 1] if x else None
+                        if before is not None:
+                            line[x - 1] = (before[0] + char, *before[1:])
+                        continue
+                    assert 0 <= y < self.height and 0 <= x <= self.width - width, (x, y, char)
+                    line[x] = (char, codes, link)
+                    if width == 2:
+                        line[x + 1] = ("", codes, link)
+                    x += width
+        assert position == len(data), f"not understood: {data[position:][:20]!r}"
+
+    def text(self, region: Region) -> list[str]:
+        return [
+            "".join(
+                " " if cell is None else cell[0] for cell in self.cells[y][region.x : region.right]
+            )
+            for y in range(region.y, region.bottom)
+        ]
+
+
+class BesideTextual:
+    """Two terminals fed with the app's frames: ``drawn``, the bytes the app writes; ``textual``,
+    for each partial frame the main screen made directly from the widgets' lines, the bytes
+    Textual's own step writes for the same changed regions instead (the other frames as drawn).
+    ``direct``: per partial frame of the main screen, whether it was made directly."""
+
+    def __init__(self, app: PapertermApp, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.app = app
+        self.drawn = Written(*app.size)
+        self.textual = Written(*app.size)
+        self.direct: list[bool] = []
+        again: dict[int, ChopsUpdate | None] = {}
+        make = PartialCompositor.render_partial_update
+
+        def made_twice(compositor: PartialCompositor) -> ChopsUpdate | None:
+            regions = set(compositor._dirty_regions)
+            update = make(compositor)
+            if isinstance(update, LinesUpdate):
+                self.direct.append(update.direct)
+                if update.direct:
+                    compositor._dirty_regions.update(regions)
+                    again[id(update)] = Compositor.render_partial_update(compositor)
+                    assert not compositor._dirty_regions
+            return update
+
+        monkeypatch.setattr(PartialCompositor, "render_partial_update", made_twice)
+        display = app._display
+
+        def painted(screen: Any, update: Any) -> None:
+            display(screen, update)
+            if not isinstance(update, CompositorUpdate):
+                return
+            if isinstance(update, LayoutUpdate) and update.region.size != (
+                self.drawn.width,
+                self.drawn.height,
+            ):
+                self.drawn = Written(*update.region.size)  # resized: a new screen
+                self.textual = Written(*update.region.size)
+            data = update.render_segments(app.console)
+            self.drawn.write(data)
+            instead = again.pop(id(update), update)
+            self.textual.write(
+                data
+                if instead is update or instead is None
+                else instead.render_segments(app.console)
+            )
+
+        app._display = painted  # type: ignore[method-assign,assignment]
+
+    async def check(self, pilot: Pilot[None], step: str) -> None:
+        """After ``step`` has been drawn: both terminals show the same cells; the list, the
+        status line and the filter bar show what a full repaint would."""
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.pause()
+        assert self.drawn.cells == self.textual.cells, step
+        app = self.app
+        if app.screen is not app.main:
+            return
+        full = Written(*app.size)
+        for widget in app.screen.walk_children(with_self=True):
+            widget._styles_cache.clear()  # type: ignore[attr-defined]
+        app.main.paper_list._lines_cache.clear()
+        app.main.paper_list._drawn.clear()
+        full.write(app.screen._compositor.render_full_update().render_segments(app.console))
+        for widget in (app.main.paper_list, app.main.query_one("#status"), app.main._filter_bar):
+            region = widget.region
+            rows = range(region.y, region.bottom)
+            columns = slice(region.x, region.right)
+            assert [self.drawn.cells[y][columns] for y in rows] == [
+                full.cells[y][columns] for y in rows
+            ], (step, widget, self.drawn.text(region), full.text(region))
 
 
 def many_papers(count: int) -> Catalog:
@@ -175,6 +311,67 @@ async def test_each_frame_paints_what_a_full_repaint_would(
             if not focus_on_list and keys == ("g",):
                 await pilot.press("slash")  # the list loses focus: its cursor looks different
             await same_as_a_full_repaint(pilot, terminal, " ".join(keys))
+
+
+@pytest.mark.parametrize("size", [(110, 30), (80, 24)])
+async def test_a_frame_made_from_the_widgets_lines_writes_what_textuals_step_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: tuple[int, int]
+) -> None:
+    """Each partial frame of the main screen is made directly from the changed widgets' lines
+    (paperterm.ui.compositor, a Textual private API): its bytes leave the terminal with the
+    very cells Textual's own step would, with toasts over the list, a dialog over the
+    screen and back, another theme, another size; and the panes show a full repaint."""
+    store = StateStore.open(tmp_path / "state.json")
+    app = PapertermApp(many_papers(300), store)
+    async with app.run_test(size=size, notifications=True) as pilot:
+        status = app.main.query_one(StatusLine)
+        while status.indexing:
+            await pilot.pause(0.05)
+        beside = BesideTextual(app, monkeypatch)
+        app.screen.refresh()  # a whole frame first: both terminals start from it
+        await beside.check(pilot, "start")
+        steps: list[tuple[str, ...]] = [
+            ("j",),
+            ("j", "j", "k"),
+            ("s", "r", "j"),
+            ("pagedown",),
+            ("slash", "g"),
+            ("r",),
+            ("a",),
+            ("backspace",),
+            ("space", "s"),
+            ("enter", "j"),
+            ("notify",),  # a toast, many lines high, over the list's bottom and the status line
+            ("k",),
+            ("slash", "d"),
+            ("i", "f"),
+            ("enter", "j", "j", "s"),
+            ("question_mark",),  # help: a dialog over the main screen
+            ("escape",),
+            ("escape", "G"),
+            ("k", "theme"),
+            ("slash", "m", "o"),
+            ("resize",),
+            ("d", "e"),
+            ("enter", "k", "g"),
+        ]
+        for keys in steps:
+            if keys == ("notify",):
+                app.notify("\n".join(f"line {n} of a long note" for n in range(12)), timeout=60)
+                await beside.check(pilot, "notify")
+                toast = app.screen.query_one(Toast)
+                assert toast.region.overlaps(app.main.paper_list.region)
+                continue
+            elif keys == ("resize",):
+                await pilot.resize_terminal(size[0] - 7, size[1] - 3)
+            elif "theme" in keys:
+                await pilot.press(*keys[:-1])
+                app.theme = "textual-light" if app.theme != "textual-light" else "nord"
+            else:
+                await pilot.press(*keys)
+            await beside.check(pilot, " ".join(keys))
+        assert beside.direct.count(True) > 20
+        assert False not in beside.direct  # no frame needed Textual's step
 
 
 def written_lines(app: PapertermApp, widget: Widget) -> list[int]:
@@ -441,6 +638,95 @@ def test_a_frame_asks_the_widgets_that_show_in_what_changed(
         if any(region.contains(x, y) for region, _ in widgets.values())
     }
     assert set(_in_sight(widgets, changed)) == showing
+
+
+@settings(max_examples=300, deadline=None)
+@given(front_first=st.lists(rectangles, max_size=6), changed=st.lists(rectangles, max_size=4))
+def test_each_changed_cell_goes_to_the_front_most_widget_over_it_once(
+    front_first: list[Region], changed: list[Region]
+) -> None:
+    """The parts a frame made from the widgets' lines asks each widget for: every changed cell
+    under a widget is in a part of the front-most widget over it, no other cell in any part,
+    and within one region no cell twice."""
+    widgets = [cast(Widget, number) for number in range(len(front_first))]
+    areas = [(widget, region, region) for widget, region in zip(widgets, front_first, strict=True)]
+    owned = _owners(areas, [region for region in changed if region])
+    expected = {
+        (x, y): next(w for w, region, _ in areas if region.contains(x, y))
+        for part in changed
+        for y in range(part.y, part.bottom)
+        for x in range(part.x, part.right)
+        if any(region.contains(x, y) for _, region, _ in areas)
+    }
+    given_to = {
+        (x, y): widget
+        for widget, (_, parts) in owned.items()
+        for part in parts
+        for y in range(part.y, part.bottom)
+        for x in range(part.x, part.right)
+    }
+    assert given_to == expected
+    assert all(owned[widget][0] == front_first[cast(int, widget)] for widget in owned)
+    for region in changed:
+        alone = _owners(areas, [region] if region else [])
+        cells = [
+            (x, y)
+            for _, parts in alone.values()
+            for part in parts
+            for y in range(part.y, part.bottom)
+            for x in range(part.x, part.right)
+        ]
+        assert len(cells) == len(set(cells))
+
+
+styles = st.sampled_from(
+    [None, Style(bold=True), Style(color="red", bgcolor="#102030"), Style(link="https://a.b/c")]
+)
+
+
+@st.composite
+def chopped_frames(
+    draw: st.DrawFn,
+) -> tuple[list[dict[int, Strip | None]], list[list[int]], list[tuple[int, int, int]]]:
+    """Lines cut into chops (some empty), and spans of them to write, as Textual makes them."""
+    width, height = 24, 4
+    chops: list[dict[int, Strip | None]] = []
+    ends: list[list[int]] = []
+    spans: list[tuple[int, int, int]] = []
+    for y in range(height):
+        cuts = sorted({0, width, *draw(st.lists(st.integers(1, width - 1), max_size=5))})
+        line: dict[int, Strip | None] = {}
+        for x, end in itertools.pairwise(cuts):
+            pieces = draw(st.lists(st.tuples(st.integers(1, 4), styles), min_size=1, max_size=3))
+            segments = []
+            left = end - x
+            for length, style in pieces:
+                length = min(length, left)
+                if length:
+                    segments.append(Segment("abcdefghij"[:length], style))
+                    left -= length
+            if left:
+                segments.append(Segment("-" * left))
+            line[x] = None if draw(st.booleans()) and draw(st.booleans()) else Strip(segments)
+        chops.append(line)
+        ends.append(cuts[1:])
+        points = sorted(set(draw(st.lists(st.integers(0, width), max_size=4))))
+        spans += [(y, x1, x2) for x1, x2 in zip(points[::2], points[1::2], strict=False)]
+    if not spans:
+        spans = [(0, 0, width)]
+    return chops, ends, spans
+
+
+@settings(max_examples=300, deadline=None)
+@given(frame=chopped_frames())
+def test_a_partial_frame_is_written_in_the_bytes_textual_writes(
+    frame: tuple[list[dict[int, Strip | None]], list[list[int]], list[tuple[int, int, int]]],
+) -> None:
+    chops, ends, spans = frame
+    console = Console(color_system="truecolor")
+    assert LinesUpdate(chops, spans, ends, direct=True).render_segments(console) == (
+        ChopsUpdate(chops, spans, ends).render_segments(console)
+    )
 
 
 @given(region=rectangles, cover=rectangles)

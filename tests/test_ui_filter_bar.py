@@ -274,3 +274,27 @@ async def test_a_filter_wider_than_the_bar_scrolls_as_input_scrolls_it(
     assert fast == slow
     assert fast[1][1] > 0  # it did scroll
     assert fast[-1] == ("zzzzz", 0, fast[-1][2])
+
+
+async def test_the_cursor_keeps_the_look_of_the_theme_and_the_mark(
+    catalog: Catalog, state_path: Path
+) -> None:
+    """The bar keeps its cursor's style between repaints: another theme, the bar marked or
+    unmarked, it is drawn as Input draws it."""
+    app = make_app(catalog, state_path)
+    async with app.run_test(size=SIZE) as pilot:
+        bar = app.main._filter_bar
+        await pilot.press("slash")
+
+        def drawn_as_input(step: str) -> None:
+            bar._cursor_visible = True
+            ours = [(s.text, s.style) for s in bar.render_line(0)]
+            assert ours == [(s.text, s.style) for s in Input.render_line(bar, 0)], step
+
+        for step in ("x", "left", "theme", "backspace", "theme", "y", "theme"):
+            if step == "theme":
+                app.theme = "dracula" if app.theme != "dracula" else "textual-light"
+            else:
+                await pilot.press(step)
+            await settle(pilot)
+            drawn_as_input(f"after {step}")

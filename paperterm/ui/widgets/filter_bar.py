@@ -8,6 +8,7 @@ from typing import ClassVar
 
 from rich.cells import cell_len
 from rich.segment import Segment
+from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
@@ -174,6 +175,21 @@ class FilterBar(KeptStyles, Input):
         self.value = ""
         self.post_message(self.Done(self, cleared=True))
 
+    _kept_cursor: Style | None = None
+
+    def forget_styles(self) -> None:
+        super().forget_styles()
+        self._kept_cursor = None
+
+    def _cursor_style(self) -> Style:
+        """The cursor's component style, kept with the bar's own (see
+        :class:`~paperterm.ui.widgets.kept_styles.KeptStyles`): Textual keeps it only until the
+        next repaint, and the bar is repainted with every key (0.15 ms a key to work it out
+        again)."""
+        if self._kept_cursor is None:
+            self._kept_cursor = self.get_component_rich_style("input--cursor")
+        return self._kept_cursor
+
     def render_lines(self, crop: Region) -> list[Strip]:
         """The line finished here (:mod:`~paperterm.ui.widgets.one_line`) when Textual would
         only fit, pad and filter it: the bar is drawn again with every key."""
@@ -199,7 +215,7 @@ class FilterBar(KeptStyles, Input):
         if self.has_focus and self._cursor_visible:
             cursor = self.cursor_position
             text = value + " " if cursor >= len(value) else value
-            under = style + self.get_component_rich_style("input--cursor")
+            under = style + self._cursor_style()
             segments = [
                 Segment(part, part_style)
                 for part, part_style in (

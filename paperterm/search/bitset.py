@@ -12,6 +12,7 @@ from itertools import compress
 
 _DIGIT_TO_FLAG = bytes.maketrans(b"01", b"\x00\x01")
 _FLAG_TO_DIGIT = bytes.maketrans(b"\x00\x01", b"01")
+_ANY_BIT = bytes.maketrans(bytes(range(256)), b"\x00" + b"\x01" * 255)
 _BITS_OF_BYTE = [tuple(o for o in range(8) if byte >> (7 - o) & 1) for byte in range(256)]
 
 
@@ -68,13 +69,25 @@ class Universe:
             return []
         if width != self.size:
             bits = (bits >> (self.size - stop)) & ((1 << width) - 1)
-        if bits.bit_count() * 8 > width:
+        count = bits.bit_count()
+        if count * 8 > width:
             digits = format(bits, f"0{width}b").encode("ascii").translate(_DIGIT_TO_FLAG)
             return list(compress(self._indices[start:stop], digits))
         packed = (bits << (-width % 8)).to_bytes((width + 7) // 8, "big")
         every = self._indices
-        return [
-            every[start + 8 * byte + offset]
-            for byte in compress(range(len(packed)), packed)
-            for offset in _BITS_OF_BYTE[packed[byte]]
-        ]
+        if count * 256 > width:
+            return [
+                every[start + 8 * byte + offset]
+                for byte in compress(range(len(packed)), packed)
+                for offset in _BITS_OF_BYTE[packed[byte]]
+            ]
+        # Very few: the bytes holding them found by memchr (bytes.find) in a copy with each such
+        # byte made 1, not tested one by one (10 papers among 100k: 0.36 -> 0.07 ms).
+        marked = packed.translate(_ANY_BIT)
+        listed = []
+        byte = marked.find(1)
+        while byte >= 0:
+            first = start + 8 * byte
+            listed += [every[first + offset] for offset in _BITS_OF_BYTE[packed[byte]]]
+            byte = marked.find(1, byte + 1)
+        return listed

@@ -7,6 +7,7 @@ import itertools
 import re
 import threading
 from concurrent.futures import Future
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, cast
 
@@ -749,11 +750,21 @@ def test_a_region_minus_a_cover_leaves_its_cells_outside_the_cover(
     }
 
 
-@settings(max_examples=300, deadline=None)
+points = st.lists(st.integers(0, 34), unique=True, max_size=8).map(sorted)
+
+
+@settings(max_examples=500, deadline=None)
 @given(
-    title=st.text(alphabet=st.sampled_from("ab Z-中文😀e\u0301…"), max_size=30),
+    title=st.one_of(
+        st.text(alphabet=st.sampled_from("ab Z-中文😀e\u0301…"), max_size=30),
+        st.text(alphabet=st.sampled_from("ab Z-"), max_size=30),  # ASCII: a cell a character
+    ),
     room=st.integers(1, 25),
-    spans=st.lists(st.tuples(st.integers(0, 34), st.integers(0, 34)), max_size=4),
+    spans=st.one_of(
+        st.lists(st.tuples(st.integers(0, 34), st.integers(0, 34)), max_size=4),
+        points.map(lambda at: list(zip(at[::2], at[1::2], strict=False))),  # in order, apart
+        points.map(lambda at: list(pairwise(at))),  # in order, touching
+    ),
 )
 def test_a_title_is_drawn_as_rich_draws_it(
     title: str, room: int, spans: list[tuple[int, int]]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Literal
@@ -38,7 +39,10 @@ def highlight(query: str, text: str, field: Literal["title", "abstract"]) -> lis
     for needle in plan.needles:
         spans.extend(_occurrences(needle, text))
     if plan.typed:
-        by_letter = _by_letter(text) if len(text) <= _KEPT_TEXT else _group(word_spans(text))
+        if text.isascii():
+            by_letter = plan.ascii_candidates(text)
+        else:
+            by_letter = _by_letter(text) if len(text) <= _KEPT_TEXT else _group(word_spans(text))
         spans.extend(plan.fuzzy(by_letter))
     if plan.leading:
         found = _words(text) if len(text) <= _KEPT_TEXT else tuple(word_spans(text))
@@ -50,7 +54,7 @@ def highlight(query: str, text: str, field: Literal["title", "abstract"]) -> lis
 class _Plan:
     """What a query highlights in one field: the text terms that apply."""
 
-    __slots__ = ("leading", "needles", "nothing", "typed")
+    __slots__ = ("ascii_starts", "leading", "needles", "nothing", "typed")
 
     def __init__(self, query: Query, field: str) -> None:
         self.needles: list[str] = []
@@ -78,6 +82,23 @@ class _Plan:
         """The words of the fuzzy terms (each matched alone, so all in one), each with how the
         text words met so far matched it."""
         self.nothing = not (self.needles or self.typed or self.leading)
+        letters = sorted({word[0] for word in typed if word[0] in _ASCII_WORD_CHARACTERS})
+        self.ascii_starts = (
+            re.compile(f"(?<![a-z0-9])[{''.join(letters)}][a-z0-9]*") if letters else None
+        )
+        """The words of a lowercased ASCII text that start with a typed word's first letter
+        (an ASCII text's words are its runs of letters and digits: ``text.word_spans``)."""
+
+    def ascii_candidates(self, text: str) -> dict[str, list[tuple[int, int, str]]]:
+        """The words of an ASCII ``text`` that may match a typed word, by first letter: only
+        those starting with a typed word's letter, found by one regular expression rather
+        than by splitting the text into its words (a title not met before: 25 -> ~5 us)."""
+        by_letter: dict[str, list[tuple[int, int, str]]] = {}
+        if self.ascii_starts is not None:
+            for found in self.ascii_starts.finditer(text.lower()):
+                word = found.group()
+                by_letter.setdefault(word[0], []).append((found.start(), found.end(), word))
+        return by_letter
 
     def fuzzy(self, by_letter: dict[str, list[tuple[int, int, str]]]) -> list[Span]:
         """The spans of the text words (``by_letter``: by their first letter) that match a
@@ -111,6 +132,7 @@ class _Plan:
 
 _UNKNOWN = -1
 _NO_MATCH = 0
+_ASCII_WORD_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 
 
 @lru_cache(maxsize=64)

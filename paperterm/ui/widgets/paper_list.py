@@ -692,9 +692,11 @@ def _title_segments(
     (bold when unread, muted when read), its matches in ``look.match``."""
     length = len(title)
     kept = [(start, min(end, length)) for start, end in spans if start < length and end > start]
-    cells = cell_len(title)
+    # A printable ASCII title is a cell per character (most are): no cell widths to look up.
+    plain = title.isascii() and title.isprintable()
+    cells = length if plain else cell_len(title)
     if cells > room:
-        text = set_cell_size(title, room - 1) + _ELLIPSIS
+        text = (title[: room - 1] if plain else set_cell_size(title, room - 1)) + _ELLIPSIS
         if len(text) < length:
             cut = len(text)
             kept = [(start, min(end, cut)) for start, end in kept if start < cut]
@@ -704,6 +706,18 @@ def _title_segments(
         text = title
     if not kept:
         return [Segment(text, look.title)]
+    if all(end <= start for (_, end), (start, _) in pairwise(kept)):
+        # In order, none overlapping (the highlighter's spans): the title between them.
+        segments = []
+        at = 0
+        for start, end in kept:
+            if start > at:
+                segments.append(Segment(text[at:start], look.title))
+            segments.append(Segment(text[start:end], look.match))
+            at = end
+        if at < len(text):
+            segments.append(Segment(text[at:], look.title))
+        return segments
     cuts = sorted({0, len(text), *(edge for span in kept for edge in span)})
     return [
         Segment(

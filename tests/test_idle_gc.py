@@ -89,17 +89,34 @@ def test_the_first_pause_puts_the_objects_alive_aside(
 ) -> None:
     idle, clock = collector
     idle.start()
+    at_start = gc.get_freeze_count()
     kept = [Node() for _ in range(10)]
     garbage = cycle()
     idle.touched()
     clock.now += idle_gc.PAUSE
-    assert gc.get_freeze_count() == 0
+    assert gc.get_freeze_count() == at_start
     assert idle.tick() == 1  # the young ones collected, not every object
     assert garbage() is None
-    assert gc.get_freeze_count() >= len(kept)  # long-lived: later collections skip them
+    assert gc.get_freeze_count() >= at_start + len(kept)  # long-lived: later ones skip them
     assert idle.tick() is None  # once
     idle.settle()  # the search index was made, say
     assert idle.tick() == 1
+
+
+def test_the_objects_alive_at_the_start_are_put_aside_at_once(
+    collector: tuple[IdleCollector, Clock],
+) -> None:
+    # A catalogue loaded with the collector held is young: no young collection walks it.
+    gc.collect()
+    loaded = [[object()] for _ in range(5000)]
+    assert gc.get_freeze_count() == 0
+    idle, _ = collector
+    idle.start()
+    assert gc.get_freeze_count() >= len(loaded)
+    young = {id(item) for generation in range(3) for item in gc.get_objects(generation)}
+    assert not any(id(item) in young for item in loaded)
+    idle.stop()
+    assert gc.get_freeze_count() == 0  # given back
 
 
 def test_a_pause_after_many_young_collections_collects_everything(

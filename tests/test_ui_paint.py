@@ -33,7 +33,14 @@ from paperterm.model import Metadata, Paper
 from paperterm.state import StateStore
 from paperterm.triage import Counts, Selection, Triage
 from paperterm.ui.app import PapertermApp
-from paperterm.ui.compositor import LinesUpdate, PartialCompositor, _in_sight, _minus, _owners
+from paperterm.ui.compositor import (
+    LinesUpdate,
+    PartialCompositor,
+    _across,
+    _in_sight,
+    _minus,
+    _owners,
+)
 from paperterm.ui.screens import main as main_screen
 from paperterm.ui.screens.main import MainScreen
 from paperterm.ui.widgets.filter_bar import FilterBar
@@ -678,6 +685,41 @@ def test_each_changed_cell_goes_to_the_front_most_widget_over_it_once(
             for x in range(part.x, part.right)
         ]
         assert len(cells) == len(set(cells))
+
+
+def spans_of_cells(lines: list[str], kind: str) -> list[tuple[int, int, int]]:
+    """The spans (line, start, end) of the runs of ``kind`` in lines of one letter a cell; a
+    capital starts a new span (a bar beside another bar)."""
+    spans: list[tuple[int, int, int]] = []
+    for y, line in enumerate(lines):
+        for x, cell in enumerate(line):
+            if cell.lower() != kind:
+                continue
+            if spans and spans[-1][0] == y and spans[-1][2] == x and not cell.isupper():
+                spans[-1] = (y, spans[-1][1], x + 1)
+            else:
+                spans.append((y, x, x + 1))
+    return spans
+
+
+@settings(max_examples=300, deadline=None)
+@given(lines=st.lists(st.text(alphabet="o.bB", max_size=12), min_size=1, max_size=3))
+def test_a_widget_writes_on_across_its_scroll_bars(lines: list[str]) -> None:
+    """A widget's spans (o) run on to the right across its bars' spans (b, B: another bar)
+    and its own spans they reach, never across a cell of neither, nor to the left."""
+    lines = [line.replace("O", "o") for line in lines]
+    own = spans_of_cells([line.upper().replace("O", "o") for line in lines], "o")
+    bars = spans_of_cells(lines, "b")
+    expected = []
+    for y, line in enumerate(lines):
+        run: list[int] = []
+        for x, cell in enumerate([*line, "."]):
+            if cell == "o" or (cell in "bB" and run and run[-1] == x - 1):
+                run.append(x)
+            elif run:
+                expected.append((y, run[0], run[-1] + 1))
+                run = []
+    assert _across(own, bars) == expected
 
 
 styles = st.sampled_from(

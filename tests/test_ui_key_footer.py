@@ -5,11 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual import events
+from textual.geometry import Region
+from textual.strip import Strip
+from textual.widget import Widget
 from textual.widgets._footer import FooterKey
 
 from paperterm.catalog import Catalog
-from paperterm.ui.widgets.key_footer import KeyFooter
+from paperterm.ui.widgets.key_footer import KeptFooterKey, KeyFooter
 from pilot import SIZE, Recorder, make_app, settle
 
 
@@ -196,3 +200,66 @@ async def test_the_keys_stay_blank_while_the_app_is_blurred_in_the_filter(
         await pilot.pause()
         assert not blank(app)
         assert shown(app) == expected(app) == before
+
+
+def footer_keys(app: Recorder) -> list[KeptFooterKey]:
+    keys = list(app.main.query_one(KeyFooter).query(FooterKey))
+    assert keys and all(isinstance(key, KeptFooterKey) for key in keys)
+    return keys  # type: ignore[return-value]
+
+
+def drawn_as_textual(app: Recorder, step: str) -> None:
+    """Each key's lines, as kept, are those Textual draws afresh now."""
+    for key in footer_keys(app):
+        region = Region(0, 0, *key.outer_size)
+        for crop in (region, Region(1, 0, max(1, region.width - 2), 1)):
+            kept = key.render_lines(crop)
+            key._styles_cache.clear()
+            fresh = Widget.render_lines(key, crop)
+            assert [list(line) for line in kept] == [list(line) for line in fresh], (step, key.key)
+
+
+async def test_the_keys_keep_their_lines_and_draw_what_textual_draws(
+    catalog: Catalog, state_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Blanked on / and filled on Escape, again and again: each key draws each look once
+    (Textual drew every key afresh each time); the lines stay Textual's as the keys are greyed,
+    the app is blurred and the theme changes."""
+    made: list[str] = []
+    render_lines = Widget.render_lines
+
+    def counted(widget: Widget, crop: Region) -> list[Strip]:
+        if isinstance(widget, FooterKey):
+            made.append(widget.key)
+        return render_lines(widget, crop)
+
+    app = make_app(catalog, state_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        drawn_as_textual(app, "at the start")
+        monkeypatch.setattr(Widget, "render_lines", counted)
+        for _ in range(2):
+            await pilot.press("slash")
+            await settle(pilot)
+            drawn_as_textual(app, "blanked")
+            await pilot.press("escape")
+            await settle(pilot)
+            drawn_as_textual(app, "filled")
+            if not made:
+                break
+            made.clear()  # the first round drew the blank look once
+        assert made == []  # the second round drew nothing afresh
+        monkeypatch.setattr(Widget, "render_lines", render_lines)
+        await pilot.press("3")  # no starred paper: keys greyed
+        await settle(pilot)
+        drawn_as_textual(app, "greyed")
+        app.app_focus = False
+        await pilot.pause()
+        drawn_as_textual(app, "app blurred")
+        app.app_focus = True
+        app.theme = "dracula" if app.theme != "dracula" else "nord"
+        await pilot.pause()
+        drawn_as_textual(app, "another theme")
+        await pilot.press("1", "slash")
+        await settle(pilot)
+        drawn_as_textual(app, "blanked in another theme")

@@ -53,7 +53,14 @@ def by_textual(paper_list: PaperList, crop: Region) -> list[Strip]:
 def check(paper_list: PaperList, step: str) -> None:
     region = paper_list.scrollable_content_region
     whole = Region(0, 0, region.width, region.height)
-    for crop in (whole, Region(0, 2, region.width, 5), Region(3, 0, region.width - 9, 4)):
+    crops = (
+        whole,  # what a frame asks for: the rows, without the scroll bar's columns
+        Region(0, 0, paper_list.size.width, region.height),  # a full repaint: with them
+        Region(0, 2, region.width, 5),
+        Region(3, 0, region.width - 9, 4),
+        Region(region.width - 5, 3, 5 + paper_list.size.width - region.width, 2),
+    )
+    for crop in crops:
         assert cells(paper_list.render_lines(crop)) == cells(by_textual(paper_list, crop)), (
             step,
             crop,

@@ -464,6 +464,13 @@ def status_parts(status: Status, width: int | None = None) -> list[str]:
 def _status_parts(status: Status, bar: str, close: str) -> list[str]:
     counts, selection = status.counts, status.selection
     parts = [f"{counts.shown:,}/{counts.total:,} shown"]
+    if selection.words:
+        # Next to the count it qualifies: a line too narrow drops pieces from its end, and at
+        # 100k papers (all new) this one was dropped at 120 columns.
+        if status.titles_only:
+            parts.append(f"titles only so far: indexing {counts.total:,} abstracts…")
+        elif status.indexing:
+            parts.append(f"indexing {counts.total:,} papers…")
     if status.unsaved:  # first: nothing matters more, and the line's end may be cut off
         parts.insert(0, f"{status.unsaved} unsaved: waiting for another paperterm")
     if close:
@@ -485,10 +492,6 @@ def _status_parts(status: Status, bar: str, close: str) -> list[str]:
     if status.messages:
         parts.append(f"{status.messages} message{'' if status.messages == 1 else 's'} (?)")
     if selection.words:
-        if status.titles_only:
-            parts.append(f"titles only so far: indexing {counts.total:,} abstracts…")
-        elif status.indexing:
-            parts.append(f"indexing {counts.total:,} papers…")
         ignored = parse(selection.query).ignored
         if ignored:
             parts.append(f"ignored: {' '.join(ignored)}")

@@ -35,8 +35,9 @@ def a_word_also_in_abstracts(catalog: Catalog) -> tuple[str, int, int]:
     raise AssertionError("no such word in the fixture")
 
 
+@pytest.mark.parametrize("size", [SIZE, (80, 24)])
 async def test_title_matches_first_then_the_whole_answer_keeping_the_cursor(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: tuple[int, int]
 ) -> None:
     catalog = load_fixture(tmp_path / "dumps")
     word, by_title, in_all = a_word_also_in_abstracts(catalog)
@@ -51,7 +52,7 @@ async def test_title_matches_first_then_the_whole_answer_keeping_the_cursor(
     monkeypatch.setattr(Catalog, "_new_searcher", slow)
     app = make_app(catalog, tmp_path / "state.json")
     try:
-        async with app.run_test(size=SIZE) as pilot:
+        async with app.run_test(size=size) as pilot:
             await pilot.press("/", *word)
             await settle(pilot)
             assert len(shown(app)) == by_title

@@ -40,7 +40,10 @@ typing (``+detail`` is not measured then). Beside each figure: CPU time of the
 process over the same interval (all threads: the filter worker too) and a baseline of the same
 run, the search alone (``Triage.rows``, the very call the filter worker makes, timed inside it).
 Diagnostics per key: frames drawn, list rows made (rows kept from before are not made
-again), layouts of the screen. Goals (issue 17):
+again), layouts of the screen; with ``--breakdown``, where the time of the frame that showed
+the answer went: making it (the compositor's update, of which the widgets' own lines) and
+writing it (the escape sequences); its timers in every widget's ``render_lines`` add a
+little to every figure then. Goals (issue 17):
 p95 <= 16 ms at 100k papers, <= 8 ms on the shared dumps. ``uptime``'s load is printed before and
 after: figures taken on a busy machine are inflated.
 """
@@ -64,6 +67,7 @@ from typing import Any
 from textual import events
 from textual._compositor import CompositorUpdate
 from textual.pilot import Pilot
+from textual.widget import Widget
 
 import paperterm
 from paperterm.catalog import Catalog
@@ -118,6 +122,9 @@ class Key:
     frames: int = 0
     lines: int = 0
     layouts: int = 0
+    frame: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    """The frame that showed the answer: seconds making it, of which in the widgets' lines,
+    and writing it (``--breakdown``)."""
 
 
 @dataclass
@@ -134,6 +141,10 @@ class Probe:
     detail_changed: float = 0.0
     detail_painted: float = 0.0
     check: Callable[[], None] | None = None
+    made: float = 0.0
+    widget_lines: float = 0.0
+    frame: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    """The last frame's making, widgets' lines and writing (``--breakdown``)."""
 
 
 @contextmanager
@@ -211,16 +222,24 @@ def probed(probe: Probe) -> Iterator[None]:
         Triage.rows = rows  # type: ignore[method-assign]
 
 
-def hook_app(app: PapertermApp, probe: Probe) -> None:
+def hook_app(app: PapertermApp, probe: Probe, breakdown: bool = False) -> None:
     """Frames: do the terminal driver's work on each and check the key timed after it; note
-    the answer handed to the list and the screen's layouts."""
+    the answer handed to the list and the screen's layouts (``breakdown``: and time the
+    making and the writing of each frame)."""
     display = app._display
     main = app.main
+    if breakdown:
+        time_frames(app, probe)
 
     def timed_display(screen: Any, renderable: Any) -> None:
         display(screen, renderable)
+        started = time.perf_counter()
         if isinstance(renderable, CompositorUpdate):
             renderable.render_segments(app.console)  # what the driver writes to the terminal
+        if breakdown:
+            written = time.perf_counter() - started
+            probe.frame = (probe.made, probe.widget_lines, written)
+            probe.made = probe.widget_lines = 0.0
         probe.frames += 1
         if probe.check is not None:
             probe.check()
@@ -242,6 +261,38 @@ def hook_app(app: PapertermApp, probe: Probe) -> None:
         layout(*args, **kwargs)
 
     main._refresh_layout = counted_layout  # type: ignore[method-assign]
+
+
+def time_frames(app: PapertermApp, probe: Probe) -> None:
+    """Time the making of the main screen's frames and the lines of each of its widgets (those
+    there now, their vertical scroll bars too) in it, on the instances: ``probe.made``,
+    ``probe.widget_lines``."""
+    compositor = app.main._compositor
+    make = compositor.render_update
+
+    def timed_make(*args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return make(*args, **kwargs)
+        finally:
+            probe.made += time.perf_counter() - started
+
+    compositor.render_update = timed_make  # type: ignore[method-assign]
+    widgets = list(app.main.walk_children(Widget, with_self=True))
+    bars = [
+        getattr(w, name) for w in widgets for name in ("_vertical_scrollbar", "_scrollbar_corner")
+    ]
+    for widget in widgets + [bar for bar in bars if bar is not None]:
+        lines = widget.render_lines
+
+        def timed_lines(crop: Any, lines: Any = lines) -> Any:
+            started = time.perf_counter()
+            try:
+                return lines(crop)
+            finally:
+                probe.widget_lines += time.perf_counter() - started
+
+        widget.render_lines = timed_lines
 
 
 async def press(
@@ -283,6 +334,7 @@ async def press(
         if not figures.wall and shown:
             figures.wall = time.perf_counter() - started[0]
             figures.cpu = time.process_time() - started[1]
+            figures.frame = probe.frame
             if not detail_too:
                 done.set()
         if figures.wall and detail_too and detail_shown():
@@ -306,9 +358,12 @@ async def press(
     return figures
 
 
-async def session(catalog: Catalog, rounds: int, gap: float, cadence: float = 0.0) -> list[Key]:
+async def session(
+    catalog: Catalog, rounds: int, gap: float, cadence: float = 0.0, breakdown: bool = False
+) -> list[Key]:
     """One reader: the queries typed, j/k over the whole list and over a filtered one;
-    ``cadence`` (s): the filter keys sent that far apart, the detail pane not waited for."""
+    ``cadence`` (s): the filter keys sent that far apart, the detail pane not waited for;
+    ``breakdown``: the frames' making and writing timed."""
     probe = Probe()
     keys: list[Key] = []
     with tempfile.TemporaryDirectory() as folder, probed(probe):
@@ -318,7 +373,7 @@ async def session(catalog: Catalog, rounds: int, gap: float, cadence: float = 0.
             status = app.main.query_one(StatusLine)
             while status.indexing:
                 await pilot.pause(0.05)
-            hook_app(app, probe)
+            hook_app(app, probe, breakdown)
             await settle(pilot, gap)
             for _ in range(rounds):
                 keys += await cursor_keys(app, probe, pilot, gap, 12)
@@ -398,6 +453,16 @@ def report(label: str, papers: int, keys: list[Key], goal: float) -> None:
                 f"  p95 {percentile(search, 0.95) * ms:6.1f}  max {max(search) * ms:6.1f} ms"
                 "   (baseline: Triage.rows in the filter worker, same keys)"
             )
+        if any(k.frame[0] for k in chosen):
+            made, lines_of_widgets, written = (
+                [k.frame[part] * ms for k in chosen] for part in range(3)
+            )
+            print(
+                f"  {'':19}{'the frame':12} made p50 {statistics.median(made):4.1f}"
+                f" p95 {percentile(made, 0.95):4.1f} ms (the widgets' lines p50"
+                f" {statistics.median(lines_of_widgets):4.1f}), written p50"
+                f" {statistics.median(written):4.1f} p95 {percentile(written, 0.95):4.1f} ms"
+            )
         frames = statistics.mean(k.frames for k in chosen)
         lines = statistics.mean(k.lines for k in chosen)
         layouts = statistics.mean(k.layouts for k in chosen)
@@ -433,6 +498,9 @@ def main() -> None:
         default=0.0,
         help="ms from one filter key to the next (the detail pane not waited for); 0: --gap",
     )
+    parser.add_argument(
+        "--breakdown", action="store_true", help="time the making and writing of each frame"
+    )
     parser.add_argument("--profile", type=Path, help="write a cProfile of the sessions here")
     parser.add_argument("--queries", help="comma-separated queries to type instead of these")
     args = parser.parse_args()
@@ -457,7 +525,9 @@ def main() -> None:
         catalog.prepare_search()
         if profiler is not None:
             profiler.enable()
-        keys = asyncio.run(session(catalog, args.rounds, args.gap / 1000, args.cadence / 1000))
+        keys = asyncio.run(
+            session(catalog, args.rounds, args.gap / 1000, args.cadence / 1000, args.breakdown)
+        )
         if profiler is not None:
             profiler.disable()
         report(label, len(catalog), keys, goal)

@@ -130,6 +130,10 @@ def test_status_parts_say_counts_view_sort_and_notes() -> None:
             "titles only so far: indexing 100,000 abstracts…",
         ]
     assert "0/0 shown" in status_parts(Status(Counts(0, 0, 0, 0), Selection()))
+    # What the query ignores is worked out once per query: another query says its own.
+    other = Status(counts, Selection(query="sheep is:zz"), indexing=True)
+    assert status_parts(other)[-1] == "ignored: is:zz"
+    assert status_parts(busy)[-1] == "ignored: is:nu"
 
 
 def test_sort_names_cycle_in_registration_order() -> None:

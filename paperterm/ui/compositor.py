@@ -1,5 +1,5 @@
 """A frame that repaints part of the screen renders only the widgets under the parts that changed,
-and, where each changed part shows one widget, is made straight from that widget's lines.
+and is made straight from their lines.
 
 Textual's compositor draws a partial frame by asking every widget that overlaps the rectangle
 around all the changed regions for its lines. A key typed in the filter changes the filter bar
@@ -13,21 +13,24 @@ same widgets, since a frame's cell always comes from the front-most widget over 
 
 Textual then cuts every line it renders at every edge of every widget on it (its "chops": a
 filter key's frame cut ~80 lines, ~1.5 ms on the shared dumps) to pick, piece by piece, the
-front-most widget. When each changed region lies inside one widget's visible part and no widget
-in front of it overlaps the region (no toast, dialog or other layer over it), that widget is the
-front-most over every cell of the region: the frame is made from its lines directly, each cut
-only where the region is narrower than the widget (:meth:`PartialCompositor._direct_update`).
-Else Textual's own step makes the frame. Either way the frame is Textual's ``ChopsUpdate``
-(the driver writes it as any other), with a writer that makes the same bytes as Textual's for
-less (:class:`LinesUpdate`).
+front-most widget. Here each changed region is split among the widgets that show in it, front
+first (:func:`_owners`: a toast, a dialog or any layer in front takes its part), and each widget
+renders the rectangle around its parts once, its lines cut only where a part is narrower; a
+widget whose scroll bar is in the frame too writes its lines whole across the bar, the bar
+written over them after (:func:`_across`; the frame ends with the same cells).
+:meth:`PartialCompositor._direct_update` makes Textual's ``ChopsUpdate`` so (the driver writes
+it as any other); Textual's own step makes it when a widget gives lines other than those asked
+for. :class:`LinesUpdate` writes it in the very bytes Textual's writer makes, for less.
 
 Textual private API (pinned below 9): the screen's ``_compositor``, and ``Compositor``'s
 ``render_partial_update``, ``_get_renders``, ``_dirty_regions``, ``_visible_widgets`` and
 ``_regions_to_spans``, ``ChopsUpdate``'s ``chops``, ``spans``, ``chop_ends`` and
-``render_segments``. tests/test_ui_paint.py checks that frames still paint what a full repaint
-would, that a frame made directly writes the very cells Textual's step writes (toasts, dialogs,
-themes, small screens), that the writer's bytes are Textual's, and that a filter key renders no
-detail pane: a change of those would fail there.
+``render_segments``; ``ScrollBar``/``ScrollBarCorner`` (public) and their ``parent``.
+tests/test_ui_paint.py checks that frames still paint what a full repaint would, that each frame
+made directly leaves a terminal (emulated from the bytes) with the very cells Textual's step
+leaves it with (filter and cursor keys, a toast over the list, help, themes, a resize, 80x24),
+that the writer's bytes are Textual's, the splitting of regions among widgets, and that a filter
+key renders no detail pane: a change of those would fail there.
 
 :func:`draw_now` draws a key's answer in a frame at once rather than through Textual's messages.
 """
@@ -88,7 +91,7 @@ class LinesUpdate(ChopsUpdate):
 
 class PartialCompositor(Compositor):
     """Textual's compositor; a partial frame renders only the widgets under a changed region,
-    and is made from their lines directly when each region shows one widget."""
+    and is made from their lines directly (see the module's docstring)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -111,8 +114,8 @@ class PartialCompositor(Compositor):
         return super().render_update(full, screen_stack, simplify)
 
     def render_partial_update(self) -> ChopsUpdate | None:
-        """Draw the changed regions: from the widgets' lines when each region shows one widget,
-        else with Textual's own step (noting which regions changed meanwhile)."""
+        """Draw the changed regions from the widgets' lines, else (a widget gave other lines than
+        those asked for) with Textual's own step, noting which regions changed meanwhile."""
         if not self._dirty_regions:
             return None
         update = self._direct_update(self._dirty_regions)

@@ -121,6 +121,33 @@ class FilterBar(KeptStyles, Input):
         if new != value:
             self._edited(new)
 
+    _dispatching = 0
+    """Messages being handled by the bar now (a key's handler may wait)."""
+
+    async def _dispatch_message(self, message: Message) -> None:
+        self._dispatching += 1
+        try:
+            await super()._dispatch_message(message)
+        finally:
+            self._dispatching -= 1
+
+    def ready_for_key(self) -> bool:
+        """Whether a key may be handed to :meth:`take_key` now without overtaking anything:
+        nothing waits in the bar's queue and the bar handles no message."""
+        return not self._dispatching and self.is_attached and self._message_queue.empty()
+
+    async def take_key(self, event: events.Key) -> None:
+        """Handle a key as the bar's own message loop would once it took it from its queue
+        (see ``PapertermApp.on_event``): marked forwarded, handled in the bar's context (the
+        messages it posts are the bar's), published, and the bar prompted for its idle
+        checks. Textual private API (pinned below 9): ``MessagePump._dispatch_message``,
+        ``_context``, ``_message_queue``, ``Event._set_forwarded``."""
+        event._set_forwarded()
+        with self._context():
+            await self._dispatch_message(event)
+        self.message_signal.publish(event)
+        self.check_idle()
+
     async def _on_key(self, event: events.Key) -> None:
         """An editing key (backspace, the arrows, ctrl+k...: a binding, of the bar's or the
         screen's) runs here, in the order typed. Textual runs a binding once the key has

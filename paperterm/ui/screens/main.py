@@ -465,6 +465,8 @@ class MainScreen(Screen[None]):
         self._searching: Future[MainScreen.Filtered | None] | None = None
         """The latest search handed to the search thread."""
         self._rows = Rows((), None)
+        self._filled = False
+        """Whether the list was given rows yet (see :meth:`_fill_before`)."""
         self._runnable: tuple[bool, bool, bool] | None = None
         self._filter_bar = FilterBar(id="filter", edited=self._filter_edited)
         self._list = PaperList(id="papers")
@@ -597,9 +599,23 @@ class MainScreen(Screen[None]):
         request = self._request = _Request(selection, self._marks, keep, head)
         self._status.selection = selection
         if needs_search(selection, request.marks):
+            if not self._filled:
+                self._fill_before(request)
             self._search(request)
         else:
             self._show_rows(request, self.triage.rows(selection, request.marks))
+
+    def _fill_before(self, request: _Request) -> None:
+        """Show the papers of the view, unfiltered, while the first search is on its way: a
+        filter typed before the screen was first filled (keys sent while a big catalogue
+        loads, a filter restored from last time) would otherwise leave the list empty, saying
+        "No papers.", until the search thread answers (the whole index being built first)."""
+        unfiltered = Selection("", self.view, self.sort, include_muted=self.show_muted)
+        if not needs_search(unfiltered, request.marks):
+            self._show_rows(
+                _Request(unfiltered, request.marks, request.keep),
+                self.triage.rows(unfiltered, request.marks),
+            )
 
     def _search(self, request: _Request) -> None:
         """Search here when :meth:`_quick` says it is quick, else on the search thread. Wait
@@ -708,6 +724,7 @@ class MainScreen(Screen[None]):
             indices = [*head, *(row for row in rows.indices if row not in kept)]
             rows, keep = Rows(indices, rows.members, muted=rows.muted), self._list.current
         self._rows = rows
+        self._filled = True
         words = request.selection.words
         self._list.set_rows(
             self.papers,

@@ -109,17 +109,26 @@ def child(code: str, *args: str) -> dict[str, float]:
     return result
 
 
+KINDS = {"both": ["default", "long"]}
+"""``--kinds`` words that stand for several catalogues (any other word is one catalogue)."""
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100k", help="comma-separated paper counts")
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--kinds", default="default,long", help="default, long or both")
+    parser.add_argument(
+        "--kinds", default="both", help="default, long, both, or a comma-separated list of those"
+    )
     args = parser.parse_args()
+    kinds = [kind for part in args.kinds.split(",") for kind in KINDS.get(part.strip(), [part])]
+    if unknown := sorted(set(kinds) - set(KINDS["both"])):
+        parser.error(f"--kinds: unknown {', '.join(map(repr, unknown))} (default, long or both)")
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores (load average {load})")
     print(f"query {QUERY!r}; medians of {args.runs} runs, each a fresh process, empty cache")
     for size in (parse_size(part) for part in args.sizes.split(",")):
-        for kind in args.kinds.split(","):
+        for kind in dict.fromkeys(kinds):
             path = dump_for(size, kind == "long")
             floors, opens = [], []
             for _ in range(args.runs):

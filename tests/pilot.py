@@ -47,6 +47,20 @@ async def settle(pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
+def count_layouts(app: PapertermApp) -> list[int]:
+    """A one-item list counting the main screen's layouts from now on."""
+    screen = app.main
+    layouts = [0]
+    layout = screen._refresh_layout
+
+    def counted(*args: object, **kwargs: object) -> None:
+        layouts[0] += 1
+        layout(*args, **kwargs)  # type: ignore[arg-type]
+
+    screen._refresh_layout = counted  # type: ignore[method-assign]
+    return layouts
+
+
 def shown(app: PapertermApp) -> list[str]:
     return [app.main.papers[i].title for i in app.main.paper_list.rows]
 

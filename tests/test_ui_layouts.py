@@ -13,23 +13,9 @@ from textual.strip import Strip
 
 from paperterm.state import StateStore
 from paperterm.ui.app import PapertermApp
-from pilot import SIZE
+from pilot import SIZE, count_layouts
 from test_ui_paint import SIZE as PAINT_SIZE
 from test_ui_paint import from_scratch, many_papers, watch_frames
-
-
-def count_layouts(app: PapertermApp) -> list[int]:
-    """A one-item list counting the main screen's layouts from now on."""
-    screen = app.main
-    layouts = [0]
-    layout = screen._refresh_layout
-
-    def counted(*args: object, **kwargs: object) -> None:
-        layouts[0] += 1
-        layout(*args, **kwargs)  # type: ignore[arg-type]
-
-    screen._refresh_layout = counted  # type: ignore[method-assign]
-    return layouts
 
 
 async def test_the_list_keeps_its_scroll_bar_whatever_the_rows(tmp_path: Path) -> None:

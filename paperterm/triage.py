@@ -11,7 +11,6 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from typing import Literal, NamedTuple
 
 from paperterm import sorts
@@ -462,13 +461,6 @@ def status_parts(status: Status, width: int | None = None) -> list[str]:
     return parts
 
 
-@lru_cache(maxsize=16)
-def _ignored(query: str) -> tuple[str, ...]:
-    """The pieces of ``query`` the search ignores (the status line asks with each key, up to
-    three times as it fits its pieces: parsed once)."""
-    return tuple(parse(query).ignored)
-
-
 def _status_parts(status: Status, bar: str, close: str) -> list[str]:
     counts, selection = status.counts, status.selection
     parts = [f"{counts.shown:,}/{counts.total:,} shown"]
@@ -500,7 +492,7 @@ def _status_parts(status: Status, bar: str, close: str) -> list[str]:
     if status.messages:
         parts.append(f"{status.messages} message{'' if status.messages == 1 else 's'} (?)")
     if selection.words:
-        ignored = _ignored(selection.query)
+        ignored = parse(selection.query).ignored
         if ignored:
             parts.append(f"ignored: {' '.join(ignored)}")
     return parts

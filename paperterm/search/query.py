@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from paperterm.identity import is_paper_id
@@ -142,8 +143,11 @@ class Query:
         return not self.groups
 
 
+@lru_cache(maxsize=256)
 def parse(text: str) -> Query:
-    """Parse a filter as typed; never raises, whatever the input."""
+    """Parse a filter as typed; never raises, whatever the input. The query is immutable and
+    kept for its text: a keystroke asks for it several times (the search, whether it needs
+    one, whether it is quick, the status line's ignored words, the highlights)."""
     groups: list[Group] = []
     ignored: list[str] = []
     for token in _SPACED_BAR.sub("|", text.strip()).split():

@@ -20,7 +20,10 @@ The rest:
   its name) is read by :mod:`paperterm.apidump`: its papers join the others by the same id,
   with their metadata (``Paper.meta``); their sources have line 1. Other JSON is refused.
 * Files are streamed through one 1 MiB buffer, decoded a block of whole lines at a time, so a
-  dump of a gigabyte is never held whole next to its lines. Lines end at LF, CRLF or a lone CR.
+  dump of a gigabyte is never held whole next to its lines. Lines end at LF, CRLF or a lone CR
+  (old Mac files). A file whose lines end at LF or CRLF but where a lone CR cuts a line in two
+  gets one warning naming that line: most likely a stray CR inside a title, which shifts every
+  later title/abstract pair (:data:`MIXED_LINE_ENDS`).
 * Encoding: UTF-8, with or without a BOM (a BOM anywhere, as ``cat`` of two files makes, is
   dropped). A block that is not valid UTF-8 is decoded line by line, and each line that is not
   UTF-8 is read as Windows-1252, the printable superset of Latin-1 (so a Windows file's curly
@@ -82,6 +85,13 @@ from paperterm.textblocks import BLOCK, MAX_LINE, ByteStream, NotADump, text_blo
 
 STDIN = "-"
 """The path that means standard input."""
+
+MIXED_LINE_ENDS = (
+    "a lone CR (carriage return) ends this line, LF ends others:"
+    " if it is a stray CR inside a title, the titles and abstracts after it are paired wrongly"
+)
+"""The warning for a file whose lines end at LF (or CRLF) with a lone CR cutting a line in two:
+read as a line end (old Mac files end every line so), it most likely split a title."""
 
 ProgressCallback = Callable[[int, int], None]
 """``on_progress(done_bytes, total_bytes)``."""
@@ -461,6 +471,8 @@ def _load_one(
     control_line: int | None = None
     binary_line: int | None = None
     cut_lines: list[int] = []
+    split_line: int | None = None
+    lf = False
     nonblank = False
     held: list[tuple[int, str, str]] = []
     try:
@@ -478,6 +490,9 @@ def _load_one(
                     binary_line = parser.lineno + block.binary_line
                 if block.cut_line is not None:
                     cut_lines.append(parser.lineno + block.cut_line)
+                if block.split_line is not None and split_line is None:
+                    split_line = parser.lineno + block.split_line
+                lf = lf or block.lf
                 nonblank = nonblank or not text.isspace()
                 entries = parser.feed_text(text)
                 if not is_page(parser):
@@ -509,6 +524,8 @@ def _load_one(
     for line in cut_lines[:3]:
         message = f"line longer than {MAX_LINE >> 20} MB: cut there, the rest skipped"
         warnings.append(_Problem(name, message, line))
+    if split_line is not None and lf:
+        warnings.append(_Problem(name, MIXED_LINE_ENDS, split_line))
     for dangling in parser.dangling:
         message = f"title without abstract: {_short(dangling.title)}"
         warnings.append(_Problem(name, message, dangling.line))

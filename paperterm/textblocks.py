@@ -4,7 +4,9 @@ The decisions (the loader's docstring says them for the user):
 
 * Blocks of about 1 MiB, each cut after its last line end, so that a gigabyte is never held
   whole, and a multi-byte character is never cut (line ends are single bytes in UTF-8).
-  Lines end at LF, CRLF or a lone CR; every block comes out with LF only.
+  Lines end at LF, CRLF or a lone CR; every block comes out with LF only. A block says where a
+  lone CR first cut a line in two and whether it had LF line ends too: the loader warns when a
+  file mixes them (a stray CR in a title, not an old Mac file).
 * UTF-8, BOM or not; every U+FEFF is dropped (``cat`` of two files with BOMs puts one mid-file).
   A block that is not valid UTF-8 is decoded line by line: UTF-8 where valid, else
   Windows-1252 (a superset of Latin-1's printable characters), its five undefined bytes as
@@ -67,6 +69,11 @@ class Block(NamedTuple):
     """The number, within the block, of its first line of binary data (now blank), if any."""
     cut_line: int | None = None
     """The number, within the block, of a line cut at :data:`MAX_LINE` bytes, if any."""
+    split_line: int | None = None
+    """The number, within the block, of its first line that a lone CR ended with more text
+    right after it on the same line of the file (a CR inside a line), if any."""
+    lf: bool = False
+    """Whether any of its lines ended at LF or CRLF (with :attr:`split_line`: mixed line ends)."""
 
 
 MAX_LINE = 8 << 20
@@ -184,11 +191,35 @@ def _decode(data: memoryview, scan: _Scan) -> Block:
         text = codecs.utf_8_decode(data, "strict", True)[0]
         controls = _CONTROL_IN_UTF8.search(_maybe_controls(data)) is not None
     except UnicodeDecodeError:
-        text, bad = _decode_lines(data.tobytes())
+        raw = data.tobytes()
+        text, bad = _decode_lines(raw)
         controls = True  # the slow path already: look at every line
+        # (Line ends are ASCII: Latin-1 finds them where the bytes have them.)
+        _, split, lf = _line_ends(raw.decode("latin-1"))
+    else:
+        text, split, lf = _line_ends(text)
+    return _cleaned(text, bad, scan, maybe_controls=controls)._replace(split_line=split, lf=lf)
+
+
+_SPLIT_BY_CR = re.compile("[^\r\n]\r[^\r\n]")
+"""A lone CR (CRLF already made LF) with text on both sides: a line cut in two. A CR next to
+another line end only adds a blank line, which is skipped."""
+
+
+def _line_ends(text: str) -> tuple[str, int | None, bool]:
+    """``text`` with LF line ends; the number of the first line a lone CR cut in two (see
+    :data:`_SPLIT_BY_CR`), if any; and whether any line ended at LF or CRLF."""
+    if "\r" not in text:
+        return text, None, "\n" in text
+    text = text.replace("\r\n", "\n")
+    lf = "\n" in text
+    split = None
     if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _cleaned(text, bad, scan, maybe_controls=controls)
+        found = _SPLIT_BY_CR.search(text)
+        if found is not None:
+            split = text.count("\n", 0, found.start()) + text.count("\r", 0, found.start()) + 1
+        text = text.replace("\r", "\n")
+    return text, split, lf
 
 
 def _maybe_controls(data: memoryview) -> bytes:
@@ -301,10 +332,10 @@ def _utf16_blocks(
         if "\x00" in text[:cut]:
             raise NotADump("binary file, not a text dump")
         piece, carry = text[:cut], text[cut:]
-        if "\r" in piece:
-            piece = piece.replace("\r\n", "\n").replace("\r", "\n")
+        piece, split, lf = _line_ends(piece)
         if piece:
-            yield _cleaned(piece, None, scan, maybe_controls=True)
+            decoded = _cleaned(piece, None, scan, maybe_controls=True)
+            yield decoded._replace(split_line=split, lf=lf)
         if final:
             return
         block = stream.read(BLOCK)

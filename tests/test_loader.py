@@ -655,3 +655,56 @@ def test_synthetic_layout_2_dump_reads_back_exactly(tmp_path: Path) -> None:
     assert [p.sources[0].line for p in catalog] == list(range(11, 11 + 4 * 3000, 4))
     coded = [p for p in catalog if "github.com" in p.abstract]
     assert coded and all(p.has_code and p.url == p.links[0].url for p in coded)
+
+
+# Line ends: a lone CR among LF line ends -------------------------------------------------------
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_a_stray_cr_in_a_title_among_lf_lines_is_warned(tmp_path: Path, newline: str) -> None:
+    # Line 4 holds "First half" CR "second half": read as two lines, which shifts the pairs.
+    text = f"{HEADER_1}Good Title\nGood abstract.\nFirst half\rsecond half\nIts abstract.\n"
+    path = write(tmp_path / "stray.txt", text.replace("\n", newline))
+    catalog = paperterm.load([path])
+    assert [p.title for p in catalog][:2] == ["Good Title", "First half"]
+    assert catalog.warnings[0] == f"{path}:5: {loader.MIXED_LINE_ENDS}"
+
+
+def test_the_stray_cr_named_is_the_first_even_in_a_later_block(tmp_path: Path) -> None:
+    text, _ = big_dump(3000, "\n")
+    lines = text.split("\n")
+    # A title past the first MiB, and another after it: the first one is named.
+    first, second = 3003, 4003
+    lines[first - 1] = lines[first - 1].replace(" On ", " On\r", 1)
+    lines[second - 1] = lines[second - 1].replace(" On ", " On\r", 1)
+    path = write(tmp_path / "big.txt", "\n".join(lines))
+    assert len("\n".join(lines[:first]).encode()) > 1 << 20
+    catalog = paperterm.load([path])
+    mixed = [w for w in catalog.warnings if loader.MIXED_LINE_ENDS in w]
+    assert mixed == [f"{path}:{first}: {loader.MIXED_LINE_ENDS}"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # An old Mac file: every line ends at a lone CR.
+        f"{HEADER_1}Mac Title\nMac abstract.\nOther\nOther one.\n".replace("\n", "\r"),
+        # A lone CR next to a line end only makes a blank line: nothing shifts.
+        f"{HEADER_1}Title One\r\r\nAbstract one.\n\rTitle Two\nAbstract two.\r\n",
+        # A lone CR at the very end of a file of LF lines.
+        f"{HEADER_1}Title One\nAbstract one.\r",
+    ],
+)
+def test_line_ends_that_shift_nothing_are_not_warned(tmp_path: Path, text: str) -> None:
+    catalog = paperterm.load([write(tmp_path / "ok.txt", text)])
+    assert catalog.warnings == ()
+    assert catalog.papers[0].title in {"Mac Title", "Title One"}
+
+
+def test_a_stray_cr_is_found_in_latin_1_and_utf_16_files(tmp_path: Path) -> None:
+    text = f"{HEADER_1}Caf\u00e9 Title\nAbstract.\nFirst\rsecond\nIts abstract.\n"
+    latin = write(tmp_path / "latin.txt", text.encode("latin-1"))
+    utf16 = write(tmp_path / "utf16.txt", text.encode("utf-16"))
+    for path in (latin, utf16):
+        warnings = paperterm.load([path]).warnings
+        assert f"{path}:5: {loader.MIXED_LINE_ENDS}" in warnings

@@ -467,6 +467,10 @@ class MainScreen(Screen[None]):
         self._rows = Rows((), None)
         self._filled = False
         """Whether the list was given rows yet (see :meth:`_fill_before`)."""
+        self._standing_in = False
+        """Whether the list shows the unfiltered view in place of the first search's answer."""
+        self._stood_at: int | None = None
+        """The paper under the cursor when that view was shown."""
         self._runnable: tuple[bool, bool, bool] | None = None
         self._filter_bar = FilterBar(id="filter", edited=self._filter_edited)
         self._list = PaperList(id="papers")
@@ -616,6 +620,7 @@ class MainScreen(Screen[None]):
                 _Request(unfiltered, request.marks, request.keep),
                 self.triage.rows(unfiltered, request.marks),
             )
+            self._standing_in, self._stood_at = True, self._list.current
 
     def _search(self, request: _Request) -> None:
         """Search here when :meth:`_quick` says it is quick, else on the search thread. Wait
@@ -688,7 +693,16 @@ class MainScreen(Screen[None]):
         self._status.titles_only = not complete
         if message.request.selection.words and complete:
             self._status.indexing = False  # a search has run, so the index exists
-        self._show_rows(message.request, message.rows)
+        self._show_rows(self._moved_since_stand_in(message.request), message.rows)
+
+    def _moved_since_stand_in(self, request: _Request) -> _Request:
+        """``request``, or when the user moved the cursor in the unfiltered view shown while
+        the first search ran (:meth:`_fill_before`), the same request keeping the paper now
+        under the cursor: the answer must not take them back to where that view started."""
+        current = self._list.current
+        if not self._standing_in or current is None or current == self._stood_at:
+            return request
+        return _Request(request.selection, request.marks, current, request.head)
 
     def _prepare_search(self) -> None:
         """Build the search index in the background, so the first keystroke does not wait.
@@ -718,6 +732,7 @@ class MainScreen(Screen[None]):
     def _show_rows(self, request: _Request, rows: Rows) -> None:
         """Hand the rows to the list, keeping the cursor on ``request.keep`` when it is shown."""
         keep = request.keep
+        self._standing_in = False
         if request.head and self._list.cursor is not None:
             head = list(self._list.rows[: self._list.cursor + 1])
             kept = set(head)

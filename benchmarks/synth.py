@@ -4,12 +4,19 @@ Titles are 20-170 characters and abstracts 400-1900, drawn from a Zipf-like voca
 common words ("neural", "learning") are very common and most words are rare, as in real dumps.
 The long-abstract catalogue (``long_abstracts=True``) has the same vocabulary and titles with
 abstracts of 1500-1900 characters (about 1.7 KB each, as issue 17's anchors).
+
+From the command line, a dump to try the reader or another tool on:
+
+    python benchmarks/synth.py out/100k.txt                  # 100,000 papers, default kind
+    python benchmarks/synth.py long.txt --papers 10k --kind long --seed 7
 """
 
 from __future__ import annotations
 
+import argparse
 import random
-from collections.abc import Iterator
+import sys
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 _COMMON = [
@@ -166,3 +173,58 @@ def write_dump(
             for title, abstract in papers(count, seed, long_abstracts=long_abstracts):
                 out.write(f"{title}\n\n{abstract}\n\n")
     return path.stat().st_size
+
+
+KINDS = ("default", "long")
+"""The kinds of catalogue: ``default`` (abstracts of :data:`SHORT`) or ``long`` (:data:`LONG`)."""
+
+
+def count_of(text: str) -> int:
+    """A number of papers: ``2500``, ``10k``, ``1m`` (argparse's type; at least 1)."""
+    cleaned = text.strip().lower()
+    factor = {"k": 1_000, "m": 1_000_000}.get(cleaned[-1:], 1)
+    try:
+        count = round(float(cleaned[:-1] if factor != 1 else cleaned) * factor)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of papers: {text!r}") from None
+    if count < 1:
+        raise argparse.ArgumentTypeError(f"at least 1 paper, not {text!r}")
+    return count
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Write the dump the options ask for; print where and how big."""
+    parser = argparse.ArgumentParser(
+        description="Write a synthetic Hugging Face Papers dump (made-up words, realistic shapes)."
+    )
+    parser.add_argument("path", type=Path, help="file to write (replaced if it exists)")
+    parser.add_argument(
+        "--papers", type=count_of, default=100_000, help="how many: 2500, 10k, 1m (default 100k)"
+    )
+    parser.add_argument(
+        "--kind",
+        choices=KINDS,
+        default="default",
+        help="default: abstracts of 400-1820 characters; long: 1500-1900 (issue 17's anchors)",
+    )
+    parser.add_argument("--seed", type=int, default=0, help="the same seed writes the same dump")
+    parser.add_argument(
+        "--layout",
+        type=int,
+        choices=(1, 2),
+        default=1,
+        help="1: packed lines (default); 2: blank lines between them",
+    )
+    args = parser.parse_args(argv)
+    try:
+        size = write_dump(
+            args.path, args.papers, args.seed, args.layout, long_abstracts=args.kind == "long"
+        )
+    except OSError as error:
+        parser.exit(2, f"{parser.prog}: error: cannot write {args.path}: {error.strerror}\n")
+    print(f"{args.path}: {args.papers:,} papers ({args.kind}), {size / 1e6:.1f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -513,10 +513,7 @@ class SearchIndex:
         cached = self._prefixes.get(key)
         if cached is None:
             start, end = self.prefix_range(letter)
-            bucket = self.words[start:end]
-            long_enough = compress(bucket, map(length.__le__, map(len, bucket)))
-            cut = map(itemgetter(slice(0, length)), long_enough)
-            cached = self._prefixes[key] = list(dict.fromkeys(cut))
+            cached = self._prefixes[key] = distinct_prefixes(self.words, start, end, length)
         return cached
 
     # Papers ------------------------------------------------------------------------------------
@@ -532,6 +529,57 @@ class SearchIndex:
         papers = self.papers
         kept = [n for n in self.universe.indices(candidates) if test(papers[n])]
         return self.universe.from_indices(kept)
+
+
+WALK = 32
+"""Runs of words the prefix walk (:func:`distinct_prefixes`) skips before it looks back at how
+long they were."""
+STRETCH = 1024
+"""Words read one by one where the walk found the runs short."""
+
+
+def distinct_prefixes(words: list[str], start: int, end: int, length: int) -> list[str]:
+    """The distinct ``length``-letter prefixes of ``words[start:end]`` (sorted; shorter words
+    have none), in order.
+
+    The words sharing a prefix are neighbours, so one bisection skips each run of them and only
+    the first word of a run is read: a typed word's first typo search (three prefix lengths)
+    read all 6-8k words of its letter for each length, 2-4 ms at 100k papers, where most runs
+    are long (``mod``: 41 prefixes of 4 letters). Where the runs are short (every word its own
+    prefix, as the long prefixes of a big vocabulary are), a bisection per word would cost more
+    than reading the words: after :data:`WALK` runs of fewer than 4 words on average, the next
+    :data:`STRETCH` words are read in one pass instead.
+    """
+    found: list[str] = []
+    cut = itemgetter(slice(0, length))
+    at = start
+    while at < end:
+        began, steps = at, 0
+        while steps < WALK and at < end:
+            word = words[at]
+            steps += 1
+            if len(word) < length:
+                at += 1
+                continue
+            prefix = word[:length]
+            found.append(prefix)
+            at = _run_end(words, prefix, at + 1, end)
+        if at - began < 4 * steps and at < end:
+            stop = min(end, at + STRETCH)
+            part = words[at:stop]
+            long_enough = compress(part, map(length.__le__, map(len, part)))
+            # A run starts at ``at``: nothing read here was found before.
+            found += dict.fromkeys(map(cut, long_enough))
+            at = _run_end(words, found[-1], stop, end) if found else stop
+    return found
+
+
+def _run_end(words: list[str], prefix: str, start: int, end: int) -> int:
+    """Where the run of words starting with ``prefix`` that goes on at ``start`` ends."""
+    at = bisect_left(words, prefix + "\U0010ffff", start, end)
+    while at < end and words[at].startswith(prefix):  # a word holding U+10FFFF itself
+        at += 1
+    return at
 
 
 def _subtract(piece: Range, hole: Range) -> list[Range]:

@@ -47,6 +47,7 @@ from paperterm.paperlinks import open_target
 from paperterm.recommend import NO_STARS, latest_for_you
 from paperterm.search import highlight
 from paperterm.search.query import parse
+from paperterm.search.rank import FIRST_ROWS
 from paperterm.search.similar import vectors_ready
 from paperterm.state import StateStore
 from paperterm.state.record import ARXIV_NONE
@@ -665,9 +666,13 @@ class MainScreen(Screen[None]):
         if request is not self._request:
             return None
         try:
-            return self.Filtered(request, self.triage.rows(request.selection, request.marks))
+            rows = self.triage.rows(request.selection, request.marks)
         except PapertermError as error:
             return self.Filtered(request, None, str(error))
+        # The first screen listed here, on the search thread, while the key waits for it anyway
+        # (a lazy ranking lists its first window when first asked: else in the answer's frame).
+        rows.indices[:FIRST_ROWS]
+        return self.Filtered(request, rows)
 
     @work(exclusive=True, thread=True, group="filter")
     def _filter(self, future: Future[Filtered | None]) -> None:

@@ -417,7 +417,7 @@ class PaperList(KeptStyles, ScrollView, can_focus=True):
                 strip = done[1]
             lines.append(strip)
         x1, x2 = crop.column_span
-        if x1 or x2 != width:  # the compositor asks for the rows, without the scroll bar
+        if x1 or x2 != finish.width:  # not the whole width (the compositor asks for it all)
             lines = [finish.cut(line, x1, x2) for line in lines]
         return lines
 
@@ -453,7 +453,7 @@ class PaperList(KeptStyles, ScrollView, can_focus=True):
         strip = self._lines_cache.get(key)
         if strip is None:
             segments = self._render_row(paper, width, read, starred, spans, on_cursor)
-            strip = finish.finish(segments, width, width, filtered=finish.by_style)
+            strip = finish.finish(segments, width, filtered=finish.by_style)
             self._lines_cache.set(key, strip)
         return strip
 
@@ -467,7 +467,7 @@ class PaperList(KeptStyles, ScrollView, can_focus=True):
             key = ("", width)
         strip = self._others.get(key)
         if strip is None:
-            strip = self._others[key] = finish.apply(self._render_other(line, width), width)
+            strip = self._others[key] = finish.apply(self._render_other(line, width))
         return strip
 
     def render_line(self, y: int) -> Strip:
@@ -627,17 +627,13 @@ class _Finish:
         row can then be made in styles filtered beforehand (:meth:`filtered_look`)."""
         return all(type(line_filter) in _BY_STYLE for line_filter in self.filters)
 
-    def apply(self, strip: Strip, width: int) -> Strip:
-        return self.finish(list(strip), strip.cell_length, width)
+    def apply(self, strip: Strip) -> Strip:
+        """A line of the rows' width finished at the content's width (:meth:`finish`)."""
+        return self.finish(list(strip), strip.cell_length)
 
     def cut(self, line: Strip, x1: int, x2: int) -> Strip:
-        """A finished ``line`` (as wide as the rows) cut to the columns from ``x1`` to ``x2``,
-        padded as Textual pads a line to the content's width when they reach past it (under
-        the scroll bar)."""
-        length = line.cell_length
-        if x2 > length:
-            cells = min(x2, self.width) - length
-            line = Strip([*line, *self._padding(cells)], length + max(0, cells))
+        """A finished ``line`` (as wide as the content, the columns under the scroll bar
+        included) cut to the columns from ``x1`` to ``x2``."""
         return line if (x1, x2) == (0, line.cell_length) else line.crop(x1, x2)
 
     def filtered_look(self, look: _Look) -> _Look:
@@ -657,13 +653,13 @@ class _Finish:
             )
         return done
 
-    def finish(
-        self, segments: list[Segment], length: int, width: int, *, filtered: bool = False
-    ) -> Strip:
-        """The line of ``segments`` (``length`` cells) finished for the terminal, ``width``
-        cells (the rows' width: the columns under the scroll bar are added by :meth:`cut`
-        when asked for); ``filtered``: their styles went through the line filters already
+    def finish(self, segments: list[Segment], length: int, *, filtered: bool = False) -> Strip:
+        """The line of ``segments`` (``length`` cells) finished for the terminal: padded to the
+        content's width (the columns under the scroll bar too, which the compositor asks for
+        with the rows and the bar then covers) as Textual pads it, through the line filters;
+        ``filtered``: their styles went through the line filters already
         (:meth:`filtered_look`)."""
+        width = self.width
         if length > width:
             segments = list(Strip(segments, length).crop(0, width))
         elif length < width:
@@ -675,12 +671,6 @@ class _Finish:
             style = self._style
             return Strip([Segment(text, style(old)) for text, old, _ in segments], width)
         return Strip(self._filtered(segments), width)
-
-    def _padding(self, cells: int) -> list[Segment]:
-        """``cells`` blank cells in the content's background, through the line filters."""
-        if cells <= 0:
-            return []
-        return self._filtered([Segment(" " * cells, self.inner)])
 
     def _style(self, style: Style | None) -> Style | None:
         """What the line filters make of ``style`` (call only when :attr:`by_style`)."""

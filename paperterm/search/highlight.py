@@ -35,11 +35,15 @@ def highlight(query: str, text: str, field: Literal["title", "abstract"]) -> lis
     plan = _plan(query, field)
     if plan.nothing:
         return []
+    ascii = text.isascii()
+    if plan.only_typed and ascii:
+        # The common case (words typed, an ASCII text): one pass, the spans in order.
+        return plan.ascii_spans(text)
     spans: list[Span] = []
     for needle in plan.needles:
         spans.extend(_occurrences(needle, text))
     if plan.typed:
-        if text.isascii():
+        if ascii:
             by_letter = plan.ascii_candidates(text)
         else:
             by_letter = _by_letter(text) if len(text) <= _KEPT_TEXT else _group(word_spans(text))
@@ -54,7 +58,15 @@ def highlight(query: str, text: str, field: Literal["title", "abstract"]) -> lis
 class _Plan:
     """What a query highlights in one field: the text terms that apply."""
 
-    __slots__ = ("ascii_starts", "leading", "needles", "nothing", "typed")
+    __slots__ = (
+        "ascii_starts",
+        "by_letter",
+        "leading",
+        "needles",
+        "nothing",
+        "only_typed",
+        "typed",
+    )
 
     def __init__(self, query: Query, field: str) -> None:
         self.needles: list[str] = []
@@ -82,12 +94,47 @@ class _Plan:
         """The words of the fuzzy terms (each matched alone, so all in one), each with how the
         text words met so far matched it."""
         self.nothing = not (self.needles or self.typed or self.leading)
-        letters = sorted({word[0] for word in typed if word[0] in _ASCII_WORD_CHARACTERS})
+        self.only_typed = bool(self.typed) and not (self.needles or self.leading)
+        """Only typed words mark text (:meth:`ascii_spans` then does it all)."""
+        self.by_letter: dict[str, list[tuple[str, dict[str, int | None], int]]] = {}
+        """The typed words by their first letter, each with its matches met and its typo
+        budget."""
+        for word, known in self.typed:
+            self.by_letter.setdefault(word[0], []).append((word, known, typo_budget(word)))
+        letters = "".join(sorted({word[0] for word in typed} & _ASCII_WORD_CHARACTERS))
+        # The first letter, then the character before it: a regular expression that starts
+        # with a set of characters skips to them at C speed (one starting with the look
+        # behind tries every position: twice the time).
         self.ascii_starts = (
-            re.compile(f"(?<![a-z0-9])[{''.join(letters)}][a-z0-9]*") if letters else None
+            re.compile(f"[{letters}](?<![a-z0-9][{letters}])[a-z0-9]*") if letters else None
         )
         """The words of a lowercased ASCII text that start with a typed word's first letter
         (an ASCII text's words are its runs of letters and digits: ``text.word_spans``)."""
+
+    def ascii_spans(self, text: str) -> list[Span]:
+        """The spans of an ASCII ``text`` that the typed words matched (:meth:`fuzzy`'s rule)
+        in one pass over the text words that start with a typed word's letter, each word's
+        spans joined as they go: sorted and disjoint without :func:`merge_spans` (the words
+        found are apart, and each one's spans all start where it does)."""
+        spans: list[Span] = []
+        if self.ascii_starts is None:
+            return spans
+        by_letter = self.by_letter
+        for found in self.ascii_starts.finditer(text.lower()):
+            word = found.group()
+            start, end = found.span()
+            reach = start
+            for typed, known, budget in by_letter[word[0]]:
+                cut = known.get(word, _UNKNOWN)
+                if cut == _UNKNOWN:
+                    cut = _match(typed, word, budget, known)
+                if cut == _NO_MATCH:
+                    continue
+                # Lowercasing ASCII keeps the word's length: a prefix match's typed part.
+                reach = max(reach, end if cut is None else start + cut)
+            if reach > start:
+                spans.append((start, reach))
+        return spans
 
     def ascii_candidates(self, text: str) -> dict[str, list[tuple[int, int, str]]]:
         """The words of an ASCII ``text`` that may match a typed word, by first letter: only
@@ -109,17 +156,7 @@ class _Plan:
             for start, end, word in by_letter.get(typed[:1], ()):
                 cut = known.get(word, _UNKNOWN)
                 if cut == _UNKNOWN:
-                    if len(known) >= _KEPT_LEVELS:
-                        known.clear()
-                    # match.level's rule, its quick answers first (most words of a title are
-                    # neither the typed word nor a typo away from it).
-                    if word.startswith(typed):
-                        cut = None if word == typed else len(typed)
-                    elif budget and word[:1] == typed[:1] and level(typed, word, budget):
-                        cut = None
-                    else:
-                        cut = _NO_MATCH
-                    known[word] = cut
+                    cut = _match(typed, word, budget, known)
                 if cut == _NO_MATCH:
                     continue
                 # The typed part of a word matched as a prefix, when folding kept its length.
@@ -128,6 +165,22 @@ class _Plan:
                 else:
                     spans.append((start, end))
         return spans
+
+
+def _match(typed: str, word: str, budget: int, known: dict[str, int | None]) -> int | None:
+    """How text word ``word`` matches ``typed`` (kept in ``known``, see :func:`_matches_of`):
+    :func:`match.level`'s rule, its quick answers first (most words of a title are neither the
+    typed word nor a typo away from it)."""
+    if len(known) >= _KEPT_LEVELS:
+        known.clear()
+    if word.startswith(typed):
+        cut = None if word == typed else len(typed)
+    elif budget and word[:1] == typed[:1] and level(typed, word, budget):
+        cut = None
+    else:
+        cut = _NO_MATCH
+    known[word] = cut
+    return cut
 
 
 _UNKNOWN = -1

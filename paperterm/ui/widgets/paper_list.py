@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import pairwise
 from typing import ClassVar
 
@@ -184,6 +185,10 @@ class PaperList(KeptStyles, ScrollView, can_focus=True):
         self._others: dict[tuple[str, int], Strip] = {}
         """Finished lines that show no paper (blank, the divider, the empty-list hint) by what
         they say and their width; emptied with the kept rows."""
+        self._pieces: dict[tuple[bool, bool], _Pieces] = {}
+        """The pieces rows share, by look (under the cursor, read), in styles through the line
+        filters when :attr:`_Finish.by_style` (:meth:`_render_row`); emptied with the kept
+        rows."""
         self._drawn: dict[int, tuple[bool, Strip]] = {}
         """The finished line at each line of the list for the rows, marks and highlights in
         force, and whether it had the cursor; emptied when any of those change."""
@@ -347,6 +352,7 @@ class PaperList(KeptStyles, ScrollView, can_focus=True):
         """Drop every finished line kept (the next frame makes each line it shows anew)."""
         self._lines_cache.clear()
         self._others.clear()
+        self._pieces.clear()
         self._drawn.clear()
 
     def on_resize(self, event: events.Resize) -> None:
@@ -482,8 +488,8 @@ class PaperList(KeptStyles, ScrollView, can_focus=True):
         spans = tuple(self._highlighter(paper.title)) if self._highlighter is not None else ()
         read = paper.id in self._read
         starred = paper.id in self._starred
-        look = self._look(row == self.cursor, read)
-        return Strip(self._row_segments(paper, width, starred, spans, look), width)
+        pieces = _Pieces(self._look(row == self.cursor, read))
+        return Strip(self._row_segments(paper, width, starred, spans, pieces), width)
 
     def _render_other(self, line: int, width: int) -> Strip:
         """A line that shows no paper: the empty-list hint, the divider, or blank."""
@@ -551,11 +557,14 @@ class PaperList(KeptStyles, ScrollView, can_focus=True):
         """A paper's row as the list keeps it: :meth:`_row_segments` in the row's look, its
         styles already through the line filters when they change a segment by its style alone
         (:attr:`_Finish.by_style`; call after :meth:`_finishing`)."""
-        look = self._look(on_cursor, read)
-        finish = self._finish
-        if finish is not None and finish.by_style:
-            look = finish.filtered_look(look)
-        return self._row_segments(paper, width, starred, spans, look)
+        pieces = self._pieces.get((on_cursor, read))
+        if pieces is None:
+            look = self._look(on_cursor, read)
+            finish = self._finish
+            if finish is not None and finish.by_style:
+                look = finish.filtered_look(look)
+            pieces = self._pieces[on_cursor, read] = _Pieces(look)
+        return self._row_segments(paper, width, starred, spans, pieces)
 
     def _row_segments(
         self,
@@ -563,31 +572,56 @@ class PaperList(KeptStyles, ScrollView, can_focus=True):
         width: int,
         starred: bool,
         spans: tuple[tuple[int, int], ...],
-        look: _Look,
+        pieces: _Pieces,
     ) -> list[Segment]:
         """A paper's row, ``width`` cells: marks, the title (its matches highlighted), code,
-        sources, votes; in ``look`` (read or unread, under the cursor or not)."""
-        seen = len(paper.sources)
-        code = _CODE_MARK if paper.has_code else "   "
+        sources, votes; in ``pieces``' look (read or unread, under the cursor or not), the
+        segments of the marks, code and sources those it keeps."""
+        look = pieces.look
         votes = votes_column(paper) if self._votes else ""
-        # " </>  3": the code mark, then the count in 2 cells (3 past 99: " 99" kept short).
-        count = f" {seen:>2}" if seen <= 99 else " 99"
         room = max(1, width - 11 - len(votes))
-        segments = [
-            Segment(" ", look.plain),
-            Segment(look.mark, look.title),
-            Segment(_STAR_MARK if starred else " ", look.star),
-            Segment(" ", look.plain),
-            *_title_segments(paper.title, room, spans, look),
-        ]
+        title, shown = _fitted(paper.title, room)
+        segments = [*pieces.marks[starred], *_highlighted(title, shown, spans, look)]
         if votes:
             segments.append(Segment(votes, look.votes))
-        segments.append(Segment(" " + code, look.code))
-        segments.append(Segment(count, look.count))
+        segments.append(pieces.codes[paper.has_code])
+        segments.append(pieces.count(len(paper.sources)))
         length = 4 + room + len(votes) + 7
         if length == width:
             return segments
         return list(Strip(segments, length).crop_extend(0, width, look.plain))
+
+
+class _Pieces:
+    """A look's segments every row in it shares: the marks before the title (starred or not),
+    the code mark, the count of sources (made once, not for each row made)."""
+
+    __slots__ = ("codes", "counts", "look", "marks")
+
+    def __init__(self, look: _Look) -> None:
+        self.look = look
+        self.marks = tuple(
+            (
+                Segment(" ", look.plain),
+                Segment(look.mark, look.title),
+                Segment(_STAR_MARK if starred else " ", look.star),
+                Segment(" ", look.plain),
+            )
+            for starred in (False, True)
+        )
+        """The marks before the title, by starred (an unread paper's dot, the star)."""
+        self.codes = (Segment("    ", look.code), Segment(" " + _CODE_MARK, look.code))
+        """The code mark after the title, by whether the paper has code."""
+        self.counts: dict[int, Segment] = {}
+
+    def count(self, seen: int) -> Segment:
+        """The count of sources, in 3 cells: " </>  3" (past 99: " 99" kept short)."""
+        count = self.counts.get(seen)
+        if count is None:
+            count = self.counts[seen] = Segment(
+                f" {seen:>2}" if seen <= 99 else " 99", self.look.count
+            )
+        return count
 
 
 @dataclass(frozen=True)
@@ -620,8 +654,10 @@ class _Finish:
 
     looks: dict[_Look, _Look] = field(default_factory=dict, compare=False)
     """Each look met with its styles through the line filters (when :attr:`by_style`)."""
+    paddings: dict[int, Segment] = field(default_factory=dict, compare=False)
+    """Blank cells through the line filters, by their number (:meth:`_padding`)."""
 
-    @property
+    @cached_property
     def by_style(self) -> bool:
         """Whether every line filter changes a segment by its style alone (Textual's own do): a
         row can then be made in styles filtered beforehand (:meth:`filtered_look`)."""
@@ -663,14 +699,24 @@ class _Finish:
         if length > width:
             segments = list(Strip(segments, length).crop(0, width))
         elif length < width:
-            inner = self._style(self.inner) if filtered else self.inner
-            segments = [*segments, Segment(" " * (width - length), inner)]
+            if filtered:
+                segments.append(self._padding(width - length))
+                return Strip(segments, width)
+            segments = [*segments, Segment(" " * (width - length), self.inner)]
         if filtered:
             return Strip(segments, width)
         if self.by_style:
             style = self._style
             return Strip([Segment(text, style(old)) for text, old, _ in segments], width)
         return Strip(self._filtered(segments), width)
+
+    def _padding(self, cells: int) -> Segment:
+        """``cells`` blank cells in the content's background through the line filters (call
+        only when :attr:`by_style`), kept: most lines are padded alike."""
+        padding = self.paddings.get(cells)
+        if padding is None:
+            padding = self.paddings[cells] = Segment(" " * cells, self._style(self.inner))
+        return padding
 
     def _style(self, style: Style | None) -> Style | None:
         """What the line filters make of ``style`` (call only when :attr:`by_style`)."""
@@ -700,20 +746,34 @@ def _title_segments(
 ) -> list[Segment]:
     """The title in exactly ``room`` cells: cut with an ellipsis or padded, in ``look.title``
     (bold when unread, muted when read), its matches in ``look.match``."""
+    text, shown = _fitted(title, room)
+    return _highlighted(text, shown, spans, look)
+
+
+def _fitted(title: str, room: int) -> tuple[str, int]:
+    """The title in exactly ``room`` cells (cut with an ellipsis, or padded), and how many of
+    its characters a highlight may reach: the title's, or those shown when it is cut (the
+    ellipsis included)."""
     length = len(title)
-    kept = [(start, min(end, length)) for start, end in spans if start < length and end > start]
     # A printable ASCII title is a cell per character (most are): no cell widths to look up.
     plain = title.isascii() and title.isprintable()
     cells = length if plain else cell_len(title)
     if cells > room:
         text = (title[: room - 1] if plain else set_cell_size(title, room - 1)) + _ELLIPSIS
-        if len(text) < length:
-            cut = len(text)
-            kept = [(start, min(end, cut)) for start, end in kept if start < cut]
-    elif cells < room:
-        text = title + " " * (room - cells)
-    else:
-        text = title
+        return text, min(length, len(text))
+    if cells < room:
+        return title + " " * (room - cells), length
+    return title, length
+
+
+def _highlighted(
+    text: str, shown: int, spans: tuple[tuple[int, int], ...], look: _Look
+) -> list[Segment]:
+    """A fitted title (:func:`_fitted`) in ``look.title``, the ``spans`` of its first ``shown``
+    characters in ``look.match``."""
+    if not spans:
+        return [Segment(text, look.title)]
+    kept = [(start, min(end, shown)) for start, end in spans if start < shown and end > start]
     if not kept:
         return [Segment(text, look.title)]
     if all(end <= start for (_, end), (start, _) in pairwise(kept)):

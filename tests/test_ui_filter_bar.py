@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from textual import events
 from textual.widgets import Input
+from textual.widgets.input import Selection as Span
 
 from paperterm.catalog import Catalog
 from paperterm.triage import Marks, Rows, Selection, Triage, needs_search
@@ -298,3 +299,55 @@ async def test_the_cursor_keeps_the_look_of_the_theme_and_the_mark(
                 await pilot.press(step)
             await settle(pilot)
             drawn_as_input(f"after {step}")
+
+
+async def test_a_paste_becomes_one_line_of_the_query_in_order(
+    catalog: Catalog, state_path: Path
+) -> None:
+    """A bracketed paste holding line breaks, a tab and escape sequences, between keys typed in
+    the same burst: one line, where the cursor was, its breaks and tab spaces, the escapes
+    and other control characters gone (Input kept the first line only, escapes and all)."""
+    app = make_app(catalog, state_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", "a", "b", "left")
+        await settle(pilot)
+        app.post_message(
+            events.Paste("lottery ticket\r\nhypothesis \x1b[31mred\x1b]0;pwn\x07\tend\n")
+        )
+        burst(app, ["z"])
+        await settle(pilot)
+        await settle(pilot)
+        bar = app.main._filter_bar
+        assert bar.value == "alottery ticket hypothesis red end zb"
+        assert bar.cursor_position == len(bar.value) - 1
+        assert app.main.filter_text == bar.value
+        bar.selection = Span(1, len(bar.value) - 1)  # a paste over a selection replaces it
+        app.post_message(events.Paste("\x1b[2Jgraph\x00"))
+        await settle(pilot)
+        assert bar.value == "agraphb"
+        assert app.main.filter_text == "agraphb"
+
+
+async def test_a_filter_wider_than_the_bar_keeps_its_cursor_in_sight_after_a_resize(
+    catalog: Catalog, state_path: Path
+) -> None:
+    """A query wider than the bar, the terminal made narrower then wider: the cursor (at the
+    end) stays in the bar's sight, and the terminal's cursor on it."""
+    app = make_app(catalog, state_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash")
+        burst(app, ["x"] * 100 + ["y"] * 16)
+        await settle(pilot)
+        bar = app.main._filter_bar
+        for size in [(80, 24), (100, 30), (60, 20), SIZE]:
+            await pilot.resize_terminal(*size)
+            await settle(pilot)
+            await settle(pilot)
+            width = bar.scrollable_content_region.width
+            if width > len(bar.value):  # it fits again: shown whole
+                assert bar.scroll_offset.x == 0
+            seen = bar._cursor_offset - bar.scroll_offset.x
+            assert 0 <= seen <= width, size
+            line = "".join(segment.text for segment in bar.render_line(0))
+            assert line.rstrip().endswith("y" * min(16, width - 1)), size
+            assert app.cursor_position == bar.cursor_screen_offset

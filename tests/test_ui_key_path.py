@@ -3,6 +3,7 @@ bar's message queue: see ``PapertermApp.on_event``), and only when nothing else 
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ from textual import events
 from textual.command import CommandPalette
 
 from paperterm.catalog import Catalog
+from paperterm.ui.app import PapertermApp
 from paperterm.ui.screens.help import HelpScreen
 from paperterm.ui.widgets.filter_bar import FilterBar
 from pilot import SIZE, make_app, settle
@@ -135,3 +137,69 @@ async def test_priority_keys_in_the_filter_still_act(
         assert taken == ["a"]
     assert app.return_code == 0
     assert not app.is_running
+
+
+async def test_a_key_waits_behind_a_message_queued_for_the_bar(
+    catalog: Catalog, state_path: Path, taken: list[str]
+) -> None:
+    """A key that reaches the app while a message waits in the bar's queue (a paste here; the
+    focus event after ``/`` in a burst) goes to the bar's queue behind it, not to the bar at
+    once: handed straight over, it overtook the paste ("xabc")."""
+    app = make_app(catalog, state_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", "m")
+        await settle(pilot)
+        bar = app.main._filter_bar
+        app.post_message(events.Key("x", "x"))  # read by the app before the bar reads ...
+        bar.post_message(events.Paste("abc"))  # ... this, already in the bar's queue
+        await settle(pilot)
+        await settle(pilot)
+        assert bar.value == "mabcx"
+        assert app.main.filter_text == "mabcx"
+        assert taken == ["m"]  # x went Textual's way
+        await pilot.press("y")
+        await settle(pilot)
+        assert taken == ["m", "y"]
+        assert bar.value == "mabcxy"
+
+
+async def test_a_key_waits_while_the_bar_handles_one_that_went_through_its_queue(
+    catalog: Catalog, state_path: Path, taken: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A key that reaches the app while the bar is still handling an earlier key (one that went
+    Textual's way, through the bar's queue, and whose action waits) goes behind it: handed
+    straight over, it ran in the middle of that action ("z" before the action's "!")."""
+    entered, gate = asyncio.Event(), asyncio.Event()
+    seen: list[str] = []
+
+    async def slow_left(bar: FilterBar, select: bool = False) -> None:  # an action that waits
+        entered.set()
+        await gate.wait()
+        bar.insert_text_at_cursor("!")
+
+    on_event = PapertermApp.on_event
+
+    async def noted(app: PapertermApp, event: events.Event) -> None:
+        if isinstance(event, events.Key):
+            seen.append(event.key)
+        await on_event(app, event)
+
+    monkeypatch.setattr(FilterBar, "action_cursor_left", slow_left)
+    monkeypatch.setattr(PapertermApp, "on_event", noted)
+    app = make_app(catalog, state_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", "m")
+        await settle(pilot)
+        bar = app.main._filter_bar
+        app.post_message(events.Key("left", None))  # through the bar's queue, behind ...
+        bar.post_message(events.Paste("abc"))  # ... this
+        await asyncio.wait_for(entered.wait(), 10)
+        app.post_message(events.Key("z", "z"))
+        while seen[-1] != "z":  # the app has read z while the bar waits in enter's action
+            await asyncio.sleep(0)
+        gate.set()
+        await settle(pilot)
+        await settle(pilot)
+        assert bar.value == "mabc!z"
+        assert app.main.filter_text == "mabc!z"
+        assert taken == ["m"]

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from textual import events
 from textual.app import App, SystemCommand
+from textual.driver import Driver
 from textual.screen import Screen
 from textual.theme import Theme
 
@@ -66,6 +67,20 @@ class PapertermApp(App[None]):
         self.restore = restore
         """Reopen where the user was last time, in the theme chosen then."""
         self._main: MainScreen | None = None
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver, but on Linux and macOS the reader's own
+        (:class:`~paperterm.ui.driver.ReaderDriver`: a paste read whole, a key handed over
+        sooner), unless ``TEXTUAL_DRIVER`` names another."""
+        driver = super().get_driver_class()
+        if sys.platform != "win32":
+            from textual.drivers.linux_driver import LinuxDriver
+
+            from paperterm.ui.driver import ReaderDriver
+
+            if driver is LinuxDriver:
+                return ReaderDriver
+        return driver
 
     def get_default_screen(self) -> MainScreen:
         """The main screen, made when the app starts (so settings made before ``run`` count)."""

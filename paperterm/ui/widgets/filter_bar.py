@@ -18,6 +18,7 @@ from textual.strip import Strip
 from textual.widgets import Input
 from textual.widgets.input import Selection
 
+from paperterm.sanitize import clean_text
 from paperterm.ui.widgets import one_line
 from paperterm.ui.widgets.kept_styles import KeptStyles
 
@@ -107,14 +108,7 @@ class FilterBar(KeptStyles, Input):
         self._initial_value = False
         if self.screen.selections:
             self.app.clear_selection()
-        width = self.scrollable_content_region.width
-        # Input's content_width, without laying out a Rich Text
-        wide = cell_len(new) + 1 if new or not self.placeholder else cell_len(self.placeholder)
-        if self.virtual_size.width > width or wide > width:
-            self.virtual_size = Size(wide, 1)
-            self.scroll_to_region(
-                Region(self._cursor_offset, 0, width=1, height=1), force=True, animate=False
-            )
+        self._keep_cursor_in_sight()
         self.app.cursor_position = self.cursor_screen_offset
         self._mark(bool(new.strip()))
         self.refresh()
@@ -156,6 +150,40 @@ class FilterBar(KeptStyles, Input):
         gave ``xyza`` less its last letter, ``xyz``). Input's own handler runs after this one."""
         if not event.is_printable and await self.app._check_bindings(event.key):
             event.stop()  # done: it does not travel up to run again
+
+    def _on_paste(self, event: events.Paste) -> None:
+        """A paste becomes one line of the query, where the cursor is (over the selection, if
+        any): its line breaks and tabs spaces, its escape sequences and other control
+        characters dropped (:func:`~paperterm.sanitize.clean_text`). Input would keep only
+        its first line, with its control characters."""
+        event.stop()
+        event.prevent_default()  # Input's own handler would insert it again
+        text = clean_text(event.text.replace("\r\n", "\n"))
+        if text:
+            start, end = self.selection
+            self.replace(text, start, end)
+
+    def _on_resize(self, event: events.Resize) -> None:
+        """The cursor kept in sight when the bar's width changes (a terminal resized): Input
+        scrolls to the cursor only when it moves, so a query wider than the bar lost it."""
+        self._keep_cursor_in_sight()
+        if self.has_focus:
+            self.app.cursor_position = self.cursor_screen_offset
+
+    def _keep_cursor_in_sight(self) -> bool:
+        """When the text is (or was) wider than the bar: its width set (Input scrolls it
+        sideways) and the bar scrolled to the cursor. Whether it was."""
+        width = self.scrollable_content_region.width
+        value = self.value
+        # Input's content_width, without laying out a Rich Text
+        wide = cell_len(value) + 1 if value or not self.placeholder else cell_len(self.placeholder)
+        if self.virtual_size.width <= width and wide <= width:
+            return False
+        self.virtual_size = Size(wide, 1)
+        self.scroll_to_region(
+            Region(self._cursor_offset, 0, width=1, height=1), force=True, animate=False
+        )
+        return True
 
     def watch_value(self, value: str) -> None:
         """Mark the bar while a filter is in force, so it shows even when not focused."""

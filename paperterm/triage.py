@@ -439,13 +439,18 @@ def progress_bar(done: int, total: int, width: int = 10) -> str:
 def status_parts(status: Status, width: int | None = None) -> list[str]:
     """The status line's pieces, in order (the reader joins them with " · ").
 
-    Given the line's ``width``, what would push the view and the sort off its end goes first:
-    the progress bar (the count stays), then the exact and close counts (the list's divider
-    line says them too); when that is not enough, whole pieces from the end (never a piece
-    cut short: "read-only · 1" would say something else than "read-only · 1 message").
+    The progress bar goes beside the unread count, full only when none is left of those shown,
+    and none when the list is empty. Given the line's ``width``, what would push the view and
+    the sort off its end goes first: the progress bar (the count stays), then the exact and
+    close counts (the list's divider line says them too); when that is not enough, whole
+    pieces from the end (never a piece cut short: "read-only · 1" would say something else
+    than "read-only · 1 message").
     """
     counts = status.counts
-    full_bar = f"{progress_bar(counts.read, counts.shown)} "
+    # An empty list has no progress to show: a full bar beside "0 unread left" would say the
+    # papers in front of the reader were all read, where none are shown (a query that matched
+    # nothing, an empty view).
+    full_bar = f"{progress_bar(counts.read, counts.shown)} " if counts.shown else ""
     full_close = ""
     if counts.exact is not None and counts.exact < counts.shown:
         full_close = f"{counts.exact:,} exact · {counts.shown - counts.exact:,} close"

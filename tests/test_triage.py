@@ -222,6 +222,24 @@ def test_the_progress_bar_is_full_only_when_nothing_is_left(
     assert progress_bar(done, total) == bar
 
 
+@pytest.mark.parametrize(
+    ("shown", "read", "unread"),
+    [
+        (0, 0, "0 unread left"),
+        (3, 3, "██████████ 0 unread left"),
+        (3, 1, "███░░░░░░░ 2 unread left"),
+    ],
+)
+def test_the_status_line_shows_a_progress_bar_only_for_papers_shown(
+    shown: int, read: int, unread: str
+) -> None:
+    """An empty list (a query that matched nothing, an empty view) has no bar: a full one
+    would say every paper shown was read; a list all read has a full one."""
+    for width in (None, 200):
+        parts = status_parts(Status(Counts(shown, 525, read, 0), Selection("zzzqqq")), width)
+        assert [part for part in parts if "unread" in part] == [unread]
+
+
 def test_t_skips_orders_that_change_nothing_without_a_query() -> None:
     assert sorts.following("relevance", searched=False) == "title"  # catalogue = relevance here
     assert sorts.following("catalogue", searched=False) == "title"

@@ -119,6 +119,20 @@ async def test_the_progress_bar_is_full_only_when_nothing_is_left(
         assert "██████████ 0 unread left" in status_text(app)
 
 
+async def test_an_empty_list_shows_no_progress_bar(catalog: Catalog, state_path: Path) -> None:
+    """A filter that matches nothing leaves nothing to read: no bar (a full one said all
+    read), back when papers are shown again."""
+    app = make_app(catalog, state_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("/", *"zzzqqq")
+        await settle(pilot)
+        assert f"0/{len(catalog)} shown · 0 unread left" in status_text(app)
+        assert "█" not in status_text(app) and "░" not in status_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert f"░░░░░░░░░░ {len(catalog)} unread left" in status_text(app)
+
+
 async def test_the_reader_reopens_where_the_user_was_in_the_theme_chosen(
     catalog: Catalog, state_path: Path
 ) -> None:

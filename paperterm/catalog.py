@@ -211,6 +211,20 @@ class Catalog:
             self._searcher_now()
             return time.perf_counter() - started
 
+    def prepare_typing(self, query: str) -> None:
+        """Find ahead what the search of ``query`` with one more letter typed at its end will
+        want (the typo search's prefixes of the word being typed), so that the next key of a
+        word does not wait for it: for the reader, between keys. Nothing before the index is
+        built, after a blank (a new word comes), or while a search runs (it is more urgent)."""
+        if self._searcher is None or not query.strip() or query[-1:].isspace():
+            return
+        if not self._search_lock.acquire(blocking=False):
+            return
+        try:
+            self._searcher.prepare(parse(query))
+        finally:
+            self._search_lock.release()
+
     def _searcher_now(self) -> Searcher:
         if self._searcher is None:
             self._searcher = self._new_searcher()

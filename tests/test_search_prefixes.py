@@ -1,16 +1,20 @@
 """The distinct prefixes a typo search compares a typed word with: found by skipping runs of
 words that share one, or read word by word where the runs are short, they are those of reading
-every word, in the same order, however the vocabulary is made and wherever the walk switches."""
+every word, in the same order, however the vocabulary is made and wherever the walk switches;
+and those the next letter of a word being typed will want, found ahead between keys."""
 
 from __future__ import annotations
 
 from unittest.mock import patch
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from paperterm.catalog import Catalog
 from paperterm.search import index
 from paperterm.search.index import distinct_prefixes
+from paperterm.search.text import words
 
 
 def every_prefix(words: list[str], start: int, end: int, length: int) -> list[str]:
@@ -59,3 +63,48 @@ def test_long_runs_are_skipped_and_short_ones_read() -> None:
     assert len(found) == 30 + 2000 + 30
     # Reading every word reads 8,000; the 6,000 of the long runs are mostly skipped.
     assert sum(read) < 4000
+
+
+def test_the_next_letter_of_a_word_finds_its_prefixes_found_ahead(
+    catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Between keys the reader has the catalogue find what the word being typed will want with
+    one more letter: that key's typo search then reads no vocabulary, and answers the same."""
+    word = next(w for p in catalog for w in words(p.title) if len(w) >= 7 and w.isalpha())
+    typed, longer = word[:5], word[:6]
+    catalog.prepare_typing(typed)
+    assert not catalog.search_ready  # nothing is built for it
+    catalog.prepare_search()
+    lengths: list[int] = []
+    found = index.distinct_prefixes
+
+    def noted(vocabulary: list[str], start: int, end: int, length: int) -> list[str]:
+        lengths.append(length)
+        return found(vocabulary, start, end, length)
+
+    monkeypatch.setattr(index, "distinct_prefixes", noted)
+    catalog.prepare_typing(word[:3])  # a word of 4 letters has no typo search
+    assert lengths == []
+    catalog.prepare_typing(word[:4])  # a word of 5 letters: one typo, prefixes of 4 to 6
+    assert sorted(lengths) == [4, 5, 6]
+    lengths.clear()
+    monkeypatch.setattr(index, "distinct_prefixes", found)
+    catalog = Catalog(catalog.papers)  # afresh
+    catalog.prepare_search()
+    expected = list(Catalog(catalog.papers).search_indices(f"{typed} {longer}"))
+    monkeypatch.setattr(index, "distinct_prefixes", noted)
+    catalog.search_indices(typed)
+    assert sorted(lengths) == [4, 5, 6]  # one typo from 5 letters: prefixes of 4 to 6
+    lengths.clear()
+    catalog.prepare_typing(f"{typed}")
+    assert lengths == [7]  # a 6-letter word wants 5 to 7
+    lengths.clear()
+    assert list(catalog.search_indices(f"{typed} {longer}")) == expected
+    assert lengths == []
+    for blank in (f"{longer} ", " ", ""):  # a new word comes: nothing to find yet
+        catalog.prepare_typing(blank)
+    with catalog._search_lock:  # a search runs: it is not kept waiting
+        catalog.prepare_typing(longer)
+    assert lengths == []
+    catalog.prepare_typing(longer)
+    assert lengths == [8]

@@ -41,3 +41,30 @@ async def test_the_first_screen_of_rows_is_listed_on_the_search_thread(
             rows = app.main.paper_list.rows
             assert isinstance(rows, Ranking) and list(rows[:5]) == answer(app)[:5] != []
             assert drawn and set(drawn) == {SEARCH_THREAD}
+
+
+async def test_between_keys_the_search_thread_finds_what_the_next_letter_wants(
+    catalog: Catalog, state_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once a key's answer is drawn, the catalogue is asked, on the search thread, to find what
+    the query with one more letter will want; not for a small catalogue (its searches are
+    quick, on the UI thread) nor for a first answer from the titles alone."""
+    catalog.prepare_search()
+    asked: list[tuple[str, str]] = []
+    prepare = Catalog.prepare_typing
+
+    def noted(self: Catalog, query: str) -> None:
+        asked.append((threading.current_thread().name, query))
+        prepare(self, query)
+
+    monkeypatch.setattr(Catalog, "prepare_typing", noted)
+    app = make_app(catalog, state_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", "m", "o")
+        await settle(pilot)
+        assert asked == []  # a small catalogue
+        monkeypatch.setattr(main_screen, "QUICK_PAPERS", 0)
+        await pilot.press("d")
+        await settle(pilot)
+        await settle(pilot)
+        assert asked == [(SEARCH_THREAD, "mod")]

@@ -183,6 +183,15 @@ class Searcher:
                 scores.append((title[level] | abstract[level], 1))
         return ranked(universe, matches, scores, exact.bit_count())
 
+    def prepare(self, query: Query) -> None:
+        """Find ahead what the search of ``query`` with one more letter typed at its end wants
+        of the index (see :meth:`SearchIndex.prepare_typo`), if its last term is a word."""
+        if not query.groups:
+            return
+        last = query.groups[-1].alternatives[-1]
+        if last.kind == "fuzzy" and last.words:
+            self.index.prepare_typo(last.words[-1])
+
     def _apply(
         self, group: Group, matches: int, read: Collection[str], starred: Collection[str]
     ) -> int:

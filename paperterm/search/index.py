@@ -471,6 +471,19 @@ class SearchIndex:
         typo = [piece for r in merge_spans(found) for piece in _subtract(r, whole)]
         return WordRanges(exact, prefix, tuple(typo))
 
+    def prepare_typo(self, typed: str) -> None:
+        """Find the prefixes a typo search of the word ``typed`` with one more letter compares
+        with (those of ``typed`` itself were found by its own search): the next key of a word
+        being typed then finds them ready (one more length of its letter: 0.3-1 ms at 100k
+        papers; the first key of 5 letters wants three)."""
+        if not typed:
+            return
+        longer = typed + typed[-1]  # only its length counts
+        budget = typo_budget(longer)
+        if budget:  # none under 5 letters: no typo search
+            for length in prefix_lengths(longer, budget):
+                self._prefixes_of(typed[0], length)
+
     def containing(self, needle: str) -> list[Range]:
         """The words that contain ``needle`` (letters and digits only) anywhere."""
         shorter = self._containing.get(needle[:-1]) if len(needle) > 1 else None

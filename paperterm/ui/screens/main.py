@@ -699,6 +699,8 @@ class MainScreen(Screen[None]):
         if message.request.selection.words and complete:
             self._status.indexing = False  # a search has run, so the index exists
         self._show_rows(self._moved_since_stand_in(message.request), message.rows)
+        if len(self.papers) > QUICK_PAPERS and complete:
+            self.call_after_refresh(self._prepare_typing, message.request)
 
     def _moved_since_stand_in(self, request: _Request) -> _Request:
         """``request``, or when the user moved the cursor in the unfiltered view shown while
@@ -708,6 +710,20 @@ class MainScreen(Screen[None]):
         if not self._standing_in or current is None or current == self._stood_at:
             return request
         return _Request(request.selection, request.marks, current, request.head)
+
+    def _prepare_typing(self, request: _Request) -> None:
+        """Once the answer is drawn, have the search thread find what the next letter of the
+        word being typed will want (``Catalog.prepare_typing``), unless a key came meanwhile."""
+        searcher = self._searcher
+        if searcher is None or request is not self._request:
+            return
+
+        def ahead() -> None:
+            if request is self._request:
+                self.catalog.prepare_typing(request.selection.query)
+
+        with contextlib.suppress(RuntimeError):  # the screen has gone: its thread shut down
+            searcher.submit(ahead)
 
     def _prepare_search(self) -> None:
         """Build the search index in the background, so the first keystroke does not wait.

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from paperterm.model import Metadata, Paper
 from paperterm.search import cache
+from paperterm.search.ahead import Ahead
 from paperterm.search.engine import Searcher
 from paperterm.search.index import SearchIndex
 from paperterm.search.query import parse
@@ -37,6 +38,12 @@ class Catalog:
         self._titles_wanted: bool | None = None
         self._cache_key: str | None = None
         self._key_lock = threading.Lock()
+        self._ahead: Ahead | None = None
+
+    def index_ahead(self, ahead: Ahead) -> None:
+        """Take the index being built ahead from these papers' texts (the loader's, see
+        :mod:`paperterm.search.ahead`): the first build uses it (checked) instead of building."""
+        self._ahead = ahead
 
     def __len__(self) -> int:
         return len(self.papers)
@@ -187,8 +194,15 @@ class Catalog:
             if self._searcher is not None or self._titles_done:
                 return None
             if self._titles is None:
-                self._titles = Searcher(SearchIndex(self.papers, titles_only=True))
+                index = SearchIndex(self.papers, titles_only=True, ahead=self._ahead)
+                self._titles = Searcher(index)
             return self._titles
+
+    @property
+    def index_coming(self) -> bool:
+        """Whether the index is being built ahead, in a helper process (see
+        :meth:`index_ahead`): waiting for it takes no CPU time from this process."""
+        return self._ahead is not None and not self._ahead.failed
 
     @property
     def search_ready(self) -> bool:
@@ -239,7 +253,12 @@ class Catalog:
     def _new_searcher(self, use_saved: bool = True) -> Searcher:
         directory = self._cache_dir()
         key = self._key() if directory is not None else None
-        index = SearchIndex(self.papers, directory, use_saved=use_saved, key=key)
+        ahead, self._ahead = self._ahead, None
+        try:
+            index = SearchIndex(self.papers, directory, use_saved=use_saved, key=key, ahead=ahead)
+        finally:
+            if ahead is not None:
+                ahead.cancel()  # done, or not needed (a saved index was loaded)
         return Searcher(index)
 
 

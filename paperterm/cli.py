@@ -336,18 +336,22 @@ class _Loaded(NamedTuple):
     """True when this is the demo catalogue (the reader with no path and an empty library)."""
 
 
-def _catalog(args: argparse.Namespace, *, quiet: bool = False, demo: bool = False) -> _Loaded:
+def _catalog(
+    args: argparse.Namespace, *, quiet: bool = False, demo: bool = False, search: bool = False
+) -> _Loaded:
     """Load the dumps named on the command line, else the library.
 
     With nothing to load, the reader (``demo``) opens the demo catalogue; scripts get an error,
     so that they never list, count or export the demo's papers as if they were the user's.
     Load warnings go to standard error at once unless ``quiet``: the reader shows them itself.
+    A caller that will ``search`` has a big catalogue's index built while it loads (the
+    loader's ``index_ahead``).
     """
     paths: list[str] = list(args.paths)
     if not paths and _library_dumps():
         paths = [str(library_dir())]
     if paths:
-        catalog = load(paths, on_progress=_progress_printer())
+        catalog = load(paths, on_progress=_progress_printer(), index_ahead=search)
         loaded = _Loaded(catalog, [f"warning: {line}" for line in catalog.warnings], demo=False)
     elif demo:
         with as_file(files("paperterm") / "demo") as folder:
@@ -393,13 +397,16 @@ def _open_reader(args: argparse.Namespace) -> int:
         raise UsageError("the reader cannot read dumps from standard input; use `paperterm add -`")
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UsageError("the reader needs a terminal; for scripts use `paperterm list`")
-    catalog, notices, demo = _catalog(args, quiet=True, demo=True)
+    catalog, notices, demo = _catalog(args, quiet=True, demo=True, search=True)
     if demo:
         # The demo's marks are play: they must never make a real dump's papers read or starred.
         args.state = demo_state_path()
     store = _open_store(args, quiet=True)
     notices = notices + _with_metadata(catalog, store, quiet=True)
     from paperterm.ui.app import run_app  # Textual is only imported for the reader.
+    from paperterm.ui.idle_gc import set_aside_loaded
+
+    set_aside_loaded()  # the catalogue, long-lived, out of the collector's way
 
     shown = [] if demo else list(args.paths) or [str(library_dir())]
     run_app(
@@ -424,7 +431,7 @@ def _reader_fetcher(
         if not paths:
             return None
         # A day file in a folder already named is read once (the loader skips the same file).
-        catalog = load([*paths, *written])
+        catalog = load([*paths, *written], index_ahead=True)
         _with_metadata(catalog, store, quiet=True)
         return catalog
 
@@ -444,7 +451,7 @@ def _reader_fetcher(
 
 
 def _list(args: argparse.Namespace) -> int:
-    catalog = _catalog(args).catalog
+    catalog = _catalog(args, search=bool(args.query)).catalog
     store = _open_store(args)
     _with_metadata(catalog, store)
     inbox = Inbox(catalog, store)

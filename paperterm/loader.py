@@ -55,7 +55,9 @@ The rest:
   common case) they and their sources are made field by field in C-speed loops, without the
   frozen dataclasses' ``__setattr__`` detour; the links are looked for only in the abstracts
   that may hold one. The cyclic garbage collector is held during the load. Tests check each
-  shortcut against the plain way.
+  shortcut against the plain way. With ``index_ahead``, the texts of each block's papers are
+  handed to a helper process that builds the search index meanwhile
+  (:mod:`paperterm.search.ahead`).
 """
 
 from __future__ import annotations
@@ -81,6 +83,8 @@ from paperterm.identity import paper_id, paper_ids
 from paperterm.links import WWW, extract_links, might_have_links
 from paperterm.model import Link, Metadata, Paper, Source
 from paperterm.sanitize import printable
+from paperterm.search import ahead
+from paperterm.search.ahead import Ahead
 from paperterm.textblocks import BLOCK, MAX_LINE, ByteStream, NotADump, text_blocks
 
 STDIN = "-"
@@ -212,7 +216,9 @@ class _Builder:
     all their abstract versions and sources.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, ahead: Ahead | None = None) -> None:
+        self.ahead = ahead
+        """The helper building the index ahead: handed every new text (see :meth:`add`)."""
         self.index_of: dict[str, int] = {}
         self.papers: list[Paper] = []
         self.seen_again: dict[int, tuple[list[str], list[Source]]] = {}
@@ -237,15 +243,24 @@ class _Builder:
         seen_again = self.seen_again
         no_links: tuple[Link, ...] = ()
         www = WWW.search
+        # For the index built ahead: the new titles and the abstracts the papers keep.
+        title_owners: list[int] = []
+        new_titles: list[str] = []
+        abstract_owners: list[int] = []
+        new_abstracts: list[str] = []
         for (line, title, abstract), key in zip(entries, keys, strict=True):
             position += 1
             source = _new_source(path, position, line)
             index = index_of.get(key)
             if index is None:
                 index = index_of[key] = len(papers)
+                title_owners.append(index)
+                new_titles.append(title)
                 if not abstract:
                     papers.append(_new_paper(key, title, (), (source,), no_links, index))
                     continue
+                abstract_owners.append(index)
+                new_abstracts.append(abstract)
                 links = no_links
                 if "/" in abstract or www(abstract):  # might_have_links, inlined
                     links = tuple(extract_links(abstract))
@@ -258,6 +273,11 @@ class _Builder:
             again[1].append(source)
             if abstract and abstract not in again[0]:
                 again[0].append(abstract)
+                abstract_owners.append(index)
+                new_abstracts.append(abstract)
+        if self.ahead is not None:
+            self.ahead.add(ahead.TITLES, title_owners, new_titles)
+            self.ahead.add(ahead.ABSTRACTS, abstract_owners, new_abstracts)
         return position
 
     def _add_new(
@@ -295,6 +315,10 @@ class _Builder:
             count,
         )
         self.index_of.update(zip(keys, range(start, start + count), strict=True))
+        if self.ahead is not None:
+            numbers = range(start, start + count)
+            self.ahead.add(ahead.TITLES, numbers, titles)
+            self.ahead.add(ahead.ABSTRACTS, numbers, abstracts)
         return position + count
 
     def add_answer(self, path: str, entries: Iterable[apidump.Entry]) -> None:
@@ -354,7 +378,10 @@ def _links_of(versions: tuple[str, ...]) -> tuple[Link, ...]:
 
 
 def load(
-    paths: Iterable[str | os.PathLike[str]], *, on_progress: ProgressCallback | None = None
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    on_progress: ProgressCallback | None = None,
+    index_ahead: bool = False,
 ) -> Catalog:
     """Load dumps into a Catalog: files, folders of dumps, ``-`` for standard input.
 
@@ -362,26 +389,42 @@ def load(
     input yields a paper, raise :class:`~paperterm.errors.DumpError` for the first problem.
     ``on_progress(done_bytes, total_bytes)`` is called about once per MiB read, so a caller can
     show progress on a long load, and a last time with ``done == total`` when all is read.
+    ``index_ahead``, for a caller that will search: when the files are big (see
+    :data:`paperterm.search.ahead.MIN_BYTES`), a second process builds the search index from
+    the texts while they are read, on the other core (:mod:`paperterm.search.ahead`).
     """
     plan = _expand(paths)
-    progress = _Progress(on_progress, sum(item.size for item in plan if isinstance(item, _Input)))
-    builder = _Builder()
+    total = sum(item.size for item in plan if isinstance(item, _Input))
+    progress = _Progress(on_progress, total)
+    helper = ahead.Ahead.start() if index_ahead and total >= ahead.MIN_BYTES else None
+    builder = _Builder(helper)
     warnings: list[_Problem] = []
     first_problem: _Problem | None = None
-    with fsio.gc_paused():
-        for item in plan:
-            if isinstance(item, _Problem):
-                problem: _Problem | None = item
-            else:
-                problem = _load_one(item, builder, warnings, progress)
-            if problem is not None:
-                warnings.append(problem)
-                first_problem = first_problem or problem
-        papers = builder.finish()
+    try:
+        with fsio.gc_paused():
+            for item in plan:
+                if isinstance(item, _Problem):
+                    problem: _Problem | None = item
+                else:
+                    problem = _load_one(item, builder, warnings, progress)
+                if problem is not None:
+                    warnings.append(problem)
+                    first_problem = first_problem or problem
+            papers = builder.finish()
+    except BaseException:
+        if helper is not None:
+            helper.cancel()
+        raise
     progress.finish()
     if not papers and first_problem is not None:
+        if helper is not None:
+            helper.cancel()
         raise DumpError(first_problem.path, first_problem.message, first_problem.line)
-    return Catalog(papers, [str(warning) for warning in warnings])
+    catalog = Catalog(papers, [str(warning) for warning in warnings])
+    if helper is not None:
+        helper.finish(len(papers))
+        catalog.index_ahead(helper)
+    return catalog
 
 
 @dataclass(frozen=True, slots=True)

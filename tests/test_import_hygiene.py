@@ -23,6 +23,7 @@ CORE_MODULES = [
     "paperterm.locations",
     "paperterm.model",
     "paperterm.search",
+    "paperterm.search.ahead",
     "paperterm.search.savedfile",
     "paperterm.search.vectorcache",
     "paperterm.settings",

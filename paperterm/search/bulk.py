@@ -29,9 +29,11 @@ from __future__ import annotations
 
 import functools
 import sys
+import threading
+from array import array
 from bisect import bisect_left
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import chain, compress
@@ -49,6 +51,8 @@ _WIDTH = 24
 """Words up to this many letters are cut and compared as numbers; longer ones as strings."""
 _CHUNK = 1 << 22
 """About how many bytes of text are cut into words at a time (bounds the memory per step)."""
+_PADDING = "\n" * (_WIDTH + 8)
+"""After the last text of a chunk: a word's last 8-byte lane is read whole."""
 _THREADS = 2
 
 
@@ -154,60 +158,190 @@ def build(
             done = list(pool.map(tables.cut, [*title_chunks, *_chunks(abstract)]))
         cut = [done[: len(title_chunks)], done[len(title_chunks) :]]
         del done
-        # The distinct short words of all chunks: one list, one hash each, letters compared.
-        hashes = np.concatenate(
-            [chunk.hashes for part in cut for chunk in part] or [tables.empty64]
+        vocabulary, arrays = _numbered(np, tables, cut, [title.slow, abstract.slow])
+        del cut
+    return Built(vocabulary, _sorted_fields(np, arrays, vocabulary, then))
+
+
+class Stream:
+    """Texts cut into words as they come, chunk by chunk on two threads, then the index made of
+    them as :func:`build` makes it (the index built ahead while a load reads, in a process of
+    its own: :mod:`paperterm.search.ahead`)."""
+
+    def __init__(self) -> None:
+        import numpy as np
+
+        self._np = np
+        self._tables = _Tables(np)
+        self._pool = ThreadPoolExecutor(_THREADS)
+        # One chunk cut at a time while texts still come (the load runs on the other core),
+        # two once they are all in.
+        self._gate = threading.Semaphore(1)
+        self._all_in = False
+        self._texts: list[list[str]] = [[], []]
+        self._owners = [array("I"), array("I")]
+        self._sizes = [0, 0]
+        self._cut: list[list[Future[_Chunk]]] = [[], []]
+        self._slow: list[list[tuple[int, list[str]]]] = [[], []]
+        self._records: list[list[bytes]] = [[], []]
+        self._record_owners = [array("I"), array("I")]
+        self._record_sizes = [0, 0]
+
+    def add_joined(self, field: int, owners: array[int], joined: bytes) -> None:
+        """Like :meth:`add`, the texts given as their UTF-8 joined by NUL: ASCII ones are cut
+        from these bytes as they are (no text decoded, joined and encoded again). Raises
+        ValueError when the texts are not as many as the owners (a text holding a NUL)."""
+        if not joined.isascii():
+            texts = joined.decode("utf-8", "surrogatepass").split("\x00")
+            if len(texts) != len(owners):
+                raise ValueError("a text holds the separator")
+            self.add(field, owners, texts)
+            return
+        self._records[field].append(joined)
+        self._record_owners[field].extend(owners)
+        self._record_sizes[field] += len(joined) + 1
+        if self._record_sizes[field] >= _CHUNK:
+            self._flush_records(field)
+
+    def _flush_records(self, field: int) -> None:
+        np = self._np
+        records, owners = self._records[field], self._record_owners[field]
+        self._records[field], self._record_owners[field] = [], array("I")
+        self._record_sizes[field] = 0
+        if not records:
+            return
+        joined = b"\x00".join([*records, _PADDING.encode("ascii")])
+        del records
+        ends = np.flatnonzero(np.frombuffer(joined, np.uint8)[: len(joined) - len(_PADDING)] == 0)
+        if len(ends) != len(owners):
+            raise ValueError("a text holds the separator")
+        sizes = np.diff(ends, prepend=-1)
+        text_owners = np.frombuffer(owners, np.uint32)
+        self._cut[field].append(
+            self._pool.submit(self._gated, self._tables.cut_bytes, joined, text_owners, sizes)
         )
-        letters = np.concatenate(
-            [chunk.letters for part in cut for chunk in part] or [tables.empty64.reshape(0, 3)]
-        )
-        distinct = _unique(np, hashes)
-        where = _positions(np, distinct, hashes)
-        first = np.zeros((len(distinct), 3), np.uint64)
-        first[where] = letters
-        if not np.array_equal(first[where], letters):
-            raise Collision
-        extra = {word for part in cut for chunk in part for word in chunk.long}
-        for field in (title, abstract):
-            for _number, found in field.slow:
-                extra.update(found)
-        vocabulary, short_rank, rank_of = _vocabulary(np, first, extra)
-        # Each chunk's words as vocabulary numbers, paired with their papers as one sortable number,
-        # written into one array per field, the chunks on two threads (each into its own part of
-        # the array; each chunk's arrays let go once written).
-        at = 0
-        keys: list[Any] = []
-        first_keys: list[Any] = []
-        for kind, part in enumerate(cut):
-            slow = (title, abstract)[kind].slow
-            total = sum(len(chunk.local) for chunk in part) + sum(len(found) for _, found in slow)
-            field_keys = np.empty(total, np.uint64)
-            jobs = []
-            filled = 0
-            for number, (count, size) in enumerate([(len(c.hashes), len(c.local)) for c in part]):
-                jobs.append((part, number, at, filled))
-                at += count
-                filled += size
-            assemble = _Assembly(np, short_rank, where, rank_of, field_keys)
-            with ThreadPoolExecutor(_THREADS) as pool:
-                firsts = list(pool.map(assemble.write, jobs))
-            del jobs, assemble
-            for number, found in slow:
-                if found:
-                    ranks = np.fromiter(map(rank_of.__getitem__, found), np.uint64, len(found))
-                    end = filled + len(found)
-                    field_keys[filled:end] = ranks << 32 | number
-                    filled = end
-                    firsts.append(ranks[:1] << 32 | number)
-            keys.append(field_keys)
-            first_keys.append(np.concatenate(firsts) if firsts else np.zeros(0, np.uint64))
-        del cut, where, short_rank
+
+    def _gated(self, cut: Callable[..., _Chunk], *chunk: Any) -> _Chunk:
+        with self._gate:
+            return cut(*chunk)
+
+    def add(self, field: int, owners: Iterable[int], texts: list[str]) -> None:
+        """More texts of ``field`` (0 titles, 1 abstracts), the paper of each in ``owners``
+        (a paper's texts may come in several calls, and more than once)."""
+        self._texts[field] += texts
+        self._owners[field].extend(owners)
+        self._sizes[field] += sum(map(len, texts))
+        if self._sizes[field] >= _CHUNK:
+            self._flush(field)
+
+    def _flush(self, field: int) -> None:
+        np = self._np
+        texts, owners = self._texts[field], self._owners[field]
+        self._texts[field], self._owners[field], self._sizes[field] = [], array("I"), 0
+        if texts:
+            cut = _Texts(np, texts, np.frombuffer(owners, np.uint32))
+            self._slow[field] += cut.slow
+            cut_one = self._tables.cut
+            self._cut[field] += [self._pool.submit(self._gated, cut_one, c) for c in _chunks(cut)]
+
+    def build(
+        self,
+        titles_only: bool = False,
+        then: Callable[[list[str]], Callable[[Pairs], Any]] | None = None,
+    ) -> Built:
+        """:func:`build` of the texts added (the titles alone first is fine: the chunks stay
+        for the whole index; after the whole index, nothing stays). Raises :class:`Collision`
+        as it does."""
+        np = self._np
+        if not self._all_in:
+            self._all_in = True
+            self._gate.release()  # a second chunk at a time from now on
+        self._flush(0)
+        self._flush_records(0)
+        parts = [self._cut[0]] if titles_only else self._cut
+        if not titles_only:
+            self._flush(1)
+            self._flush_records(1)
+        cut = [[future.result() for future in part] for part in parts]
+        slow = [self._slow[0], [] if titles_only else self._slow[1]]
+        if titles_only:
+            cut.append([])
+        else:
+            self._cut = [[], []]  # each chunk let go once written
+            self._pool.shutdown()
+        vocabulary, arrays = _numbered(np, self._tables, cut, slow)
+        del cut
+        return Built(vocabulary, _sorted_fields(np, arrays, vocabulary, then))
+
+
+def _numbered(
+    np: Any, tables: _Tables, cut: list[list[Any]], slow: list[list[tuple[int, list[str]]]]
+) -> tuple[list[str], list[Any]]:
+    """The vocabulary of the cut chunks of each field (title, abstract; each chunk let go once
+    its pairs are written) and of the texts of each field's word-by-word path; and the (word,
+    paper) pairs of each field then of its texts' first words, as sortable numbers, unsorted.
+
+    Raises :class:`Collision` when two words have the same hash.
+    """
+    # The distinct short words of all chunks: one list, one hash each, letters compared.
+    hashes = np.concatenate([chunk.hashes for part in cut for chunk in part] or [tables.empty64])
+    letters = np.concatenate(
+        [chunk.letters for part in cut for chunk in part] or [tables.empty64.reshape(0, 3)]
+    )
+    distinct = _unique(np, hashes)
+    where = _positions(np, distinct, hashes)
+    first = np.zeros((len(distinct), 3), np.uint64)
+    first[where] = letters
+    if not np.array_equal(first[where], letters):
+        raise Collision
+    extra = {word for part in cut for chunk in part for word in chunk.long}
+    for field_slow in slow:
+        for _number, found in field_slow:
+            extra.update(found)
+    vocabulary, short_rank, rank_of = _vocabulary(np, first, extra)
+    # Each chunk's words as vocabulary numbers, paired with their papers as one sortable number,
+    # written into one array per field, the chunks on two threads (each into its own part of
+    # the array; each chunk's arrays let go once written).
+    at = 0
+    keys: list[Any] = []
+    first_keys: list[Any] = []
+    for kind, part in enumerate(cut):
+        total = sum(len(chunk.local) for chunk in part) + sum(len(f) for _, f in slow[kind])
+        field_keys = np.empty(total, np.uint64)
+        jobs = []
+        filled = 0
+        for number, (count, size) in enumerate([(len(c.hashes), len(c.local)) for c in part]):
+            jobs.append((part, number, at, filled))
+            at += count
+            filled += size
+        assemble = _Assembly(np, short_rank, where, rank_of, field_keys)
+        with ThreadPoolExecutor(_THREADS) as pool:
+            firsts = list(pool.map(assemble.write, jobs))
+        del jobs, assemble
+        for number, found in slow[kind]:
+            if found:
+                ranks = np.fromiter(map(rank_of.__getitem__, found), np.uint64, len(found))
+                end = filled + len(found)
+                field_keys[filled:end] = ranks << 32 | number
+                filled = end
+                firsts.append(ranks[:1] << 32 | number)
+        keys.append(field_keys)
+        first_keys.append(np.concatenate(firsts) if firsts else np.zeros(0, np.uint64))
+    return vocabulary, [*keys, *first_keys]
+
+
+def _sorted_fields(
+    np: Any,
+    arrays: list[Any],
+    vocabulary: list[str],
+    then: Callable[[list[str]], Callable[[Pairs], Any]] | None,
+) -> list[Any]:
+    """Each field's :class:`Pairs` from its unsorted sortable numbers (``arrays``, emptied as
+    they are sorted), or what ``then(vocabulary)`` makes of them."""
     # Each sorted array is let go as soon as its pairs are out (peak memory at 1M papers). The
     # abstracts' pairs, by far the most, are sorted first, on a thread of their own: the other
     # fields' sorts, and what ``then`` makes of the vocabulary and of each field's pairs, are
     # done meanwhile.
-    arrays = [*keys, *first_keys]
-    del keys, first_keys, field_keys
     fields: list[Any] = [None] * len(arrays)
     with ThreadPoolExecutor(_THREADS) as pool:
         sorting = {
@@ -219,7 +353,7 @@ def build(
             pairs = future.result()
             fields[sorting.pop(future)] = pairs if finish is None else finish(pairs)
             del pairs, future  # each field's pairs let go once made (peak memory)
-    return Built(vocabulary, fields)
+    return fields
 
 
 class _Assembly:
@@ -406,14 +540,17 @@ class _Tables:
 
     def cut(self, chunk: tuple[list[str], Any, Any]) -> _Chunk:
         """The words of a chunk of ASCII texts."""
-        np = self.np
         texts, text_owners, sizes = chunk
-        padding = "\n" * (_WIDTH + 8)
         # (The padding joined as one more text: no copy of the joined texts to add it.)
-        letters = np.frombuffer(
-            "\n".join([*texts, padding]).encode("ascii").translate(self.table), np.uint8
-        )
-        size = len(letters) - len(padding)
+        return self.cut_bytes("\n".join([*texts, _PADDING]).encode("ascii"), text_owners, sizes)
+
+    def cut_bytes(self, joined: bytes, text_owners: Any, sizes: Any) -> _Chunk:
+        """The words of ASCII texts given as their bytes, each followed by one byte that is
+        not a letter or digit, then :data:`_PADDING`: ``sizes`` says each one's length plus
+        one, ``text_owners`` its paper."""
+        np = self.np
+        letters = np.frombuffer(joined.translate(self.table), np.uint8)
+        size = len(letters) - len(_PADDING)
         inside = letters[: size + 1] != 0
         # Where a run of letters starts or ends, alternately (the padding ends the last one).
         bounds = np.flatnonzero(inside[1:] != inside[:-1]) + 1
@@ -423,7 +560,7 @@ class _Tables:
         ends = bounds[1::2]
         lengths = ends - starts
         # Which text each word is in, and each non-empty text's first word.
-        text_starts = np.zeros(len(texts), np.int64)
+        text_starts = np.zeros(len(sizes), np.int64)
         np.cumsum(sizes[:-1], out=text_starts[1:])
         firsts = np.searchsorted(starts, text_starts)
         per_text = np.diff(firsts, append=len(starts))

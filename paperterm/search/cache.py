@@ -99,7 +99,7 @@ def load(directory: Path, key: str, size: int) -> tuple[list[str], list[FieldSta
     return savedfile.load(
         directory / (key + _SUFFIX),
         savedfile.header(_FORMAT, key),
-        lambda sections: _decode(sections, size),
+        lambda sections: decode(sections, size),
     )
 
 
@@ -126,15 +126,16 @@ def save(
 ) -> None:
     """Save the index of ``size`` papers under ``key`` (atomically, best effort); keep at most
     :data:`KEEP` saved indexes."""
-    sections = _sections(words, fields, (size + 7) // 8)
     path = directory / (key + _SUFFIX)
-    savedfile.write(path, savedfile.header(_FORMAT, key), sections, keep=KEEP)
+    savedfile.write(
+        path, savedfile.header(_FORMAT, key), sections(words, fields, (size + 7) // 8), keep=KEEP
+    )
 
 
-def _sections(
+def sections(
     words: list[str], fields: Sequence[FieldState], width: int
 ) -> list[bytes | array[int]]:
-    """What is saved, in order: the words, then six sections per field (see :func:`_decode`).
+    """What is saved, in order: the words, then six sections per field (see :func:`decode`).
 
     Bit sets are ``width`` bytes each, big-endian; arrays are in the machine's byte order.
     """
@@ -151,8 +152,13 @@ def _sections(
     return sections
 
 
-def _decode(sections: list[memoryview], size: int) -> tuple[list[str], list[FieldState]]:
-    """The inverse of :func:`_sections`; raises ValueError when the pieces do not fit."""
+def decode(
+    sections: list[memoryview], size: int, blocks: bool = True, thorough: bool = True
+) -> tuple[list[str], list[FieldState]]:
+    """The inverse of :func:`sections`; raises ValueError when the pieces do not fit. Without
+    ``blocks``, fields without blocks of words are fine (a titles-only index has none). Not
+    ``thorough``: only the sizes are checked, not every number (for sections this program's
+    own code made, in a helper process: a file could have been forged, a pipe cannot)."""
     count = len(sections)
     if not count or (count - 1) % 6:
         raise ValueError("not the sections of an index")
@@ -160,7 +166,7 @@ def _decode(sections: list[memoryview], size: int) -> tuple[list[str], list[Fiel
     width = (size + 7) // 8
     fields: list[FieldState] = []
     for start in range(1, count, 6):
-        dense_numbers, dense, flat, offsets, block_starts, blocks = sections[start : start + 6]
+        dense_numbers, dense, flat, offsets, block_starts, block_sets = sections[start : start + 6]
         fields.append(
             FieldState(
                 list(array_of("Q", dense_numbers)),
@@ -168,15 +174,22 @@ def _decode(sections: list[memoryview], size: int) -> tuple[list[str], list[Fiel
                 array_of("I", flat),
                 array_of("Q", offsets),
                 list(array_of("Q", block_starts)),
-                _bit_sets(blocks, width, size),
+                _bit_sets(block_sets, width, size),
             )
         )
-    _check(words, fields, size)
+    _check(words, fields, size, blocks, thorough)
     return words, fields
 
 
-def _check(words: list[str], fields: list[FieldState], size: int) -> None:
-    """Raise ValueError unless the pieces fit together and every number is in its range.
+def _check(
+    words: list[str],
+    fields: list[FieldState],
+    size: int,
+    blocks: bool = True,
+    thorough: bool = True,
+) -> None:
+    """Raise ValueError unless the pieces fit together and (``thorough``) every number is in
+    its range.
 
     A file whose digest is right can still be forged: these checks make sure that whatever it
     holds, searching it can neither raise nor reach outside the catalogue. (Whether it is this
@@ -184,14 +197,15 @@ def _check(words: list[str], fields: list[FieldState], size: int) -> None:
     """
     if len(fields) != 4:
         raise ValueError("not four fields")
-    if words and not (words[0] and all(map(str.__lt__, words, islice(words, 1, None)))):
+    ordered = not thorough or all(map(str.__lt__, words, islice(words, 1, None)))
+    if words and not (words[0] and ordered):
         raise ValueError("the words are not sorted")
     block_size = max(4096, size // 8)
     for field in fields:
         offsets, flat, starts = field.offsets, field.flat, field.block_starts
         if len(offsets) != len(words) + 1 or offsets[0] != 0 or offsets[-1] != len(flat):
             raise ValueError("the offsets do not fit the words")
-        if not all(map(int.__le__, offsets, islice(offsets, 1, None))):
+        if thorough and not all(map(int.__le__, offsets, islice(offsets, 1, None))):
             raise ValueError("the offsets go backwards")
         numbers = field.dense_numbers
         if len(field.dense) != len(numbers) or not _ascending_below(numbers, len(words)):
@@ -203,9 +217,9 @@ def _check(words: list[str], fields: list[FieldState], size: int) -> None:
         if field.blocks:
             if len(field.blocks) != len(starts) - 1:
                 raise ValueError("the blocks do not fit their starts")
-        elif len(starts) != 2 or len(flat) > block_size:
+        elif len(starts) != 2 or (blocks and len(flat) > block_size):
             raise ValueError("blocks missing")
-        if not all_below(flat, size):
+        if thorough and not all_below(flat, size):
             raise ValueError("a posting beyond the catalogue")
 
 

@@ -28,6 +28,7 @@ from rapidfuzz.distance import OSA
 from paperterm import fsio
 from paperterm.model import Paper
 from paperterm.search import bulk, cache, helper
+from paperterm.search.ahead import Ahead
 from paperterm.search.bitset import Universe
 from paperterm.search.cache import FieldState
 from paperterm.search.match import prefix_lengths, typo_budget
@@ -258,12 +259,16 @@ class SearchIndex:
         use_saved: bool = True,
         key: str | None = None,
         titles_only: bool = False,
+        ahead: Ahead | None = None,
     ) -> None:
         """Index ``papers``; with ``cache_dir``, load the index saved there for the same
         catalogue instead of building it (unless not ``use_saved``), or save it there once
         built. A saved index that does not agree with the catalogue is rebuilt and saved over.
         ``key`` is ``cache.catalogue_key(papers)`` when the caller has it already.
-        ``titles_only`` indexes the titles alone (never saved): abstracts then match nothing."""
+        ``titles_only`` indexes the titles alone (never saved): abstracts then match nothing.
+        ``ahead``, the helper the load handed the texts to (:mod:`paperterm.search.ahead`),
+        gives the index instead of a build when no saved one is used; checked as a saved one
+        is, and built here if it fails."""
         self.papers = papers
         """The catalogue, in order; bit sets and indices refer to positions in it."""
         self.universe = Universe(len(papers))
@@ -289,13 +294,27 @@ class SearchIndex:
                     self.loaded = self._agrees_with_catalogue()
                 except Exception:  # whatever a forged file does, it only means a rebuild
                     self.loaded = False
-            if not self.loaded:
+            made = None
+            if not self.loaded and ahead is not None:
+                made = ahead.titles(len(papers)) if titles_only else ahead.whole(len(papers))
+            if made is not None:
+                self.words = made[0]
+                self._set_fields([FieldPostings.restore(self.universe, state) for state in made[1]])
+                try:
+                    made_right = self._agrees_with_catalogue(titles_only=titles_only)
+                except Exception:  # it cannot be wrong; if it were, only a rebuild follows
+                    made_right = False
+                if not made_right:
+                    made = None
+            if not self.loaded and made is None:
                 words, fields = self._build(papers, titles_only)
                 self.words = words
                 self._set_fields(fields)
+            if not self.loaded:
+                fields = [self.title, self.abstract, self.title_first, self.abstract_first]
                 if cache_dir is not None and key is not None:
                     states = [field.state() for field in fields]
-                    cache.save(cache_dir, key, len(papers), words, states)
+                    cache.save(cache_dir, key, len(papers), self.words, states)
             if len(papers) >= BULK_PAPERS:
                 bulk.give_back_memory()
         self._prefixes: dict[tuple[str, int], list[str]] = {}
@@ -338,7 +357,7 @@ class SearchIndex:
         self.abstract_first = fields[3]
         """Papers by the first word of an abstract."""
 
-    def _agrees_with_catalogue(self, samples: int = 64) -> bool:
+    def _agrees_with_catalogue(self, samples: int = 64, titles_only: bool = False) -> bool:
         """Whether a loaded index holds what it should for some papers of the catalogue.
 
         The saved file's digest proves it undamaged, not that it is this catalogue's index (a
@@ -359,7 +378,7 @@ class SearchIndex:
                 return False
             if not all(self._holds(self.title, word, number) for word in set(found)):
                 return False
-            for text in paper.abstracts:
+            for text in () if titles_only else paper.abstracts:
                 found = words(text)
                 if found and not self._holds(self.abstract_first, found[0], number):
                     return False

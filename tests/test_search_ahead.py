@@ -1,0 +1,266 @@
+"""The index built ahead by a helper process while the loader reads: the very index the
+process builds itself, or that one when anything goes wrong."""
+
+from __future__ import annotations
+
+import gc
+import os
+import random
+from array import array
+from pathlib import Path
+
+import pytest
+
+import paperterm
+from paperterm.search import ahead, cache
+from paperterm.search.index import SearchIndex
+from test_search_cache import answers, fields
+
+pytest.importorskip("numpy")
+
+HEADER = (
+    "Get trending papers in your email inbox once a day!\n"
+    "Get trending papers in your email inbox!\nSubscribe"
+)
+WORDS = [
+    "diffusion",
+    "model",
+    "graph",
+    "neural",
+    "network",
+    "transformer",
+    "attention",
+    "sparse",
+    "dense",
+    "vision",
+    "language",
+    "reinforcement",
+    "learning",
+    "agent",
+    "benchmark",
+    "retrieval",
+    "augmented",
+    "generation",
+    "quantization",
+    "Straße",
+    "naïve",
+    "Über",
+    "日本語",
+    "ＧＰＴ-4",
+    "self_attention",
+    "x",
+]
+
+
+def write_dumps(folder: Path, count: int, seed: int = 0, ascii_only: bool = False) -> list[Path]:
+    """Two dumps: the second repeats some papers of the first (another abstract, another case
+    of the title) and ends with a title without abstract."""
+    pick = random.Random(seed)
+    words = [word for word in WORDS if word.isascii()] if ascii_only else WORDS
+
+    def text(low: int, high: int) -> str:
+        return " ".join(pick.choice(words) for _ in range(pick.randint(low, high)))
+
+    titles = [f"{text(3, 9)} {number}" for number in range(count)]
+    first = [HEADER + titles[0]] + [f"{text(20, 60)}." for _ in range(1)]
+    for title in titles[1:]:
+        first += [title, f"{text(20, 60)}."]
+    second = [HEADER + titles[3].upper(), "Another abstract of the same paper."]
+    for number in range(0, count, 5):
+        second += [titles[number], f"{text(5, 30)}." if number % 2 else "Same one."]
+    second += ["A brand new paper", "Its abstract, with www.example.org in it.", "Left alone"]
+    paths = [folder / "a.txt", folder / "b.txt"]
+    for path, lines in zip(paths, [first, second], strict=True):
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return paths
+
+
+@pytest.fixture
+def small_ahead(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Helpers for small loads too, however busy the machine running the tests."""
+    monkeypatch.setattr(ahead, "MIN_BYTES", 0)
+    monkeypatch.setattr(ahead, "BUSY_MARGIN", -1e9)
+
+
+def same_index(first: SearchIndex, second: SearchIndex) -> None:
+    assert first.words == second.words
+    assert fields(first) == fields(second)
+
+
+def no_build(*_args: object, **_kwargs: object) -> None:
+    raise AssertionError("built in the process")
+
+
+@pytest.mark.usefixtures("small_ahead")
+def test_the_index_built_ahead_is_the_index_built_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paths = write_dumps(tmp_path, 3000)
+    catalog = paperterm.load(paths, index_ahead=True)
+    assert catalog.warnings  # the title left alone
+    helper = catalog._ahead
+    assert helper is not None
+    with monkeypatch.context() as patch:
+        patch.setattr(SearchIndex, "_build", no_build)
+        titles = SearchIndex(catalog.papers, titles_only=True, ahead=helper)
+        whole = SearchIndex(catalog.papers, ahead=helper)
+    same_index(titles, SearchIndex(catalog.papers, titles_only=True))
+    expected = SearchIndex(catalog.papers)
+    same_index(whole, expected)
+    assert answers(whole) == answers(expected)
+    assert helper._process.poll() is not None, "the helper still runs"
+
+
+@pytest.mark.usefixtures("small_ahead")
+@pytest.mark.parametrize("ascii_only", [False, True])
+def test_many_blocks_and_chunks_make_the_same_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ascii_only: bool
+) -> None:
+    """Texts over several blocks of the loader (a record each), cut in many small chunks: from
+    the texts' bytes as they come when ASCII, from the texts decoded otherwise."""
+    monkeypatch.setenv(ahead._CHUNK_VARIABLE, "40000")
+    paths = write_dumps(tmp_path, 9000, seed=2, ascii_only=ascii_only)
+    assert paths[0].stat().st_size > 2 << 20
+    catalog = paperterm.load(paths, index_ahead=True)
+    with monkeypatch.context() as patch:
+        patch.setattr(SearchIndex, "_build", no_build)
+        whole = SearchIndex(catalog.papers, ahead=catalog._ahead)
+    same_index(whole, SearchIndex(catalog.papers))
+
+
+@pytest.mark.usefixtures("small_ahead")
+def test_the_catalogue_searches_with_the_index_built_ahead(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paths = write_dumps(tmp_path, 1500, seed=3)
+    expected = paperterm.load(paths)
+    expected.prepare_search()
+    catalog = paperterm.load(paths, index_ahead=True)
+    monkeypatch.setattr(SearchIndex, "_build", no_build)
+    for query in ("diffusion", "graph model -sparse", "straße", "nai", "title:ＧＰＴ", "grahp"):
+        assert list(catalog.search_indices(query)) == list(expected.search_indices(query))
+    assert catalog._ahead is None
+
+
+@pytest.mark.usefixtures("small_ahead")
+def test_a_helper_that_dies_means_a_build_here(tmp_path: Path) -> None:
+    paths = write_dumps(tmp_path, 800, seed=5)
+    catalog = paperterm.load(paths, index_ahead=True)
+    helper = catalog._ahead
+    assert helper is not None
+    helper._process.kill()
+    helper._process.wait()
+    same_index(SearchIndex(catalog.papers, ahead=helper), SearchIndex(catalog.papers))
+
+
+@pytest.mark.usefixtures("small_ahead")
+def test_a_broken_answer_means_a_build_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paths = write_dumps(tmp_path, 800, seed=6)
+    catalog = paperterm.load(paths, index_ahead=True)
+    helper = catalog._ahead
+    assert helper is not None
+    monkeypatch.setattr(ahead, "_MAX_SECTIONS", 3)  # every answer now looks broken
+    assert helper.titles(len(catalog)) is None
+    assert helper.failed
+    same_index(SearchIndex(catalog.papers, ahead=helper), SearchIndex(catalog.papers))
+
+
+@pytest.mark.usefixtures("small_ahead")
+def test_a_wrong_index_fails_the_sample_check(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Say the helper mixed up two papers' numbers: the papers tokenised again find it out."""
+    paths = write_dumps(tmp_path, 800, seed=7)
+    catalog = paperterm.load(paths, index_ahead=True)
+    helper = catalog._ahead
+    assert helper is not None
+    real = cache.decode
+
+    def shifted(*args: object, **kwargs: object) -> object:
+        words, states = real(*args, **kwargs)  # type: ignore[arg-type]
+        for state in states:
+            state.flat[:] = array("I", [(n + 1) % len(catalog) for n in state.flat])
+        return words, states
+
+    monkeypatch.setattr(cache, "decode", shifted)
+    same_index(SearchIndex(catalog.papers, ahead=helper), SearchIndex(catalog.papers))
+
+
+@pytest.mark.usefixtures("small_ahead")
+def test_a_text_holding_the_separator_stops_the_helper() -> None:
+    helper = ahead.Ahead.start()
+    assert helper is not None
+    helper.add(ahead.TITLES, [0, 1], ["fine", "not\x00fine"])
+    helper.finish(2)
+    assert helper.whole(2) is None
+    assert helper.failed and helper._process.poll() is not None
+
+
+@pytest.mark.usefixtures("small_ahead")
+def test_no_helper_unless_asked_for_or_big_or_two_cores(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paths = write_dumps(tmp_path, 200, seed=8)
+    assert paperterm.load(paths)._ahead is None
+    monkeypatch.setattr(ahead, "MIN_BYTES", sum(path.stat().st_size for path in paths) + 1)
+    assert paperterm.load(paths, index_ahead=True)._ahead is None
+    monkeypatch.setattr(ahead, "MIN_BYTES", 0)
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    assert paperterm.load(paths, index_ahead=True)._ahead is None
+    monkeypatch.setattr(os, "cpu_count", lambda: 4)
+    monkeypatch.setattr(ahead, "BUSY_MARGIN", 1.5)
+    monkeypatch.setattr(os, "getloadavg", lambda: (2.6, 1.0, 1.0))
+    assert paperterm.load(paths, index_ahead=True)._ahead is None, "no core free"
+    monkeypatch.setattr(os, "getloadavg", lambda: (2.4, 3.0, 3.0))
+    helper = paperterm.load(paths, index_ahead=True)._ahead
+    assert helper is not None
+    helper.cancel()
+
+
+@pytest.mark.usefixtures("small_ahead")
+def test_the_helper_ends_with_its_catalogue(tmp_path: Path) -> None:
+    # Big enough that the helper's answer fills the pipe: it cannot end by itself unread.
+    paths = write_dumps(tmp_path, 3000, seed=9)
+    catalog = paperterm.load(paths, index_ahead=True)
+    helper = catalog._ahead
+    assert helper is not None
+    process = helper._process
+    del catalog, helper
+    gc.collect()
+    assert process.wait(timeout=30) < 0, "not stopped: it ended by itself"
+
+
+@pytest.mark.usefixtures("small_ahead")
+def test_a_saved_index_stops_the_helper(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cache, "MIN_PAPERS", 100)
+    paths = write_dumps(tmp_path, 600, seed=10)
+    paperterm.load(paths).search_indices("graph")  # built and saved
+    catalog = paperterm.load(paths, index_ahead=True)
+    helper = catalog._ahead
+    assert helper is not None
+    catalog.search_indices("graph")
+    assert catalog._searcher is not None and catalog._searcher.index.loaded
+    assert helper.failed and helper._process.poll() is not None
+
+
+@pytest.mark.usefixtures("small_ahead")
+def test_a_load_that_fails_stops_its_helper(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started: list[ahead.Ahead] = []
+    real = ahead.Ahead.start
+
+    def start() -> ahead.Ahead | None:
+        helper = real()
+        if helper is not None:
+            started.append(helper)
+        return helper
+
+    monkeypatch.setattr(ahead.Ahead, "start", start)
+    empty = tmp_path / "empty.txt"
+    empty.write_text("nothing here\n", encoding="utf-8")
+    with pytest.raises(paperterm.DumpError):
+        paperterm.load([empty], index_ahead=True)
+    assert started and started[0].failed

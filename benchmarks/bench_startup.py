@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import resource
 import statistics
 import sys
 import tempfile
@@ -42,6 +43,7 @@ SHARED = HERE.parent.parent / "shared" / "dumps"
 
 start_import = time.perf_counter()
 from paperterm.ui.app import PapertermApp  # noqa: E402 - timed on purpose
+from paperterm.ui.idle_gc import set_aside_loaded  # noqa: E402
 from paperterm.ui.widgets.filter_bar import FilterBar  # noqa: E402
 from paperterm.ui.widgets.paper_list import PaperList  # noqa: E402
 from paperterm.ui.widgets.status_line import StatusLine  # noqa: E402
@@ -149,7 +151,13 @@ class Run(NamedTuple):
     indexed: float
     keys: list[float]
     cpu: float
-    """The process's CPU time over the run (both cores count)."""
+    """The process's CPU time over the run (both cores count), its helper's included."""
+
+
+def _cpu() -> float:
+    """This process's CPU time and its ended children's (the helper building the index)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
 
 
 async def _one_run(catalog: Catalog, query: str) -> Run:
@@ -159,7 +167,7 @@ async def _one_run(catalog: Catalog, query: str) -> Run:
         with tempfile.TemporaryDirectory() as folder:
             os.environ["XDG_CACHE_HOME"] = folder  # never the user's cache, never a saved index
             store = StateStore.open(Path(folder) / "state.json")
-            cpu = time.process_time()
+            cpu = _cpu()
             start = time.perf_counter()
             app = PapertermApp(catalog, store)
             async with app.run_test(size=(120, 40)) as pilot:
@@ -175,7 +183,7 @@ async def _one_run(catalog: Catalog, query: str) -> Run:
                     await asyncio.sleep(0.01)
                 indexed = time.perf_counter() - start
                 keys = await _type(app, pilot, query)
-            cpu = time.process_time() - cpu
+            cpu = _cpu() - cpu
     finally:
         PaperList.render_lines = probe._original  # type: ignore[method-assign,assignment]
     assert probe.at is not None and answer.first is not None and answer.whole is not None
@@ -214,16 +222,29 @@ async def _type(app: PapertermApp, pilot: Pilot[None], query: str) -> list[float
     return times
 
 
-def measure(label: str, load: Callable[[], Catalog], runs: int, query: str) -> None:
-    """Time ``runs`` app starts (each on a freshly loaded catalogue) and the query typed."""
+def measure(label: str, ways: dict[str, Callable[[], Catalog]], runs: int, query: str) -> None:
+    """Time ``runs`` app starts (each on a freshly loaded catalogue) and the query typed, for
+    each way of loading (runs alternated between them)."""
     # A fresh catalogue per run: the search index lives on it, and its build is measured too.
-    results: list[Run] = []
-    loads = []
+    results: dict[str, list[Run]] = {way: [] for way in ways}
+    loads: dict[str, list[float]] = {way: [] for way in ways}
     for _ in range(runs):
-        start = time.perf_counter()
-        catalog = load()
-        loads.append(time.perf_counter() - start)
-        results.append(asyncio.run(_one_run(catalog, query)))
+        for way, load in ways.items():
+            start = time.perf_counter()
+            catalog = load()
+            loads[way].append(time.perf_counter() - start)
+            set_aside_loaded()  # as the command line does before the reader starts
+            results[way].append(asyncio.run(_one_run(catalog, query)))
+            papers = len(catalog)
+            del catalog
+    for way in ways:
+        shown = label if len(ways) == 1 else f"{label}, {way}"
+        report(shown, papers, loads[way], results[way], query)
+
+
+def report(label: str, papers: int, loads: list[float], results: list[Run], query: str) -> None:
+    """Print one way's figures."""
+    runs = len(results)
     loaded = statistics.median(loads)
     first = statistics.median(r.first_row for r in results)
     answers = [r.first_answer for r in results]
@@ -234,7 +255,7 @@ def measure(label: str, load: Callable[[], Catalog], runs: int, query: str) -> N
     keys = sorted(t for r in results for t in r.keys)
     p95 = keys[min(len(keys) - 1, int(0.95 * len(keys)))]
     per_key = [statistics.median(r.keys[i] for r in results) for i in range(len(query))]
-    print(f"{label}: {len(catalog):,} papers (load {loaded:.2f} s, not counted below)")
+    print(f"{label}: {papers:,} papers (load {loaded:.2f} s, not counted below)")
     print(f"  first row drawn   {first * 1000:7.0f} ms   (median of {runs})   goal <= 500 ms")
     print(
         f"  {query!r} typed at the first frame, from that frame: first answer"
@@ -255,15 +276,20 @@ def measure(label: str, load: Callable[[], Catalog], runs: int, query: str) -> N
     )
 
 
-def _synthetic(count: int) -> Callable[[], Catalog]:
+def _synthetic(count: int, ahead: bool) -> Callable[[], Catalog]:
     def load() -> Catalog:
         OUT.mkdir(exist_ok=True)
         dump = OUT / f"startup-{count}.txt"
         if not dump.exists():
             synth.write_dump(dump, count, seed=7)
-        return paperterm.load([dump])
+        return paperterm.load([dump], index_ahead=ahead)
 
     return load
+
+
+WAYS = {"on": ["ahead"], "off": ["in-process"], "both": ["ahead", "in-process"]}
+"""``--ahead``: the index built ahead by a helper while loading (as the reader loads), after
+the load in the process, or both ways alternated."""
 
 
 def main() -> None:
@@ -273,15 +299,27 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="app starts per catalogue")
     parser.add_argument("--query", default="neural grap", help="typed one key at a time")
     parser.add_argument("--no-shared", action="store_true", help="skip the shared dumps")
+    parser.add_argument(
+        "--ahead",
+        choices=list(WAYS),
+        default="on",
+        help="load as the reader does, the index built ahead by a helper (on), or not (off), or"
+        " both alternated",
+    )
     args = parser.parse_args()
     print(f"import paperterm.ui.app: {IMPORT_SECONDS * 1000:.0f} ms (Textual included)")
     print(f"load average before: {_load()}")
     count = parse_size(args.size)
-    measure(f"synthetic {args.size}", _synthetic(count), args.runs, args.query)
+    ways = {way: _synthetic(count, way == "ahead") for way in WAYS[args.ahead]}
+    measure(f"synthetic {args.size}", ways, args.runs, args.query)
     if args.no_shared:
         pass
     elif SHARED.is_dir() and any(SHARED.glob("*.txt")):
-        measure("shared dumps", lambda: paperterm.load([SHARED]), args.runs, args.query)
+        shared = {
+            way: lambda ahead=way == "ahead": paperterm.load([SHARED], index_ahead=ahead)
+            for way in WAYS[args.ahead]
+        }
+        measure("shared dumps", shared, args.runs, args.query)
     else:
         print(f"shared dumps: not found at {SHARED}, skipped")
     print(f"load average after: {_load()}")

@@ -166,3 +166,18 @@ async def test_the_reader_collects_between_keys_and_gives_the_collector_back(
         assert app.main._collector.running
     assert gc.isenabled()
     assert gc.get_freeze_count() == 0
+
+
+def test_a_catalogue_set_aside_before_the_reader_is_given_back_when_it_stops(
+    collector: tuple[IdleCollector, Clock],
+) -> None:
+    gc.collect()
+    loaded = [[object()] for _ in range(5000)]
+    idle_gc.set_aside_loaded()
+    # Out of the automatic collector's sight until the reader's collector takes over.
+    assert gc.get_freeze_count() >= len(loaded)
+    assert not any(id(item) in {id(o) for o in gc.get_objects()} for item in loaded[:50])
+    idle, _ = collector
+    idle.start()
+    idle.stop()
+    assert gc.get_freeze_count() == 0

@@ -506,9 +506,13 @@ class MainScreen(Screen[None]):
         if self.focused is not self._filter_bar:
             self.set_focus(self._list)
         self._refilter(keep=self._restore_place() if self._restore else None)
-        # Once the first frame is on screen (a moment after the first refresh): the build
-        # competes with drawing for the GIL.
-        self.call_after_refresh(self.set_timer, 0.25, self._prepare_search)
+        # At the first frame when a helper process builds the index (this process only waits
+        # for it); else once the first frame is on screen (a moment after the first refresh):
+        # the build competes with drawing for the GIL.
+        if self.catalog.index_coming:
+            self.call_after_refresh(self._prepare_search)
+        else:
+            self.call_after_refresh(self.set_timer, 0.25, self._prepare_search)
         # The detail pane's text carries the theme's colours: draw it again with the new ones.
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self._show_detail())
         self.set_interval(self.reload_seconds, self._pick_up_outside_changes)

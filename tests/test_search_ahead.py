@@ -264,3 +264,24 @@ def test_a_load_that_fails_stops_its_helper(
     with pytest.raises(paperterm.DumpError):
         paperterm.load([empty], index_ahead=True)
     assert started and started[0].failed
+
+
+def test_without_a_helper_numpy_is_imported_during_the_load(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paths = write_dumps(tmp_path, 200, seed=11)
+    calls: list[bool] = []
+    monkeypatch.setattr(ahead, "import_numpy_meanwhile", lambda: calls.append(True))
+    monkeypatch.setattr(ahead, "MIN_BYTES", 0)
+    monkeypatch.setattr(ahead, "BUSY_MARGIN", 1e9)  # no core ever free
+    assert paperterm.load(paths, index_ahead=True)._ahead is None
+    assert calls == [True]
+    paperterm.load(paths)  # not asked for: no search to come
+    monkeypatch.setattr(ahead, "MIN_BYTES", 1 << 40)  # small: built word by word, no numpy
+    paperterm.load(paths, index_ahead=True)
+    monkeypatch.setattr(ahead, "MIN_BYTES", 0)
+    monkeypatch.setattr(ahead, "BUSY_MARGIN", -1e9)  # a helper: it has numpy
+    helper = paperterm.load(paths, index_ahead=True)._ahead
+    assert helper is not None
+    helper.cancel()
+    assert calls == [True]

@@ -238,6 +238,18 @@ class Ahead:
             return None
 
 
+def import_numpy_meanwhile() -> None:
+    """Import numpy on a thread of its own, for a build to come without a helper: during a load
+    rather than after it, when the reader's first answer waits for it (a quarter of a second of
+    CPU; a file's reads release the GIL the import needs)."""
+
+    def load_numpy() -> None:
+        with contextlib.suppress(ImportError):
+            import numpy  # noqa: F401
+
+    threading.Thread(target=load_numpy, name="paperterm-numpy", daemon=True).start()
+
+
 def _core_free() -> bool:
     """Whether a core is free for the helper: two or more, the busy ones (the last minute's
     load average) leaving one besides the load's. On a machine busy with other work the helper

@@ -272,8 +272,8 @@ def test_a_search_never_raises_because_of_the_cache(
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     monkeypatch.setattr(cache, "MIN_PAPERS", 100)
     forge(papers, cache.default_dir(), FORGERIES[forgery])
-    monkeypatch.setattr(SearchIndex, "_agrees_with_catalogue", lambda self: True)
-    monkeypatch.setattr(cache, "_check", lambda words, fields, size: None)
+    monkeypatch.setattr(SearchIndex, "_agrees_with_catalogue", lambda self, **_: True)
+    monkeypatch.setattr(cache, "_check", lambda words, fields, size, *_: None)
     catalog = Catalog(papers)
     expected = Searcher(SearchIndex(papers))
     for query in ["ka", "kalo", "lo", "a", "!ka", "z", "über", "'e", "'a"]:

@@ -10,6 +10,8 @@ override (U+202E) reorders what follows it. Two functions, for two uses:
   to ST, in their ESC and C1 forms, and the short ESC sequences), then every other control
   character: a tab or line break becomes a space, anything else is dropped. Bidirectional
   embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069) are dropped too.
+- :func:`clean_paste` is for what the user pastes: the same, but its lines and tabs kept (a
+  note may have several lines; a one-line field makes them spaces itself).
 - :func:`printable` is for messages: a file name or a line quoted in a warning is shown with
   each control character as a visible ``\\xNN`` (or ``\\uNNNN``) escape and each undecodable byte
   of a file name (a lone surrogate from ``os.fsdecode``) as U+FFFD, so the user can see what is
@@ -36,6 +38,8 @@ _SEQUENCE = re.compile(
 )
 _SPACE_CONTROLS = re.compile("[\t\n\v\f\r\x85]")
 _OTHER_CONTROLS = re.compile(f"[{_CONTROLS}]")
+_LINE_ENDS = re.compile("\r\n?|[\v\f\x85]")
+_CONTROLS_BUT_LAYOUT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def has_controls(text: str) -> bool:
@@ -54,6 +58,17 @@ def clean_text(text: str) -> str:
     text = _SEQUENCE.sub("", text)
     text = _SPACE_CONTROLS.sub(" ", text)
     return _OTHER_CONTROLS.sub("", text)
+
+
+def clean_paste(text: str) -> str:
+    """``text`` pasted by the user, with every escape sequence and control character removed
+    but its line breaks (each as ``\\n``) and tabs: a terminal hands a paste over as it came, so
+    a copied ``ESC ] 0 ; ... BEL`` would set the window's title when an input field draws it."""
+    if _ANY_CONTROL.search(text) is None:
+        return text
+    text = _SEQUENCE.sub("", text)
+    text = _LINE_ENDS.sub("\n", text)
+    return _CONTROLS_BUT_LAYOUT.sub("", text)
 
 
 def printable(text: str) -> str:

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from paperterm.sanitize import clean_text, has_controls, printable
+from paperterm.sanitize import clean_paste, clean_text, has_controls, printable
 
 PAYLOAD = "Y3VybCBldmlsLmV4YW1wbGUgfCBzaA=="
 
@@ -43,6 +43,28 @@ def test_nothing_control_survives_cleaning(text: str) -> None:
     assert not has_controls(cleaned)
     assert "\x1b" not in cleaned
     assert clean_text(cleaned) == cleaned
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("x\x1b]0;NEWPWN\x07y", "xy"),
+        (f"a\x1b]52;c;{PAYLOAD}\x1b\\b", "ab"),
+        ("two\r\nlines\rand\x0bmore\x85end", "two\nlines\nand\nmore\nend"),
+        ("col\tcol\nrow", "col\tcol\nrow"),
+        ("\x1b[31mred\x1b[0m \u202egnirts\u202c bell\x07 nul\x00", "red gnirts bell nul"),
+        ("plain", "plain"),
+    ],
+)
+def test_clean_paste_keeps_lines_and_tabs_only(text: str, expected: str) -> None:
+    assert clean_paste(text) == expected
+
+
+@given(st.text())
+def test_nothing_control_but_lines_and_tabs_survives_a_paste(text: str) -> None:
+    cleaned = clean_paste(text)
+    assert not has_controls(cleaned.replace("\n", "").replace("\t", ""))
+    assert clean_paste(cleaned) == cleaned
 
 
 @given(st.text())

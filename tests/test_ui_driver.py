@@ -25,11 +25,13 @@ PASTED = "lottery ticket\nhypothesis \x1b[31mred\x1b]0;pwn\x07 end\r\n\tx\x1b[20
 the end marker inside it."""
 INPUT = f"ab\x1b[A{PASTE_START}{PASTED}{PASTE_END}z\x1b[20~{PASTE_START}{PASTE_END}\x1b[Bc"
 """Keys, the paste, keys (F9's sequence begins as the paste's marker does), an empty paste."""
+CLEANED = "lottery ticket\nhypothesis red end\n\tx"
+"""What the app gets of it: escape sequences and controls dropped, line breaks and tabs kept."""
 READ = [
     ("key", "a"),
     ("key", "b"),
     ("key", "up"),
-    ("paste", PASTED),
+    ("paste", CLEANED),
     ("key", "z"),
     ("key", "f9"),
     ("paste", ""),

@@ -5,8 +5,11 @@ handing each key to the app one step sooner.
   ESC shown as ``^``), sent ahead of the paste, and the paste without it: pasting
   ``a\\nb ESC[31mc`` into the filter gave ``^[31mca``. :class:`PasteReader` cuts each paste out
   of the input before Textual's parser sees it and hands it over whole, as one
-  :class:`~textual.events.Paste`, in its place among the keys (what becomes of its line breaks
-  and control characters is the focused widget's business: see ``FilterBar._on_paste``).
+  :class:`~textual.events.Paste`, in its place among the keys, its escape sequences and
+  control characters dropped (:func:`~paperterm.sanitize.clean_paste`: every input field
+  draws what it is given, and Textual's Input and TextArea would write an ``ESC ] 0 ; ...``
+  to the terminal as it is); what becomes of its line breaks and tabs is the focused
+  widget's business (the filter bar makes them spaces: ``FilterBar._on_paste``).
 - A key: Textual's driver hands each event to the app's loop as a coroutine to run
   (``asyncio.run_coroutine_threadsafe``: a task made, run and its result passed back to the
   input thread, one more turn of the loop); :meth:`ReaderDriver.send_message` has the loop call
@@ -31,6 +34,8 @@ from textual import events
 from textual._xterm_parser import XTermParser
 from textual.drivers.linux_driver import LinuxDriver
 from textual.message import Message
+
+from paperterm.sanitize import clean_paste
 
 PASTE_START = "\x1b[200~"
 """What the terminal sends before a paste (bracketed paste mode, which Textual turns on)."""
@@ -82,7 +87,7 @@ class PasteReader:
                     self._held_at = time.monotonic()
                     break
                 self._pasted.append(text[:end])
-                read.append(events.Paste("".join(self._pasted).replace("\x00", "")))
+                read.append(events.Paste(clean_paste("".join(self._pasted))))
                 self._pasted = None
                 text = text[end + len(PASTE_END) :]
         return read

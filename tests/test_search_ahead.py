@@ -220,6 +220,27 @@ def test_no_helper_unless_asked_for_or_big_or_two_cores(
 
 
 @pytest.mark.usefixtures("small_ahead")
+def test_the_helper_runs_no_module_of_the_current_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder of dumps opened where it lies may hold a ``numpy.py`` (or a ``json.py``): the
+    helper, a ``python -c`` of its own, must not import it."""
+    ran = tmp_path / "ran"
+    for module in ("numpy", "array", "json", "struct"):
+        (tmp_path / f"{module}.py").write_text(f"open({str(ran)!r}, 'a').write('{module} ')\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
+    helper = ahead.Ahead.start()
+    assert helper is not None
+    helper.add(ahead.TITLES, [0, 1], ["graph neural", "sparse attention"])
+    helper.add(ahead.ABSTRACTS, [0, 1], ["a graph", "sparse"])
+    helper.finish(2)
+    index = helper.whole(2)
+    assert not ran.exists(), f"the helper ran {ran.read_text()}from the current folder"
+    assert index is not None, "the helper failed"
+
+
+@pytest.mark.usefixtures("small_ahead")
 def test_the_helper_ends_with_its_catalogue(tmp_path: Path) -> None:
     # Big enough that the helper's answer fills the pipe: it cannot end by itself unread.
     paths = write_dumps(tmp_path, 3000, seed=9)

@@ -104,7 +104,10 @@ class Ahead:
         )
         try:
             process = subprocess.Popen(
-                [sys.executable, "-s", "-c", code, root],
+                # Isolated (-I): no current directory on its path (with -c it would come before
+                # the standard library and numpy: a folder of dumps holding a numpy.py would
+                # run it), no PYTHON* variables, no user site.
+                [sys.executable, "-I", "-c", code, root],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,

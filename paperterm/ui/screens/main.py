@@ -468,10 +468,8 @@ class MainScreen(Screen[None]):
         self._rows = Rows((), None)
         self._filled = False
         """Whether the list was given rows yet (see :meth:`_fill_before`)."""
-        self._standing_in = False
-        """Whether the list shows the unfiltered view in place of the first search's answer."""
-        self._stood_at: int | None = None
-        """The paper under the cursor when that view was shown."""
+        self._asked_at: int | None = None
+        """The paper under the cursor when the latest search was asked for."""
         self._runnable: tuple[bool, bool, bool] | None = None
         self._filter_bar = FilterBar(id="filter", edited=self._filter_edited)
         self._list = PaperList(id="papers")
@@ -610,6 +608,7 @@ class MainScreen(Screen[None]):
         if needs_search(selection, request.marks):
             if not self._filled:
                 self._fill_before(request)
+            self._asked_at = self._list.current
             self._search(request)
         else:
             self._show_rows(request, self.triage.rows(selection, request.marks))
@@ -625,7 +624,6 @@ class MainScreen(Screen[None]):
                 _Request(unfiltered, request.marks, request.keep),
                 self.triage.rows(unfiltered, request.marks),
             )
-            self._standing_in, self._stood_at = True, self._list.current
 
     def _search(self, request: _Request) -> None:
         """Search here when :meth:`_quick` says it is quick, else on the search thread. Wait
@@ -702,16 +700,17 @@ class MainScreen(Screen[None]):
         self._status.titles_only = not complete
         if message.request.selection.words and complete:
             self._status.indexing = False  # a search has run, so the index exists
-        self._show_rows(self._moved_since_stand_in(message.request), message.rows)
+        self._show_rows(self._moved_meanwhile(message.request), message.rows)
         if len(self.papers) > QUICK_PAPERS and complete:
             self.call_after_refresh(self._prepare_typing, message.request)
 
-    def _moved_since_stand_in(self, request: _Request) -> _Request:
-        """``request``, or when the user moved the cursor in the unfiltered view shown while
-        the first search ran (:meth:`_fill_before`), the same request keeping the paper now
-        under the cursor: the answer must not take them back to where that view started."""
+    def _moved_meanwhile(self, request: _Request) -> _Request:
+        """``request``, or when the user moved the cursor while its search ran (a first open's
+        index being built: the list showing the rows from before the filter, or the unfiltered
+        view of :meth:`_fill_before`), the same request keeping the paper now under the
+        cursor: the answer must not take them away from the paper they went to."""
         current = self._list.current
-        if not self._standing_in or current is None or current == self._stood_at:
+        if current is None or current == self._asked_at:
             return request
         return _Request(request.selection, request.marks, current, request.head)
 
@@ -757,7 +756,6 @@ class MainScreen(Screen[None]):
     def _show_rows(self, request: _Request, rows: Rows) -> None:
         """Hand the rows to the list, keeping the cursor on ``request.keep`` when it is shown."""
         keep = request.keep
-        self._standing_in = False
         if request.head and self._list.cursor is not None:
             head = list(self._list.rows[: self._list.cursor + 1])
             kept = set(head)

@@ -21,6 +21,12 @@ comes). The process's CPU time is given beside, and the load average before and 
     python benchmarks/bench_startup.py                      # 100k synthetic + ../shared/dumps
     python benchmarks/bench_startup.py --size 10k --runs 5 --query "graph neural"
     python benchmarks/bench_startup.py --runs 8 --no-shared # the first answer's spread at 100k
+    python benchmarks/bench_startup.py --ahead both         # loaded with and without index_ahead
+
+Each catalogue is loaded as the reader loads it (``load(index_ahead=True)``: a helper process
+builds the index meanwhile when a core is free, see ``paperterm.search.ahead``), or with
+``--ahead off`` without it, or both ways alternated; the catalogue is then put out of the
+collector's sight as the command line does before the reader starts.
 """
 
 from __future__ import annotations

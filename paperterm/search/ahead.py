@@ -2,16 +2,18 @@
 
 A first open of a big catalogue used one core for the load (pure Python, under the GIL), then
 both for the index build. A thread cutting texts beside the load does not run beside it (the
-GIL: measured, the load took 2.8 times as long); a process does. So while :func:`paperterm.load`
-reads, it hands every new title and abstract, with its paper's number, to this helper (a fresh
-interpreter), which cuts them into words by numpy chunk by chunk on the other core
-(:class:`paperterm.search.bulk.Stream`). When the load ends, the helper cuts what is left on
-both cores and sends back two indexes as ``index.SearchIndex`` builds them: first the titles-only
-one (a reader's first answer), then the whole one, each as the sections of a saved index
-(:mod:`paperterm.search.cache`), checked as a saved file's are, and then tokenised again for a
-sample of papers as a loaded index is. Anything going wrong (one core, no numpy, the process
-cannot start, a text holding the separator, two words hashed alike, a broken answer) means the
-index is built in the process as before: the helper is only a shortcut, never a different index.
+GIL: measured at a load average of 2, the load took 2.8 times as long); a process does. So
+while :func:`paperterm.load` reads, it hands every new title and abstract, with its paper's
+number, to this helper (a fresh interpreter, at a lower priority), which cuts them into words
+by numpy chunk by chunk on the other core (:class:`paperterm.search.bulk.Stream`). When the
+load ends, the helper cuts what is left on both cores and sends back two indexes as
+``index.SearchIndex`` builds them: first the titles-only one (a reader's first answer), then the
+whole one, each as the sections of a saved index (:mod:`paperterm.search.cache`), their sizes
+checked, and then tokenised again for a sample of papers as a loaded index is. The helper
+starts only when a core is free for it (:func:`_core_free`). Anything going wrong (no numpy,
+the process cannot start, a text holding the separator, two words hashed alike, a broken
+answer) means the index is built in the process as before: the helper is only a shortcut,
+never a different index.
 
 Texts sent: the titles of new papers and every distinct non-empty abstract of every paper (a
 paper seen again, with another abstract, sends that one under its first number), which is what

@@ -4,6 +4,7 @@ bar's message queue: see ``PapertermApp.on_event``), and only when nothing else 
 from __future__ import annotations
 
 import asyncio
+import string
 from pathlib import Path
 from typing import Any
 
@@ -203,3 +204,48 @@ async def test_a_key_waits_while_the_bar_handles_one_that_went_through_its_queue
         assert bar.value == "mabc!z"
         assert app.main.filter_text == "mabc!z"
         assert taken == ["m"]
+
+
+async def test_a_character_the_bar_takes_in_has_no_priority_binding_to_look_for(
+    catalog: Catalog, state_path: Path
+) -> None:
+    """``FilterBar.takes_in`` (the app then skips Textual's priority check) holds only for
+    keys that Textual's binding chain, from the bar, has no priority binding for; a keymap
+    (which may bind any key) turns it off."""
+    app = make_app(catalog, state_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash")
+        await settle(pilot)
+        bar = app.main._filter_bar
+        chain = app.main._binding_chain
+        characters = [chr(code) for code in range(32, 127)] + ["é", "π", "日"]
+        keys = [events.Key(_key_name(char), char) for char in characters] + [
+            events.Key(key, None)
+            for key in ("slash", "escape", "enter", "down", "up", "backspace", "ctrl+q", "ctrl+p")
+        ]
+        taken = [key for key in keys if bar.takes_in(key)]
+        # Letters and digits at least (a few signs Textual names no character for are not)
+        assert {key.character for key in taken} >= set(string.ascii_letters + string.digits)
+        assert not bar.takes_in(events.Key("slash", "/"))
+        for key in taken:
+            assert not any(
+                binding.priority
+                for _, bindings in chain
+                for binding in bindings.key_to_bindings.get(key.key, ())
+            ), key.key
+        prioritised = {
+            key
+            for _, bindings in chain
+            for key, found in bindings.key_to_bindings.items()
+            if any(binding.priority for binding in found)
+        }
+        assert {"slash", "escape", "enter", "down", "ctrl+q"} <= prioritised
+        app.set_keymap({"leave_filter": "x"})
+        assert not bar.takes_in(events.Key("x", "x"))
+
+
+def _key_name(char: str) -> str:
+    """The key Textual names for a typed character (``/``: slash)."""
+    from textual.keys import _character_to_key
+
+    return _character_to_key(char)

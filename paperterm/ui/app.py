@@ -111,8 +111,10 @@ class PapertermApp(App[None]):
         handed to the bar here, after the priority bindings were checked as Textual checks
         them, instead of being posted to the bar's message queue: the hop from the app's
         queue to the bar's took about 0.3-0.4 ms of CPU of each key (1.4 -> 1.05 ms from the
-        driver to the bar's edit, on the shared dumps). Every other event, and a key when any
-        of that does not hold, goes Textual's way. Textual private API (pinned below 9):
+        driver to the bar's edit, on the shared dumps). A character the bar takes in skips
+        the priority check (:meth:`FilterBar.takes_in`: no priority binding can take it). Every
+        other event, and a key when any of that does not hold, goes Textual's way. Textual
+        private API (pinned below 9):
         ``App._check_bindings``, ``Screen._clear_tooltip`` and what
         :meth:`FilterBar.take_key` uses; tests/test_ui_key_path.py checks the keys that take
         this path, the ones that must not (a dialog, the palette), the priority keys and
@@ -127,7 +129,7 @@ class PapertermApp(App[None]):
         ):
             bar = self.focused
             if isinstance(bar, FilterBar) and bar.ready_for_key():
-                if await self._check_bindings(event.key, priority=True):
+                if not bar.takes_in(event) and await self._check_bindings(event.key, priority=True):
                     return
                 self._main._clear_tooltip()
                 await bar.take_key(event)

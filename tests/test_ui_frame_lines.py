@@ -34,7 +34,7 @@ async def test_a_frame_writes_only_the_lines_not_on_the_terminal_already(
                 terminal.write(data)
                 frames.append(data)
 
-        app._display = painted  # type: ignore[method-assign]
+        app._display = painted  # type: ignore[method-assign,assignment]
         app.screen.refresh()  # a whole frame first
         await settle(pilot)
         main = app.main

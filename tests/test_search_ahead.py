@@ -6,6 +6,8 @@ from __future__ import annotations
 import gc
 import os
 import random
+import signal
+import threading
 from array import array
 from pathlib import Path
 
@@ -306,3 +308,37 @@ def test_without_a_helper_numpy_is_imported_during_the_load(
     assert helper is not None
     helper.cancel()
     assert calls == [True]
+
+
+@pytest.mark.usefixtures("small_ahead")
+def test_a_helper_lagging_behind_makes_the_load_wait_not_hold_everything(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The helper stopped for a second as the load starts: the load waits for it past
+    MAX_PENDING bytes instead of holding every text it has not read."""
+    monkeypatch.setattr(ahead, "MAX_PENDING", 1000)
+    held: list[int] = []
+    real_push, real_start = ahead.Ahead._push, ahead.Ahead.start
+
+    def push(self: ahead.Ahead) -> None:
+        real_push(self)
+        held.append(self._pending_bytes)
+
+    def start() -> ahead.Ahead | None:
+        helper = real_start()
+        assert helper is not None
+        pid = helper._process.pid
+        os.kill(pid, signal.SIGSTOP)
+        threading.Timer(1.0, os.kill, (pid, signal.SIGCONT)).start()
+        return helper
+
+    monkeypatch.setattr(ahead.Ahead, "_push", push)
+    monkeypatch.setattr(ahead.Ahead, "start", start)
+    paths = write_dumps(tmp_path, 20_000, seed=12, ascii_only=True)
+    assert paths[0].stat().st_size > 5 << 20
+    catalog = paperterm.load(paths, index_ahead=True)
+    assert held and max(held) < 2 << 20  # a block beyond what the pipe takes, not the file
+    with monkeypatch.context() as patch:
+        patch.setattr(SearchIndex, "_build", no_build)
+        whole = SearchIndex(catalog.papers, ahead=catalog._ahead)
+    same_index(whole, SearchIndex(catalog.papers))

@@ -63,6 +63,8 @@ _MAX_SECTIONS = 1 + 6 * 4
 _NICE = 5
 """How much lower the helper's priority is (a third of the CPU share of the load's when they
 compete for a core)."""
+MAX_PENDING = 128 << 20
+"""Bytes of texts the helper has not read yet that the load holds before waiting for it."""
 _PIPE = 1 << 20
 """The pipes' size asked for (Linux's largest for anyone by default)."""
 _CHUNK_VARIABLE = "PAPERTERM_AHEAD_CHUNK"
@@ -86,6 +88,7 @@ class Ahead:
         # frame three times); what the pipe does not take waits for the next texts, and the
         # last of it for :meth:`finish`.
         self._pending: deque[memoryview] = deque()
+        self._pending_bytes = 0
         self._failed = False
         self._lock = threading.Lock()
         self._titles_read = False
@@ -142,19 +145,34 @@ class Ahead:
         head = _KINDS[kind : kind + 1] + _number(len(texts)) + _number(len(data))
         self._pending.append(memoryview(head + numbers.tobytes()))
         self._pending.append(memoryview(data))
+        self._pending_bytes += 17 + 4 * len(texts) + len(data)
         self._push()
+        if self._pending_bytes > MAX_PENDING and not self._failed:
+            # The helper lags far behind (a busy machine): the load waits for it rather than
+            # hold the texts twice.
+            try:
+                os.set_blocking(self._fd, True)
+                self._push()
+                os.set_blocking(self._fd, False)
+            except OSError:
+                self.cancel()
 
     def _push(self) -> None:
-        """Write what the pipe takes now."""
+        """Write what the pipe takes now (blocking or not, as the pipe is set), down to
+        :data:`MAX_PENDING` bytes left when blocking."""
         pending = self._pending
+        blocking = os.get_blocking(self._fd)
         try:
-            while pending:
+            while pending and (not blocking or self._pending_bytes > MAX_PENDING // 2):
                 part = pending[0]
                 written = os.write(self._fd, part)
+                self._pending_bytes -= written
                 if written < len(part):
                     pending[0] = part[written:]
-                    return
-                pending.popleft()
+                    if not blocking:
+                        return
+                else:
+                    pending.popleft()
         except BlockingIOError:
             return
         except OSError:

@@ -107,3 +107,33 @@ async def test_the_answer_keeps_the_paper_moved_to_while_a_typed_filter_is_searc
         await pilot.press("slash", "ctrl+u", *"model", "enter")
         await settle(pilot)
         assert main.paper_list.current == main.paper_list.rows[0]
+
+
+async def test_papers_show_while_a_sort_kept_from_last_time_is_worked_out(
+    catalog: Catalog, state_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sort kept from last time (by title) is worked out on the search thread: meanwhile the
+    list shows the papers in catalogue order, not "No papers." and "0/0 shown"."""
+    settings.remember_place("paths:x", settings.Place(sort="title"))
+    release = threading.Event()
+
+    def held_rows(triage: Triage, selection: Selection, marks: Marks) -> Rows:
+        if selection.sort == "title":
+            release.wait(30)
+        return ROWS(triage, selection, marks)
+
+    monkeypatch.setattr(Triage, "rows", held_rows)
+    app = make_app(catalog, state_path, place_key="paths:x", restore=True)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            main = app.main
+            assert main.sort == "title"
+            assert list(main.paper_list.rows) == list(range(len(catalog)))
+            assert "0/0 shown" not in status_text(app)
+            release.set()
+            await settle(pilot)
+            by_title = ROWS(main.triage, Selection("", sort="title"), main._marks).indices
+            assert list(main.paper_list.rows) == list(by_title) != list(range(len(catalog)))
+    finally:
+        release.set()

@@ -65,6 +65,13 @@ def check(paper_list: PaperList, step: str) -> None:
             step,
             crop,
         )
+    for crop in crops[2:]:  # asked first, the lines drawn before dropped (as after a key)
+        paper_list._drawn.clear()
+        assert cells(paper_list.render_lines(crop)) == cells(by_textual(paper_list, crop)), (
+            step,
+            crop,
+            "asked first",
+        )
 
 
 class Shout(LineFilter):

@@ -412,12 +412,20 @@ class PaperList(KeptStyles, ScrollView, can_focus=True):
         if len(drawn) > 4 * _CACHED_LINES:
             drawn.clear()
         cursor_line = self._line_of(self.cursor) if self._rows else -1
+        first, end = top + crop.y, top + crop.bottom
+        # The rows these lines draw, asked of the rows once (a ranking lists them on demand).
+        divider = self._divider
+        start = first if divider is None or first <= divider else first - 1
+        window = self._rows[start:end]
         lines = []
-        for line in range(top + crop.y, top + crop.bottom):
+        for line in range(first, end):
             on_cursor = line == cursor_line
             done = drawn.get(line)
             if done is None or done[0] != on_cursor:
-                strip = self._finished_line(line, width, on_cursor, finish)
+                row = self._row_of(line)
+                at = -1 if row is None else row - start
+                index = window[at] if 0 <= at < len(window) else None
+                strip = self._finished_line(line, index, width, on_cursor, finish)
                 drawn[line] = (on_cursor, strip)
             else:
                 strip = done[1]
@@ -445,12 +453,13 @@ class PaperList(KeptStyles, ScrollView, can_focus=True):
             self.forget_lines()
         return finish
 
-    def _finished_line(self, line: int, width: int, on_cursor: bool, finish: _Finish) -> Strip:
-        """List line ``line`` finished for the terminal: a row is kept by what it shows."""
-        row = self._row_of(line)
-        if not self._rows or row is None or row >= len(self._rows):
+    def _finished_line(
+        self, line: int, index: int | None, width: int, on_cursor: bool, finish: _Finish
+    ) -> Strip:
+        """List line ``line`` finished for the terminal, drawing paper ``index`` (None: no
+        paper); a row is kept by what it shows."""
+        if index is None:
             return self._other_line(line, width, finish)
-        index = self._rows[row]
         paper = self._papers[index]
         read = paper.id in self._read
         starred = paper.id in self._starred

@@ -52,8 +52,9 @@ class KeptLinesScrollBar(KeptStyles, ScrollBar):
 
     def __init__(self, vertical: bool = True, name: str | None = None, *, thickness: int = 1):
         super().__init__(vertical, name, thickness=thickness)
-        self._kept: dict[tuple[object, ...], Strip] = {}
-        """Finished lines by the segment they are drawn from, and how they were finished."""
+        self._kept: dict[tuple[object, ...], dict[Segment, Strip]] = {}
+        """Finished lines by how they were finished, then by the segment they are drawn from
+        (the finish hashed once a bar, not once a line)."""
         self._bars: dict[tuple[object, ...], list[Strip]] = {}
         """The bar's finished lines by what its renderable draws (length, window, position,
         thickness, style), its size and how they were finished: a bar drawn before is not
@@ -116,15 +117,23 @@ class KeptLinesScrollBar(KeptStyles, ScrollBar):
         segments = self._segments(renderable)
         if segments is None:
             return None
-        kept = self._kept
-        if len(kept) > 256:
-            kept.clear()
+        kept = self._kept.get(finish)
+        if kept is None or len(kept) > 256:
+            if len(self._kept) >= 16:
+                self._kept.clear()
+            kept = self._kept[finish] = {}
         lines = []
+        last: Segment | None = None
+        line = Strip.blank(0)
         for segment in segments:
-            key = (segment.text, segment.style, finish)
-            line = kept.get(key)
-            if line is None:
-                line = kept[key] = self._finished(segment)
+            # The bar draws the track above the thumb, the thumb and the track below it each
+            # with one segment repeated: a run's line is looked up once.
+            if segment is not last:
+                found = kept.get(segment)
+                if found is None:
+                    found = kept[segment] = self._finished(segment)
+                line = found
+                last = segment
             lines.append(line)
         return lines
 

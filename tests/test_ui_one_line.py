@@ -6,7 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rich.console import Console
+from rich.segment import Segment
 from rich.style import Style
+from textual.color import Color
+from textual.filter import Monochrome
 from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.strip import Strip
@@ -121,3 +125,43 @@ async def test_a_widget_with_a_border_is_left_to_textual(
         assert not one_line.plain(status)
         region = Region(0, 0, *status.outer_size)
         assert cells(status.render_lines(region)) == cells(by_textual(status, region))
+
+
+def test_a_line_is_a_strip_made_for_less() -> None:
+    """one_line.Line leaves Strip's caches to be made when first used: every slot of Strip is
+    one it sets or one of those caches (a slot added by another Textual fails here), each made
+    as Strip makes it, and a Line does what a Strip does."""
+    made = Strip([Segment("x")])
+    assert set(Strip.__slots__) == set(one_line.Line.CACHES) | {
+        "_segments",
+        "_cell_length",
+        "_render_cache",
+        "_link_ids",
+        "_cell_count",
+    }
+    for name, size in one_line.Line.CACHES.items():
+        assert getattr(made, name)._maxsize == size
+    bold, red = Style(bold=True), Style(color="red")
+    segments = [Segment("abc ", bold), Segment("déf", red), Segment("  ", bold + red)]
+    line, strip = one_line.Line(list(segments), 9), Strip(segments, 9)
+    assert isinstance(line, Strip)
+    for cut in ((0, 9), (2, 5), (0, 20)):
+        assert list(line.crop(*cut)) == list(strip.crop(*cut))
+    assert line.crop(2, 5) is line.crop(2, 5)  # kept, as a Strip keeps it
+    assert list(line.crop_extend(1, 12, red)) == list(strip.crop_extend(1, 12, red))
+    assert list(line.extend_cell_length(12, red)) == list(strip.extend_cell_length(12, red))
+    assert list(line.apply_style(red)) == list(strip.apply_style(red))
+    assert list(line.apply_filter(Monochrome(), Color(0, 0, 0))) == list(
+        strip.apply_filter(Monochrome(), Color(0, 0, 0))
+    )
+    assert [list(part) for part in line.divide([3, 9])] == [
+        list(part) for part in strip.divide([3, 9])
+    ]
+    assert line.render(Console()) == strip.render(Console())
+    assert (line.text, line.cell_length, line.link_ids) == (strip.text, 9, strip.link_ids)
+    try:
+        line.no_such_thing  # noqa: B018
+    except AttributeError:
+        pass
+    else:
+        raise AssertionError("a Line has no attribute Strip has not")

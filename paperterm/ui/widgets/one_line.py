@@ -12,9 +12,12 @@ tests/test_ui_one_line.py checks the lines are those Textual draws, in every sta
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from rich.segment import Segment
 from rich.style import Style
 from textual._segment_tools import line_pad
+from textual.cache import FIFOCache
 from textual.color import Color
 from textual.filter import ANSIToTruecolor, DimFilter, LineFilter, Monochrome, NoColor
 from textual.geometry import Region
@@ -24,6 +27,44 @@ from textual.widget import Widget
 
 BY_STYLE = (ANSIToTruecolor, Monochrome, NoColor, DimFilter)
 """Textual's line filters, which change a segment by its style alone."""
+
+
+class Line(Strip):
+    """A Strip made for less: Textual's makes seven caches for each line up front (crop,
+    filter, style...; 3-10 us a line, most of making a row), where most lines a frame makes are
+    written once and never cropped nor filtered. Here each is made when first used. Takes its
+    segments as given (not copied): hand it a list no one changes after. Textual private API
+    (pinned below 9): Strip's slots, their sizes; tests/test_ui_one_line.py checks these are
+    Strip's and that a Line does what a Strip does."""
+
+    __slots__ = ()
+
+    CACHES: ClassVar[dict[str, int]] = {
+        "_divide_cache": 4,
+        "_crop_cache": 16,
+        "_style_cache": 16,
+        "_filter_cache": 4,
+        "_line_length_cache": 4,
+        "_crop_extend_cache": 4,
+        "_offsets_cache": 4,
+    }
+    """Strip's caches and their sizes, as Strip makes them."""
+
+    def __init__(self, segments: list[Segment], cell_length: int) -> None:
+        self._segments = segments
+        self._cell_length = cell_length
+        self._render_cache = None
+        self._link_ids = None
+        self._cell_count = None
+
+    def __getattr__(self, name: str) -> FIFOCache[Any, Any]:
+        """One of Strip's caches, made when first asked for (an unset slot)."""
+        size = Line.CACHES.get(name)
+        if size is None:
+            raise AttributeError(name)
+        cache: FIFOCache[Any, Any] = FIFOCache(size)
+        setattr(self, name, cache)
+        return cache
 
 
 def undecorated(widget: Widget) -> bool:
@@ -144,7 +185,7 @@ class Finish:
             segments.insert(0, Segment(" " * self.left, inner))
         if self.right:
             segments.append(Segment(" " * self.right, inner))
-        return Strip(segments, self.left + width + self.right)
+        return Line(segments, self.left + width + self.right)
 
 
 def render_lines(widget: Widget, crop: Region) -> list[Strip] | None:

@@ -710,7 +710,7 @@ class _Finish:
         elif length < width:
             if filtered:
                 segments.append(self._padding(width - length))
-                return Strip(segments, width)
+                return one_line.Line(segments, width)
             segments = [*segments, Segment(" " * (width - length), self.inner)]
         if filtered:
             return Strip(segments, width)

@@ -355,3 +355,22 @@ async def test_a_filter_wider_than_the_bar_keeps_its_cursor_in_sight_after_a_res
             line = "".join(segment.text for segment in bar.render_line(0))
             assert line.rstrip().endswith("y" * min(16, width - 1)), size
             assert app.cursor_position == bar.cursor_screen_offset
+
+
+async def test_a_slash_in_a_burst_is_typed_in_its_place(catalog: Catalog, state_path: Path) -> None:
+    """``/`` in the filter is a priority key (the screen's, which types it in there): it runs
+    when the app reads it, while the keys before it may still wait in the bar's queue; it went
+    in ahead of them ("g/raph neura" for "graph neural/x" and two backspaces, typed at once)."""
+    app = make_app(catalog, state_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash")
+        await settle(pilot)
+        burst(app, [*"graph", "space", *"neural", "slash", "x", "backspace", "backspace"])
+        await settle(pilot)
+        await settle(pilot)
+        assert app.main._filter_bar.value == "graph neural"
+        assert app.main.filter_text == "graph neural"
+        burst(app, ["slash", "slash", "a", "left", "slash"])
+        await settle(pilot)
+        await settle(pilot)
+        assert app.main._filter_bar.value == "graph neural///a"

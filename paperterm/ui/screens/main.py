@@ -1203,7 +1203,7 @@ class MainScreen(Screen[None]):
     def action_focus_filter(self) -> None:
         """Go to the filter bar (in it already: type a /, which the key would otherwise eat)."""
         if self.focused is self._filter_bar:
-            self._filter_bar.insert_text_at_cursor("/")
+            self._filter_bar.type_in_turn("/")
             return
         # At once, not via focus(): keys typed right after / must land in the filter.
         self.set_focus(self._filter_bar)

@@ -131,6 +131,16 @@ class FilterBar(KeptStyles, Input):
         nothing waits in the bar's queue and the bar handles no message."""
         return not self._dispatching and self.is_attached and self._message_queue.empty()
 
+    def type_in_turn(self, text: str) -> None:
+        """Type ``text`` in as a key typed now would be: at once when nothing waits for the bar,
+        else behind what waits in its queue (a priority key's action, such as ``/`` typing
+        itself in, runs when the app reads the key, ahead of the keys before it that went to
+        the bar's queue)."""
+        if self.ready_for_key():
+            self.insert_text_at_cursor(text)
+        else:
+            self.call_later(self.insert_text_at_cursor, text)
+
     def takes_in(self, event: events.Key) -> bool:
         """Whether ``event`` is a character the bar takes in, which no priority binding can
         take first: Textual's binding chain drops, from every node above a widget, the keys the

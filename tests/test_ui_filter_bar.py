@@ -374,3 +374,21 @@ async def test_a_slash_in_a_burst_is_typed_in_its_place(catalog: Catalog, state_
         await settle(pilot)
         await settle(pilot)
         assert app.main._filter_bar.value == "graph neural///a"
+
+
+async def test_escape_in_a_burst_clears_the_keys_typed_before_it(
+    catalog: Catalog, state_path: Path
+) -> None:
+    """Escape is a priority key (the screen's): it runs when the app reads it, while keys typed
+    before it may still wait in the bar's queue; they were typed in after it ("gra")."""
+    app = make_app(catalog, state_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash")
+        await settle(pilot)
+        burst(app, ["g", "r", "a", "escape", "j"])
+        await settle(pilot)
+        await settle(pilot)
+        assert app.main._filter_bar.value == ""
+        assert app.main.filter_text == ""
+        assert app.focused is app.main.paper_list
+        # j, typed after Escape, went to the list, not the filter

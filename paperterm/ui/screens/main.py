@@ -1212,8 +1212,7 @@ class MainScreen(Screen[None]):
         """Empty the filter and go back to the list."""
         if not self._filter_bar.value and self.focused is not self._filter_bar:
             raise SkipAction()  # nothing to do here: Escape is the focused widget's
-        if self._filter_bar.value:
-            self._filter_bar.value = ""
+        self._filter_bar.clear_in_turn()
         self.set_focus(self._list)
 
     def action_leave_filter(self) -> None:

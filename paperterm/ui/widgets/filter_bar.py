@@ -141,6 +141,14 @@ class FilterBar(KeptStyles, Input):
         else:
             self.call_later(self.insert_text_at_cursor, text)
 
+    def clear_in_turn(self) -> None:
+        """Empty the bar now, and again behind what waits in its queue: Escape (a priority key,
+        the screen's) runs when the app reads it, and keys typed just before it, still in the
+        bar's queue, were typed in after it ("gra" and Escape at once left "gra")."""
+        self.value = ""
+        if not self.ready_for_key():
+            self.call_later(setattr, self, "value", "")
+
     def takes_in(self, event: events.Key) -> bool:
         """Whether ``event`` is a character the bar takes in, which no priority binding can
         take first: Textual's binding chain drops, from every node above a widget, the keys the

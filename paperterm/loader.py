@@ -389,15 +389,16 @@ def load(
     input yields a paper, raise :class:`~paperterm.errors.DumpError` for the first problem.
     ``on_progress(done_bytes, total_bytes)`` is called about once per MiB read, so a caller can
     show progress on a long load, and a last time with ``done == total`` when all is read.
-    ``index_ahead``, for a caller that will search: when the files are big (see
-    :data:`paperterm.search.ahead.MIN_BYTES`), a second process builds the search index from
-    the texts while they are read, on the other core (:mod:`paperterm.search.ahead`); when no
-    core is free for it, numpy (which the build uses) is imported meanwhile.
+    ``index_ahead``, for a caller that will search: when the files are big, not huge (see
+    :data:`paperterm.search.ahead.MIN_BYTES` and ``MAX_BYTES``), a second process builds the
+    search index from the texts while they are read, on the other core
+    (:mod:`paperterm.search.ahead`); else numpy (which the build uses) is imported meanwhile.
     """
     plan = _expand(paths)
     total = sum(item.size for item in plan if isinstance(item, _Input))
     progress = _Progress(on_progress, total)
-    helper = ahead.Ahead.start() if index_ahead and total >= ahead.MIN_BYTES else None
+    wanted = index_ahead and ahead.MIN_BYTES <= total <= ahead.MAX_BYTES
+    helper = ahead.Ahead.start() if wanted else None
     if index_ahead and total >= ahead.MIN_BYTES and helper is None:
         ahead.import_numpy_meanwhile()  # the build comes after the load, in this process
     builder = _Builder(helper)

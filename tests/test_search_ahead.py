@@ -201,7 +201,7 @@ def test_a_text_holding_the_separator_stops_the_helper() -> None:
 
 
 @pytest.mark.usefixtures("small_ahead")
-def test_no_helper_unless_asked_for_or_big_or_two_cores(
+def test_no_helper_unless_asked_for_big_not_huge_and_a_core_free(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     paths = write_dumps(tmp_path, 200, seed=8)
@@ -216,6 +216,10 @@ def test_no_helper_unless_asked_for_or_big_or_two_cores(
     monkeypatch.setattr(os, "getloadavg", lambda: (2.6, 1.0, 1.0))
     assert paperterm.load(paths, index_ahead=True)._ahead is None, "no core free"
     monkeypatch.setattr(os, "getloadavg", lambda: (2.4, 3.0, 3.0))
+    size = sum(path.stat().st_size for path in paths)
+    monkeypatch.setattr(ahead, "MAX_BYTES", size - 1)
+    assert paperterm.load(paths, index_ahead=True)._ahead is None, "too big: built here"
+    monkeypatch.setattr(ahead, "MAX_BYTES", size)
     helper = paperterm.load(paths, index_ahead=True)._ahead
     assert helper is not None
     helper.cancel()

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from textual import events
 from textual.command import CommandPalette
+from textual.pilot import Pilot
 
 from paperterm.catalog import Catalog
 from paperterm.ui.app import PapertermApp
@@ -90,6 +91,22 @@ async def test_a_burst_with_backspaces_keeps_its_order(
         assert taken  # the path is in use
 
 
+async def typed_on_top(pilot: Pilot[None], taken: list[str], kind: type, *keys: str) -> None:
+    """With a screen of ``kind`` just opened over the filter holding "a": ``keys`` typed there
+    leave the bar as it was (none ``taken`` by it), and Escape closes that screen."""
+    app = pilot.app
+    assert isinstance(app, PapertermApp)
+    await settle(pilot)
+    assert isinstance(on_top(app), kind)
+    await pilot.press(*keys)
+    await settle(pilot)
+    assert app.main._filter_bar.value == "a"
+    assert taken == ["a"]
+    await pilot.press("escape")
+    await settle(pilot)
+    assert on_top(app) is app.main
+
+
 async def test_keys_typed_with_a_screen_on_top_do_not_reach_the_bar(
     catalog: Catalog, state_path: Path, taken: list[str]
 ) -> None:
@@ -99,25 +116,9 @@ async def test_keys_typed_with_a_screen_on_top_do_not_reach_the_bar(
         await pilot.press("slash", "a")
         await settle(pilot)
         app.main.action_help()  # what ? does from the list
-        await settle(pilot)
-        assert isinstance(on_top(app), HelpScreen)
-        await pilot.press("b", "backspace", "c")
-        await settle(pilot)
-        assert app.main._filter_bar.value == "a"
-        assert taken == ["a"]
-        await pilot.press("escape")
-        await settle(pilot)
-        assert on_top(app) is app.main
+        await typed_on_top(pilot, taken, HelpScreen, "b", "backspace", "c")
         await pilot.press("ctrl+p")  # a priority key in the filter: the palette
-        await settle(pilot)
-        assert isinstance(on_top(app), CommandPalette)
-        await pilot.press("t", "h", "backspace")
-        await settle(pilot)
-        assert app.main._filter_bar.value == "a"
-        assert taken == ["a"]
-        await pilot.press("escape")
-        await settle(pilot)
-        assert on_top(app) is app.main
+        await typed_on_top(pilot, taken, CommandPalette, "t", "h", "backspace")
         assert app.focused is app.main._filter_bar
         await pilot.press("d")
         await settle(pilot)

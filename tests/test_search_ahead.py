@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 import paperterm
+from paperterm.catalog import Catalog
 from paperterm.search import ahead, cache
 from paperterm.search.index import SearchIndex
 from test_search_cache import answers, fields
@@ -84,6 +85,14 @@ def small_ahead(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(ahead, "BUSY_MARGIN", -1e9)
 
 
+def loaded_ahead(paths: list[Path]) -> tuple[Catalog, ahead.Ahead]:
+    """The dumps loaded with a helper building their index: the catalogue and its helper."""
+    catalog = paperterm.load(paths, index_ahead=True)
+    helper = catalog._ahead
+    assert helper is not None
+    return catalog, helper
+
+
 def same_index(first: SearchIndex, second: SearchIndex) -> None:
     assert first.words == second.words
     assert fields(first) == fields(second)
@@ -98,10 +107,8 @@ def test_the_index_built_ahead_is_the_index_built_here(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     paths = write_dumps(tmp_path, 3000)
-    catalog = paperterm.load(paths, index_ahead=True)
+    catalog, helper = loaded_ahead(paths)
     assert catalog.warnings  # the title left alone
-    helper = catalog._ahead
-    assert helper is not None
     with monkeypatch.context() as patch:
         patch.setattr(SearchIndex, "_build", no_build)
         titles = SearchIndex(catalog.papers, titles_only=True, ahead=helper)
@@ -147,9 +154,7 @@ def test_the_catalogue_searches_with_the_index_built_ahead(
 @pytest.mark.usefixtures("small_ahead")
 def test_a_helper_that_dies_means_a_build_here(tmp_path: Path) -> None:
     paths = write_dumps(tmp_path, 800, seed=5)
-    catalog = paperterm.load(paths, index_ahead=True)
-    helper = catalog._ahead
-    assert helper is not None
+    catalog, helper = loaded_ahead(paths)
     helper._process.kill()
     helper._process.wait()
     same_index(SearchIndex(catalog.papers, ahead=helper), SearchIndex(catalog.papers))
@@ -160,9 +165,7 @@ def test_a_broken_answer_means_a_build_here(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     paths = write_dumps(tmp_path, 800, seed=6)
-    catalog = paperterm.load(paths, index_ahead=True)
-    helper = catalog._ahead
-    assert helper is not None
+    catalog, helper = loaded_ahead(paths)
     monkeypatch.setattr(ahead, "_MAX_SECTIONS", 3)  # every answer now looks broken
     assert helper.titles(len(catalog)) is None
     assert helper.failed
@@ -175,9 +178,7 @@ def test_a_wrong_index_fails_the_sample_check(
 ) -> None:
     """Say the helper mixed up two papers' numbers: the papers tokenised again find it out."""
     paths = write_dumps(tmp_path, 800, seed=7)
-    catalog = paperterm.load(paths, index_ahead=True)
-    helper = catalog._ahead
-    assert helper is not None
+    catalog, helper = loaded_ahead(paths)
     real = cache.decode
 
     def shifted(*args: object, **kwargs: object) -> object:
@@ -250,9 +251,7 @@ def test_the_helper_runs_no_module_of_the_current_folder(
 def test_the_helper_ends_with_its_catalogue(tmp_path: Path) -> None:
     # Big enough that the helper's answer fills the pipe: it cannot end by itself unread.
     paths = write_dumps(tmp_path, 3000, seed=9)
-    catalog = paperterm.load(paths, index_ahead=True)
-    helper = catalog._ahead
-    assert helper is not None
+    catalog, helper = loaded_ahead(paths)
     process = helper._process
     del catalog, helper
     gc.collect()
@@ -264,9 +263,7 @@ def test_a_saved_index_stops_the_helper(tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.setattr(cache, "MIN_PAPERS", 100)
     paths = write_dumps(tmp_path, 600, seed=10)
     paperterm.load(paths).search_indices("graph")  # built and saved
-    catalog = paperterm.load(paths, index_ahead=True)
-    helper = catalog._ahead
-    assert helper is not None
+    catalog, helper = loaded_ahead(paths)
     catalog.search_indices("graph")
     assert catalog._searcher is not None and catalog._searcher.index.loaded
     assert helper.failed and helper._process.poll() is not None

@@ -39,7 +39,7 @@ _SEQUENCE = re.compile(
 _SPACE_CONTROLS = re.compile("[\t\n\v\f\r\x85]")
 _OTHER_CONTROLS = re.compile(f"[{_CONTROLS}]")
 _LINE_ENDS = re.compile("\r\n?|[\v\f\x85]")
-_CONTROLS_BUT_LAYOUT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROLS_BUT_LAYOUT = re.compile(f"(?![\t\n])[{_CONTROLS}]")
 
 
 def has_controls(text: str) -> bool:

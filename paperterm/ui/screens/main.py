@@ -465,6 +465,11 @@ class MainScreen(Screen[None]):
         self._searcher: ThreadPoolExecutor | None = None
         self._searching: Future[MainScreen.Filtered | None] | None = None
         """The latest search handed to the search thread."""
+        self._awaited: Future[MainScreen.Filtered | None] | None = None
+        """The search whose answer the hand-over worker is to post (see :meth:`_hand_over`)."""
+        self._handing = False
+        """Whether a hand-over worker is waiting (it takes :attr:`_awaited` before it ends)."""
+        self._handing_lock = threading.Lock()
         self._rows = Rows((), None)
         self._filled = False
         """Whether the list was given rows yet (see :meth:`_fill_before`)."""
@@ -641,11 +646,23 @@ class MainScreen(Screen[None]):
             return
         if self._searcher is None:
             self._searcher = ThreadPoolExecutor(1, thread_name_prefix="paperterm-search")
+        running = self._searching
         future = self._searching = self._searcher.submit(self._rows_for, request)
+        if (running is not None and not running.done()) or (
+            len(self.papers) > QUICK_PAPERS and not self.catalog.search_ready
+        ):
+            # The search thread is still on an earlier request (a first open's titles being
+            # indexed, a slow search), or the index is still to be built or read: the answer
+            # cannot come within the wait, which would only hold the key's echo back. Measured
+            # at 100k papers, keys typed at the first frame of a first open: each waited 11-20
+            # ms (the wait, then the interpreter lock back from the build), a burst of 11
+            # echoed 0.2 s late.
+            self._hand_over(future)
+            return
         try:
             answer = future.result(timeout=SEARCH_WAIT)
         except NotYet:
-            self._filter(future)
+            self._hand_over(future)
             return
         if answer is not None:
             self._filtered(answer)
@@ -681,10 +698,37 @@ class MainScreen(Screen[None]):
         rows.indices[:FIRST_ROWS]
         return self.Filtered(request, rows)
 
-    @work(exclusive=True, thread=True, group="filter")
-    def _filter(self, future: Future[Filtered | None]) -> None:
-        """Hand a slow search's answer over when it comes (a newer request outdates it)."""
-        answer = future.result()
+    def _hand_over(self, future: Future[Filtered | None]) -> None:
+        """Have the answer of ``future`` (the latest search) posted when it comes: by the
+        hand-over worker already waiting for an earlier one, if any (it waits for this one
+        next), else by a new one. One worker for a burst of keys rather than one each: a
+        thread started waits for the interpreter lock, held by a first open's build for up to
+        5 ms at a time (measured: a burst of 11 keys typed at the first frame echoed 25 ms
+        later for it)."""
+        with self._handing_lock:
+            self._awaited = future
+            if self._handing:
+                return
+            self._handing = True
+        self._filter()
+
+    @work(thread=True, group="filter")
+    def _filter(self) -> None:
+        """Wait for the latest search's answer and post it (an answer outdated meanwhile by a
+        newer request is not posted: the worker waits for the newer one)."""
+        try:
+            while True:
+                future = self._awaited
+                assert future is not None
+                answer = future.result()
+                with self._handing_lock:
+                    if future is self._awaited:
+                        self._handing = False
+                        break
+        except BaseException:
+            with self._handing_lock:
+                self._handing = False
+            raise
         if answer is not None and not get_current_worker().is_cancelled:
             self.post_message(answer)
 

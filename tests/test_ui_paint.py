@@ -844,13 +844,13 @@ async def test_a_quick_search_is_shown_with_the_key_a_slow_one_when_it_comes(
     handed_over: list[str] = []
     async with app.run_test(size=SIZE) as pilot:
         main = app.main
-        filter_worker = main._filter
+        hand_over = main._hand_over
 
-        def counted(future: Future[object]) -> object:
+        def counted(future: Future[object]) -> None:
             handed_over.append(main.filter_text)
-            return filter_worker(future)
+            hand_over(future)  # type: ignore[arg-type]
 
-        main._filter = counted  # type: ignore[assignment,method-assign]
+        main._hand_over = counted  # type: ignore[assignment,method-assign]
         await pilot.press("slash", "g", "r")
         assert handed_over == []  # answered within the wait: no worker needed
         assert list(main.paper_list.rows) == answer(main)

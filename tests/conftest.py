@@ -6,9 +6,15 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from paperterm.catalog import Catalog
 from test_ui_fixture import load_fixture
+
+settings.register_profile("paperterm", deadline=None)
+settings.load_profile("paperterm")
+"""No example's time is checked (Hypothesis's default: 200 ms): on a busy machine a slow example
+is no failure, and a test that fails by the clock is a flaky one."""
 
 SHARED_DUMPS = Path(
     os.environ.get("PAPERTERM_SHARED_DUMPS")

@@ -174,10 +174,13 @@ def test_a_catalogue_set_aside_before_the_reader_is_given_back_when_it_stops(
     gc.collect()
     loaded = [[object()] for _ in range(5000)]
     idle_gc.set_aside_loaded()
-    # Out of the automatic collector's sight until the reader's collector takes over.
-    assert gc.get_freeze_count() >= len(loaded)
-    assert not any(id(item) in {id(o) for o in gc.get_objects()} for item in loaded[:50])
-    idle, _ = collector
-    idle.start()
-    idle.stop()
-    assert gc.get_freeze_count() == 0
+    try:
+        # Out of the automatic collector's sight until the reader's collector takes over.
+        assert gc.get_freeze_count() >= len(loaded)
+        assert not any(id(item) in {id(o) for o in gc.get_objects()} for item in loaded[:50])
+        idle, _ = collector
+        idle.start()
+        idle.stop()
+        assert gc.get_freeze_count() == 0
+    finally:
+        gc.unfreeze()  # a failure above must not leave the rest of the run frozen

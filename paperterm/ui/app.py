@@ -10,7 +10,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from textual import events
+from textual import constants, events
 from textual.app import App, SystemCommand
 from textual.driver import Driver
 from textual.screen import Screen
@@ -18,7 +18,7 @@ from textual.theme import Theme
 
 from paperterm import settings
 from paperterm.catalog import Catalog
-from paperterm.sanitize import printable
+from paperterm.sanitize import clean_paste, printable
 from paperterm.state import StateStore
 from paperterm.ui.commands import palette_commands
 from paperterm.ui.screens.main import Fetcher, MainScreen
@@ -71,9 +71,10 @@ class PapertermApp(App[None]):
     def get_driver_class(self) -> type[Driver]:
         """Textual's driver, but on Linux and macOS the reader's own
         (:class:`~paperterm.ui.driver.ReaderDriver`: a paste read whole, a key handed over
-        sooner), unless ``TEXTUAL_DRIVER`` names another."""
+        sooner), unless ``TEXTUAL_DRIVER`` names one (Textual's own included: the way back
+        to it)."""
         driver = super().get_driver_class()
-        if sys.platform != "win32":
+        if sys.platform != "win32" and constants.DRIVER is None:
             from textual.drivers.linux_driver import LinuxDriver
 
             from paperterm.ui.driver import ReaderDriver
@@ -118,8 +119,14 @@ class PapertermApp(App[None]):
         ``App._check_bindings``, ``Screen._clear_tooltip`` and what
         :meth:`FilterBar.take_key` uses; tests/test_ui_key_path.py checks the keys that take
         this path, the ones that must not (a dialog, the palette), the priority keys and
-        bursts."""
-        if (
+        bursts.
+
+        A paste is cleaned here, whichever driver read it, before any input field of any
+        screen draws it (:func:`~paperterm.sanitize.clean_paste`: the terminal hands a paste
+        over as it came, escape sequences included)."""
+        if isinstance(event, events.Paste):
+            event.text = clean_paste(event.text)
+        elif (
             type(event) is events.Key
             and not event.is_forwarded
             and self.app_focus

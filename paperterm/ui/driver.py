@@ -5,11 +5,16 @@ handing each key to the app one step sooner.
   ESC shown as ``^``), sent ahead of the paste, and the paste without it: pasting
   ``a\\nb ESC[31mc`` into the filter gave ``^[31mca``. :class:`PasteReader` cuts each paste out
   of the input before Textual's parser sees it and hands it over whole, as one
-  :class:`~textual.events.Paste`, in its place among the keys, its escape sequences and
-  control characters dropped (:func:`~paperterm.sanitize.clean_paste`: every input field
-  draws what it is given, and Textual's Input and TextArea would write an ``ESC ] 0 ; ...``
-  to the terminal as it is); what becomes of its line breaks and tabs is the focused
-  widget's business (the filter bar makes them spaces: ``FilterBar._on_paste``).
+  :class:`~textual.events.Paste`, in its place among the keys (the app drops its escape
+  sequences and control characters, whoever read it: ``PapertermApp.on_event``).
+- A marker cut by a read: the start of a marker at the end of a read waits for the next read
+  while the terminal's input is quiet, :data:`ESCAPE_WAIT` for a lone ESC (Textual's own wait
+  before it calls an ESC the Escape key) and :data:`MARKER_WAIT` for more of a marker, and only
+  then goes on as keys, as Textual's parser would send them, so that it never starts a paste
+  the reader did not see start (Textual's parser reads the escapes inside a paste as keys: a
+  pasted ``ESC ] 0 ; ... s ... BEL`` would star a paper). A marker the terminal sends in two
+  parts further apart than that is no marker to the reader: what follows is typed, as Textual
+  types it (no terminal writes a marker in two parts; a slow link might send them so).
 - A key: Textual's driver hands each event to the app's loop as a coroutine to run
   (``asyncio.run_coroutine_threadsafe``: a task made, run and its result passed back to the
   input thread, one more turn of the loop); :meth:`ReaderDriver.send_message` has the loop call
@@ -30,21 +35,23 @@ from codecs import getincrementaldecoder
 from collections.abc import Callable, Iterable
 from threading import Event
 
-from textual import events
+from textual import constants, events
 from textual._xterm_parser import XTermParser
 from textual.drivers.linux_driver import LinuxDriver
 from textual.message import Message
-
-from paperterm.sanitize import clean_paste
 
 PASTE_START = "\x1b[200~"
 """What the terminal sends before a paste (bracketed paste mode, which Textual turns on)."""
 PASTE_END = "\x1b[201~"
 """... and after it."""
-HOLD = 0.01
-"""Seconds the start of a marker at the end of a read waits for the rest (a terminal writes a
-marker at once: a read cuts it only at a buffer's end, the rest follows at once). An Escape key
-waits that long more than Textual's parser makes it wait (``ESCDELAY``, 0.1 s)."""
+ESCAPE_WAIT = constants.ESCAPE_DELAY
+"""Seconds of quiet input after a lone ESC at the end of a read before it is the Escape key:
+Textual's own wait (``ESCDELAY``, 0.1 s unless set), so an Escape comes no later than it would."""
+MARKER_WAIT = 1.0
+"""Seconds of quiet input after more of a marker's start (``ESC [``, ``ESC [ 2`` ...) before it
+goes on as keys: no key is typed so, a terminal sends it only as a cut marker."""
+TICK = 0.1
+"""Seconds between the input thread's looks at what is due when nothing is read."""
 
 
 class PasteReader:
@@ -57,8 +64,6 @@ class PasteReader:
         """The pieces of the paste being read (None: not in a paste)."""
         self._held = ""
         """The input's last characters, which may begin a marker the next read completes."""
-        self._held_at = 0.0
-        """When they were read (``time.monotonic``)."""
 
     def feed(self, text: str) -> list[Message]:
         """The events read from ``text``, what came before it included, in order."""
@@ -72,10 +77,9 @@ class PasteReader:
                     held = _begins(text, PASTE_START)  # held for the next read (see tick)
                     if held:
                         text, self._held = text[:-held], text[-held:]
-                        self._held_at = time.monotonic()
                     read += self._parse(text)
                     break
-                read += self._parse(text[:start])
+                read += self._parse_before_paste(text[:start])
                 self._pasted = []
                 text = text[start + len(PASTE_START) :]
             else:
@@ -84,33 +88,47 @@ class PasteReader:
                     held = _begins(text, PASTE_END)
                     self._pasted.append(text[: len(text) - held])
                     self._held = text[len(text) - held :]
-                    self._held_at = time.monotonic()
                     break
                 self._pasted.append(text[:end])
-                read.append(events.Paste(clean_paste("".join(self._pasted))))
+                read.append(events.Paste("".join(self._pasted)))
                 self._pasted = None
                 text = text[end + len(PASTE_END) :]
         return read
 
-    def holding(self) -> bool:
-        """Whether the input's last characters wait for the next read (see :meth:`tick`)."""
-        return bool(self._held)
+    def waits_for(self) -> float:
+        """Seconds of quiet input after which what is held is due (see :meth:`tick`); 0 when
+        nothing is (the start of a paste's end marker waits for its rest however long)."""
+        if not self._held or self._pasted is not None:
+            return 0.0
+        return ESCAPE_WAIT if self._held == "\x1b" else MARKER_WAIT
 
-    def tick(self, held_for: float = HOLD) -> list[Message]:
-        """The events due with no more input (called after every read, and every 0.1 s at the
-        latest, every :data:`HOLD` while :meth:`holding`): the start of a paste's marker read
-        last, held ``held_for`` seconds, goes on to Textual's parser (a lone ESC: the Escape
-        key, once that parser has waited for more as it does), and the keys Textual's parser
-        has waited for long enough."""
+    def tick(self, quiet_for: float = 0.0) -> list[Message]:
+        """The events due when the input has been quiet for ``quiet_for`` seconds (called after
+        every read with 0, and after every look at quiet input): the start of a paste's marker
+        read last, once the input was quiet for :meth:`waits_for`, as Textual's parser sends it
+        when nothing follows (a lone ESC the Escape key, ``ESC [ 2 0`` the keys ``[``, ``2``,
+        ``0``; never through that parser, which would go on waiting for the rest), and the keys
+        Textual's parser has waited for long enough."""
         read: list[Message] = []
-        if self._held and self._pasted is None and time.monotonic() - self._held_at >= held_for:
+        wait = self.waits_for()
+        if wait and quiet_for >= wait:
             held, self._held = self._held, ""
-            read += self._parse(held)
+            read += self._escape() if held == "\x1b" else self._parse(held[1:])
         read += self._parser.tick()
         return read
 
+    def _parse_before_paste(self, text: str) -> list[Message]:
+        """The events of ``text``, which a paste follows: an ESC at its end is the Escape key
+        (the paste's marker ends what it began), sent before the paste, not after it."""
+        keys = text.rstrip("\x1b")
+        return self._parse(keys) + self._escape() * (len(text) - len(keys))
+
     def _parse(self, text: str) -> list[Message]:
         return list(self._parser.feed(text)) if text else []
+
+    @staticmethod
+    def _escape() -> list[Message]:
+        return [events.Key("escape", "\x1b")]
 
 
 def _begins(text: str, marker: str) -> int:
@@ -131,15 +149,24 @@ def read_input(
     # select(), as Textual's driver uses: a terminal is not pollable by kqueue on macOS.
     selector = selectors.SelectSelector()
     selector.register(fileno, selectors.EVENT_READ)
+    quiet_since = time.monotonic()
     try:
         while not stop.is_set():
             read: Iterable[Message] = ()
-            if selector.select(HOLD if reader.holding() else 0.1):
+            looked = time.monotonic()
+            wait = reader.waits_for()
+            timeout = min(TICK, max(0.0, quiet_since + wait - looked)) if wait else TICK
+            if selector.select(timeout):
                 data = os.read(fileno, 4096)
                 if not data:
                     break  # the input is closed (a pipe)
                 read = reader.feed(decode(data))
-            for event in [*read, *reader.tick()]:
+                quiet_since = time.monotonic()
+                quiet = 0.0
+            else:
+                # Quiet for as long as select() looked, however late this thread runs now.
+                quiet = looked + timeout - quiet_since
+            for event in [*read, *reader.tick(quiet)]:
                 deliver(event)
     finally:
         selector.close()

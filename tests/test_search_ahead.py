@@ -4,6 +4,8 @@ process builds itself, or that one when anything goes wrong."""
 from __future__ import annotations
 
 import gc
+import importlib.machinery
+import importlib.util
 import os
 import random
 import signal
@@ -245,6 +247,21 @@ def test_the_helper_runs_no_module_of_the_current_folder(
     index = helper.whole(2)
     assert not ran.exists(), f"the helper ran {ran.read_text()}from the current folder"
     assert index is not None, "the helper failed"
+
+
+def test_the_helper_takes_numpy_from_where_this_interpreter_found_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Isolated, the helper looks neither in the user's site folder (``pip install --user``)
+    nor on ``PYTHONPATH``: it is told the folder numpy was found in, and none without numpy."""
+    found = importlib.machinery.ModuleSpec("numpy", None, origin=str(tmp_path / "numpy" / "x.py"))
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: found)
+    root = Path(ahead.__file__).resolve().parents[2]
+    assert ahead._import_folders() == (str(root), str(tmp_path))
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
+    assert ahead._import_folders() is None
+    monkeypatch.setattr(ahead, "_core_free", lambda: True)
+    assert ahead.Ahead.start() is None
 
 
 @pytest.mark.usefixtures("small_ahead")

@@ -106,19 +106,20 @@ class Ahead:
     def start(cls) -> Ahead | None:
         """A running helper, or None when it would not help (no core free, no numpy) or
         cannot start."""
-        if not _core_free() or importlib.util.find_spec("numpy") is None:
+        folders = _import_folders() if _core_free() else None
+        if folders is None:
             return None
-        root = str(Path(__file__).resolve().parents[2])
         code = (
-            "import sys; sys.path.insert(0, sys.argv[1]);"
+            "import sys; sys.path.insert(0, sys.argv[1]); sys.path.append(sys.argv[2]);"
             " from paperterm.search import ahead; ahead._main()"
         )
         try:
             process = subprocess.Popen(
                 # Isolated (-I): no current directory on its path (with -c it would come before
                 # the standard library and numpy: a folder of dumps holding a numpy.py would
-                # run it), no PYTHON* variables, no user site.
-                [sys.executable, "-I", "-c", code, root],
+                # run it), no PYTHON* variables, no user site; paperterm and numpy are taken
+                # from where this interpreter found them.
+                [sys.executable, "-I", "-c", code, *folders],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
@@ -311,6 +312,17 @@ def _number(value: int) -> bytes:
 def _read_number(stream: IO[bytes]) -> int | None:
     data = stream.read(8)
     return int.from_bytes(data, sys.byteorder) if len(data) == 8 else None
+
+
+def _import_folders() -> tuple[str, str] | None:
+    """The folders holding paperterm and numpy as this interpreter found them (None: no
+    numpy): the helper, isolated, would not look in the user's site folder (``pip install
+    --user``) or on ``PYTHONPATH``. numpy's folder goes after the standard library on the
+    helper's path: it cannot stand in for a module of the standard library."""
+    spec = importlib.util.find_spec("numpy")
+    if spec is None or spec.origin is None:
+        return None
+    return str(Path(__file__).resolve().parents[2]), str(Path(spec.origin).parents[1])
 
 
 def _main() -> None:

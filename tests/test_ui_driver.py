@@ -9,7 +9,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -136,7 +136,7 @@ def test_an_escape_just_before_a_paste_comes_before_it() -> None:
 
 
 def read_through_a_pipe(
-    pieces: list[str], between: Callable[[], None] = lambda: None
+    pieces: Sequence[str | bytes], between: Callable[[], None] = lambda: None
 ) -> list[Message]:
     """What :func:`read_input` delivers of ``pieces`` written to a pipe one by one, calling
     ``between`` after each piece but the last."""
@@ -148,7 +148,7 @@ def read_through_a_pipe(
         for number, piece in enumerate(pieces):
             if number:
                 between()
-            os.write(write, piece.encode())
+            os.write(write, piece if isinstance(piece, bytes) else piece.encode())
     finally:
         os.close(write)
         thread.join(timeout=30)
@@ -165,6 +165,18 @@ def test_the_input_thread_reads_a_pipe_in_order_until_it_closes(
     monkeypatch.setattr(driver, "MARKER_WAIT", 60.0)
     pieces = [INPUT[start : start + 7] for start in range(0, len(INPUT), 7)]
     assert seen(read_through_a_pipe(pieces)) == READ
+
+
+def test_a_byte_that_is_no_utf_8_does_not_stop_the_input() -> None:
+    """Textual's own reader decodes strictly: such a byte ended its input thread (no keyboard
+    any more); here it is one replacement character and the keys after it still come."""
+    delivered = read_through_a_pipe([b"a\xff\xc3b"])
+    assert [event.character for event in delivered if isinstance(event, events.Key)] == [
+        "a",
+        "\ufffd",
+        "\ufffd",
+        "b",
+    ]
 
 
 def test_the_input_thread_waits_for_a_marker_cut_across_reads(

@@ -197,8 +197,13 @@ async def test_a_key_waits_while_the_bar_handles_one_that_went_through_its_queue
         bar.post_message(events.Paste("abc"))  # ... this
         await asyncio.wait_for(entered.wait(), 10)
         app.post_message(events.Key("z", "z"))
-        while seen[-1] != "z":  # the app has read z while the bar waits in enter's action
-            await asyncio.sleep(0)
+
+        async def z_read() -> None:
+            while seen[-1] != "z":
+                await asyncio.sleep(0)
+
+        # The app has read z while the bar waits in the left key's action.
+        await asyncio.wait_for(z_read(), 10)
         gate.set()
         await settle(pilot)
         await settle(pilot)

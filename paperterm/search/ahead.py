@@ -352,6 +352,7 @@ def _main() -> None:
             if kind < 0:
                 if head[:1] != _END:
                     sys.exit(1)
+                papers = count  # the end record's count: the catalogue's papers
                 break
             numbers = array("I")
             numbers.frombytes(source.read(4 * count))
@@ -362,7 +363,7 @@ def _main() -> None:
                 stream.add_joined(kind, numbers, data)
             except ValueError:  # a text holds the separator
                 sys.exit(1)
-        universe = Universe(count)
+        universe = Universe(papers)
         for titles_only in (True, False):
 
             def field_maker(
@@ -375,7 +376,7 @@ def _main() -> None:
             except bulk.Collision:
                 sys.exit(3)
             states = [field.state() for field in built.fields]
-            sections = cache.sections(built.words, states, (count + 7) // 8)
+            sections = cache.sections(built.words, states, (papers + 7) // 8)
             del built, states
             out.write(_number(len(sections)))
             for section in sections:

@@ -694,8 +694,9 @@ class MainScreen(Screen[None]):
         except PapertermError as error:
             return self.Filtered(request, None, str(error))
         # The first screen listed here, on the search thread, while the key waits for it anyway
-        # (a lazy ranking lists its first window when first asked: else in the answer's frame).
-        rows.indices[:FIRST_ROWS]
+        # (a lazy ranking lists its first window when first asked: else in the answer's frame);
+        # asked for that alone, the rows themselves are not wanted here.
+        _ = rows.indices[:FIRST_ROWS]
         return self.Filtered(request, rows)
 
     def _hand_over(self, future: Future[Filtered | None]) -> None:
@@ -770,12 +771,12 @@ class MainScreen(Screen[None]):
         if searcher is None or request is not self._request:
             return
 
-        def ahead() -> None:
+        def find_next_letter() -> None:
             if request is self._request:
                 self.catalog.prepare_typing(request.selection.query)
 
         with contextlib.suppress(RuntimeError):  # the screen has gone: its thread shut down
-            searcher.submit(ahead)
+            searcher.submit(find_next_letter)
 
     def _prepare_search(self) -> None:
         """Build the search index in the background, so the first keystroke does not wait.

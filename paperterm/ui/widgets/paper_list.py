@@ -16,7 +16,7 @@ from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.color import Color
-from textual.filter import ANSIToTruecolor, DimFilter, LineFilter, Monochrome, NoColor
+from textual.filter import LineFilter
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -670,7 +670,7 @@ class _Finish:
     def by_style(self) -> bool:
         """Whether every line filter changes a segment by its style alone (Textual's own do): a
         row can then be made in styles filtered beforehand (:meth:`filtered_look`)."""
-        return all(type(line_filter) in _BY_STYLE for line_filter in self.filters)
+        return all(type(line_filter) in one_line.BY_STYLE for line_filter in self.filters)
 
     def apply(self, strip: Strip) -> Strip:
         """A line of the rows' width finished at the content's width (:meth:`finish`)."""
@@ -744,10 +744,6 @@ class _Finish:
         for line_filter in self.filters:
             segments = line_filter.apply(segments, self.background)
         return segments
-
-
-_BY_STYLE = (ANSIToTruecolor, Monochrome, NoColor, DimFilter)
-"""Textual's line filters, which change a segment by its style alone."""
 
 
 def _title_segments(

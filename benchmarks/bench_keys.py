@@ -54,6 +54,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import gc
 import os
 import statistics
 import sys
@@ -122,11 +123,25 @@ class Key:
     cpu: float = 0.0
     search: float = 0.0
     frames: int = 0
+    answer_frame: int = 0
+    """Which of the frames showed the answer (1: the first after the key)."""
     lines: int = 0
     layouts: int = 0
     frame: tuple[float, float, float] = (0.0, 0.0, 0.0)
     """The frame that showed the answer: seconds making it, of which in the widgets' lines,
     and writing it (``--breakdown``)."""
+    typed: str = ""
+    """The filter after the key (filter keys)."""
+    way_in: float = 0.0
+    """Seconds from the key sent to the app's ``on_event`` for it."""
+    to_rows: float = 0.0
+    """Seconds from the key sent to its rows handed to the list (filter keys)."""
+    at_once: bool = False
+    """Whether the answer's frame was drawn while the rows were handed over (``draw_now``)."""
+    collected: float = 0.0
+    """Seconds of Python's cycle collector within the key."""
+    since_frame: float = 0.0
+    """Seconds from the last frame before the key to the key."""
 
 
 @dataclass
@@ -147,6 +162,18 @@ class Probe:
     widget_lines: float = 0.0
     frame: tuple[float, float, float] = (0.0, 0.0, 0.0)
     """The last frame's making, widgets' lines and writing (``--breakdown``)."""
+    key: events.Key | None = None
+    """The key being timed."""
+    way_in: float = 0.0
+    """When ``on_event`` got it (``time.perf_counter``)."""
+    rows_at: float = 0.0
+    """When its rows were handed to the list."""
+    at_once: bool = False
+    """Whether a frame was drawn while they were."""
+    last_frame: float = 0.0
+    """When the last frame ended."""
+    collected: float = 0.0
+    """Seconds of cycle collection since the key was sent."""
 
 
 @contextmanager
@@ -203,6 +230,15 @@ def probed(probe: Probe) -> Iterator[None]:
         finally:
             probe.searches.append(time.perf_counter() - started)
 
+    collecting = [0.0]
+
+    def collector(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            collecting[0] = time.perf_counter()
+        else:
+            probe.collected += time.perf_counter() - collecting[0]
+
+    gc.callbacks.append(collector)
     PaperList.render_lines = render_lines  # type: ignore[method-assign]
     PaperList._render_row = render_row  # type: ignore[method-assign]
     StatusLine.render_line = render_status  # type: ignore[method-assign]
@@ -222,6 +258,7 @@ def probed(probe: Probe) -> Iterator[None]:
         PaperDetail._put = detail_put  # type: ignore[method-assign]
         PaperDetail.render_lines = detail_lines  # type: ignore[method-assign]
         Triage.rows = rows  # type: ignore[method-assign]
+        gc.callbacks.remove(collector)
 
 
 def hook_app(app: PapertermApp, probe: Probe, breakdown: bool = False) -> None:
@@ -243,6 +280,7 @@ def hook_app(app: PapertermApp, probe: Probe, breakdown: bool = False) -> None:
             probe.frame = (probe.made, probe.widget_lines, written)
             probe.made = probe.widget_lines = 0.0
         probe.frames += 1
+        probe.last_frame = time.perf_counter()
         if probe.check is not None:
             probe.check()
 
@@ -253,7 +291,10 @@ def hook_app(app: PapertermApp, probe: Probe, breakdown: bool = False) -> None:
         if request is main._request and request is not None:
             # Noted first: the frame that shows the rows may be drawn before this returns.
             probe.shown_query = request.selection.query
+        probe.rows_at = time.perf_counter()
+        frames = probe.frames
         show_rows(request, rows)
+        probe.at_once = probe.frames > frames
 
     main._show_rows = shown  # type: ignore[method-assign]
     layout = main._refresh_layout
@@ -263,6 +304,14 @@ def hook_app(app: PapertermApp, probe: Probe, breakdown: bool = False) -> None:
         layout(*args, **kwargs)
 
     main._refresh_layout = counted_layout  # type: ignore[method-assign]
+    on_event = app.on_event
+
+    async def noted_on_event(event: events.Event) -> None:
+        if event is probe.key:
+            probe.way_in = time.perf_counter()
+        await on_event(event)
+
+    app.on_event = noted_on_event  # type: ignore[method-assign]
 
 
 def time_frames(app: PapertermApp, probe: Probe) -> None:
@@ -337,6 +386,7 @@ async def press(
             figures.wall = time.perf_counter() - started[0]
             figures.cpu = time.process_time() - started[1]
             figures.frame = probe.frame
+            figures.answer_frame = probe.frames
             if not detail_too:
                 done.set()
         if figures.wall and detail_too and detail_shown():
@@ -346,18 +396,28 @@ async def press(
     probe.frames = probe.lines = probe.layouts = 0
     probe.searches.clear()
     probe.check = check
+    probe.way_in = probe.rows_at = probe.collected = 0.0
+    probe.at_once = False
     event = events.Key(key, char)
     event.set_sender(app)
+    probe.key = event
     driver = app._driver
     assert driver is not None
     started[:] = [time.perf_counter(), time.process_time()]
+    figures.since_frame = started[0] - probe.last_frame
     ReaderDriver.send_message(driver, event)  # type: ignore[arg-type]
     try:
         await asyncio.wait_for(done.wait(), timeout=60)
     finally:
         probe.check = None
+        probe.key = None
     figures.frames, figures.lines, figures.layouts = probe.frames, probe.lines, probe.layouts
     figures.search = sum(probe.searches)
+    figures.typed = typed or ""
+    figures.way_in = max(0.0, probe.way_in - started[0])
+    figures.to_rows = max(0.0, probe.rows_at - started[0])
+    figures.at_once = probe.at_once
+    figures.collected = probe.collected
     return figures
 
 
@@ -421,6 +481,55 @@ async def cursor_keys(
 async def settle(pilot: Pilot[None], gap: float) -> None:
     await pilot.pause()
     await asyncio.sleep(gap)
+
+
+def report_tail(keys: list[Key], count: int) -> None:
+    """Print the ``count`` slowest keys of each kind, and what the keys past p90 share."""
+    ms = 1000.0
+    for kind in ("filter", "cursor"):
+        chosen = [k for k in keys if k.kind == kind]
+        if not chosen:
+            continue
+        p90 = percentile([k.wall for k in chosen], 0.90)
+        tail = [k for k in chosen if k.wall >= p90]
+        rest = [k for k in chosen if k.wall < p90]
+
+        def share(keys: list[Key], test: Callable[[Key], bool]) -> str:
+            return f"{sum(map(test, keys))}/{len(keys)}"
+
+        def mean(keys: list[Key], part: Callable[[Key], float]) -> float:
+            return statistics.mean(part(k) for k in keys) * ms if keys else 0.0
+
+        print(f"  {kind} keys from p90 ({p90 * ms:.1f} ms) on, against the rest:")
+        for name, test in (
+            ("answered in the key's own frame", lambda k: k.at_once),
+            ("answered in the first frame", lambda k: k.answer_frame == 1),
+            ("first key of a query", lambda k: len(k.typed) == 1),
+            ("a cycle collection within", lambda k: k.collected > 0),
+        ):
+            print(f"    {name:34} {share(tail, test):>7}  rest {share(rest, test):>7}")
+        for name, part in (
+            ("wall ms", lambda k: k.wall),
+            ("CPU ms", lambda k: k.cpu),
+            ("way in ms (to on_event)", lambda k: k.way_in),
+            ("to the rows ms", lambda k: k.to_rows),
+            ("search ms", lambda k: k.search),
+            ("collection ms", lambda k: k.collected),
+        ):
+            print(f"    {name:34} {mean(tail, part):7.2f}  rest {mean(rest, part):7.2f}")
+        print(
+            "    slowest: key/typed; ms: wall, CPU, way in, to rows, search, collection,"
+            " (--breakdown: frame made, widgets' lines, written); list rows made,"
+            " in the key's own frame"
+        )
+        for k in sorted(chosen, key=lambda k: -k.wall)[:count]:
+            made, lines_of_widgets, written = k.frame
+            print(
+                f"    {(k.typed or k.key)!r:28} {k.wall * ms:5.1f} {k.cpu * ms:5.1f}"
+                f" {k.way_in * ms:5.2f} {k.to_rows * ms:5.2f} {k.search * ms:5.2f}"
+                f" {k.collected * ms:5.2f} ({made * ms:4.2f} {lines_of_widgets * ms:4.2f}"
+                f" {written * ms:4.2f}) {k.lines:3} {'yes' if k.at_once else 'no'}"
+            )
 
 
 def report(label: str, papers: int, keys: list[Key], goal: float) -> None:
@@ -505,6 +614,13 @@ def main() -> None:
         "--breakdown", action="store_true", help="time the making and writing of each frame"
     )
     parser.add_argument("--profile", type=Path, help="write a cProfile of the sessions here")
+    parser.add_argument(
+        "--tail",
+        type=int,
+        default=0,
+        metavar="N",
+        help="print the N slowest keys of each kind and what the keys past p90 share",
+    )
     parser.add_argument("--queries", help="comma-separated queries to type instead of these")
     args = parser.parse_args()
     # Never the user's cache; a saved index of the synthetic catalogues is kept for reruns.
@@ -534,6 +650,8 @@ def main() -> None:
         if profiler is not None:
             profiler.disable()
         report(label, len(catalog), keys, goal)
+        if args.tail:
+            report_tail(keys, args.tail)
     print(f"after: {load_text()}")
     if profiler is not None:
         profiler.dump_stats(args.profile)

@@ -553,6 +553,38 @@ async def test_a_frame_renders_only_the_widgets_under_what_changed(tmp_path: Pat
         assert app.main.query_one("#panes") not in rendered
 
 
+async def test_frames_that_alternate_are_planned_once_while_the_layout_holds(
+    tmp_path: Path,
+) -> None:
+    """A filter key's frame and the detail pane's frame after it repaint other regions: what to
+    ask of which widget is worked out once for each while the screen is laid out the same, not
+    again for every frame (paperterm.ui.compositor)."""
+    store = StateStore.open(tmp_path / "state.json")
+    app = PapertermApp(many_papers(300), store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash")
+        await pilot.pause()
+        compositor = app.main._compositor
+        assert isinstance(compositor, PartialCompositor)
+        planned: list[frozenset[Region]] = []
+        plan = compositor._plan
+
+        def counted(regions: Any) -> Any:
+            planned.append(frozenset(regions))
+            return plan(regions)
+
+        compositor._plan = counted  # type: ignore[method-assign]
+        detail = app.main.query_one(PaperDetail)
+        shown = []
+        for key in ["g", "backspace", "d", "backspace"] * 2:
+            await pilot.press(key)
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+            shown.append(detail._shown_id)
+        assert len(set(shown)) == 2  # the pane drew another paper: frames alternated
+        assert planned and len(planned) == len(set(planned))
+
+
 async def test_the_list_scroll_bar_draws_what_textual_would(tmp_path: Path) -> None:
     """The list's scroll bar draws a line from the one it kept for the same segment: for every
     length of the list, scroll position and look, the lines Textual's own drawing gives."""

@@ -124,7 +124,8 @@ def text_blocks(stream: ByteStream, advance: Callable[[int], None]) -> Iterator[
     while filled:
         cut = _last_line_end(buffer, filled)
         if cut:
-            yield _decode(view[:cut], scan)
+            # A lone CR at the cut with text after it cuts a line in two as well.
+            yield _decode(view[:cut], scan, runs_on=cut < filled and buffer[cut] not in b"\r\n")
             carry = view[cut:filled].tobytes()
             view[: len(carry)] = carry
             filled = len(carry)
@@ -184,8 +185,9 @@ def _last_line_end(data: bytearray, end: int) -> int:
     return max(newline, data.rfind(b"\r", newline, end - 1) + 1)
 
 
-def _decode(data: memoryview, scan: _Scan) -> Block:
-    """One block as clean text with LF line ends (see :class:`Block`)."""
+def _decode(data: memoryview, scan: _Scan, runs_on: bool = False) -> Block:
+    """One block as clean text with LF line ends (see :class:`Block`); ``runs_on``: the
+    next block begins with text, not a line end (see :func:`_line_ends`)."""
     bad: int | None = None
     try:
         text = codecs.utf_8_decode(data, "strict", True)[0]
@@ -195,9 +197,9 @@ def _decode(data: memoryview, scan: _Scan) -> Block:
         text, bad = _decode_lines(raw)
         controls = True  # the slow path already: look at every line
         # (Line ends are ASCII: Latin-1 finds them where the bytes have them.)
-        _, split, lf = _line_ends(raw.decode("latin-1"))
+        _, split, lf = _line_ends(raw.decode("latin-1"), runs_on)
     else:
-        text, split, lf = _line_ends(text)
+        text, split, lf = _line_ends(text, runs_on)
     return _cleaned(text, bad, scan, maybe_controls=controls)._replace(split_line=split, lf=lf)
 
 
@@ -206,9 +208,10 @@ _SPLIT_BY_CR = re.compile("[^\r\n]\r[^\r\n]")
 another line end only adds a blank line, which is skipped."""
 
 
-def _line_ends(text: str) -> tuple[str, int | None, bool]:
+def _line_ends(text: str, runs_on: bool = False) -> tuple[str, int | None, bool]:
     """``text`` with LF line ends; the number of the first line a lone CR cut in two (see
-    :data:`_SPLIT_BY_CR`), if any; and whether any line ended at LF or CRLF."""
+    :data:`_SPLIT_BY_CR`; ``runs_on``: text follows ``text``, so a lone CR ending it after text
+    cuts a line too), if any; and whether any line ended at LF or CRLF."""
     if "\r" not in text:
         return text, None, "\n" in text
     text = text.replace("\r\n", "\n")
@@ -216,8 +219,11 @@ def _line_ends(text: str) -> tuple[str, int | None, bool]:
     split = None
     if "\r" in text:
         found = _SPLIT_BY_CR.search(text)
-        if found is not None:
-            split = text.count("\n", 0, found.start()) + text.count("\r", 0, found.start()) + 1
+        at = found.start() if found is not None else None
+        if at is None and runs_on and text[-2:-1] not in ("", "\r", "\n") and text[-1] == "\r":
+            at = len(text) - 2
+        if at is not None:
+            split = text.count("\n", 0, at) + text.count("\r", 0, at) + 1
         text = text.replace("\r", "\n")
     return text, split, lf
 

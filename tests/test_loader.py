@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import paperterm
-from paperterm import Catalog, DumpError, Paper, Source, loader
+from paperterm import Catalog, DumpError, Paper, Source, loader, textblocks
 from paperterm.dumpformat import STRONG_MARKERS, WEAK_MARKERS
 from paperterm.identity import paper_id
 from paperterm.links import might_have_links
@@ -662,7 +662,7 @@ def test_synthetic_layout_2_dump_reads_back_exactly(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("newline", ["\n", "\r\n"])
 def test_a_stray_cr_in_a_title_among_lf_lines_is_warned(tmp_path: Path, newline: str) -> None:
-    # Line 4 holds "First half" CR "second half": read as two lines, which shifts the pairs.
+    # Line 5 holds "First half" CR "second half": read as two lines, which shifts the pairs.
     text = f"{HEADER_1}Good Title\nGood abstract.\nFirst half\rsecond half\nIts abstract.\n"
     path = write(tmp_path / "stray.txt", text.replace("\n", newline))
     catalog = paperterm.load([path])
@@ -682,6 +682,22 @@ def test_the_stray_cr_named_is_the_first_even_in_a_later_block(tmp_path: Path) -
     catalog = paperterm.load([path])
     mixed = [w for w in catalog.warnings if loader.MIXED_LINE_ENDS in w]
     assert mixed == [f"{path}:{first}: {loader.MIXED_LINE_ENDS}"]
+
+
+def test_a_stray_cr_where_a_block_is_cut_is_warned(tmp_path: Path) -> None:
+    """The loader cuts its blocks after the last line end, a lone CR included: the CR is then
+    the block's last character, the rest of its line the next block's first."""
+    text, _ = big_dump(1200, "\n")
+    head = text.encode()[: textblocks.BLOCK - 300]
+    head = head[: head.rfind(b"\n") + 1]
+    line = head.count(b"\n") + 1
+    stray = b"A Stray " + b"x" * (textblocks.BLOCK - len(head) - 18) + b"\rReturn In A Title\n"
+    path = tmp_path / "cut.txt"
+    path.write_bytes(head + stray + b"Its abstract.\n")
+    assert stray.index(b"\r") + len(head) == textblocks.BLOCK - 10
+    catalog = paperterm.load([path])
+    mixed = [w for w in catalog.warnings if loader.MIXED_LINE_ENDS in w]
+    assert mixed == [f"{path}:{line}: {loader.MIXED_LINE_ENDS}"]
 
 
 @pytest.mark.parametrize(

@@ -33,7 +33,7 @@ from pathlib import Path
 from paperterm.locations import cache_dir
 from paperterm.model import Paper
 from paperterm.search import savedfile
-from paperterm.search.savedfile import all_below, array_of
+from paperterm.search.savedfile import all_below, array_of, ascending
 
 MIN_PAPERS = 20_000
 """Smaller catalogues are never cached (their build takes a fraction of a second)."""
@@ -205,7 +205,7 @@ def _check(
         offsets, flat, starts = field.offsets, field.flat, field.block_starts
         if len(offsets) != len(words) + 1 or offsets[0] != 0 or offsets[-1] != len(flat):
             raise ValueError("the offsets do not fit the words")
-        if thorough and not all(map(int.__le__, offsets, islice(offsets, 1, None))):
+        if thorough and not ascending(offsets):
             raise ValueError("the offsets go backwards")
         numbers = field.dense_numbers
         if len(field.dense) != len(numbers) or not _ascending_below(numbers, len(words)):

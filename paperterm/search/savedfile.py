@@ -20,7 +20,6 @@ import contextlib
 import functools
 import hashlib
 import os
-import sys
 import time
 from array import array
 from collections.abc import Callable, Sequence
@@ -149,43 +148,29 @@ def array_of(typecode: str, data: memoryview) -> array[Any]:
 
 
 def all_below(values: array[int], limit: int) -> bool:
-    """Whether every value of an ``array("I")`` is below ``limit``, in C-speed byte operations.
-
-    (``max()`` takes about a second per ten million values.) Each byte of each value, most
-    significant first, is classed against the same byte of ``limit`` as below, equal or above,
-    in letters of its own per byte place; a value is too big when its classes read "equal, ...,
-    equal, above" (the lowest byte's "equal" counting as above: the value is then the limit),
-    found as patterns in the classes of all the values side by side.
-    """
-    count = len(values)
-    if not count:
+    """Whether every value of an array of unsigned integers is below ``limit``: numpy's maximum
+    over the array's own memory (``max()`` takes about a second per ten million values; a
+    reopened index checks every posting, millions at 100k papers)."""
+    if not len(values):
         return True
     if limit <= 0:
         return False
-    if limit >= 1 << 32:
+    return int(_unsigned(values).max()) < limit
+
+
+def ascending(values: array[int]) -> bool:
+    """Whether the values of an array of unsigned integers never go down (numpy over the
+    array's own memory: a Python step per value took 30 ms per 180,000 of them)."""
+    if len(values) < 2:
         return True
-    data = values.tobytes()
-    bound = limit.to_bytes(4, "big")
-    # Where each byte of a value sits (most significant first) in the machine's order.
-    lanes = (3, 2, 1, 0) if sys.byteorder == "little" else (0, 1, 2, 3)
-    # Leading zero bytes of the limit: the values' bytes there must be zero too.
-    skip = 0
-    while bound[skip] == 0:
-        if data[lanes[skip] :: 4].count(0) != count:
-            return False
-        skip += 1
-    places = range(skip, 4)
-    width = len(places)
-    classes = bytearray(width * count)
-    for column, place in enumerate(places):
-        below, equal, above = b"adgj"[column], b"behk"[column], b"cfil"[column]
-        table = bytes(
-            above
-            if byte > bound[place] or (place == 3 and byte == bound[place])
-            else equal
-            if byte == bound[place]
-            else below
-            for byte in range(256)
-        )
-        classes[column::width] = data[lanes[place] :: 4].translate(table)
-    return not any(b"behk"[:k] + b"cfil"[k : k + 1] in classes for k in range(width))
+    numbers = _unsigned(values)
+    return bool((numbers[1:] >= numbers[:-1]).all())
+
+
+def _unsigned(values: array[int]) -> Any:
+    """The array's memory as a numpy array of unsigned integers of its size (no copy)."""
+    import numpy as np  # a dependency; the bulk build imports it too
+
+    if values.typecode not in "BHILQ":
+        raise TypeError(f"not an array of unsigned integers: {values.typecode!r}")
+    return np.frombuffer(values, f"=u{values.itemsize}")

@@ -27,13 +27,12 @@ import sys
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import islice
 from pathlib import Path
 
 from paperterm.locations import cache_dir
 from paperterm.model import Paper
 from paperterm.search import cache, savedfile
-from paperterm.search.savedfile import all_below, array_of
+from paperterm.search.savedfile import all_below, array_of, ascending
 
 MIN_PAPERS = 5_000
 """Smaller catalogues are never saved (their vectors build in about a second)."""
@@ -139,7 +138,7 @@ def _check_runs(starts: array[int], numbers: array[int], weights: array[float], 
     runs, every number is below ``limit`` and every weight from 0 to 1."""
     if starts[0] != 0 or starts[-1] != len(numbers) or len(weights) != len(numbers):
         raise ValueError("the runs do not fill their arrays")
-    if not all(map(int.__le__, starts, islice(starts, 1, None))):
+    if not ascending(starts):
         raise ValueError("a run goes backwards")
     if not all_below(numbers, limit):
         raise ValueError("a number out of range")

@@ -16,6 +16,7 @@ import subprocess
 import sys
 from array import array
 from collections.abc import Callable, Iterator
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -289,3 +290,21 @@ def test_the_range_check_of_postings_is_exact(values: list[int], limit: int) -> 
     near = [v for v in (limit - 1, limit, limit + 1, limit - 256, limit + 256) if 0 <= v < 2**32]
     for sample in (values, values + near, near):
         assert savedfile.all_below(array("I", sample), limit) == all(v < limit for v in sample)
+
+
+@given(st.lists(st.integers(0, 2**64 - 1), max_size=40), st.sampled_from("BHILQ"))
+def test_the_order_check_of_offsets_is_exact(values: list[int], typecode: str) -> None:
+    top = 1 << (8 * array(typecode).itemsize)
+    values = [value % top for value in values]
+    for sample in (values, sorted(values), [*sorted(values)[:-1], 0] if values else []):
+        expected = all(a <= b for a, b in pairwise(sample))
+        assert savedfile.ascending(array(typecode, sample)) == expected
+
+
+def test_the_range_check_takes_any_unsigned_array_and_no_other() -> None:
+    assert savedfile.all_below(array("Q", [2**40]), 2**41)
+    assert not savedfile.all_below(array("Q", [2**41]), 2**41)
+    assert savedfile.all_below(array("B", [255]), 256)
+    with pytest.raises(TypeError):
+        savedfile.all_below(array("i", [-1]), 10)
+

@@ -39,11 +39,19 @@ class Catalog:
         self._cache_key: str | None = None
         self._key_lock = threading.Lock()
         self._ahead: Ahead | None = None
+        self._sources: str | None = None
 
     def index_ahead(self, ahead: Ahead) -> None:
         """Take the index being built ahead from these papers' texts (the loader's, see
         :mod:`paperterm.search.ahead`): the first build uses it (checked) instead of building."""
         self._ahead = ahead
+
+    def loaded_from(self, sources: str) -> None:
+        """Where the papers were read from (``cache.sources_key``): once the index is saved or
+        loaded, the cache notes which one it was, so that the next load from the same files
+        knows before reading them that the index will not be built (see
+        ``cache.likely_saved``)."""
+        self._sources = sources
 
     def __len__(self) -> int:
         return len(self.papers)
@@ -259,6 +267,8 @@ class Catalog:
         finally:
             if ahead is not None:
                 ahead.cancel()  # done, or not needed (a saved index was loaded)
+        if directory is not None and key is not None and self._sources is not None:
+            cache.remember(directory, self._sources, key)
         return Searcher(index)
 
 

@@ -83,7 +83,7 @@ from paperterm.identity import paper_id, paper_ids
 from paperterm.links import WWW, extract_links, might_have_links
 from paperterm.model import Link, Metadata, Paper, Source
 from paperterm.sanitize import printable
-from paperterm.search import ahead
+from paperterm.search import ahead, cache
 from paperterm.search.ahead import Ahead
 from paperterm.textblocks import BLOCK, MAX_LINE, ByteStream, NotADump, text_blocks
 
@@ -397,7 +397,10 @@ def load(
     plan = _expand(paths)
     total = sum(item.size for item in plan if isinstance(item, _Input))
     progress = _Progress(on_progress, total)
+    sources = _sources_key(plan) if index_ahead and total >= ahead.MIN_BYTES else None
     wanted = index_ahead and ahead.MIN_BYTES <= total <= ahead.MAX_BYTES
+    if wanted and sources is not None and cache.likely_saved(cache.default_dir(), sources):
+        wanted = False  # a reopen: the saved index will be loaded, not built
     helper = ahead.Ahead.start() if wanted else None
     if index_ahead and total >= ahead.MIN_BYTES and helper is None:
         ahead.import_numpy_meanwhile()  # the build comes after the load, in this process
@@ -425,10 +428,31 @@ def load(
             helper.cancel()
         raise DumpError(first_problem.path, first_problem.message, first_problem.line)
     catalog = Catalog(papers, [str(warning) for warning in warnings])
+    if sources is not None:
+        catalog.loaded_from(sources)
     if helper is not None:
         helper.finish(len(papers))
         catalog.index_ahead(helper)
     return catalog
+
+
+def _sources_key(plan: list[_Input | _Problem]) -> str | None:
+    """``cache.sources_key`` of the inputs (a problem counts by its text), or None."""
+    files: list[tuple[str, os.stat_result | None]] = []
+    for item in plan:
+        if isinstance(item, _Problem):
+            files.append((f"problem: {item}", _NO_STATUS))
+            continue
+        try:
+            status = None if item.file is None else os.stat(item.file)
+        except OSError:
+            status = _NO_STATUS
+        files.append((f"{item.name}\0{item.found}", status))
+    return cache.sources_key(files)
+
+
+_NO_STATUS = os.stat_result((0,) * 10)
+"""The status given for an input that has none to tell (a problem, a file gone)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -360,3 +360,35 @@ def test_a_helper_lagging_behind_makes_the_load_wait_not_hold_everything(
         patch.setattr(SearchIndex, "_build", no_build)
         whole = SearchIndex(catalog.papers, ahead=catalog._ahead)
     same_index(whole, SearchIndex(catalog.papers))
+
+
+@pytest.mark.usefixtures("small_ahead")
+def test_no_helper_when_the_same_files_had_their_index_saved(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reopen loads the saved index: a helper building it meanwhile would be killed unused
+    (and slows the load down). The files' status tells a reopen before they are read."""
+    monkeypatch.setattr(cache, "MIN_PAPERS", 100)
+    paths = write_dumps(tmp_path, 600, seed=12)
+    catalog, helper = loaded_ahead(paths)  # a first open
+    catalog.search_indices("graph")  # built (by the helper) and saved
+    numpy_imports: list[bool] = []
+    monkeypatch.setattr(ahead, "import_numpy_meanwhile", lambda: numpy_imports.append(True))
+    reopened = paperterm.load(paths, index_ahead=True)
+    assert reopened._ahead is None
+    assert numpy_imports == [True]  # for the saved index's checks
+    assert list(reopened.search_indices("graph")) == list(catalog.search_indices("graph"))
+    assert reopened._searcher is not None and reopened._searcher.index.loaded
+    # The saved index gone (another catalogue's took its place): a helper again.
+    for saved in cache.default_dir().glob("*.index"):
+        saved.unlink()
+    evicted, helper = loaded_ahead(paths)
+    helper.cancel()
+    del evicted
+    # Built and saved again by that load's search; then a file changes: a helper again.
+    paperterm.load(paths, index_ahead=True).search_indices("graph")
+    assert paperterm.load(paths, index_ahead=True)._ahead is None
+    with paths[1].open("a", encoding="utf-8") as dump:
+        dump.write("One more paper\nIts abstract.\n")
+    _changed, helper = loaded_ahead(paths)
+    helper.cancel()

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import stat
 import sys
 from array import array
@@ -42,6 +43,11 @@ KEEP = 3
 
 _FORMAT = f"paperterm search index 2 {sys.byteorder}\n".encode("ascii")
 _SUFFIX = ".index"
+_HINT = ".from"
+_HINT_FORMAT = b"paperterm index hint 1\n"
+HINTS_KEPT = 8
+"""How many notes of which saved index which inputs had are kept (see :func:`remember`)."""
+_KEY = re.compile(r"[0-9a-f]{64}")
 _CHUNK = 256
 """Papers digested at a time by :func:`catalogue_key`: their texts joined stay in the CPU's
 cache on their way to the digest (measured: twice as fast as 4,096 at a time)."""
@@ -119,6 +125,62 @@ def any_saved(directory: Path) -> bool:
             return any(entry.name.endswith(_SUFFIX) for entry in entries)
     except OSError:
         return False
+
+
+def sources_key(files: Sequence[tuple[str, os.stat_result | None]]) -> str | None:
+    """A digest of where a catalogue is loaded from, known before reading it: each input's name
+    and what its status says of its contents (device, inode, size, modification and change
+    times), in order, and the code's digest; None when an input cannot be told apart so (a
+    status of None: standard input). Two loads with the same key read the same bytes but for a
+    file rewritten within the clock's step, keeping its size: it only guesses, see
+    :func:`remember`."""
+    digest = hashlib.sha256(_code_digest())
+    for name, status in files:
+        if status is None:
+            return None
+        digest.update(name.encode("utf-8", "surrogatepass") + b"\0")
+        fields = (
+            status.st_dev,
+            status.st_ino,
+            status.st_size,
+            status.st_mtime_ns,
+            status.st_ctime_ns,
+        )
+        digest.update(array("Q", [value & (1 << 64) - 1 for value in fields]).tobytes())
+    return digest.hexdigest()
+
+
+def remember(directory: Path, sources: str, key: str) -> None:
+    """Note that the catalogue loaded from ``sources`` (:func:`sources_key`) has the index saved
+    under ``key``, for :func:`likely_saved` (best effort; at most :data:`HINTS_KEPT` notes)."""
+    if _KEY.fullmatch(sources) and _KEY.fullmatch(key):
+        path = directory / (sources + _HINT)
+        savedfile.write(
+            path, savedfile.header(_HINT_FORMAT, sources), [key.encode()], keep=HINTS_KEPT
+        )
+
+
+def likely_saved(directory: Path, sources: str) -> bool:
+    """Whether the last catalogue loaded from ``sources`` had an index saved that is still
+    there: a reopen, most likely, whose index will be loaded rather than built (then no helper
+    is started to build it ahead, :mod:`paperterm.search.ahead`). Only a guess (the note may be
+    stale or forged): the saved index is checked when loaded as ever, and a wrong guess only
+    changes where the index is built."""
+    if not _KEY.fullmatch(sources):
+        return False
+    path = directory / (sources + _HINT)
+    key = savedfile.load(path, savedfile.header(_HINT_FORMAT, sources), _hinted_key)
+    return key is not None and has(directory, key)
+
+
+def _hinted_key(sections: list[memoryview]) -> str:
+    """The key a note holds; ValueError when it holds anything else."""
+    if len(sections) != 1:
+        raise ValueError("not a note")
+    key = str(sections[0], "ascii")
+    if not _KEY.fullmatch(key):
+        raise ValueError("not a key")
+    return key
 
 
 def save(

@@ -308,3 +308,40 @@ def test_the_range_check_takes_any_unsigned_array_and_no_other() -> None:
     with pytest.raises(TypeError):
         savedfile.all_below(array("i", [-1]), 10)
 
+
+def test_a_note_of_the_saved_index_is_only_a_guess(tmp_path: Path) -> None:
+    """The note of which index a load's files had (``remember``) is read as a saved index is:
+    a forged, damaged or linked note, or one naming an index not there, means "not saved",
+    which only starts a helper building the index ahead."""
+    sources = cache.sources_key([("a.txt", os.stat(tmp_path))])
+    assert sources is not None
+    key = "ab" * 32
+    assert not cache.likely_saved(tmp_path, sources)
+    cache.remember(tmp_path, sources, key)
+    assert not cache.likely_saved(tmp_path, sources), "no index saved under that key"
+    (tmp_path / f"{key}.index").write_bytes(b"")
+    assert cache.likely_saved(tmp_path, sources)
+    note = tmp_path / f"{sources}.from"
+    data = note.read_bytes()
+    note.write_bytes(data.replace(key.encode(), ("cd" * 32).encode()))  # digest broken
+    assert not cache.likely_saved(tmp_path, sources)
+    note.unlink()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.write_bytes(data)
+    note.symlink_to(elsewhere)
+    assert not cache.likely_saved(tmp_path, sources)
+    assert not cache.likely_saved(tmp_path, "../" + sources[3:])
+    cache.remember(tmp_path, sources, "../../x")  # not a key: nothing noted
+    assert elsewhere.read_bytes() == data and note.is_symlink()
+
+
+def test_the_key_of_a_load_s_files_changes_with_them(tmp_path: Path) -> None:
+    dump = tmp_path / "a.txt"
+    dump.write_text("one\n")
+    first = cache.sources_key([("a.txt", os.stat(dump))])
+    assert first == cache.sources_key([("a.txt", os.stat(dump))])
+    assert first != cache.sources_key([("b.txt", os.stat(dump))])
+    dump.write_text("two\n")
+    os.utime(dump, ns=(0, os.stat(dump).st_mtime_ns + 10**9))
+    assert first != cache.sources_key([("a.txt", os.stat(dump))])
+    assert cache.sources_key([("a.txt", os.stat(dump)), ("-", None)]) is None  # standard input

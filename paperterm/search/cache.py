@@ -15,6 +15,11 @@ that the index holds them. Only a regular file in the cache dir itself is read: 
 removed. Anything unexpected means building afresh, never an error: the cache is only a shortcut.
 Catalogues under :data:`MIN_PAPERS` build faster than a load would pay off and are never saved;
 at most :data:`KEEP` files are kept, the least recently used going first.
+
+Beside them, notes (:func:`remember`, :func:`likely_saved`) say which saved index the last load of
+the same files had, from the files' status, before they are read: a reopen then starts no helper
+to build the index ahead. Read under the same rules; a wrong note only changes where an index
+is built, never which.
 """
 
 from __future__ import annotations

@@ -380,6 +380,8 @@ def report(
                 f"{max(r.echoes) * 1000:.0f}/{max(r.echoes_idle) * 1000:.0f}" for r in results
             )
         )
+        for r in results:
+            print("    each key's echo, ms: " + " ".join(f"{e * 1000:.0f}" for e in r.echoes))
     else:
         firsts = [r.echoes[0] for r in results]
         wholes = [r.echoes[-1] for r in results]

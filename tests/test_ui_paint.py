@@ -321,6 +321,49 @@ async def test_each_frame_paints_what_a_full_repaint_would(
             await same_as_a_full_repaint(pilot, terminal, " ".join(keys))
 
 
+async def test_new_rows_scroll_the_list_and_size_its_bar_as_a_full_repaint_would(
+    tmp_path: Path,
+) -> None:
+    """A filter's rows handed to the list tell its scroll bar their number and scroll the list
+    as far as they go (PaperList._resize_content and _scroll_to_line, which leave out what
+    cannot change), from the bottom of the list, from its top, and back to every paper at
+    the paper found."""
+    store = StateStore.open(tmp_path / "state.json")
+    app = PapertermApp(many_papers(300), store)
+    async with app.run_test(size=SIZE) as pilot:
+        terminal = watch_frames(app)
+        await pilot.pause()
+        terminal.apply(app.screen._compositor.render_full_update())
+        paper_list = app.main.paper_list
+        bar = paper_list.vertical_scrollbar
+        steps: list[tuple[str, ...]] = [
+            ("G",),  # the bottom of the list
+            ("slash", "g", "r", "a", "p", "h"),  # fewer rows, still more than a screen
+            ("space", "s", "t", "u", "d", "y", "space", "n", "u", "m", "b", "e", "r", "space"),
+            ("1", "0"),  # fewer rows than the screen
+            ("backspace", "backspace"),
+            ("enter", "G"),
+            ("escape",),  # every paper again, at the paper found
+        ]
+        scrolled = []
+        for keys in steps:
+            await pilot.press(*keys)
+            await same_as_a_full_repaint(pilot, terminal, " ".join(keys))
+            assert paper_list.scroll_y == paper_list.scroll_target_y
+            assert 0 <= paper_list.scroll_y <= paper_list.max_scroll_y
+            assert bar.window_virtual_size == paper_list.virtual_size.height
+            assert paper_list.virtual_size.height == len(paper_list.rows) + (
+                paper_list.divider is not None
+            )
+            cursor_line = paper_list.cursor + (
+                paper_list.divider is not None and paper_list.cursor >= paper_list.divider
+            )
+            height = paper_list.scrollable_content_region.height
+            assert paper_list.scroll_y <= cursor_line < paper_list.scroll_y + height
+            scrolled.append(paper_list.scroll_y)
+        assert scrolled[0] > 0 and 0 in scrolled  # from the bottom and from the top
+
+
 @pytest.mark.parametrize("size", [(110, 30), (80, 24)])
 async def test_a_frame_made_from_the_widgets_lines_writes_what_textuals_step_writes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: tuple[int, int]

@@ -243,22 +243,34 @@ class PaperList(KeptStyles, ScrollView, can_focus=True):
             else f"no exact match; {close:,} close (a typo away)"
         )
         self._drawn.clear()
-        self._resize_content(Size(self.scrollable_content_region.width, self._lines))
+        inside = self.scrollable_content_region
+        self._resize_content(Size(inside.width, self._lines))
         row = 0
         if keep is not None and rows:
             try:
                 row = rows.index(keep)
             except ValueError:
                 row = 0
-        line = self._line_of(row)
-        self.scroll_to(y=max(0, line - self.scrollable_content_region.height // 2), animate=False)
+        self._scroll_to_line(max(0, self._line_of(row) - inside.height // 2))
         self.set_reactive(PaperList.cursor, row)
         self.refresh()
 
+    def _scroll_to_line(self, y: int) -> None:
+        """Scroll to line ``y`` (as far as the rows go), unless the list is there already and
+        not scrolling elsewhere: Textual's ``scroll_to`` stops the scroll animations and sets
+        the position afresh even then (0.1 ms of each filter key, whose answer mostly keeps
+        the list at its top)."""
+        if not self.scroll_y == self.scroll_target_y == min(y, self.max_scroll_y):
+            self.scroll_to(y=y, animate=False)
+
     def _resize_content(self, size: Size) -> None:
-        """Set the virtual size. Setting it lays the whole screen out again; that is needed
-        only when the scroll bar comes or goes (the rows get narrower or wider): otherwise
-        the scroll bar alone is told."""
+        """Set the virtual size (call from :meth:`set_rows`, which scrolls next). Setting it
+        lays the whole screen out again; that is needed only when the scroll bar comes or goes
+        (the rows get narrower or wider): otherwise the scroll bar alone is told its length,
+        as Textual's own update of the scroll bars after a layout (``Widget._scroll_update``)
+        tells it, less what cannot have changed then: which bars show, a horizontal bar (the
+        list has none) and the scroll position (:meth:`set_rows` scrolls next, as far as the
+        rows go)."""
         if size == self.virtual_size:
             return
         overflow = self.styles.overflow_y
@@ -269,7 +281,12 @@ class PaperList(KeptStyles, ScrollView, can_focus=True):
             self.virtual_size = size
             return
         self.set_reactive(PaperList.virtual_size, size)
-        self._scroll_update(size)  # Textual's own update of the scroll bars after a layout
+        if self.show_horizontal_scrollbar:
+            self._scroll_update(size)
+        elif wanted and self.styles.scrollbar_size_vertical:
+            bar = self.vertical_scrollbar
+            bar.window_virtual_size = size.height  # redraws the bar when it changed
+            bar.window_size = self.container_size.height - self.scrollbar_size_horizontal
 
     def set_marks(self, read: frozenset[str], starred: frozenset[str]) -> None:
         """Give the ids to mark as read and starred, and redraw (when they changed)."""

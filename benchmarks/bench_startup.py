@@ -416,11 +416,21 @@ def _ms(times: list[float]) -> str:
 
 
 def _load_dumps(paths: list[Path], ahead: bool) -> Catalog:
-    """``paperterm.load``, with ``index_ahead`` where the code has it (the benchmark may be
-    pointed at older code, whose load has no such choice)."""
-    if "index_ahead" in inspect.signature(paperterm.load).parameters:
-        return paperterm.load(paths, index_ahead=ahead)
-    return paperterm.load(paths)
+    """``paperterm.load`` as the reader calls it (``index_ahead``), the helper started as the
+    machine allows (``ahead``) or never, as on a busy machine (then numpy is imported on a
+    thread during the load, as the reader has it); plainly on older code, whose load has no
+    such choice (the benchmark may be pointed at another checkout)."""
+    if "index_ahead" not in inspect.signature(paperterm.load).parameters:
+        return paperterm.load(paths)
+    from paperterm.search.ahead import Ahead
+
+    start = Ahead.__dict__["start"]
+    if not ahead:
+        Ahead.start = classmethod(lambda cls: None)  # type: ignore[method-assign,assignment]
+    try:
+        return paperterm.load(paths, index_ahead=True)
+    finally:
+        Ahead.start = start  # type: ignore[method-assign]
 
 
 def _synthetic(count: int, ahead: bool) -> Callable[[], Catalog]:

@@ -3,6 +3,7 @@
     python benchmarks/bench_keys.py             # 100k synthetic, long abstracts, shared dumps
     python benchmarks/bench_keys.py --size 10k --rounds 2  # a quick look
     python benchmarks/bench_keys.py --catalogues shared --profile out/keys.prof
+    python benchmarks/bench_keys.py --catalogues shared --tail 12  # the slowest keys, and why
 
 What is timed, per keystroke (headless Textual, 120x40, the search index built beforehand):
 
@@ -41,10 +42,13 @@ typing (``+detail`` is not measured then). Beside each figure: CPU time of the
 process over the same interval (all threads: the filter worker too) and a baseline of the same
 run, the search alone (``Triage.rows``, the very call the filter worker makes, timed inside it).
 Diagnostics per key: frames drawn, list rows made (rows kept from before are not made
-again), layouts of the screen; with ``--breakdown``, where the time of the frame that showed
-the answer went: making it (the compositor's update, of which the widgets' own lines) and
-writing it (the escape sequences); its timers in every widget's ``render_lines`` add a
-little to every figure then. Goals (issue 17):
+again), layouts of the screen; with ``--tail N``, the N slowest keys of each kind with where
+their time went (the way in to the app's ``on_event``, to the rows handed to the list, the
+search, Python's cycle collector, whether the answer came in the key's own frame) and what the
+keys from p90 on share against the rest; with ``--breakdown``, where the time of the frame
+that showed the answer went: making it (the compositor's update, of which the widgets' own
+lines) and writing it (the escape sequences); its timers in every widget's ``render_lines``
+add a little to every figure then. Goals (issue 17):
 p95 <= 16 ms at 100k papers, <= 8 ms on the shared dumps. ``uptime``'s load is printed before and
 after: figures taken on a busy machine are inflated.
 """

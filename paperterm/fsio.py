@@ -225,8 +225,9 @@ def replace(
     file): readers see the whole old file or the whole new one, never a mix, even after a crash.
 
     ``path`` itself is replaced (a symbolic link there is replaced, not followed: callers refuse
-    links or resolve them first). An existing file's mode is kept; a new file gets ``new_mode``
-    less the umask. With ``backup``, that path becomes a copy of the old file just before the
+    links or resolve them first). An existing regular file's mode is kept; a new file, or one
+    replacing anything else, gets ``new_mode`` less the umask (a link's own mode, 0777, is no
+    file's). With ``backup``, that path becomes a copy of the old file just before the
     replace (a failure there only warns). A failure before the replace raises
     :class:`WriteFailed` and leaves ``path`` byte-identical and no temporary file; a failure to
     flush the folder afterwards only warns (the data is safe in a file by then). Returns the new
@@ -236,9 +237,11 @@ def replace(
     say = warn or (lambda _message: None)
     temp = temp_name(path)
     try:
-        mode: int | None = stat.S_IMODE(os.lstat(path).st_mode)
+        found = os.lstat(path)
     except OSError:
-        mode = None
+        mode: int | None = None
+    else:
+        mode = stat.S_IMODE(found.st_mode) if stat.S_ISREG(found.st_mode) else None
     step = "write"
     try:
         _write_new(temp, data, mode, new_mode, durable=durable)

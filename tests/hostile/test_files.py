@@ -167,6 +167,26 @@ def test_fifo_as_the_readers_settings_in_the_config_dir() -> None:
     assert finishes(core_settings.load) == core_settings.Settings()
 
 
+def test_a_symlinked_settings_file_replaced_gets_no_world_writable_mode(tmp_path: Path) -> None:
+    """A link's own mode is 0777: the file written in its place must not take it (any local
+    user could then rewrite the settings); the file the link named is left alone."""
+    target = tmp_path / "dotfiles-settings.json"
+    target.write_text('{"version": 1}')
+    target.chmod(0o600)
+    config_settings_path().parent.mkdir(parents=True)
+    config_settings_path().symlink_to(target)
+    umask = os.umask(0o022)
+    try:
+        core_settings.remember_theme("textual-light")
+    finally:
+        os.umask(umask)
+    written = os.lstat(config_settings_path())
+    assert stat.S_ISREG(written.st_mode)
+    assert stat.S_IMODE(written.st_mode) & 0o022 == 0, oct(written.st_mode)
+    assert stat.S_IMODE(written.st_mode) & 0o111 == 0, oct(written.st_mode)
+    assert target.read_text() == '{"version": 1}' and stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
 # -- export -o at the user's files ------------------------------------------------------------
 
 

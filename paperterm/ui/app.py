@@ -13,6 +13,7 @@ from pathlib import Path
 from textual import constants, events
 from textual.app import App, SystemCommand
 from textual.driver import Driver
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.theme import Theme
 
@@ -82,6 +83,23 @@ class PapertermApp(App[None]):
             if driver is LinuxDriver:
                 return ReaderDriver
         return driver
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Textual's notification, its message and title shown safely, line by line
+        (:func:`~paperterm.sanitize.printable`): they carry paths, titles and errors from
+        files, and a toast draws what it is given, escape sequences included."""
+        shown = "\n".join(printable(line) for line in message.split("\n"))
+        super().notify(
+            shown, title=printable(title), severity=severity, timeout=timeout, markup=markup
+        )
 
     def get_default_screen(self) -> MainScreen:
         """The main screen, made when the app starts (so settings made before ``run`` count)."""

@@ -1,5 +1,6 @@
-"""Attacks on the reader (Pilot): a huge abstract, a file name that is not UTF-8, and another
-paperterm holding the state file's lock for ever.
+"""Attacks on the reader (Pilot): a huge abstract, a file name that is not UTF-8, another
+paperterm holding the state file's lock for ever, and escape sequences in what the dialogs and
+toasts draw (a folder's name, a hand-edited state file).
 
 The pseudo-terminal test of escape sequences is in test_terminal.py; these drive the reader
 headless and check what it lays out, saves and says.
@@ -11,13 +12,15 @@ import fcntl
 import os
 from pathlib import Path
 
+import orjson
+import pytest
 from textual.app import App
-from textual.widgets import Input
+from textual.widgets import Input, Label, TextArea
 
 from paperterm.loader import load
 from paperterm.state import StateStore
 from paperterm.ui.screens.export import ExportScreen
-from pilot import SIZE, make_app
+from pilot import SIZE, make_app, screen_of
 from test_ui_fixture import load_fixture
 
 HEADER = "Get trending papers in your email inbox!\n"
@@ -147,3 +150,53 @@ async def test_quitting_twice_gives_up_and_names_what_is_not_saved(tmp_path: Pat
         "the end of this visit (the papers loaded stay new)",
     ]
     assert not state.exists()
+
+
+ESCAPE = "\x1b]0;pwned\x07"
+"""A title sequence: drawn as it is, it sets the terminal's title."""
+
+
+def drawn(app: App[None]) -> str:
+    """Every text the dialogs' fields, labels and the toasts hold now."""
+    texts = [field.value for field in app.screen.query(Input)]
+    texts += [area.text for area in app.screen.query(TextArea)]
+    texts += [str(label.render()) for label in app.screen.query(Label)]
+    texts += [f"{toast.title} {toast.message}" for toast in app._notifications]
+    return "\n".join(texts)
+
+
+async def test_a_folder_named_with_an_escape_sequence_is_drawn_as_text_and_still_written(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / f"evil{ESCAPE}dir"
+    folder.mkdir()
+    catalog = load_fixture(tmp_path / "dumps")
+    app = make_app(catalog, tmp_path / "state.json", export_path=folder / "out.bib")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("s", "e")
+        assert isinstance(app.screen, ExportScreen)
+        assert "\x1b" not in drawn(app) and "\\x1b]0;pwned\\x07dir" in drawn(app)
+        await pilot.press("enter")  # the default, as it is
+        await pilot.pause()
+        assert not isinstance(screen_of(app), ExportScreen)
+        assert "@" in (folder / "out.bib").read_text(encoding="utf-8")
+        assert "\x1b" not in drawn(app) and "Exported 1 paper" in drawn(app)
+
+
+async def test_tags_and_a_note_from_a_hand_edited_state_file_are_drawn_without_escapes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("EDITOR", raising=False)
+    monkeypatch.delenv("VISUAL", raising=False)
+    catalog = load_fixture(tmp_path / "dumps")
+    state = tmp_path / "state.json"
+    entry = {"tags": {f"ev{ESCAPE}il": [True, 1.0]}, "note": f"line1 {ESCAPE}\x1b[2J\nend"}
+    state.write_bytes(orjson.dumps({"schema": 2, "papers": {catalog.papers[0].id: entry}}))
+    app = make_app(catalog, state)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("T")
+        assert app.screen.query_one(Input).value.startswith("ev]0;pwnedil")
+        assert "\x1b" not in drawn(app) and "\x07" not in drawn(app)
+        await pilot.press("escape", "N")
+        assert app.screen.query_one(TextArea).text == "line1 \nend"
+        assert "\x1b" not in drawn(app)

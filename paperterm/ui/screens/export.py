@@ -20,6 +20,7 @@ from textual.widgets import Button, Input, Label
 
 from paperterm import fsio
 from paperterm.export_target import APPENDABLE, Existing, existing
+from paperterm.sanitize import printable
 from paperterm.ui.screens.dialog import Dialog
 from paperterm.usecases import format_for
 
@@ -68,13 +69,18 @@ class ExportScreen(Dialog[ExportChoice | None]):
         self.existing: Existing | None = None
         """What the chosen file holds, once the dialog asks about it."""
 
+    @property
+    def _shown_default(self) -> str:
+        """The default path as the box shows it: its control characters as visible escapes."""
+        return printable(str(self._default))
+
     def compose(self) -> ComposeResult:
         """A line saying what will be written, the path box, and a hint."""
         with Vertical() as box:
             box.border_title = "Export starred"
             noun = "paper" if self._count == 1 else "papers"
             yield Label(f"Write {self._count} starred {noun} to:")
-            path = Input(str(self._default), id="export-path", select_on_focus=False)
+            path = Input(self._shown_default, id="export-path", select_on_focus=False)
             path.cursor_blink = False  # a steady cursor: the dialog looks the same every time
             yield path
             yield Label(
@@ -96,7 +102,9 @@ class ExportScreen(Dialog[ExportChoice | None]):
         if not value:
             self.notify("Type a file name to export to.", severity="warning")
             return
-        path = Path(value).expanduser()
+        # The default as it is, when it is what the box still says (shown with its control
+        # characters as escapes: a folder's name may hold an escape sequence).
+        path = self._default if value == self._shown_default else Path(value).expanduser()
         fmt = format_for(path)
         try:
             fsio.user_target(path, self._protected)  # the state file: refused, never asked
@@ -110,7 +118,7 @@ class ExportScreen(Dialog[ExportChoice | None]):
         self._path, self.existing = path, found
         appendable = fmt in APPENDABLE
         self.query_one("#export-question", Label).update(
-            f"{found.describe()} is there already: replace it"
+            f"{printable(found.describe())} is there already: replace it"
             + (", or append the new entries?" if appendable else "?")
         )
         self.query_one("#append", Button).display = appendable

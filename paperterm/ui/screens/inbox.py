@@ -14,7 +14,8 @@ from textual.widgets import Input, Label, OptionList, TextArea
 from textual.widgets.option_list import Option
 
 from paperterm.inbox import SavedFilter
-from paperterm.sanitize import clean_text
+from paperterm.sanitize import clean_paste, clean_text
+from paperterm.tags import clean_tag
 from paperterm.ui.screens.dialog import Dialog
 
 _DIALOG_CSS = """
@@ -79,8 +80,13 @@ class TagScreen(Dialog[list[str] | None]):
     def __init__(self, title: str, tags: Sequence[str], known: dict[str, int]) -> None:
         super().__init__()
         self._title = title
-        self._tags = list(tags)
-        self._known = known
+        # Tags as the state file holds them, which a hand edit may have given control
+        # characters: the input and the hint draw what they are given.
+        self._tags = [kept for tag in tags if (kept := clean_tag(tag))]
+        self._known: dict[str, int] = {}
+        for tag, uses in known.items():
+            if kept := clean_tag(tag):
+                self._known[kept] = self._known.get(kept, 0) + uses
 
     def compose(self) -> ComposeResult:
         """The paper's title, the tag line, the tags in use."""
@@ -129,7 +135,10 @@ class NoteScreen(Dialog[str | None]):
     def __init__(self, title: str, note: str) -> None:
         super().__init__()
         self._title = title
-        self._note = note
+        self._note = clean_paste(note)
+        """The note as the state file holds it, its line breaks and tabs kept, any other
+        control character dropped (a hand edit may have put an escape sequence there, and the
+        text area draws what it is given)."""
 
     def compose(self) -> ComposeResult:
         """The paper's title, the text area, the keys."""

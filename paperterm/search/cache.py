@@ -49,6 +49,8 @@ KEEP = 3
 _FORMAT = f"paperterm search index 2 {sys.byteorder}\n".encode("ascii")
 _SUFFIX = ".index"
 _HINT = ".from"
+_HINT_BYTES = 4096
+"""The most a note is read of (one is about 200 bytes: a bigger file there is no note)."""
 _HINT_FORMAT = b"paperterm index hint 1\n"
 HINTS_KEPT = 8
 """How many notes of which saved index which inputs had are kept (see :func:`remember`)."""
@@ -174,7 +176,9 @@ def likely_saved(directory: Path, sources: str) -> bool:
     if not _KEY.fullmatch(sources):
         return False
     path = directory / (sources + _HINT)
-    key = savedfile.load(path, savedfile.header(_HINT_FORMAT, sources), _hinted_key)
+    key = savedfile.load(
+        path, savedfile.header(_HINT_FORMAT, sources), _hinted_key, limit=_HINT_BYTES
+    )
     return key is not None and has(directory, key)
 
 

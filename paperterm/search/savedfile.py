@@ -53,13 +53,16 @@ def header(file_format: bytes, key: str) -> bytes:
     return file_format + key.encode("ascii") + b"\n"
 
 
-def load(path: Path, head: bytes, decode: Callable[[list[memoryview]], T]) -> T | None:
+def load(
+    path: Path, head: bytes, decode: Callable[[list[memoryview]], T], limit: int | None = None
+) -> T | None:
     """What ``decode`` makes of the sections of the file at ``path``, or None when anything is
-    off: no such regular file, another header, a digest that does not hold, sections that do not
-    fill the file, or ``decode`` raising ValueError, IndexError, OverflowError or
-    UnicodeDecodeError (the pieces do not fit). A file loaded is marked recently used."""
+    off: no such regular file, one of more than ``limit`` bytes (not read), another header, a
+    digest that does not hold, sections that do not fill the file, or ``decode`` raising
+    ValueError, IndexError, OverflowError or UnicodeDecodeError (the pieces do not fit). A file
+    loaded is marked recently used."""
     try:
-        sections = _read(path, head)
+        sections = _read(path, head, limit)
         if sections is None:
             return None
         value = decode(sections)
@@ -70,11 +73,11 @@ def load(path: Path, head: bytes, decode: Callable[[list[memoryview]], T]) -> T 
     return value
 
 
-def _read(path: Path, head: bytes) -> list[memoryview] | None:
+def _read(path: Path, head: bytes, limit: int | None = None) -> list[memoryview] | None:
     """The sections of the file at ``path``, or None when it does not start with ``head`` or
-    its digest does not hold. Raises OSError (missing, not a regular file), ValueError or
-    IndexError (sections that do not fill the file)."""
-    data = memoryview(fsio.read_regular(path)[0])
+    its digest does not hold. Raises OSError (missing, not a regular file), ValueError (more
+    than ``limit`` bytes, sections that do not fill the file) or IndexError."""
+    data = memoryview(fsio.read_regular(path, limit)[0])
     if len(data) < len(head) + DIGEST_SIZE or data[: len(head)] != head:
         return None
     body = data[len(head) : -DIGEST_SIZE]

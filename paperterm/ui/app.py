@@ -73,7 +73,9 @@ class PapertermApp(App[None]):
         """Textual's driver, but on Linux and macOS the reader's own
         (:class:`~paperterm.ui.driver.ReaderDriver`: a paste read whole, a key handed over
         sooner), unless ``TEXTUAL_DRIVER`` names one (Textual's own included: the way back
-        to it)."""
+        to it). That is a developer's switch, not a user's: Textual's own driver reads the
+        escape sequences inside a paste as keys (a pasted ``ESC P s ...`` stars a paper), which
+        the reader's driver exists to prevent."""
         driver = super().get_driver_class()
         if sys.platform != "win32" and constants.DRIVER is None:
             from textual.drivers.linux_driver import LinuxDriver

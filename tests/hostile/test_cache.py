@@ -335,6 +335,16 @@ def test_a_note_of_the_saved_index_is_only_a_guess(tmp_path: Path) -> None:
     assert elsewhere.read_bytes() == data and note.is_symlink()
 
 
+def test_a_huge_file_in_a_note_s_place_is_not_read(tmp_path: Path) -> None:
+    """A note is about 200 bytes: a 16 GB (sparse) file in its place is refused by its size,
+    not read whole before the reader's first frame (the tester: 4 GB of memory, 25 s)."""
+    sources = cache.sources_key([("a.txt", os.stat(tmp_path))])
+    assert sources is not None
+    with open(tmp_path / f"{sources}.from", "wb") as note:
+        note.truncate(1 << 34)
+    assert not cache.likely_saved(tmp_path, sources)
+
+
 def test_the_key_of_a_load_s_files_changes_with_them(tmp_path: Path) -> None:
     dump = tmp_path / "a.txt"
     dump.write_text("one\n")

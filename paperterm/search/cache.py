@@ -228,8 +228,10 @@ def decode(
 ) -> tuple[list[str], list[FieldState]]:
     """The inverse of :func:`sections`; raises ValueError when the pieces do not fit. Without
     ``blocks``, fields without blocks of words are fine (a titles-only index has none). Not
-    ``thorough``: only the sizes are checked, not every number (for sections this program's
-    own code made, in a helper process: a file could have been forged, a pipe cannot)."""
+    ``thorough``: the words' order is not checked (a Python step per word, 20 ms at 100k
+    papers), for sections this program's own code made in a helper process; the range of every
+    posting and offset is checked either way (numpy over the arrays: 3 ms at 100k), so that
+    not even a fault of that code can make a search reach outside the catalogue."""
     count = len(sections)
     if not count or (count - 1) % 6:
         raise ValueError("not the sections of an index")
@@ -259,8 +261,8 @@ def _check(
     blocks: bool = True,
     thorough: bool = True,
 ) -> None:
-    """Raise ValueError unless the pieces fit together and (``thorough``) every number is in
-    its range.
+    """Raise ValueError unless the pieces fit together, every number is in its range and
+    (``thorough``) the words are in order.
 
     A file whose digest is right can still be forged: these checks make sure that whatever it
     holds, searching it can neither raise nor reach outside the catalogue. (Whether it is this
@@ -276,7 +278,7 @@ def _check(
         offsets, flat, starts = field.offsets, field.flat, field.block_starts
         if len(offsets) != len(words) + 1 or offsets[0] != 0 or offsets[-1] != len(flat):
             raise ValueError("the offsets do not fit the words")
-        if thorough and not ascending(offsets):
+        if not ascending(offsets):
             raise ValueError("the offsets go backwards")
         numbers = field.dense_numbers
         if len(field.dense) != len(numbers) or not _ascending_below(numbers, len(words)):
@@ -290,7 +292,7 @@ def _check(
                 raise ValueError("the blocks do not fit their starts")
         elif len(starts) != 2 or (blocks and len(flat) > block_size):
             raise ValueError("blocks missing")
-        if thorough and not all_below(flat, size):
+        if not all_below(flat, size):
             raise ValueError("a posting beyond the catalogue")
 
 

@@ -261,6 +261,24 @@ def test_a_forged_index_is_rebuilt(
     assert SearchIndex(papers, cache_dir=tmp_path).loaded
 
 
+@pytest.mark.parametrize(
+    "forged", ["posting_out_of_range", "posting_at_the_largest_value", "offsets_backwards"]
+)
+def test_the_helper_s_answer_is_range_checked_too(
+    forged: str, papers: list[Paper], tmp_path: Path
+) -> None:
+    """The index helper's answer skips only the words' order (``thorough=False``): a posting
+    or an offset out of its range, whatever made it, is refused (built in the process then)."""
+    SearchIndex(papers, cache_dir=tmp_path)
+    saved = cache.load(tmp_path, cache.catalogue_key(papers), len(papers))
+    assert saved is not None
+    words, fields = FORGERIES[forged](*saved, len(papers))
+    width = (len(papers) + 7) // 8
+    sections = [memoryview(part).cast("B") for part in cache.sections(words, fields, width)]
+    with pytest.raises(ValueError):
+        cache.decode(sections, len(papers), thorough=False)
+
+
 @pytest.mark.parametrize("forgery", ["posting_out_of_range", "posting_at_the_largest_value"])
 def test_a_search_never_raises_because_of_the_cache(
     forgery: str,

@@ -265,8 +265,12 @@ def test_the_helper_takes_numpy_from_where_this_interpreter_found_it(
 
 
 @pytest.mark.usefixtures("small_ahead")
-def test_the_helper_ends_with_its_catalogue(tmp_path: Path) -> None:
-    # Big enough that the helper's answer fills the pipe: it cannot end by itself unread.
+def test_the_helper_ends_with_its_catalogue(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The helper's answer (about 300 KB) fills a pipe of 64 KB: it cannot end by itself unread,
+    # however late this test drops the catalogue.
+    monkeypatch.setattr(ahead, "_PIPE", 1 << 16)
     paths = write_dumps(tmp_path, 3000, seed=9)
     catalog, helper = loaded_ahead(paths)
     process = helper._process

@@ -17,7 +17,7 @@ import pytest
 
 import paperterm
 from paperterm.catalog import Catalog
-from paperterm.search import ahead, cache
+from paperterm.search import ahead, bulk, cache
 from paperterm.search.index import SearchIndex
 from test_search_cache import answers, fields
 
@@ -396,3 +396,35 @@ def test_no_helper_when_the_same_files_had_their_index_saved(
         dump.write("One more paper\nIts abstract.\n")
     _changed, helper = loaded_ahead(paths)
     helper.cancel()
+
+
+def test_the_titles_index_does_not_wait_for_abstracts_still_to_be_cut(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The helper's titles-only index (a reader's first answer) is made once the titles are
+    cut, however many abstracts still wait to be (a helper lagging behind the load)."""
+    monkeypatch.setattr(bulk, "_CHUNK", 64)  # many small chunks
+    release = threading.Event()
+    cut = bulk._Tables.cut
+
+    def held(tables: bulk._Tables, chunk: tuple[list[str], object, object]) -> bulk._Chunk:
+        if any("abstract" in text for text in chunk[0]):
+            release.wait(30)
+        return cut(tables, chunk)
+
+    monkeypatch.setattr(bulk._Tables, "cut", held)
+    stream = bulk.Stream()
+    stream.add(ahead.ABSTRACTS, range(40), [f"an abstract of paper {n}" for n in range(40)])
+    stream.add(ahead.TITLES, range(40), [f"the title of paper {n}" for n in range(40)])
+    titles: list[bulk.Built] = []
+    thread = threading.Thread(target=lambda: titles.append(stream.build(True)), daemon=True)
+    try:
+        thread.start()
+        thread.join(20)
+        came_first = bool(titles)
+    finally:
+        release.set()
+        thread.join(30)
+    assert came_first, "the titles waited for the abstracts"
+    assert "title" in titles[0].words and "abstract" not in titles[0].words
+    assert "abstract" in stream.build().words

@@ -181,6 +181,16 @@ async def test_a_folder_named_with_an_escape_sequence_is_drawn_as_text_and_still
         assert not isinstance(screen_of(app), ExportScreen)
         assert "@" in (folder / "out.bib").read_text(encoding="utf-8")
         assert "\x1b" not in drawn(app) and "Exported 1 paper" in drawn(app)
+        # Another name typed in the folder shown: still that folder, not one named by escapes.
+        await pilot.press("e")
+        field = app.screen.query_one(Input)
+        field.value = field.value.replace("out.bib", "other.md")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert (folder / "other.md").is_file()
+        assert [path.name for path in tmp_path.iterdir() if path.name.startswith("evil")] == [
+            folder.name
+        ]
 
 
 async def test_tags_and_a_note_from_a_hand_edited_state_file_are_drawn_without_escapes(

@@ -7,6 +7,7 @@ entries)") and waits for ``r`` (replace), ``a`` (append the new entries, for Bib
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,6 +75,18 @@ class ExportScreen(Dialog[ExportChoice | None]):
         """The default path as the box shows it: its control characters as visible escapes."""
         return printable(str(self._default))
 
+    def _typed_path(self, value: str) -> Path:
+        """The path the box says: the default as it is when the box still shows it, or shows
+        its folder with another name (the box shows control characters as escapes: a folder's
+        name may hold an escape sequence, and its escaped spelling names another folder)."""
+        if value == self._shown_default:
+            return self._default
+        folder = printable(str(self._default.parent))
+        name = value.removeprefix(folder + os.sep)
+        if name != value and os.sep not in name and folder != str(self._default.parent):
+            return self._default.parent / name
+        return Path(value).expanduser()
+
     def compose(self) -> ComposeResult:
         """A line saying what will be written, the path box, and a hint."""
         with Vertical() as box:
@@ -102,9 +115,7 @@ class ExportScreen(Dialog[ExportChoice | None]):
         if not value:
             self.notify("Type a file name to export to.", severity="warning")
             return
-        # The default as it is, when it is what the box still says (shown with its control
-        # characters as escapes: a folder's name may hold an escape sequence).
-        path = self._default if value == self._shown_default else Path(value).expanduser()
+        path = self._typed_path(value)
         fmt = format_for(path)
         try:
             fsio.user_target(path, self._protected)  # the state file: refused, never asked

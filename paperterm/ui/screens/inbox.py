@@ -80,12 +80,13 @@ class TagScreen(Dialog[list[str] | None]):
     def __init__(self, title: str, tags: Sequence[str], known: dict[str, int]) -> None:
         super().__init__()
         self._title = title
-        # Tags as the state file holds them, which a hand edit may have given control
-        # characters: the input and the hint draw what they are given.
-        self._tags = [kept for tag in tags if (kept := clean_tag(tag))]
+        # Tags as the state file holds them, which a hand edit may have given escape sequences:
+        # the input and the hint draw what they are given. Spelled as the detail pane shows
+        # them (a sequence dropped whole), so that Enter with nothing edited keeps that.
+        self._tags = [kept for tag in tags if (kept := _shown_tag(tag))]
         self._known: dict[str, int] = {}
         for tag, uses in known.items():
-            if kept := clean_tag(tag):
+            if kept := _shown_tag(tag):
                 self._known[kept] = self._known.get(kept, 0) + uses
 
     def compose(self) -> ComposeResult:
@@ -121,6 +122,12 @@ class TagScreen(Dialog[list[str] | None]):
     def action_cancel(self) -> None:
         """Close without changing the tags."""
         self.dismiss(None)
+
+
+def _shown_tag(tag: str) -> str:
+    """A tag as the detail pane shows it (:func:`~paperterm.sanitize.clean_text`), kept as a
+    tag (:func:`~paperterm.tags.clean_tag`)."""
+    return clean_tag(clean_text(tag))
 
 
 class NoteScreen(Dialog[str | None]):

@@ -397,13 +397,15 @@ def load(
     plan = _expand(paths)
     total = sum(item.size for item in plan if isinstance(item, _Input))
     progress = _Progress(on_progress, total)
-    sources = _sources_key(plan) if index_ahead and total >= ahead.MIN_BYTES else None
-    wanted = index_ahead and ahead.MIN_BYTES <= total <= ahead.MAX_BYTES
+    big = index_ahead and total >= ahead.MIN_BYTES  # a search over many papers is to come
+    sources = _sources_key(plan) if big else None
+    wanted = big and total <= ahead.MAX_BYTES
     if wanted and sources is not None and cache.likely_saved(cache.default_dir(), sources):
         wanted = False  # a reopen: the saved index will be loaded, not built
     helper = ahead.Ahead.start() if wanted else None
-    if index_ahead and total >= ahead.MIN_BYTES and helper is None:
-        ahead.import_numpy_meanwhile()  # the build comes after the load, in this process
+    if big and helper is None:
+        # The build after the load, or a reopen's checks of the saved index, in this process.
+        ahead.import_numpy_meanwhile()
     builder = _Builder(helper)
     warnings: list[_Problem] = []
     first_problem: _Problem | None = None

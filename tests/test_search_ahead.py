@@ -104,6 +104,15 @@ def no_build(*_args: object, **_kwargs: object) -> None:
     raise AssertionError("built in the process")
 
 
+def helper_s_index_is_built_here_alike(catalog: Catalog, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The whole index the catalogue's helper hands over (nothing built here) is the index
+    built here from the same papers."""
+    with monkeypatch.context() as patch:
+        patch.setattr(SearchIndex, "_build", no_build)
+        whole = SearchIndex(catalog.papers, ahead=catalog._ahead)
+    same_index(whole, SearchIndex(catalog.papers))
+
+
 @pytest.mark.usefixtures("small_ahead")
 def test_the_index_built_ahead_is_the_index_built_here(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -133,10 +142,7 @@ def test_many_blocks_and_chunks_make_the_same_index(
     paths = write_dumps(tmp_path, 9000, seed=2, ascii_only=ascii_only)
     assert paths[0].stat().st_size > 2 << 20
     catalog = paperterm.load(paths, index_ahead=True)
-    with monkeypatch.context() as patch:
-        patch.setattr(SearchIndex, "_build", no_build)
-        whole = SearchIndex(catalog.papers, ahead=catalog._ahead)
-    same_index(whole, SearchIndex(catalog.papers))
+    helper_s_index_is_built_here_alike(catalog, monkeypatch)
 
 
 @pytest.mark.usefixtures("small_ahead")
@@ -360,10 +366,7 @@ def test_a_helper_lagging_behind_makes_the_load_wait_not_hold_everything(
     assert paths[0].stat().st_size > 5 << 20
     catalog = paperterm.load(paths, index_ahead=True)
     assert held and max(held) < 2 << 20  # a block beyond what the pipe takes, not the file
-    with monkeypatch.context() as patch:
-        patch.setattr(SearchIndex, "_build", no_build)
-        whole = SearchIndex(catalog.papers, ahead=catalog._ahead)
-    same_index(whole, SearchIndex(catalog.papers))
+    helper_s_index_is_built_here_alike(catalog, monkeypatch)
 
 
 @pytest.mark.usefixtures("small_ahead")

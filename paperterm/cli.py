@@ -20,7 +20,7 @@ import orjson
 from paperterm import __version__, fsio, settings, sorts, usecases
 from paperterm.catalog import Catalog
 from paperterm.errors import NetworkError, PapertermError, StateError, UsageError
-from paperterm.export import FORMATS
+from paperterm.export import FORMATS, format_for_path
 from paperterm.export.formats import paper_record
 from paperterm.identity import is_paper_id
 from paperterm.inbox import FilterFile, Inbox
@@ -130,7 +130,14 @@ def build_parser() -> argparse.ArgumentParser:
     which = export.add_mutually_exclusive_group()
     which.add_argument("--all", action="store_true", help="every paper, not only starred ones")
     which.add_argument("-q", "--query", default=None, help="the papers matching QUERY")
-    export.add_argument("-f", "--format", choices=FORMATS, default="bibtex")
+    export.add_argument(
+        "-f",
+        "--format",
+        choices=FORMATS,
+        default=None,
+        help="the format; without it, the one -o's file name asks for (refs.csv: csv, "
+        "refs.csl.json: csl-json, ...), else bibtex",
+    )
     export.add_argument("-o", "--output", metavar="FILE", type=Path, help="write to FILE")
     export.add_argument("--ascii", action="store_true", help="turn non-ASCII text into TeX")
     export.add_argument(
@@ -508,6 +515,9 @@ def _export(args: argparse.Namespace) -> int:
     catalog = _catalog(args).catalog
     store = _open_store(args)
     _with_metadata(catalog, store)
+    if args.format is None:
+        # As the reader's `e` does: `-o refs.csv` alone writes CSV, not BibTeX named .csv.
+        args.format = "bibtex" if args.output is None else format_for_path(args.output.name)
     chosen = usecases.choose_papers(catalog, store, query=args.query, every=args.all)
     if not chosen.papers:
         _say("error", f"no {chosen.what} to export{chosen.hint}; nothing written")

@@ -212,6 +212,29 @@ def test_export_all_and_query_in_each_format(
     assert "Sparse Mixtures of Experts at Scale" in out
 
 
+def test_export_to_a_file_takes_the_format_its_name_asks_for(
+    capsys: pytest.CaptureFixture[str], dump: Path, state: Path, tmp_path: Path
+) -> None:
+    table = tmp_path / "reading.csv"
+    status, _, err = cli(
+        capsys, "export", str(dump), "--all", "-o", str(table), "--state", str(state)
+    )
+    assert status == 0, err
+    assert table.read_text(encoding="utf-8").splitlines()[0].startswith("id,")
+    records = tmp_path / "refs.CSL.json"
+    cli(capsys, "export", str(dump), "--all", "-o", str(records), "--state", str(state))
+    assert orjson.loads(records.read_bytes())[0]["type"] == "article"
+    # -f wins over the name, and a name that asks for nothing gets BibTeX.
+    forced = tmp_path / "forced.csv"
+    cli(
+        capsys, "export", str(dump), "--all", "-f", "json", "-o", str(forced), "--state", str(state)
+    )
+    assert len(orjson.loads(forced.read_bytes())) == 3
+    plain = tmp_path / "refs.txt"
+    cli(capsys, "export", str(dump), "--all", "-o", str(plain), "--state", str(state))
+    assert plain.read_text(encoding="utf-8").count("@misc{") == 3
+
+
 def test_export_with_nothing_starred_writes_nothing(
     capsys: pytest.CaptureFixture[str], dump: Path, state: Path, tmp_path: Path
 ) -> None:

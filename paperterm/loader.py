@@ -440,21 +440,14 @@ def load(
 
 def _sources_key(plan: list[_Input | _Problem]) -> str | None:
     """``cache.sources_key`` of the inputs (a problem counts by its text), or None."""
-    files: list[tuple[str, os.stat_result | None]] = []
-    for item in plan:
-        if isinstance(item, _Problem):
-            files.append((f"problem: {item}", _NO_STATUS))
-            continue
-        try:
-            status = None if item.file is None else os.stat(item.file)
-        except OSError:
-            status = _NO_STATUS
-        files.append((f"{item.name}\0{item.found}", status))
-    return cache.sources_key(files)
-
-
-_NO_STATUS = os.stat_result((0,) * 10)
-"""The status given for an input that has none to tell (a problem, a file gone)."""
+    return cache.sources_key(
+        [
+            (f"problem: {item}", cache.NO_STAMP)
+            if isinstance(item, _Problem)
+            else (f"{item.name}\0{item.found}", item.stamp)
+            for item in plan
+        ]
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -469,6 +462,8 @@ class _Input:
     """Its size in bytes, as far as known before reading (0 for standard input)."""
     found: bool = False
     """Found in a folder rather than named: then only a regular file is read (no link, FIFO...)."""
+    stamp: cache.Stamp | None = None
+    """What its status said of its contents when it was found (None for standard input)."""
 
 
 def _expand(paths: Iterable[str | os.PathLike[str]]) -> list[_Input | _Problem]:
@@ -501,7 +496,11 @@ def _expand(paths: Iterable[str | os.PathLike[str]]) -> list[_Input | _Problem]:
                 continue
             if (stat.st_dev, stat.st_ino) not in seen:
                 seen.add((stat.st_dev, stat.st_ino))
-                plan.append(_Input(shown, file, stat.st_size, found=file is not path))
+                plan.append(
+                    _Input(
+                        shown, file, stat.st_size, found=file is not path, stamp=cache.stamp(stat)
+                    )
+                )
     return plan
 
 

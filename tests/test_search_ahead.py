@@ -401,6 +401,22 @@ def test_no_helper_when_the_same_files_had_their_index_saved(
     helper.cancel()
 
 
+@pytest.mark.usefixtures("small_ahead")
+def test_a_bad_input_among_good_ones_is_a_warning_on_a_load_with_a_helper(
+    tmp_path: Path,
+) -> None:
+    """A missing file named, and a dangling link in a folder, beside good dumps: the good ones
+    load with a warning for each, as without a helper (the inputs' key for the reopen note
+    gave such a problem a status it could not read: a TypeError before the first frame)."""
+    paths = write_dumps(tmp_path, 60, seed=3)
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    catalog, helper = loaded_ahead([tmp_path, tmp_path / "missing.txt"])
+    helper.cancel()
+    assert len(catalog) == len(paperterm.load(paths))
+    assert any("gone.txt" in warning for warning in catalog.warnings)
+    assert any("missing.txt" in warning for warning in catalog.warnings)
+
+
 def test_the_titles_index_does_not_wait_for_abstracts_still_to_be_cut(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

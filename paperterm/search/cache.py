@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from itertools import chain, islice
 from operator import attrgetter
 from pathlib import Path
+from typing import TypeAlias
 
 from paperterm.locations import cache_dir
 from paperterm.model import Paper
@@ -48,11 +49,11 @@ KEEP = 3
 
 _FORMAT = f"paperterm search index 2 {sys.byteorder}\n".encode("ascii")
 _SUFFIX = ".index"
-_HINT = ".from"
-_HINT_BYTES = 4096
+_NOTE = ".from"
+_NOTE_BYTES = 4096
 """The most a note is read of (one is about 200 bytes: a bigger file there is no note)."""
-_HINT_FORMAT = b"paperterm index hint 1\n"
-HINTS_KEPT = 8
+_NOTE_FORMAT = b"paperterm index hint 1\n"
+NOTES_KEPT = 8
 """How many notes of which saved index which inputs had are kept (see :func:`remember`)."""
 _KEY = re.compile(r"[0-9a-f]{64}")
 _CHUNK = 256
@@ -134,36 +135,47 @@ def any_saved(directory: Path) -> bool:
         return False
 
 
-def sources_key(files: Sequence[tuple[str, os.stat_result | None]]) -> str | None:
+Stamp: TypeAlias = tuple[int, int, int, int, int]
+"""What a file's status says of its contents: device, inode, size, modification and change
+times (ns)."""
+
+NO_STAMP: Stamp = (0, 0, 0, 0, 0)
+"""The stamp of an input that has none to tell (a problem: a missing or unreadable file)."""
+
+
+def stamp(status: os.stat_result) -> Stamp:
+    """The :data:`Stamp` of a file from its status."""
+    return (
+        status.st_dev,
+        status.st_ino,
+        status.st_size,
+        status.st_mtime_ns,
+        status.st_ctime_ns,
+    )
+
+
+def sources_key(files: Sequence[tuple[str, Stamp | None]]) -> str | None:
     """A digest of where a catalogue is loaded from, known before reading it: each input's name
-    and what its status says of its contents (device, inode, size, modification and change
-    times), in order, and the code's digest; None when an input cannot be told apart so (a
-    status of None: standard input). Two loads with the same key read the same bytes but for a
-    file rewritten within the clock's step, keeping its size: it only guesses, see
+    and :data:`Stamp`, in order, and the code's digest; None when an input cannot be told apart
+    so (a stamp of None: standard input). Two loads with the same key read the same bytes but
+    for a file rewritten within the clock's step, keeping its size: it only guesses, see
     :func:`remember`."""
     digest = hashlib.sha256(_code_digest())
-    for name, status in files:
-        if status is None:
+    for name, stamped in files:
+        if stamped is None:
             return None
         digest.update(name.encode("utf-8", "surrogatepass") + b"\0")
-        fields = (
-            status.st_dev,
-            status.st_ino,
-            status.st_size,
-            status.st_mtime_ns,
-            status.st_ctime_ns,
-        )
-        digest.update(array("Q", [value & (1 << 64) - 1 for value in fields]).tobytes())
+        digest.update(array("Q", [value & (1 << 64) - 1 for value in stamped]).tobytes())
     return digest.hexdigest()
 
 
 def remember(directory: Path, sources: str, key: str) -> None:
     """Note that the catalogue loaded from ``sources`` (:func:`sources_key`) has the index saved
-    under ``key``, for :func:`likely_saved` (best effort; at most :data:`HINTS_KEPT` notes)."""
+    under ``key``, for :func:`likely_saved` (best effort; at most :data:`NOTES_KEPT` notes)."""
     if _KEY.fullmatch(sources) and _KEY.fullmatch(key):
-        path = directory / (sources + _HINT)
+        path = directory / (sources + _NOTE)
         savedfile.write(
-            path, savedfile.header(_HINT_FORMAT, sources), [key.encode()], keep=HINTS_KEPT
+            path, savedfile.header(_NOTE_FORMAT, sources), [key.encode()], keep=NOTES_KEPT
         )
 
 
@@ -175,14 +187,14 @@ def likely_saved(directory: Path, sources: str) -> bool:
     changes where the index is built."""
     if not _KEY.fullmatch(sources):
         return False
-    path = directory / (sources + _HINT)
+    path = directory / (sources + _NOTE)
     key = savedfile.load(
-        path, savedfile.header(_HINT_FORMAT, sources), _hinted_key, limit=_HINT_BYTES
+        path, savedfile.header(_NOTE_FORMAT, sources), _noted_key, limit=_NOTE_BYTES
     )
     return key is not None and has(directory, key)
 
 
-def _hinted_key(sections: list[memoryview]) -> str:
+def _noted_key(sections: list[memoryview]) -> str:
     """The key a note holds; ValueError when it holds anything else."""
     if len(sections) != 1:
         raise ValueError("not a note")

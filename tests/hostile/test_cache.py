@@ -331,7 +331,7 @@ def test_a_note_of_the_saved_index_is_only_a_guess(tmp_path: Path) -> None:
     """The note of which index a load's files had (``remember``) is read as a saved index is:
     a forged, damaged or linked note, or one naming an index not there, means "not saved",
     which only starts a helper building the index ahead."""
-    sources = cache.sources_key([("a.txt", os.stat(tmp_path))])
+    sources = cache.sources_key([("a.txt", cache.stamp(os.stat(tmp_path)))])
     assert sources is not None
     key = "ab" * 32
     assert not cache.likely_saved(tmp_path, sources)
@@ -356,7 +356,7 @@ def test_a_note_of_the_saved_index_is_only_a_guess(tmp_path: Path) -> None:
 def test_a_huge_file_in_a_note_s_place_is_not_read(tmp_path: Path) -> None:
     """A note is about 200 bytes: a 16 GB (sparse) file in its place is refused by its size,
     not read whole before the reader's first frame (the tester: 4 GB of memory, 25 s)."""
-    sources = cache.sources_key([("a.txt", os.stat(tmp_path))])
+    sources = cache.sources_key([("a.txt", cache.stamp(os.stat(tmp_path)))])
     assert sources is not None
     with open(tmp_path / f"{sources}.from", "wb") as note:
         note.truncate(1 << 34)
@@ -366,10 +366,12 @@ def test_a_huge_file_in_a_note_s_place_is_not_read(tmp_path: Path) -> None:
 def test_the_key_of_a_load_s_files_changes_with_them(tmp_path: Path) -> None:
     dump = tmp_path / "a.txt"
     dump.write_text("one\n")
-    first = cache.sources_key([("a.txt", os.stat(dump))])
-    assert first == cache.sources_key([("a.txt", os.stat(dump))])
-    assert first != cache.sources_key([("b.txt", os.stat(dump))])
+    first = cache.sources_key([("a.txt", cache.stamp(os.stat(dump)))])
+    assert first == cache.sources_key([("a.txt", cache.stamp(os.stat(dump)))])
+    assert first != cache.sources_key([("b.txt", cache.stamp(os.stat(dump)))])
     dump.write_text("two\n")
     os.utime(dump, ns=(0, os.stat(dump).st_mtime_ns + 10**9))
-    assert first != cache.sources_key([("a.txt", os.stat(dump))])
-    assert cache.sources_key([("a.txt", os.stat(dump)), ("-", None)]) is None  # standard input
+    assert first != cache.sources_key([("a.txt", cache.stamp(os.stat(dump)))])
+    assert (
+        cache.sources_key([("a.txt", cache.stamp(os.stat(dump))), ("-", None)]) is None
+    )  # standard input

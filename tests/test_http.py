@@ -220,6 +220,33 @@ def test_malformed_json_is_one_line() -> None:
         http.get_json(f"{HF}/api/papers/search")
 
 
+def test_a_redirect_loop_and_a_broken_encoding_are_one_line() -> None:
+    """A captive portal, a misconfigured mirror or proxy: each a NetworkError (one line in the
+    command line, a message in the reader), never an exception httpx has and the callers not."""
+
+    def loop(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(302, headers={"Location": f"{request.url.path}x"})
+
+    http = client(loop)
+    with http, pytest.raises(NetworkError, match=r"^hf.test: too many redirects$"):
+        http.get(f"{HF}/api/papers/search")
+
+    def broken(request: httpx.Request) -> httpx.Response:
+        gzip = {"Content-Encoding": "gzip"}
+        return httpx.Response(200, headers=gzip, stream=httpx.ByteStream(b"not gzip"))
+
+    http = client(broken)
+    with http, pytest.raises(NetworkError, match=r"^hf.test: the answer cannot be decoded"):
+        http.get(f"{HF}/api/papers/search")
+
+    def other(request: httpx.Request) -> httpx.Response:
+        raise httpx.RequestError("a kind httpx may add one day\x1b[2J")
+
+    http = client(other)
+    with http, pytest.raises(NetworkError, match=r"^hf.test: a kind httpx may add one day\S*$"):
+        http.get(f"{HF}/api/papers/search")
+
+
 def test_an_oversized_answer_is_refused() -> None:
     big = httpx.Response(200, content=b"x" * 3_000_000)
     http = client(lambda request: big, max_bytes=2**20)

@@ -144,6 +144,29 @@ async def test_no_network_is_one_message_and_the_reader_goes_on(
         assert StateStore.open(state_path).starred_ids
 
 
+async def test_a_lookup_that_fails_unforeseen_is_one_message_and_the_reader_goes_on(
+    catalog: Catalog, state_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whatever the lookup's thread raises is said, never the end of the reader (a crash
+    screen would print the worker's locals: the request's headers, HF_TOKEN in them)."""
+    import paperterm.enrich
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("a bug in the lookup")
+
+    monkeypatch.setattr(paperterm.enrich, "enrich", broken)
+    monkeypatch.setenv("HF_TOKEN", "hf_secret_token")
+    app = make_app(catalog, state_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("i")
+        await settle(pilot)
+        await pilot.pause()
+        assert app.is_running
+        assert "lookup failed: RuntimeError: a bug in the lookup" in app.said_text()
+        await pilot.press("s")
+        assert StateStore.open(state_path).starred_ids
+
+
 async def test_capital_a_settles_the_arxiv_id_by_hand(
     catalog: Catalog, state_path: Path, api: FakeApi
 ) -> None:

@@ -249,6 +249,16 @@ class HttpClient:
                 raise NetworkError(f"cannot reach {host_name(url)}: {_reason(exc)}") from None
             except httpx.InvalidURL as exc:
                 raise NetworkError(f"not a usable URL: {printable(str(exc))[:200]}") from None
+            except httpx.TooManyRedirects:
+                raise NetworkError(f"{host_name(url)}: too many redirects") from None
+            except httpx.DecodingError:
+                raise NetworkError(
+                    f"{host_name(url)}: the answer cannot be decoded (its Content-Encoding)"
+                ) from None
+            except httpx.HTTPError as exc:  # any other way a request can fail: one line
+                raise NetworkError(
+                    f"{host_name(url)}: {printable(str(exc) or type(exc).__name__)[:200]}"
+                ) from None
             phrase = _status_phrase(status)
             if status not in _RETRY_STATUS:
                 raise NetworkError(f"{host_name(url)} answered {status}{phrase}")

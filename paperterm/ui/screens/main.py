@@ -1093,6 +1093,11 @@ class MainScreen(Screen[None]):
         except PapertermError as error:
             self.post_message(self.Enriched(None, None, str(error)))
             return
+        except Exception as error:  # a bug: say it, rather than end the reader from a thread
+            self.post_message(
+                self.Enriched(None, None, f"lookup failed: {type(error).__name__}: {error}")
+            )
+            return
         self.post_message(self.Enriched(report, metadata))
 
     @on(EnrichProgress)

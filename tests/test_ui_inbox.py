@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, TextArea
+from textual.widgets import Input, OptionList, TextArea
 
 import paperterm
 from paperterm.catalog import Catalog
@@ -214,6 +214,27 @@ async def test_f_saves_applies_and_deletes_saved_filters(
         assert len(shown(app)) == 3 and app.main.filter_text == "has:code"
         await pilot.press("escape", "f", "d")
         assert FilterFile().read().saved == ()
+
+
+async def test_a_saved_filter_is_listed_as_typed_never_as_markup(
+    catalog: Catalog, state_path: Path
+) -> None:
+    """Brackets in a saved filter's name or query are text: ``rl [/done]`` was read as a
+    closing tag by the list of saved filters, and ``f`` ended the reader."""
+    FilterFile().save_filter("rl [/done]", "sheep")
+    FilterFile().save_filter("papers [rl]", "[b]sheep")
+    app = make_app(catalog, state_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f")
+        await settle(pilot)
+        assert isinstance(app.screen, FiltersScreen)
+        listed = app.screen.query_one(OptionList)
+        drawn = [listed.render_line(y).text for y in range(listed.size.height)]
+        assert any("rl [/done]  —  sheep" in line for line in drawn), drawn
+        assert any("papers [rl]  —  [b]sheep" in line for line in drawn), drawn
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.main.filter_text == "sheep"
 
 
 async def test_e_in_the_picker_renames_and_changes_a_saved_filter(

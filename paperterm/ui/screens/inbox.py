@@ -204,7 +204,7 @@ class FiltersScreen(Dialog[tuple[str, ...] | None]):
                 for number, saved in enumerate(self._saved)
             ]
             if options:
-                yield OptionList(*options, id="filters-list")
+                yield OptionList(*options, id="filters-list", markup=False)
             else:
                 yield Label("No saved filters yet.", id="filters-none")
             current = f"a: save the filter {self._current!r} · " if self._current else ""

@@ -255,6 +255,31 @@ def test_the_helper_runs_no_module_of_the_current_folder(
     assert index is not None, "the helper failed"
 
 
+@pytest.mark.usefixtures("small_ahead")
+def test_paperterm_s_folder_stands_in_for_no_module_of_the_standard_library(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """paperterm's folder is often site-packages itself, where an obsolete backport of a
+    standard module may lie beside it: the helper goes on taking the standard library's."""
+    ran = tmp_path / "ran"
+    root = tmp_path / "site"
+    root.mkdir()
+    (root / "paperterm").symlink_to(Path(ahead.__file__).resolve().parents[1])
+    for module in ("heapq", "json", "struct", "bisect"):
+        (root / f"{module}.py").write_text(f"open({str(ran)!r}, 'a').write('{module} ')\n")
+    folders = ahead._import_folders()
+    assert folders is not None
+    monkeypatch.setattr(ahead, "_import_folders", lambda: (str(root), folders[1]))
+    helper = ahead.Ahead.start()
+    assert helper is not None
+    helper.add(ahead.TITLES, [0, 1], ["graph neural", "sparse attention"])
+    helper.add(ahead.ABSTRACTS, [0, 1], ["a graph", "sparse"])
+    helper.finish(2)
+    index = helper.whole(2)
+    assert not ran.exists(), f"the helper ran {ran.read_text()}from paperterm's folder"
+    assert index is not None, "the helper failed"
+
+
 def test_the_helper_takes_numpy_from_where_this_interpreter_found_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -109,17 +109,13 @@ class Ahead:
         folders = _import_folders() if _core_free() else None
         if folders is None:
             return None
-        code = (
-            "import sys; sys.path.insert(0, sys.argv[1]); sys.path.append(sys.argv[2]);"
-            " from paperterm.search import ahead; ahead._main()"
-        )
         try:
             process = subprocess.Popen(
                 # Isolated (-I): no current directory on its path (with -c it would come before
                 # the standard library and numpy: a folder of dumps holding a numpy.py would
                 # run it), no PYTHON* variables, no user site; paperterm and numpy are taken
                 # from where this interpreter found them.
-                [sys.executable, "-I", "-c", code, *folders],
+                [sys.executable, "-I", "-c", _HELPER_START, *folders],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
@@ -314,11 +310,25 @@ def _read_number(stream: IO[bytes]) -> int | None:
     return int.from_bytes(data, sys.byteorder) if len(data) == 8 else None
 
 
+_HELPER_START = """
+import sys
+# paperterm's folder before the first site folder (an editable checkout wins over a copy
+# installed there), numpy's at the end: after the standard library both, so that neither
+# (paperterm's is often site-packages itself) can stand in for a module of it.
+sites = [n for n, path in enumerate(sys.path) if path.endswith(("site-packages", "dist-packages"))]
+sys.path.insert(sites[0] if sites else len(sys.path), sys.argv[1])
+sys.path.append(sys.argv[2])
+from paperterm.search import ahead
+ahead._main()
+"""
+"""What the helper's interpreter runs, given :func:`_import_folders`."""
+
+
 def _import_folders() -> tuple[str, str] | None:
     """The folders holding paperterm and numpy as this interpreter found them (None: no
     numpy): the helper, isolated, would not look in the user's site folder (``pip install
-    --user``) or on ``PYTHONPATH``. numpy's folder goes after the standard library on the
-    helper's path: it cannot stand in for a module of the standard library."""
+    --user``) or on ``PYTHONPATH``. Both go after the standard library on the helper's path
+    (see :data:`_HELPER_START`)."""
     spec = importlib.util.find_spec("numpy")
     if spec is None or spec.origin is None:
         return None

@@ -278,15 +278,19 @@ def _region_start(lines: list[str], number: int) -> int:
 
 
 _BINARY_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffd]")
+_BINARY_SIGNS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffd]")
+"""What counts against a line in :func:`_is_binary`: the controls but the vertical tab and
+the form feed, which text copied from a PDF holds between words."""
 
 
 def _is_binary(line: str) -> bool:
     """Whether a line holding control characters is binary data rather than text with a few
     stray controls: a NUL, or (in a line of 16 characters or more) one in ten characters a
-    control or an undecodable byte. Binary data starts a region (see :func:`_reads_as_text`)."""
+    control other than VT and FF, or an undecodable byte. Binary data starts a region (see
+    :func:`_reads_as_text`)."""
     if "\x00" in line:
         return True
-    return len(line) >= 16 and len(_BINARY_CHARS.findall(line)) * 10 >= len(line)
+    return len(line) >= 16 and len(_BINARY_SIGNS.findall(line)) * 10 >= len(line)
 
 
 def _reads_as_text(line: str) -> bool:

@@ -508,6 +508,24 @@ def test_binary_without_nul_bytes(tmp_path: Path) -> None:
         paperterm.load([path])
 
 
+def test_a_title_with_vertical_tabs_and_form_feeds_from_a_pdf_is_a_title(tmp_path: Path) -> None:
+    """VT and FF between words (text copied from a PDF) are stray controls, removed with a
+    warning as any are, not the sign of binary data that skipped the title and took its
+    abstract for the next title."""
+    text = (
+        f"{HEADER_1}First Paper On Lanterns\nIts abstract.\n"
+        "Layered\x0b\x0bGraph\x0c\x0cModels\nProbabilistic graphical models, layered.\n"
+        "Third Paper On Gardens\nIts abstract too.\n"
+    )
+    catalog = paperterm.load([write(tmp_path / "pdf.txt", text.encode())])
+    assert [paper.title for paper in catalog.papers] == [
+        "First Paper On Lanterns",
+        "Layered Graph Models",
+        "Third Paper On Gardens",
+    ]
+    assert not any("binary" in warning for warning in catalog.warnings)
+
+
 # Streaming: block boundaries, line numbers, progress --------------------------------------------
 
 

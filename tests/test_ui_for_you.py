@@ -45,6 +45,46 @@ async def test_m_lists_the_papers_like_this_one(catalog: Catalog, state_path: Pa
         assert len(shown(app)) == len(catalog)
 
 
+async def test_m_lists_most_alike_first_and_escape_goes_back_where_m_was_pressed(
+    catalog: Catalog, state_path: Path
+) -> None:
+    """Whatever the order and the filter before it, ``m`` lists the papers most alike first;
+    Escape brings back that filter and order, the cursor on the paper ``m`` was pressed on
+    (a triage walk goes on where it was)."""
+    app = make_app(catalog, state_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("/", *"sparse", "enter")
+        while app.main.sort != "title":
+            await pilot.press("t")
+        await settle(pilot)
+        before = shown(app)
+        assert before == sorted(before) and len(before) >= 3
+        target = "Rewinding Tickets for Sparse Training"
+        while current_title(app) != target:
+            await pilot.press("j")
+        await pilot.press("m")
+        await settle(pilot)
+        assert app.main.sort == "relevance"
+        assert set(shown(app)[:2]) == set(titles("pruning")) - {target}
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.main.filter_text == "sparse"
+        assert app.query_one(FilterBar).value == "sparse"
+        assert app.main.sort == "title"
+        assert shown(app) == before
+        assert current_title(app) == target
+        # Without a filter before: the whole list, at the paper.
+        await pilot.press("escape", "g", "j", "j", "j", "j")
+        await settle(pilot)
+        here = current_title(app)
+        await pilot.press("m")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.main.filter_text == "" and len(shown(app)) == len(catalog)
+        assert current_title(app) == here
+
+
 async def test_t_to_for_you_without_stars_says_so(catalog: Catalog, state_path: Path) -> None:
     app = make_app(catalog, state_path)
     async with app.run_test(size=SIZE) as pilot:

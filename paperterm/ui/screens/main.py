@@ -146,6 +146,20 @@ class _Request:
         and the cursor too: only the order below it changes."""
 
 
+@dataclass(frozen=True, slots=True)
+class _LikeThis:
+    """Where ``m`` was pressed: what Escape goes back to."""
+
+    query: str
+    """The filter ``m`` set (``similar:ID``)."""
+    before: str
+    """The filter in force before it."""
+    sort: str
+    """The order before it (``m`` lists the papers most alike first)."""
+    paper: int
+    """The paper ``m`` was pressed on."""
+
+
 class MainScreen(Screen[None]):
     """Triage papers: walk the unread ones with ``n``, star with ``s``, export with ``e``."""
 
@@ -475,6 +489,8 @@ class MainScreen(Screen[None]):
         """Whether the list was given rows yet (see :meth:`_fill_before`)."""
         self._asked_at: int | None = None
         """The paper under the cursor when the latest search was asked for."""
+        self._like_this: _LikeThis | None = None
+        """Where ``m`` was pressed, while its filter is in force."""
         self._runnable: tuple[bool, bool, bool] | None = None
         self._filter_bar = FilterBar(id="filter", edited=self._filter_edited)
         self._list = PaperList(id="papers")
@@ -595,8 +611,25 @@ class MainScreen(Screen[None]):
     # -- filtering ----------------------------------------------------------------------------
 
     def watch_filter_text(self, text: str) -> None:
+        back = self._like_this
+        if back is not None and text.strip() != back.query:
+            self._like_this = None
+            if not text.strip():
+                self._back_from_like_this(back)
+                return
         # Clearing the filter goes back to the whole list at the paper found, not at the top.
         self._refilter(keep=None if text.strip() else self._list.current)
+
+    def _back_from_like_this(self, back: _LikeThis) -> None:
+        """The filter of ``m`` cleared (Escape): the filter and the order from before it, the
+        cursor on the paper ``m`` was pressed on (a triage walk goes on where it was)."""
+        if self.sort == sorts.RELEVANCE.name and back.sort != self.sort:
+            self.set_reactive(MainScreen.sort, back.sort)  # not changed since m: put back
+        if back.before:
+            with self._filter_bar.prevent(FilterBar.Changed):
+                self._filter_bar.value = back.before
+            self.set_reactive(MainScreen.filter_text, back.before)
+        self._refilter(keep=back.paper)
 
     def watch_view(self) -> None:
         self._refilter(keep=self._list.current)
@@ -1353,7 +1386,11 @@ class MainScreen(Screen[None]):
         paper = self.current
         if paper is None:
             return
-        self._filter_bar.value = f"similar:{paper.id}"
+        query = f"similar:{paper.id}"
+        if self.filter_text.strip() != query:
+            self._like_this = _LikeThis(query, self.filter_text, self.sort, paper.index)
+            self.set_reactive(MainScreen.sort, sorts.RELEVANCE.name)  # most alike first
+            self._filter_bar.value = query
         self._say(
             "The papers most like this one, most alike first; Escape goes back."
             + self._first_use(),

@@ -49,7 +49,10 @@ ESCAPE_WAIT = constants.ESCAPE_DELAY
 Textual's own wait (``ESCDELAY``, 0.1 s unless set), so an Escape comes no later than it would."""
 MARKER_WAIT = 1.0
 """Seconds of quiet input after more of a marker's start (``ESC [``, ``ESC [ 2`` ...) before it
-goes on as keys: no key is typed so, a terminal sends it only as a cut marker."""
+goes on as keys. ``ESC [ 2`` and longer no key sends; ``ESC [`` is also alt+[ (which the
+reader does not bind) or Escape then ``[`` within :data:`ESCAPE_WAIT`: that ``[`` comes a second
+late, and a key typed within that second is read with it as one sequence. The price of never
+reading a paste cut right after its ``ESC [`` as keys (its escapes would run as commands)."""
 TICK = 0.1
 """Seconds between the input thread's looks at what is due when nothing is read."""
 

@@ -62,13 +62,13 @@ def held(monkeypatch: pytest.MonkeyPatch) -> Iterator[Held]:
 def count_handovers(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """A one-item list counting the hand-over workers started from now on."""
     started = [0]
-    start = main_module.MainScreen._filter
+    start = main_module.MainScreen._post_latest_answer
 
     def counted(screen: main_module.MainScreen) -> None:
         started[0] += 1
         start(screen)
 
-    monkeypatch.setattr(main_module.MainScreen, "_filter", counted)
+    monkeypatch.setattr(main_module.MainScreen, "_post_latest_answer", counted)
     return started
 
 

@@ -54,6 +54,8 @@ _CHUNK = 1 << 22
 _PADDING = "\n" * (_WIDTH + 8)
 """After the last text of a chunk: a word's last 8-byte lane is read whole."""
 _THREADS = 2
+_TITLES = 0
+"""The field :meth:`Stream.add` numbers 0 (``ahead.TITLES``; 1 the abstracts)."""
 
 
 class Collision(Exception):
@@ -179,7 +181,8 @@ class Stream:
         # reader's first answer. (The titles are a twentieth of the text.)
         self._pools = [ThreadPoolExecutor(1), ThreadPoolExecutor(_THREADS)]
         # One chunk of abstracts cut at a time while texts still come (the load runs on the
-        # other core), two once they are all in.
+        # other core), two once they are all in; a chunk of titles may be cut beside it, so
+        # for a moment the helper takes more than one core.
         self._gate = threading.Semaphore(1)
         self._all_in = False
         self._texts: list[list[str]] = [[], []]
@@ -228,7 +231,7 @@ class Stream:
         )
 
     def _gated(self, field: int, cut: Callable[..., _Chunk], *chunk: Any) -> _Chunk:
-        if field == 0:  # titles: see __init__
+        if field == _TITLES:  # see __init__
             return cut(*chunk)
         with self._gate:
             return cut(*chunk)

@@ -744,10 +744,10 @@ class MainScreen(Screen[None]):
             if self._handing:
                 return
             self._handing = True
-        self._filter()
+        self._post_latest_answer()
 
     @work(thread=True, group="filter")
-    def _filter(self) -> None:
+    def _post_latest_answer(self) -> None:
         """Wait for the latest search's answer and post it (an answer outdated meanwhile by a
         newer request is not posted: the worker waits for the newer one)."""
         try:

@@ -176,7 +176,7 @@ def test_a_forged_file_with_a_right_digest_is_rebuilt(papers: list[Paper], forge
     built = fresh(papers)
     expected = answers(built)  # with the inverted index, saved too
     key = vectorcache.catalogue_key(papers)
-    good = vectorcache.load(vectorcache.default_dir(), key, len(papers))
+    good = vectorcache.load(vectorcache.default_dir(), key, papers)
     assert good is not None and good.postings is not None
     vectorcache.save(vectorcache.default_dir(), key, FORGERIES[forgery](good))
     rebuilt = fresh(papers)

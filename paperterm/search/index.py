@@ -285,7 +285,7 @@ class SearchIndex:
                 key = cache.catalogue_key(papers)
             saved = None
             if cache_dir is not None and key is not None and use_saved:
-                saved = cache.load(cache_dir, key, len(papers))
+                saved = cache.load(cache_dir, key, papers)
             if saved is not None:
                 self.words = saved[0]
                 fields = [FieldPostings.restore(self.universe, state) for state in saved[1]]

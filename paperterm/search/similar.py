@@ -519,7 +519,7 @@ def _load_or_build(papers: Sequence[Paper]) -> TermVectors:
         return TermVectors(papers)
     directory = vectorcache.default_dir()
     key = vectorcache.catalogue_key(papers)
-    saved = vectorcache.load(directory, key, len(papers))
+    saved = vectorcache.load(directory, key, papers)
     vectors = None
     if saved is not None and _holds_words_of(saved, papers):
         try:

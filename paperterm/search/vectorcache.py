@@ -77,12 +77,15 @@ def catalogue_key(papers: Sequence[Paper]) -> str:
     return hashlib.sha256(_code_digest() + cache.catalogue_key(papers).encode("ascii")).hexdigest()
 
 
-def load(directory: Path, key: str, size: int) -> SavedVectors | None:
-    """The vectors of ``size`` papers saved under ``key``, or None (see the module's rules)."""
+def load(directory: Path, key: str, papers: Sequence[Paper]) -> SavedVectors | None:
+    """The vectors of ``papers`` saved under ``key``, or None (see the module's rules; a file
+    bigger than ``cache.room`` is not read)."""
+    path = directory / (key + _SUFFIX)
     return savedfile.load(
-        directory / (key + _SUFFIX),
+        path,
         savedfile.header(_FORMAT, key),
-        lambda sections: _decode(sections, size),
+        lambda sections: _decode(sections, len(papers)),
+        limit=cache.room(path, papers),
     )
 
 

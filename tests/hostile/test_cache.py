@@ -243,7 +243,7 @@ def forge(papers: list[Paper], directory: Path, forgery: Forgery) -> None:
     """Replace the saved index of ``papers`` by a forged one, with a valid digest."""
     SearchIndex(papers, cache_dir=directory)
     key = cache.catalogue_key(papers)
-    saved = cache.load(directory, key, len(papers))
+    saved = cache.load(directory, key, papers)
     assert saved is not None
     words, fields = forgery(*saved, len(papers))
     cache.save(directory, key, len(papers), words, fields)
@@ -270,7 +270,7 @@ def test_the_helper_s_answer_is_range_checked_too(
     """The index helper's answer skips only the words' order (``thorough=False``): a posting
     or an offset out of its range, whatever made it, is refused (built in the process then)."""
     SearchIndex(papers, cache_dir=tmp_path)
-    saved = cache.load(tmp_path, cache.catalogue_key(papers), len(papers))
+    saved = cache.load(tmp_path, cache.catalogue_key(papers), papers)
     assert saved is not None
     words, fields = FORGERIES[forged](*saved, len(papers))
     width = (len(papers) + 7) // 8
@@ -361,6 +361,29 @@ def test_a_huge_file_in_a_note_s_place_is_not_read(tmp_path: Path) -> None:
     with open(tmp_path / f"{sources}.from", "wb") as note:
         note.truncate(1 << 34)
     assert not cache.likely_saved(tmp_path, sources)
+
+
+def test_a_huge_file_in_a_saved_index_s_place_is_not_read(
+    papers: list[Paper], fresh: list[list[int]], tmp_path: Path
+) -> None:
+    """A saved index is a few hundred bytes a paper: a 16 GB (sparse) file in its place (a
+    damaged disk, a sync tool) is refused by its size, not read whole before the first frame
+    (the tester: 6 GB of memory, 20 s); one within the bound the text gives still loads."""
+    SearchIndex(papers, cache_dir=tmp_path)
+    path = tmp_path / f"{cache.catalogue_key(papers)}.index"
+    assert SearchIndex(papers, cache_dir=tmp_path).loaded
+    good = path.read_bytes()
+    with open(path, "r+b") as saved:
+        saved.truncate(1 << 34)
+    index = SearchIndex(papers, cache_dir=tmp_path)
+    assert not index.loaded and answers(index) == fresh
+    path.write_bytes(good)
+    with pytest.MonkeyPatch.context() as patch:  # past the room a paper gets: the text's
+        patch.setattr(cache, "_ROOM", 0)
+        patch.setattr(cache, "_ROOM_PER_PAPER", 0)
+        assert SearchIndex(papers, cache_dir=tmp_path).loaded
+        patch.setattr(cache, "_ROOM_PER_CHARACTER", 0)
+        assert not SearchIndex(papers, cache_dir=tmp_path).loaded
 
 
 def test_the_key_of_a_load_s_files_changes_with_them(tmp_path: Path) -> None:

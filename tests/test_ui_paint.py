@@ -628,6 +628,39 @@ async def test_frames_that_alternate_are_planned_once_while_the_layout_holds(
         assert planned and len(planned) == len(set(planned))
 
 
+async def test_a_filter_key_s_plan_outlasts_a_run_of_cursor_keys(tmp_path: Path) -> None:
+    """Each cursor key repaints its own pair of lines, a set of regions of its own: a run of
+    them drops the plans least used last, not the filter key's, which the next query's first
+    letter finds ready (paperterm.ui.compositor.PLANS)."""
+    store = StateStore.open(tmp_path / "state.json")
+    app = PapertermApp(many_papers(300), store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        compositor = app.main._compositor
+        assert isinstance(compositor, PartialCompositor)
+        bar = app.main.query_one(FilterBar).region
+        papers = app.main.paper_list.region
+        status = app.main.query_one(StatusLine).region
+        filter_key = {bar, papers, status}
+        planned: list[frozenset[Region]] = []
+        plan = compositor._plan
+
+        def counted(regions: Any) -> Any:
+            planned.append(frozenset(regions))
+            return plan(regions)
+
+        compositor._plan = counted  # type: ignore[method-assign]
+        cursor_keys = [
+            {Region(papers.x, papers.y + line, papers.width, 1) for line in (row, row + 1)}
+            for row in range(papers.height - 1)
+        ]
+        for regions in [filter_key, *cursor_keys, filter_key]:
+            assert compositor._direct_update(regions) is not None
+        assert len(cursor_keys) > 8  # more sets of regions than were kept before
+        assert planned.count(frozenset(filter_key)) == 1
+        assert len(planned) == 1 + len(cursor_keys)
+
+
 async def test_the_list_scroll_bar_draws_what_textual_would(tmp_path: Path) -> None:
     """The list's scroll bar draws a line from the one it kept for the same segment: for every
     length of the list, scroll position and look, the lines Textual's own drawing gives."""

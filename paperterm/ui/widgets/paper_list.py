@@ -179,6 +179,8 @@ class PaperList(KeptStyles, ScrollView, can_focus=True):
         self._finish: _Finish | None = None
         """How Textual finishes a line for the terminal (width, background, line filters): what
         the kept lines were finished for."""
+        self._finish_size = Size(0, 0)
+        """The list's size :attr:`_finish` was worked out for."""
         self._lines_cache: LRUCache[tuple[object, ...], Strip] = LRUCache(_CACHED_LINES)
         """Finished rows by what they show (paper, marks, cursor, highlights, width), kept across
         rows and queries; emptied when the styles or the finish change."""
@@ -457,14 +459,24 @@ class PaperList(KeptStyles, ScrollView, can_focus=True):
         return not self.styles.gutter and one_line.undecorated(self)
 
     def _finishing(self) -> _Finish:
-        """How lines are finished now; the kept lines are dropped when that changed."""
+        """How lines are finished now; the kept lines are dropped when that changed. Worked
+        out again only when the list's size or the line filters changed, or its styles were
+        updated (which forget it: :meth:`notify_style_update`), what it is made from: the
+        content's width (the size less the styles' gutter), the kept background colours (see
+        :class:`~paperterm.ui.widgets.kept_styles.KeptStyles`) and the filters (0.1 ms of a
+        filter key's frame, where its content region and its style were worked out afresh)."""
+        filters = tuple(self.get_line_filters())
+        finish = self._finish
+        if finish is not None and self._finish_size == self._size and finish.filters == filters:
+            return finish
         base_background, background = self.background_colors
         finish = _Finish(
             self.content_region.width,
             VisualStyle(background=base_background + background).rich_style,
             background,
-            tuple(self.get_line_filters()),
+            filters,
         )
+        self._finish_size = self._size
         if finish != self._finish:
             self._finish = finish
             self.forget_lines()

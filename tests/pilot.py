@@ -3,6 +3,7 @@ helpers that start it and read it. The `catalog` and `state_path` fixtures are i
 
 from __future__ import annotations
 
+import asyncio
 import webbrowser
 from pathlib import Path
 from typing import Any
@@ -42,8 +43,12 @@ def on_disk(state_path: Path) -> StateStore:
 
 
 async def settle(pilot: Pilot[None]) -> None:
-    """Wait for the filter worker and the messages it sends."""
+    """Wait for the filter worker, the latest lookup's thread, and the messages they send."""
     await pilot.app.workers.wait_for_complete()
+    main = getattr(pilot.app, "main", None)
+    lookup = getattr(main, "_enrich_thread", None)
+    if lookup is not None:
+        await asyncio.to_thread(lookup.join, 30)
     await pilot.pause()
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
@@ -252,6 +252,25 @@ def test_an_oversized_answer_is_refused() -> None:
     http = client(lambda request: big, max_bytes=2**20)
     with http, pytest.raises(NetworkError, match="larger than 1 MB"):
         http.get(ARXIV)
+
+
+def test_an_answer_dripping_in_is_given_up_on() -> None:
+    """A byte every few seconds never trips the timeout between pieces: the answer must come
+    whole within its own bound."""
+    fake = FakeTime()
+
+    class Drip(httpx.SyncByteStream):
+        def __iter__(self) -> Iterator[bytes]:
+            for _ in range(1000):
+                fake.now += 5.0  # each byte five seconds after the last
+                yield b" "
+
+    http = client(lambda request: httpx.Response(200, stream=Drip()), fake, whole_within=60.0)
+    with (
+        http,
+        pytest.raises(NetworkError, match=r"^hf.test: the answer did not come whole within 60 s$"),
+    ):
+        http.get(f"{HF}/api/papers/search")
 
 
 def test_pacing_spaces_requests_to_a_host() -> None:

@@ -167,6 +167,30 @@ async def test_a_lookup_that_fails_unforeseen_is_one_message_and_the_reader_goes
         assert StateStore.open(state_path).starred_ids
 
 
+async def test_quitting_does_not_wait_for_a_lookup_on_a_stalled_server(
+    catalog: Catalog, state_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """q while a lookup waits on a server that never answers: the reader ends at once (the
+    process would have waited for the lookup's tries, minutes, on a blank terminal); the
+    lookup is told to stop and its thread, a daemon's, keeps nobody waiting."""
+    import socket
+
+    with socket.socket() as stalled:
+        stalled.bind(("127.0.0.1", 0))
+        stalled.listen()  # connections are taken, never answered
+        monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{stalled.getsockname()[1]}")
+        app = make_app(catalog, state_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("s", "i")
+            await pilot.pause()
+            lookup = app.main._enrich_thread
+            await pilot.press("q")
+        assert not app.is_running
+        assert lookup is not None and lookup.is_alive() and lookup.daemon
+        assert app.main._enrich_stop is not None and app.main._enrich_stop.is_set()
+    assert StateStore.open(state_path).starred_ids
+
+
 async def test_capital_a_settles_the_arxiv_id_by_hand(
     catalog: Catalog, state_path: Path, api: FakeApi
 ) -> None:

@@ -40,6 +40,9 @@ MAX_WAIT = 90.0
 """The longest pause honoured; a server asking for more is given up on."""
 MAX_BYTES = 32 * 1024 * 1024
 """The largest answer read (a search answer is ~100 KB, 100 arXiv entries ~300 KB)."""
+WHOLE_WITHIN = 120.0
+"""Seconds for an answer's body to come whole once it starts: a server sending a byte now and
+then never trips :data:`TIMEOUT`."""
 
 _RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 
@@ -143,6 +146,7 @@ class HttpClient:
         backoff: float = BACKOFF,
         max_wait: float = MAX_WAIT,
         max_bytes: int = MAX_BYTES,
+        whole_within: float = WHOLE_WITHIN,
         pace: Mapping[str, float] | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
@@ -153,6 +157,7 @@ class HttpClient:
         self.backoff = backoff
         self.max_wait = max_wait
         self.max_bytes = max_bytes
+        self.whole_within = whole_within
         self.pace = dict(pace or {})
         self.sleep = sleep
         self.clock = clock
@@ -197,11 +202,17 @@ class HttpClient:
     def _read(self, response: httpx.Response, url: str) -> bytes:
         chunks: list[bytes] = []
         size = 0
+        deadline = self.clock() + self.whole_within
         for chunk in response.iter_bytes():
             size += len(chunk)
             if size > self.max_bytes:
                 raise NetworkError(
                     f"{host_name(url)}: the answer is larger than {self.max_bytes // 1_048_576} MB"
+                )
+            if self.clock() > deadline:
+                raise NetworkError(
+                    f"{host_name(url)}: the answer did not come whole within"
+                    f" {self.whole_within:.0f} s"
                 )
             chunks.append(chunk)
         return b"".join(chunks)

@@ -491,6 +491,10 @@ class MainScreen(Screen[None]):
         """The paper under the cursor when the latest search was asked for."""
         self._like_this: _LikeThis | None = None
         """Where ``m`` was pressed, while its filter is in force."""
+        self._enrich_stop: threading.Event | None = None
+        """Set to stop the latest lookup (see :meth:`_start_enrich`)."""
+        self._enrich_thread: threading.Thread | None = None
+        """The latest lookup's thread (tests wait for it)."""
         self._runnable: tuple[bool, bool, bool] | None = None
         self._filter_bar = FilterBar(id="filter", edited=self._filter_edited)
         self._list = PaperList(id="papers")
@@ -767,7 +771,10 @@ class MainScreen(Screen[None]):
             self.post_message(answer)
 
     def on_unmount(self) -> None:
-        """No search runs for a screen that is gone; Python's collector is as it was."""
+        """No search runs for a screen that is gone, no lookup starts another request; Python's
+        collector is as it was."""
+        if self._enrich_stop is not None:
+            self._enrich_stop.set()
         self._collector.stop()
         if self._searcher is not None:
             self._searcher.shutdown(wait=False, cancel_futures=True)
@@ -1098,40 +1105,44 @@ class MainScreen(Screen[None]):
         self._refilter(keep=self._list.current)
 
     def _start_enrich(self, papers: list[Paper], what: str) -> None:
+        """Look ``papers`` up on a thread of its own; a lookup still running stops (between two
+        requests) for this one. A daemon thread, not a worker: quitting must not wait for a
+        slow or stalled server (what was looked up is saved every few papers)."""
         self._status.activity = f"looking up {what}"
-        self._enrich(papers, dict(self.store.arxiv_choices))
+        if self._enrich_stop is not None:
+            self._enrich_stop.set()
+        stop = self._enrich_stop = threading.Event()
+        choices = dict(self.store.arxiv_choices)
+        self._enrich_thread = threading.Thread(
+            target=self._enrich, args=(papers, choices, stop), name="paperterm-enrich", daemon=True
+        )
+        self._enrich_thread.start()
 
-    @work(exclusive=True, thread=True, group="enrich")
-    def _enrich(self, papers: list[Paper], choices: dict[str, str]) -> None:
+    def _enrich(self, papers: list[Paper], choices: dict[str, str], stop: threading.Event) -> None:
         """Ask Hugging Face and arXiv off the UI thread; report in messages, never wait here."""
         from paperterm.api.http import HttpClient  # httpx only when the network is wanted
         from paperterm.enrich import enrich
 
-        worker = get_current_worker()
-
         def progress(done: int, total: int) -> None:
-            self.post_message(self.EnrichProgress(done, total))
+            self._post_from_thread(self.EnrichProgress(done, total))
 
         try:
             metadata = MetaStore.open()
             with HttpClient() as http:
                 report = enrich(
-                    papers,
-                    metadata,
-                    choices,
-                    http,
-                    progress=progress,
-                    should_stop=lambda: worker.is_cancelled,
+                    papers, metadata, choices, http, progress=progress, should_stop=stop.is_set
                 )
         except PapertermError as error:
-            self.post_message(self.Enriched(None, None, str(error)))
-            return
-        except Exception as error:  # a bug: say it, rather than end the reader from a thread
-            self.post_message(
-                self.Enriched(None, None, f"lookup failed: {type(error).__name__}: {error}")
-            )
-            return
-        self.post_message(self.Enriched(report, metadata))
+            done = self.Enriched(None, None, str(error))
+        except Exception as error:  # a bug: say it, rather than lose it on a thread
+            done = self.Enriched(None, None, f"lookup failed: {type(error).__name__}: {error}")
+        else:
+            done = self.Enriched(report, metadata)
+        self._post_from_thread(done)
+
+    def _post_from_thread(self, message: Message) -> None:
+        with contextlib.suppress(RuntimeError):  # the app closed meanwhile: nobody to tell
+            self.post_message(message)
 
     @on(EnrichProgress)
     def _enrich_progress(self, message: EnrichProgress) -> None:

@@ -10,8 +10,10 @@
   flushed. An existing file keeps its mode; a new one gets the umask's (0644 by default).
 - :func:`user_target` and :func:`write_user_file`: writing a file the user named (``export -o``).
   A symbolic link is followed (the file it points to is replaced, the link stays); a FIFO or a
-  character device (``/dev/null``, ``/dev/stdout``, a terminal) is written through, never
-  replaced; a folder, a block device or a socket is refused, and so are the files the caller
+  character device (``/dev/null``, a terminal) is written through, never replaced; a name of
+  one of this process's open descriptors (``/dev/stdout``, ``/dev/fd/3``, ``/proc/self/fd/1``)
+  is written through that descriptor, whatever it is open on (``-o /dev/stdout >> all.bib``
+  appends); a folder, a block device or a socket is refused, and so are the files the caller
   protects (the state file, its backup and its lock).
 - :func:`locked`: an exclusive advisory lock on a lock file, with a bounded wait.
 - :func:`gc_paused`: hold the cyclic garbage collector while building millions of objects.
@@ -380,24 +382,60 @@ def user_target(path: Path, protected: Mapping[Path, str] = {}) -> Path:
     a block device or a socket. A FIFO or a character device is accepted: it is written
     through by :func:`write_user_file`.
     """
-    target = Path(os.path.realpath(path))
-    try:
-        found: os.stat_result | None = os.stat(target)
-    except FileNotFoundError:
-        found = None
+    descriptor = descriptor_named(path)
+    if descriptor is not None:
+        found: os.stat_result | None = os.fstat(descriptor)  # OSError: not open here
+        target = path
+    else:
+        target = Path(os.path.realpath(path))
+        try:
+            found = os.stat(target)
+        except FileNotFoundError:
+            found = None
     for guarded, what in protected.items():
-        if Path(os.path.realpath(guarded)) == target:
+        if descriptor is None and Path(os.path.realpath(guarded)) == target:
             raise Refused(path, f"is {what}; choose another file")
         with suppress(OSError):
             if found is not None and os.path.samestat(found, os.stat(guarded)):
                 raise Refused(path, f"is {what} (another name for it); choose another file")
-    if found is not None and not _writable_kind(found.st_mode):
+    if found is not None and not _writable_kind(found.st_mode, descriptor is not None):
         raise NotRegularFile(path, describe(found.st_mode))
     return target
 
 
-def _writable_kind(mode: int) -> bool:
-    return stat.S_ISREG(mode) or stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)
+def _writable_kind(mode: int, open_already: bool = False) -> bool:
+    """Whether a file of ``mode`` may be written (a socket only as an open descriptor)."""
+    return (
+        stat.S_ISREG(mode)
+        or stat.S_ISFIFO(mode)
+        or stat.S_ISCHR(mode)
+        or (open_already and stat.S_ISSOCK(mode))
+    )
+
+
+_STANDARD = {"/dev/stdin": 0, "/dev/stdout": 1, "/dev/stderr": 2}
+_DESCRIPTOR_FOLDERS = ("/dev/fd", "/proc/self/fd", f"/proc/{os.getpid()}/fd")
+
+
+def descriptor_named(path: Path) -> int | None:
+    """The descriptor of this process ``path`` names, through its links (``/dev/stdout`` is a
+    link to ``/proc/self/fd/1`` on Linux, a device of its own on macOS), or None. Such a name
+    opened anew would be another file description of what the descriptor is open on: a file
+    the shell opened for appending would be replaced (the tester: ``-o /dev/stdout >> all.bib``
+    lost all.bib's entries), a pipe not found."""
+    name = os.path.abspath(path)
+    for _ in range(40):  # the kernel's bound on links in a row
+        if name in _STANDARD:
+            return _STANDARD[name]
+        folder, _, number = name.rpartition("/")
+        if folder in _DESCRIPTOR_FOLDERS and number.isdigit():
+            return int(number)
+        try:
+            link = os.readlink(name)
+        except (OSError, ValueError):
+            return None
+        name = os.path.normpath(os.path.join(os.path.dirname(name), link))
+    return None
 
 
 def write_user_file(path: Path, data: bytes, protected: Mapping[Path, str] = {}) -> None:
@@ -408,6 +446,13 @@ def write_user_file(path: Path, data: bytes, protected: Mapping[Path, str] = {})
     nobody reads raises ``OSError(ENXIO)`` at once rather than waiting).
     """
     target = user_target(path, protected)
+    descriptor = descriptor_named(path)
+    if descriptor is not None:
+        for stream in (sys.stdout, sys.stderr):  # what was printed there comes first
+            with suppress(Exception):
+                stream.flush()
+        _write_all(descriptor, data)
+        return
     try:
         mode = os.stat(target).st_mode
     except FileNotFoundError:
@@ -425,11 +470,15 @@ def write_user_file(path: Path, data: bytes, protected: Mapping[Path, str] = {})
         if not _writable_kind(os.fstat(fd).st_mode):  # swapped since the check
             raise NotRegularFile(path, describe(os.fstat(fd).st_mode))
         _blocking(fd)
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
+        _write_all(fd, data)
     finally:
         os.close(fd)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
 
 
 # -- the lock ------------------------------------------------------------------------------

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -291,6 +293,63 @@ def test_export_to_dev_null_keeps_dev_null(
     after = os.stat(null)
     assert stat.S_ISCHR(after.st_mode)
     assert (after.st_ino, after.st_rdev) == (before.st_ino, before.st_rdev)
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc/self/fd (Linux)")
+def test_export_to_a_descriptor_s_name_writes_through_that_descriptor(
+    capsys: pytest.CaptureFixture[str], folder: Path, state: Path, tmp_path: Path
+) -> None:
+    """``-o /dev/stdout >> all.bib``: the name of an open descriptor is written through it,
+    appending as the shell opened it; opened anew it would have replaced all.bib (the entries
+    before lost) or, for a pipe, not been found."""
+    kept = tmp_path / "all.bib"
+    kept.write_text("@misc{mine, title = {Mine}}\n")
+    inode = kept.stat().st_ino
+    appending = os.open(kept, os.O_WRONLY | os.O_APPEND)
+    read_end, write_end = os.pipe()
+    try:
+        for name in (f"/dev/fd/{appending}", f"/proc/self/fd/{write_end}"):
+            assert export(capsys, str(folder), "--state", str(state), "-o", name)[0] == 0
+        piped = os.read(read_end, 1 << 16)
+    finally:
+        for fd in (appending, read_end, write_end):
+            os.close(fd)
+    text = kept.read_text(encoding="utf-8")
+    assert text.startswith("@misc{mine, title = {Mine}}\n") and "Sparse Lanterns" in text
+    assert kept.stat().st_ino == inode
+    assert b"Sparse Lanterns" in piped
+    unopened = 1000
+    status, err = export(capsys, str(folder), "--state", str(state), "-o", f"/dev/fd/{unopened}")
+    assert status == 2 and err.startswith("paperterm: error: cannot write /dev/fd/1000")
+
+
+def test_export_to_dev_stdout_appended_to_a_file_appends(
+    folder: Path, state: Path, tmp_path: Path
+) -> None:
+    """The same through a real process whose standard output the shell opened for appending."""
+    kept = tmp_path / "all.bib"
+    kept.write_text("@misc{mine, title = {Mine}}\n")
+    with kept.open("ab") as out:
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "paperterm",
+                "export",
+                "--all",
+                str(folder),
+                "--state",
+                str(state),
+                "-o",
+                "/dev/stdout",
+            ],
+            stdout=out,
+            stderr=subprocess.PIPE,
+            check=False,
+        )
+    assert done.returncode == 0, done.stderr
+    text = kept.read_text(encoding="utf-8")
+    assert text.startswith("@misc{mine, title = {Mine}}\n") and "Sparse Lanterns" in text
 
 
 def test_export_into_a_folder_is_refused(

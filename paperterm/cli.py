@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Collection, Iterable, Sequence
 from importlib.resources import as_file, files
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple, NoReturn, TextIO
+from typing import TYPE_CHECKING, BinaryIO, NamedTuple, NoReturn, TextIO
 
 import orjson
 
@@ -34,6 +34,7 @@ from paperterm.recommend import ForYou, for_you
 from paperterm.sanitize import clean_text, printable
 from paperterm.state import StateStore
 from paperterm.state.record import ARXIV_NONE
+from paperterm.textblocks import NotADump
 
 if TYPE_CHECKING:
     from paperterm.enrich import Report
@@ -666,11 +667,8 @@ def _dumps_to_add(paths: Iterable[str]) -> Iterable[tuple[str, str, bytes | None
     """(shown name, file name to keep, bytes); the bytes are None for a path that cannot be read."""
     for given in paths:
         if given == STDIN:
-            yield (
-                "standard input",
-                time.strftime("stdin-%Y%m%d-%H%M%S.txt"),
-                sys.stdin.buffer.read(),
-            )
+            name = time.strftime("stdin-%Y%m%d-%H%M%S.txt")
+            yield "standard input", name, _read_for_library("standard input", sys.stdin.buffer)
             continue
         path = Path(given)
         try:
@@ -685,10 +683,21 @@ def _dumps_to_add(paths: Iterable[str]) -> Iterable[tuple[str, str, bytes | None
         for file in found:
             shown = str(file)
             try:
-                yield shown, file.name, file.read_bytes()
+                with file.open("rb") as stream:
+                    data = _read_for_library(shown, stream)
             except OSError as error:
                 _say("warning", f"not added: {shown}: {error.strerror}")
-                yield shown, "", None
+                data = None
+            yield shown, file.name if data is not None else "", data
+
+
+def _read_for_library(shown: str, stream: BinaryIO) -> bytes | None:
+    """The bytes of a dump to add, or None (said why) when they are refused unread."""
+    try:
+        return usecases.read_for_library(stream)
+    except NotADump as refused:
+        _say("warning", f"not added: {printable(shown)}: {refused}")
+        return None
 
 
 def _stats(args: argparse.Namespace) -> int:

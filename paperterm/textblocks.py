@@ -39,7 +39,8 @@ from paperterm.sanitize import clean_text, has_controls
 BLOCK = 1 << 20
 """Bytes read at a time."""
 
-_SNIFF = 8192
+SNIFF = 8192
+"""Bytes at the start of a file that tell a dump from binary data (see :func:`refuse_binary`)."""
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\v\f\r\x1b") + b"\x7f"
 
@@ -115,7 +116,7 @@ def text_blocks(stream: ByteStream, advance: Callable[[int], None]) -> Iterator[
     view = memoryview(buffer)
     filled = stream.readinto(view) or 0
     advance(filled)
-    head = view[: min(filled, _SNIFF)].tobytes()
+    head = view[: min(filled, SNIFF)].tobytes()
     if head.startswith(_UTF16_BOMS):
         yield from _utf16_blocks(view[:filled].tobytes(), stream, advance)
         return
@@ -350,6 +351,13 @@ def _utf16_blocks(
             return
         block = stream.read(BLOCK)
         advance(len(block))
+
+
+def refuse_binary(head: bytes) -> None:
+    """Raise :class:`NotADump` when ``head``, the first :data:`SNIFF` bytes of a file, reads as
+    binary data rather than a dump (a UTF-16 file, with its byte order mark, is text)."""
+    if not head.startswith(_UTF16_BOMS):
+        _check_not_binary(head)
 
 
 def _check_not_binary(head: bytes) -> None:

@@ -18,6 +18,7 @@ import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from paperterm import apidump, fsio, locations
 from paperterm.catalog import Catalog
@@ -27,6 +28,7 @@ from paperterm.export.formats import Annotation
 from paperterm.loader import dump_files, load
 from paperterm.model import Paper
 from paperterm.state import StateStore
+from paperterm.textblocks import SNIFF, NotADump, refuse_binary
 from paperterm.triage import Marks, select_rows
 
 # -- choosing papers ----------------------------------------------------------------------------
@@ -226,6 +228,22 @@ class Added:
     """The names of the dumps an identical copy of which was there already."""
     refused: list[str] = field(default_factory=list)
     """One line per dump refused (``name: why``)."""
+
+
+LIBRARY_MAX_BYTES = 256 << 20
+"""The largest dump kept in the library (a Hugging Face page is a few hundred KB)."""
+
+
+def read_for_library(stream: BinaryIO) -> bytes:
+    """A dump's bytes from ``stream`` (a file or standard input) for :func:`add_to_library`,
+    refused with NotADump as soon as its start reads as binary data, or past
+    :data:`LIBRARY_MAX_BYTES`: ``/dev/zero`` or an endless pipe never fills the memory."""
+    head = stream.read(SNIFF)
+    refuse_binary(head)
+    data = head + stream.read(LIBRARY_MAX_BYTES + 1 - len(head))
+    if len(data) > LIBRARY_MAX_BYTES:
+        raise NotADump(f"larger than {LIBRARY_MAX_BYTES >> 20} MB: too large for a dump")
+    return data
 
 
 def add_to_library(library: Path, dumps: Iterable[tuple[str, str, bytes]]) -> Added:

@@ -11,10 +11,12 @@ from __future__ import annotations
 import io
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from conftest import SHARED_DUMPS
+from paperterm import usecases
 from paperterm.cli import run
 from paperterm.errors import DumpError
 from paperterm.loader import load
@@ -60,6 +62,42 @@ def test_add_refuses_what_is_not_a_page_in_one_line(
     assert err.count("\n") == 1 and "not a Hugging Face Papers page" in err
     assert snapshot(library_dir()) == before
     assert not state.exists()
+
+
+class Endless(io.RawIOBase):
+    """``/dev/zero`` (or ``chunk`` again and again), failing the test past 64 MB read."""
+
+    def __init__(self, chunk: bytes = b"\0") -> None:
+        self.chunk, self.given = chunk, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        assert self.given < 64 << 20, "read on and on"
+        view = memoryview(buffer).cast("B")
+        data = (self.chunk * (len(view) // len(self.chunk) + 1))[: len(view)]
+        view[:] = data
+        self.given += len(data)
+        return len(data)
+
+
+def test_add_refuses_an_endless_stream_without_reading_it_whole(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``add /dev/zero``, or an endless pipe, is refused by its start (binary data) or once past
+    the library's bound, never read whole first (the tester: 7 GB of memory in 8 s)."""
+    before = snapshot(library_dir())
+    state = tmp_path / "state.json"
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BufferedReader(Endless())))
+    status, _, err = cli(capsys, "add", "-", "--state", str(state))
+    assert status == 2 and "not added: standard input: binary file, not a text dump" in err
+    monkeypatch.setattr(usecases, "LIBRARY_MAX_BYTES", 1 << 20)
+    text = Endless(PAGE.encode() + b"Another Title\nIts abstract.\n")
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BufferedReader(text)))
+    status, _, err = cli(capsys, "add", "-", "--state", str(state))
+    assert status == 2 and "not added: standard input: larger than 1 MB" in err
+    assert snapshot(library_dir()) == before
 
 
 @pytest.mark.parametrize("kind", sorted(NOT_PAGES))

@@ -29,7 +29,7 @@ from paperterm.errors import StateError
 from paperterm.locations import filters_path
 from paperterm.model import Paper
 from paperterm.sanitize import clean_text
-from paperterm.search.query import parse
+from paperterm.search.query import Query, parse
 from paperterm.state import StateStore, storage
 from paperterm.state.seen import Seen
 from paperterm.triage import Marks, select_rows
@@ -56,6 +56,16 @@ class Filters:
     """Mute rules, in the order added (numbered from 1 when listed)."""
     saved: tuple[SavedFilter, ...] = ()
     """Saved filters, in the order added."""
+
+
+def _names_muted(query: Query) -> bool:
+    """Whether ``query`` tests ``is:muted``, negated or not: what the mute rules hide cannot
+    decide what they hide (``!is:muted`` muted every paper, ``is:muted`` none)."""
+    return any(
+        term.kind == "state" and term.flag == "muted"
+        for group in query.groups
+        for term in group.alternatives
+    )
 
 
 def _clean_query(text: object) -> str | None:
@@ -148,6 +158,8 @@ class FilterFile:
         rule = _clean_query(query)
         if rule is None or parse(rule).is_empty:
             raise ValueError(f"not a rule that filters anything: {query!r}")
+        if _names_muted(parse(rule)):
+            raise ValueError(f"a mute rule cannot ask what is muted (is:muted): {query!r}")
         return self.change(
             lambda now: Filters((*now.mute, rule), now.saved) if rule not in now.mute else now
         )
@@ -275,8 +287,8 @@ class Inbox:
         flags = self.flags()
         muted: set[str] = set()
         for rule in self.rules:
-            if parse(rule).is_empty:
-                continue
+            if parse(rule).is_empty or _names_muted(parse(rule)):
+                continue  # a hand-edited rule that cannot be one (see add_mute)
             found = self.catalog.search_indices(
                 rule, read=store.read_ids, starred=store.starred_ids, flags=flags
             )

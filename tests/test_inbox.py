@@ -159,6 +159,8 @@ def test_mute_rules_hide_papers_from_list_unless_asked(
     [
         (["mute", "--remove", "3"], "no mute rule 3: there are 0"),
         (["mute", "!"], "not a rule that filters anything"),
+        (["mute", "!is:muted"], "a mute rule cannot ask what is muted"),
+        (["mute", "is:muted|neural"], "a mute rule cannot ask what is muted"),
         (["mute", "x", "--remove", "1"], "not both"),
         (["mute", "--remove", "one"], "invalid int value"),
     ],
@@ -177,6 +179,15 @@ def test_a_mute_rule_can_use_state_terms(
     assert cli(capsys, "mute", "is:read")[0] == 0
     assert cli(capsys, "mark", "read", paper_id(MONDAY[0]))[0] == 0
     assert listed(capsys, monday) == MONDAY[1:]
+
+
+def test_a_hand_written_rule_about_muted_papers_mutes_nothing(
+    capsys: pytest.CaptureFixture[str], dumps: tuple[Path, Path]
+) -> None:
+    rules = FilterFile()
+    rules.path.parent.mkdir(parents=True)
+    rules.path.write_bytes(orjson.dumps({"mute": ["!is:muted", "audio"]}))
+    assert listed(capsys, str(dumps[0])) == MONDAY[:2]  # only "audio" mutes
 
 
 def test_a_damaged_filters_file_mutes_nothing_and_says_so(

@@ -19,7 +19,8 @@ from paperterm.model import Paper
 from paperterm.state import StateStore
 from paperterm.ui.app import PapertermApp
 from paperterm.ui.widgets.paper_detail import PaperDetail
-from pilot import count_layouts
+from paperterm.ui.widgets.paper_list import PaperList
+from pilot import count_layouts, focused
 from test_ui_paint import SIZE, from_scratch, watch_frames
 
 WORDS = ["sparse", "graph", "diffusion", "model", "vision", "robust", "agent", "speech"]
@@ -139,6 +140,12 @@ async def test_keys_and_the_wheel_scroll_the_pane_and_a_new_paper_starts_at_the_
         top = lines(detail)
         await pilot.press("tab")
         assert app.focused is detail
+        await pilot.press("tab")  # back to the list, never on to the filter bar
+        assert focused(app) is app.main.query_one(PaperList)
+        await pilot.press("slash", "tab")
+        assert focused(app) is app.main.query_one(PaperList)
+        await pilot.press("shift+tab")
+        assert focused(app) is detail
         await pilot.press("down")
         await pilot.pause()
         assert detail.scroll_y == 1

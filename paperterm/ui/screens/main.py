@@ -355,6 +355,15 @@ class MainScreen(Screen[None]):
             show=False,
             tooltip="Show more of a huge abstract (the pane lays out its first 20,000 characters)",
         ),
+        # Not Textual's focus chain (list, detail, filter): the filter has "/", and Tab back
+        # from the detail pane put the next keys in the filter as a query.
+        Binding(
+            "tab,shift+tab",
+            "switch_pane",
+            "Pane",
+            show=False,
+            tooltip="Move between the list and the detail pane (the filter has /)",
+        ),
         Binding("question_mark", "help", "Help", tooltip="Show the keys and the filter syntax"),
         Binding("q", "app.quit", "Quit", tooltip="Quit paperterm"),
     ]
@@ -1412,6 +1421,14 @@ class MainScreen(Screen[None]):
         """Lay out more of a huge text of the paper shown."""
         if not self._detail.show_more():
             self._say("All of this paper is shown.", timeout=2)
+
+    def action_switch_pane(self) -> None:
+        """Tab, shift+Tab: from the list to the detail pane, from anywhere else to the list."""
+        detail = self._detail
+        if self.focused is self._list and detail.display and detail.focusable:
+            self.set_focus(detail)
+        else:
+            self.set_focus(self._list)
 
     def action_help(self) -> None:
         """Show every key and the filter syntax."""

@@ -9,7 +9,7 @@ import orjson
 import pytest
 from textual.widgets import Input, Static
 
-from paperterm import settings
+from paperterm import fsio, settings
 from paperterm.catalog import Catalog
 from paperterm.errors import StateError
 from paperterm.state import StateStore
@@ -218,6 +218,23 @@ async def test_y_copies_bibtex_and_pins_its_key(catalog: Catalog, state_path: Pa
         assert on_disk(state_path).get(paper.id).bibkey == key
 
 
+async def test_an_export_that_fails_leaves_no_folder_it_made(
+    catalog: Catalog, state_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def disk_full(*_args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(fsio, "write_user_file", disk_full)
+    app = make_app(catalog, state_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("s", "e")
+        app.screen.query_one("#export-path", Input).value = str(tmp_path / "a" / "b" / "x.bib")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "No space left on device" in app.said_text()
+    assert not (tmp_path / "a").exists()
+
+
 async def test_e_exports_the_starred_papers_and_remembers_the_path(
     catalog: Catalog, state_path: Path, tmp_path: Path
 ) -> None:
@@ -236,7 +253,9 @@ async def test_e_exports_the_starred_papers_and_remembers_the_path(
         assert text.count("@") >= 2
         assert "Sparse Lanterns" in text
         assert "Tea Leaves" in text
-        assert f"Exported 2 papers to {target}" in app.said_text()
+        assert f"Exported 2 papers to {target} (made the folder {tmp_path / 'out'})" in (
+            app.said_text()
+        )
     saved = on_disk(state_path)
     assert all(saved.get(catalog.papers[i].id).bibkey for i in (0, 2))
     assert settings.load().place(settings.LIBRARY).export_path == target.resolve()

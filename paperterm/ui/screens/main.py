@@ -160,6 +160,28 @@ class _LikeThis:
     """The paper ``m`` was pressed on."""
 
 
+def _first_missing(folder: Path) -> Path | None:
+    """The outermost folder of ``folder``'s path that does not exist yet, or None."""
+    missing = None
+    for here in (folder, *folder.parents):
+        if here.exists():
+            break
+        missing = here
+    return missing
+
+
+def _remove_empty_folders(folder: Path, up_to: Path) -> None:
+    """Remove ``folder`` and its parents up to ``up_to``, while they are empty (the folders an
+    export that failed made on its way)."""
+    for here in (folder, *folder.parents):
+        try:
+            here.rmdir()
+        except OSError:
+            return
+        if here == up_to:
+            return
+
+
 class MainScreen(Screen[None]):
     """Triage papers: walk the unread ones with ``n``, star with ``s``, export with ``e``."""
 
@@ -1222,9 +1244,10 @@ class MainScreen(Screen[None]):
         protected = usecases.protected_files(self.store)
         noun = "paper" if len(papers) == 1 else "papers"
         said = f"Exported {len(papers)} {noun} to {path}"
+        made = _first_missing(path.parent)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
             fsio.user_target(path, protected)  # before any key is pinned
+            path.parent.mkdir(parents=True, exist_ok=True)
             export = usecases.export_and_pin(papers, usecases.format_for(path), self.store)
             data = export.text.encode("utf-8")
             there = existing(path, usecases.format_for(path)) if choice.append else None
@@ -1238,11 +1261,15 @@ class MainScreen(Screen[None]):
                     said += f" ({len(papers) - added} there already)"
             fsio.write_user_file(path, data, protected)
         except (OSError, PapertermError) as error:
+            if made is not None:
+                _remove_empty_folders(path.parent, made)
             message = error.strerror if isinstance(error, OSError) and error.strerror else error
             self._say(f"{path}: {message}", title="Export failed", severity="error", timeout=15)
             return
         finally:
             self._refresh_marks()
+        if made is not None:  # a typo in a folder's name shows here, not as a new tree later
+            said += f" (made the folder {made})"
         self._say(said, title="Exported")
         self.export_path = path
         try:

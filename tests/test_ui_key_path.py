@@ -17,7 +17,7 @@ from paperterm.catalog import Catalog
 from paperterm.ui.app import PapertermApp
 from paperterm.ui.screens.help import HelpScreen
 from paperterm.ui.widgets.filter_bar import FilterBar
-from pilot import SIZE, make_app, settle
+from pilot import SIZE, make_app, on_disk, settle
 
 
 @pytest.fixture
@@ -255,3 +255,26 @@ def _key_name(char: str) -> str:
     from textual.keys import _character_to_key
 
     return _character_to_key(char)
+
+
+@pytest.mark.parametrize("pane", ["list", "detail"])
+async def test_keys_typed_just_before_a_slash_act_where_they_were_typed(
+    catalog: Catalog, state_path: Path, pane: str
+) -> None:
+    """``/`` takes the focus as soon as the app reads it (a priority key, so that what follows
+    goes to the filter); the keys read in the same burst before it still act on the list or
+    the pane they were typed in (they were looked up from the filter bar: "s/" lost the star)."""
+    app = make_app(catalog, state_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        if pane == "detail":
+            await pilot.press("tab")
+        first = app.main.current
+        assert first is not None
+        before = ["s", "j", "s"] if pane == "list" else ["s"]  # j: the list's key
+        burst(app, [*before, "slash", "x", "y"])
+        await settle(pilot)
+        await settle(pilot)
+        assert app.main._filter_bar.value == "xy"
+        starred = on_disk(state_path).starred_ids
+        assert first.id in starred and len(starred) == before.count("s")

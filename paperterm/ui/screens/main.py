@@ -8,6 +8,7 @@ search index is built on a thread that posts :class:`MainScreen.IndexReady` when
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import shlex
@@ -71,6 +72,7 @@ from paperterm.ui.screens.help import HelpScreen
 from paperterm.ui.screens.inbox import ConfirmScreen, FiltersScreen, NoteScreen, TagScreen
 from paperterm.ui.widgets.filter_bar import FilterBar
 from paperterm.ui.widgets.key_footer import KeyFooter
+from paperterm.ui.widgets.keys_in_turn import KeysInTurn
 from paperterm.ui.widgets.paper_detail import PaperDetail
 from paperterm.ui.widgets.paper_list import PaperList
 from paperterm.ui.widgets.status_line import StatusLine
@@ -1331,12 +1333,21 @@ class MainScreen(Screen[None]):
     # -- views, sort, filter, help ------------------------------------------------------------
 
     def action_focus_filter(self) -> None:
-        """Go to the filter bar (in it already: type a /, which the key would otherwise eat)."""
-        if self.focused is self._filter_bar:
-            self._filter_bar.type_in_turn("/")
+        """Go to the filter bar (in it already: type a /, which the key would otherwise eat).
+
+        At once, not via focus(): the keys typed right after / must land in the filter. The
+        keys typed just before it, still in the list's (or the pane's) queue, act there first
+        (:class:`KeysInTurn`): the bar takes the keys after it only once those are done."""
+        bar = self._filter_bar
+        if self.focused is bar:
+            bar.type_in_turn("/")
             return
-        # At once, not via focus(): keys typed right after / must land in the filter.
-        self.set_focus(self._filter_bar)
+        before: object = self.focused
+        self.set_focus(bar)
+        if isinstance(before, KeysInTurn) and before.keys_waiting():
+            done = asyncio.Event()
+            before.call_later(done.set)  # behind the keys waiting there
+            bar.call_later(done.wait)  # the bar's keys queue behind this
 
     def action_clear_filter(self) -> None:
         """Empty the filter and go back to the list."""

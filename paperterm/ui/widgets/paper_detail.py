@@ -36,6 +36,7 @@ from textual.widget import Widget
 from paperterm.model import Metadata, Paper
 from paperterm.sanitize import clean_text, printable
 from paperterm.ui.widgets.component_style import component_style, widget_background
+from paperterm.ui.widgets.keys_in_turn import KeysInTurn
 from paperterm.ui.widgets.scroll_bar import kept_lines_scrollbar
 
 SHOWN_AT_FIRST = 20_000
@@ -94,7 +95,7 @@ class _Frame:
         return finished
 
 
-class PaperDetail(ScrollView, can_focus=True):
+class PaperDetail(KeysInTurn, ScrollView, can_focus=True):
     """Shows one paper: title, the whole abstract, links, sources and other versions."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {

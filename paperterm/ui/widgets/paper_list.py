@@ -29,6 +29,7 @@ from paperterm.model import Paper
 from paperterm.ui.widgets import one_line
 from paperterm.ui.widgets.component_style import component_style, widget_background
 from paperterm.ui.widgets.kept_styles import KeptStyles
+from paperterm.ui.widgets.keys_in_turn import KeysInTurn
 from paperterm.ui.widgets.scroll_bar import kept_lines_scrollbar
 
 Highlighter = Callable[[str], list[tuple[int, int]]]
@@ -79,7 +80,7 @@ def _has_votes(papers: Sequence[Paper]) -> bool:
     )
 
 
-class PaperList(KeptStyles, ScrollView, can_focus=True):
+class PaperList(KeysInTurn, KeptStyles, ScrollView, can_focus=True):
     """A virtual list of papers: the app gives it rows (catalogue indices) and marks."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -58,6 +58,23 @@ def test_endpoints_from_the_environment() -> None:
     assert "hf_secret" not in repr(ends)
     with pytest.raises(NetworkError, match="HF_ENDPOINT is not an http"):
         Endpoints.from_env({"HF_ENDPOINT": "file:///etc/passwd"})
+    for bad in ("hf_one\ntwo", "hf_one two", "hf_\x1b[2J"):
+        with pytest.raises(NetworkError, match="HF_TOKEN holds") as refused:
+            Endpoints.from_env({"HF_TOKEN": bad})
+        assert "hf_" not in str(refused.value)
+
+
+def test_no_error_line_holds_the_token() -> None:
+    """An exception's text may quote the request (h11 quotes a header it refuses): the line
+    says where the token was, never the token."""
+
+    def quoting(request: httpx.Request) -> httpx.Response:
+        raise httpx.LocalProtocolError(f"Illegal header value {request.headers['Authorization']}")
+
+    http = client(quoting, token="hf_secret")
+    with http, pytest.raises(NetworkError) as failed:
+        http.get(f"{HF}/api/papers/search")
+    assert "hf_secret" not in str(failed.value) and "Bearer [HF_TOKEN]" in str(failed.value)
 
 
 def test_json_answer_and_headers() -> None:

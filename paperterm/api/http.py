@@ -71,6 +71,9 @@ class Endpoints:
         hf = (env.get("HF_ENDPOINT") or "").strip() or DEFAULT_HF
         arxiv = (env.get("PAPERTERM_ARXIV_URL") or "").strip() or DEFAULT_ARXIV
         token = (env.get("HF_TOKEN") or "").strip() or None
+        if token is not None and (not token.isprintable() or " " in token):
+            # httpx would refuse the header, quoting it whole in its error: the secret in a log
+            raise NetworkError("HF_TOKEN holds a space or a control character: fix or unset it")
         for name, url in (("HF_ENDPOINT", hf), ("PAPERTERM_ARXIV_URL", arxiv)):
             if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
                 raise NetworkError(f"{name} is not an http(s) URL: {printable(url)}")
@@ -226,8 +229,24 @@ class HttpClient:
     ) -> bytes | None:
         """The body of ``GET url?params``; None for a 404 when ``missing_ok``.
 
-        Raises NetworkError (one line) for anything else that is not a 2xx answer in the end.
+        Raises NetworkError (one line) for anything else that is not a 2xx answer in the end;
+        the line never holds ``HF_TOKEN`` (an exception's text may quote the request).
         """
+        try:
+            return self._get(url, params, missing_ok=missing_ok)
+        except NetworkError as error:
+            token = self.endpoints.token
+            if token and token in str(error):
+                raise NetworkError(str(error).replace(token, "[HF_TOKEN]")) from None
+            raise
+
+    def _get(
+        self,
+        url: str,
+        params: Mapping[str, str | int] | None = None,
+        *,
+        missing_ok: bool = False,
+    ) -> bytes | None:
         host = urlsplit(url).netloc
         attempt = 0
         while True:

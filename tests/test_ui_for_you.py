@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from paperterm import settings
 from paperterm.catalog import Catalog
 from paperterm.ui.widgets.filter_bar import FilterBar
 from paperterm.ui.widgets.paper_detail import PaperDetail
@@ -66,6 +67,13 @@ async def test_m_lists_most_alike_first_and_escape_goes_back_where_m_was_pressed
         await settle(pilot)
         assert app.main.sort == "relevance"
         assert set(shown(app)[:2]) == set(titles("pruning")) - {target}
+        # Quitting here keeps where Escape goes back to for the next start.
+        app.main.remember_place()
+        place = settings.load().place(app.main.place_key)
+        assert (place.sort, place.filter) == ("title", "sparse")
+        assert place.paper == next(p.id for p in catalog.papers if p.title == target)
+        await pilot.press("j", "m")  # m in the list of m: Escape still goes back to before both
+        await settle(pilot)
         await pilot.press("escape")
         await settle(pilot)
         assert app.main.filter_text == "sparse"

@@ -597,7 +597,10 @@ class MainScreen(Screen[None]):
 
     def remember_place(self) -> None:
         """Keep where the user is (paper, view, sort, filter) for the next start."""
-        paper = self.current
+        paper, sort, text = self.current, self.sort, self.filter_text
+        back = self._like_this
+        if back is not None:  # the list of m: where Escape would have gone back to
+            paper, sort, text = self.papers[back.paper], back.sort, back.before
         try:
             kept = settings.load().place(self.place_key)
             settings.remember_place(
@@ -606,8 +609,8 @@ class MainScreen(Screen[None]):
                     kept,
                     paper=None if paper is None else paper.id,
                     view=self.view,
-                    sort=self.sort,
-                    filter=self.filter_text,
+                    sort=sort,
+                    filter=text,
                     split=self.split,
                 ),
             )
@@ -1446,7 +1449,12 @@ class MainScreen(Screen[None]):
             return
         query = f"similar:{paper.id}"
         if self.filter_text.strip() != query:
-            self._like_this = _LikeThis(query, self.filter_text, self.sort, paper.index)
+            back = self._like_this  # m in the list of m: Escape goes back to before the first
+            self._like_this = (
+                _LikeThis(query, self.filter_text, self.sort, paper.index)
+                if back is None
+                else replace(back, query=query)
+            )
             self.set_reactive(MainScreen.sort, sorts.RELEVANCE.name)  # most alike first
             self._filter_bar.value = query
         self._say(

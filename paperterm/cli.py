@@ -7,6 +7,8 @@ Every failure the user can cause ends in one line on standard error,
 from __future__ import annotations
 
 import argparse
+import codecs
+import io
 import os
 import sys
 import time
@@ -250,6 +252,7 @@ def run(argv: Sequence[str]) -> int:
             "mute": _mute,
             "merge": _merge,
         }[args.command]
+        _tolerant_stdout()
         try:
             return handler(args)
         finally:
@@ -489,8 +492,9 @@ def _list(args: argparse.Namespace) -> int:
         if picks is not None:
             for row, paper in zip(rows, papers, strict=True):
                 row.update(_pick_record(picks, paper))
-        out.write(orjson.dumps(rows, option=orjson.OPT_INDENT_2).decode())
-        out.write("\n")
+        _write_data(
+            orjson.dumps(rows, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE).decode()
+        )
         return 0
     for paper in papers:
         flags_text = (
@@ -500,6 +504,34 @@ def _list(args: argparse.Namespace) -> int:
         )
         out.write(f"{paper.id}\t{flags_text}\t{clean_text(paper.title)}\n")
     return 0
+
+
+def _utf8(stream: TextIO) -> bool:
+    try:
+        return codecs.lookup(stream.encoding or "ascii").name == "utf-8"
+    except LookupError:
+        return False
+
+
+def _tolerant_stdout() -> None:
+    """Standard output in another encoding than UTF-8 (a Windows console or file, an old
+    Latin-1 locale): what it cannot encode is written as ``\\u03c0``, not a traceback on the
+    first title with a π in it."""
+    out = sys.stdout
+    if not _utf8(out) and isinstance(out, io.TextIOWrapper):
+        out.reconfigure(errors="backslashreplace")
+
+
+def _write_data(text: str) -> None:
+    """An export or JSON to standard output: UTF-8 bytes whatever the console's encoding, as
+    a file of that format is (``export > refs.bib`` on Windows is a good .bib)."""
+    out = sys.stdout
+    if _utf8(out) or not hasattr(out, "buffer"):
+        out.write(text)
+        return
+    out.flush()
+    out.buffer.write(text.encode("utf-8"))
+    out.buffer.flush()
 
 
 def _pick_record(picks: ForYou, paper: Paper) -> dict[str, object]:
@@ -554,7 +586,7 @@ def _export(args: argparse.Namespace) -> int:
     if store.read_only:
         _say("warning", "the state file is read-only, so these citation keys were not pinned")
     if args.output is None:
-        sys.stdout.write(result.text)
+        _write_data(result.text)
         return 0
     _say("note", f"wrote {_count(len(chosen.papers), 'paper')} to {args.output}")
     return 0

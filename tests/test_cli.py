@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -439,3 +440,32 @@ def test_the_demo_keeps_its_own_state(
     # Even a state file named on the command line is not the demo's to write.
     store, _ = _open_reader_with(monkeypatch, capsys, "--state", str(dump.with_name("s.json")))
     assert store.path == demo_state_path()
+
+
+def test_a_console_in_another_encoding_gets_its_lines_and_utf8_exports(
+    tmp_path: Path, state: Path
+) -> None:
+    """Standard output in cp1252 (a Windows console or file): a title with a π is listed with
+    the π escaped, never a traceback, and an export is UTF-8 bytes, as its format's file is."""
+    dump = tmp_path / "pi.txt"
+    dump.write_text(
+        "Get trending papers in your email inbox!\n"
+        "\u03c00: A Vision-Language-Action Flow Model \U0001f999\nIts abstract.\n",
+        encoding="utf-8",
+    )
+    env = {**os.environ, "PYTHONIOENCODING": "cp1252"}
+    base = [sys.executable, "-m", "paperterm"]
+    listed = subprocess.run(
+        [*base, "list", str(dump), "--state", str(state)], capture_output=True, env=env, timeout=60
+    )
+    assert listed.returncode == 0, listed.stderr
+    assert b"\\u03c00: A Vision-Language-Action Flow Model \\U0001f999" in listed.stdout
+    for fmt in ("markdown", "json", "bibtex"):
+        exported = subprocess.run(
+            [*base, "export", "--all", "-f", fmt, str(dump), "--state", str(state)],
+            capture_output=True,
+            env=env,
+            timeout=60,
+        )
+        assert exported.returncode == 0, exported.stderr
+        assert "\u03c0" in exported.stdout.decode("utf-8") or "\\pi" in exported.stdout.decode()

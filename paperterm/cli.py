@@ -141,7 +141,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="the format; without it, the one -o's file name asks for (refs.csv: csv, "
         "refs.csl.json: csl-json, ...), else bibtex",
     )
-    export.add_argument("-o", "--output", metavar="FILE", type=Path, help="write to FILE")
+    export.add_argument(
+        "-o", "--output", metavar="FILE", type=Path, help="write to FILE (-: standard output)"
+    )
     export.add_argument("--ascii", action="store_true", help="turn non-ASCII text into TeX")
     export.add_argument(
         "--csv-raw",
@@ -548,6 +550,8 @@ def _export(args: argparse.Namespace) -> int:
     catalog = _catalog(args).catalog
     store = _open_store(args)
     _with_metadata(catalog, store)
+    if args.output is not None and str(args.output) == STDIN:
+        args.output = None  # `-o -`: standard output, as `-` is standard input for PATH
     if args.format is None:
         # As the reader's `e` does: `-o refs.csv` alone writes CSV, not BibTeX named .csv.
         args.format = "bibtex" if args.output is None else format_for_path(args.output.name)

@@ -231,6 +231,9 @@ def test_export_to_a_file_takes_the_format_its_name_asks_for(
         capsys, "export", str(dump), "--all", "-f", "json", "-o", str(forced), "--state", str(state)
     )
     assert len(orjson.loads(forced.read_bytes())) == 3
+    status, out, _ = cli(capsys, "export", str(dump), "--all", "-o", "-", "--state", str(state))
+    assert status == 0 and out.count("@misc{") == 3  # -: standard output, no file named -
+    assert not Path("-").exists()
     plain = tmp_path / "refs.txt"
     cli(capsys, "export", str(dump), "--all", "-o", str(plain), "--state", str(state))
     assert plain.read_text(encoding="utf-8").count("@misc{") == 3

@@ -278,3 +278,27 @@ async def test_keys_typed_just_before_a_slash_act_where_they_were_typed(
         assert app.main._filter_bar.value == "xy"
         starred = on_disk(state_path).starred_ids
         assert first.id in starred and len(starred) == before.count("s")
+
+
+async def test_keys_typed_right_after_a_key_that_opens_a_dialog_go_into_it(
+    catalog: Catalog, state_path: Path
+) -> None:
+    """``T r l Enter`` in one burst (the reader a beat behind): the tags dialog opens and takes
+    "rl" and the Enter, as when typed slowly (the keys went to the list, after T, and were
+    then looked up over the dialog, which had no use for them: "rl" lost, Enter saving no tag);
+    the dialog's own Escape still closes it."""
+    app = make_app(catalog, state_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        first = app.main.current
+        assert first is not None
+        burst(app, ["T", "r", "l", "enter"])
+        await settle(pilot)
+        await settle(pilot)
+        assert on_top(app) is app.main
+        assert on_disk(state_path).get(first.id).tags == ("rl",)
+        burst(app, ["T", "x", "escape"])
+        await settle(pilot)
+        await settle(pilot)
+        assert on_top(app) is app.main
+        assert on_disk(state_path).get(first.id).tags == ("rl",)

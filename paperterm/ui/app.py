@@ -7,6 +7,7 @@ and below it in the Textual-free :mod:`paperterm.triage` model.
 from __future__ import annotations
 
 import sys
+import weakref
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from paperterm.catalog import Catalog
 from paperterm.sanitize import clean_paste, printable
 from paperterm.state import StateStore
 from paperterm.ui.commands import palette_commands
+from paperterm.ui.screens.dialog import Dialog
 from paperterm.ui.screens.main import Fetcher, MainScreen
 from paperterm.ui.widgets.filter_bar import FilterBar
 
@@ -68,6 +70,10 @@ class PapertermApp(App[None]):
         self.restore = restore
         """Reopen where the user was last time, in the theme chosen then."""
         self._main: MainScreen | None = None
+        self._typed_over: weakref.WeakKeyDictionary[events.Key, Screen[object]] = (
+            weakref.WeakKeyDictionary()
+        )
+        """The screen on top when each key still on its way was typed (see :meth:`on_event`)."""
 
     def get_driver_class(self) -> type[Driver]:
         """Textual's driver, but on Linux and macOS the reader's own
@@ -141,26 +147,38 @@ class PapertermApp(App[None]):
         this path, the ones that must not (a dialog, the palette), the priority keys and
         bursts.
 
+        A key typed before a dialog opened, which comes back to the app from the widget it was
+        forwarded to once the dialog is there, is read again, as typed over the dialog: ``T r
+        l Enter`` in one burst types "rl" into the tags (see also ``Dialog.on_key``).
+
         A paste is cleaned here, whichever driver read it, before any input field of any
         screen draws it (:func:`~paperterm.sanitize.clean_paste`: the terminal hands a paste
         over as it came, escape sequences included)."""
         if isinstance(event, events.Paste):
             event.text = clean_paste(event.text)
-        elif (
-            type(event) is events.Key
-            and not event.is_forwarded
-            and self.app_focus
-            and self._main is not None
-            and self.screen is self._main
-            and self._main.maximized is None
-        ):
-            bar = self.focused
-            if isinstance(bar, FilterBar) and bar.ready_for_key():
-                if not bar.takes_in(event) and await self._check_bindings(event.key, priority=True):
-                    return
-                self._main._clear_tooltip()
-                await bar.take_key(event)
+        elif type(event) is events.Key and event.is_forwarded:
+            top = self.screen
+            if isinstance(top, Dialog) and self._typed_over.get(event, top) is not top:
+                # Typed before the dialog that a key ahead of it opened: read again, over it.
+                self.post_message(events.Key(event.key, event.character))
                 return
+        elif type(event) is events.Key:
+            self._typed_over[event] = self.screen
+            if (
+                self.app_focus
+                and self._main is not None
+                and self.screen is self._main
+                and self._main.maximized is None
+            ):
+                bar = self.focused
+                if isinstance(bar, FilterBar) and bar.ready_for_key():
+                    if not bar.takes_in(event) and await self._check_bindings(
+                        event.key, priority=True
+                    ):
+                        return
+                    self._main._clear_tooltip()
+                    await bar.take_key(event)
+                    return
         await super().on_event(event)
 
     def _keep_theme(self, theme: Theme) -> None:

@@ -423,6 +423,19 @@ async def test_question_mark_shows_the_keys_and_the_query_language(
         assert not isinstance(app.screen, HelpScreen)
 
 
+async def test_the_palette_over_a_dialog_offers_nothing_behind_it(
+    catalog: Catalog, state_path: Path
+) -> None:
+    """ctrl+p in the tags dialog ran the main screen's commands behind it, even a second tags
+    dialog, whose save the first then undid: over a dialog, only the theme."""
+    app = make_app(catalog, state_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("T")
+        await pilot.pause()
+        assert screen_of(app) is not app.main
+        assert [command.title for command in app.get_system_commands(app.screen)] == ["Theme"]
+
+
 async def test_every_binding_has_a_description_and_a_palette_entry(
     catalog: Catalog, state_path: Path
 ) -> None:

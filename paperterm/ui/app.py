@@ -205,10 +205,11 @@ class PapertermApp(App[None]):
         await super().action_quit()
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        """What the main screen can do now, then the theme. Textual's other entries are left
-        out: its Keys panel is a second, poorer help (``?``), Maximize and Screenshot have no
-        use in a reader, and its Quit repeats ``q``."""
-        if self._main is not None:
+        """What the main screen can do now (when the palette opens over it, not over a dialog,
+        whose answer a command run behind it could undo), then the theme. Textual's other
+        entries are left out: its Keys panel is a second, poorer help (``?``), Maximize and
+        Screenshot have no use in a reader, and its Quit repeats ``q``."""
+        if self._main is not None and screen is self._main:  # over a dialog: not behind it
             yield from palette_commands(self._main)
         yield SystemCommand(
             "Theme", "Change the colours (kept for the next start)", self.action_change_theme

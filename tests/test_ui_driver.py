@@ -122,6 +122,21 @@ def test_a_marker_s_start_goes_on_as_keys_once_the_input_was_quiet_long_enough()
     assert seen(reader.tick(ESCAPE_WAIT)) == [("key", "escape")]
 
 
+def test_escape_then_a_letter_or_a_digit_is_escape_then_that_key() -> None:
+    """Escape then 2 within Textual's wait (leave the filter, show the unread) came as alt+2,
+    the "™" of macOS's Option key, typed into the filter; Escape then j as "^j". The reader
+    binds no alt+letter or alt+digit: they are Escape, then the key, read in one piece or in
+    two; the terminal's own sequences (SS3: ESC O A) are what they were."""
+    for pieces in (["\x1b2"], ["\x1b", "2"], ["x\x1bjy"]):
+        keys = [key for _, key in seen(read_in_pieces(pieces))]
+        assert keys == (["x"] if pieces[0][0] == "x" else []) + ["escape"] + (
+            ["j", "y"] if pieces[0][0] == "x" else ["2"]
+        ), pieces
+    sequences = "\x1bOA\x1b[B\x1b\x7f"
+    assert seen(read_in_pieces([sequences])) == seen(list(XTermParser().feed(sequences)))
+    assert seen(read_in_pieces([sequences]))[:2] == [("key", "up"), ("key", "down")]
+
+
 def test_an_escape_just_before_a_paste_comes_before_it() -> None:
     reader = PasteReader(XTermParser())
     assert seen(reader.feed("\x1b")) == []

@@ -29,6 +29,7 @@ the events reach the app in order.
 from __future__ import annotations
 
 import os
+import re
 import selectors
 import time
 from codecs import getincrementaldecoder
@@ -54,6 +55,12 @@ reader does not bind) or Escape then ``[`` within :data:`ESCAPE_WAIT`: that ``[`
 late, and a key typed within that second is read with it as one sequence. The price of never
 reading a paste cut right after its ``ESC [`` as keys (its escapes would run as commands)."""
 TICK = 0.1
+_ESCAPE_THEN_KEY = re.compile("\x1b(?=[0-9A-MQ-WYZa-z])")
+"""An ESC before a letter or a digit: what alt+key sends, and Escape then that key typed within
+:data:`ESCAPE_WAIT` (leave the filter, ``2`` for the unread). Textual reads alt+key there
+(``ESC 2`` the "™" of macOS's Option key, ``ESC j`` a "^" and a "j" in the filter); the reader
+binds no alt+letter or alt+digit, so it is Escape then the key. Not N, O, P and X, which begin
+the terminal's own sequences (SS2, SS3, DCS, SOS)."""
 """Seconds between the input thread's looks at what is due when nothing is read."""
 
 
@@ -127,7 +134,18 @@ class PasteReader:
         return self._parse(keys) + self._escape() * (len(text) - len(keys))
 
     def _parse(self, text: str) -> list[Message]:
-        return list(self._parser.feed(text)) if text else []
+        """The events of ``text``; ``ESC`` then a letter or a digit is the Escape key then that
+        key (see :data:`_ESCAPE_THEN_KEY`)."""
+        if not text:
+            return []
+        if "\x1b" not in text:
+            return list(self._parser.feed(text))
+        pieces = _ESCAPE_THEN_KEY.split(text)
+        read = list(self._parser.feed(pieces[0])) if pieces[0] else []
+        for piece in pieces[1:]:
+            read += self._escape()
+            read += self._parser.feed(piece)
+        return read
 
     @staticmethod
     def _escape() -> list[Message]:

@@ -30,7 +30,7 @@ class Dialog(ModalScreen[Result]):
             padding: 0 1;
         }
         & Input { margin: 1 0 0 0; }
-        & .dialog--hint { color: $text-muted; }
+        & .dialog--hint { color: $text-muted; width: 100%; }
     }
     """
 

@@ -834,10 +834,13 @@ def _enrich(args: argparse.Namespace) -> int:
     from paperterm.api.http import HttpClient  # httpx is only imported when needed
     from paperterm.enrich import enrich
 
-    with HttpClient() as http:
-        report = enrich(
-            papers, metadata, store.arxiv_choices, http, progress=_step_printer("looking up")
-        )
+    bar = _step_printer("looking up")
+    try:
+        with HttpClient() as http:
+            report = enrich(papers, metadata, store.arxiv_choices, http, progress=bar)
+    finally:
+        if bar is not None:
+            bar.end()
     _explain_ambiguous(report, metadata, catalog)
     if report.error is not None:
         _say("error", report.error)
@@ -866,23 +869,36 @@ def _explain_ambiguous(report: Report, metadata: MetaStore, catalog: Catalog) ->
         _say("note", f"and {len(report.ambiguous) - _AMBIGUOUS_SHOWN} more ambiguous papers")
 
 
-def _step_printer(label: str) -> Callable[[int, int], None] | None:
+def _step_printer(label: str) -> _StepBar | None:
     """A progress bar on standard error for more than a few steps, when someone is watching."""
-    if not sys.stderr.isatty():
-        return None
+    return _StepBar(label) if sys.stderr.isatty() else None
 
-    def show(done: int, total: int) -> None:
+
+class _StepBar:
+    """``paperterm: LABEL [####....] done/total`` drawn over itself on standard error."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.drawn = False
+        """Whether the bar is on its line, not ended by a line break yet."""
+
+    def __call__(self, done: int, total: int) -> None:
         if total < _PROGRESS_FROM_STEPS:
             return
         width = 30
         filled = width * done // max(total, 1)
         end = "\n" if done >= total else ""
-        sys.stderr.write(
-            f"\rpaperterm: {label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}{end}"
-        )
+        bar = "#" * filled + "." * (width - filled)
+        sys.stderr.write(f"\rpaperterm: {self.label} [{bar}] {done}/{total}{end}")
         sys.stderr.flush()
+        self.drawn = not end
 
-    return show
+    def end(self) -> None:
+        """End the bar's line when the steps stopped short of the total (some need no request,
+        or the lookup stopped early): what is printed next starts on a line of its own."""
+        if self.drawn:
+            sys.stderr.write("\n")
+            self.drawn = False
 
 
 def _mute(args: argparse.Namespace) -> int:

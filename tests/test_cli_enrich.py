@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import socket
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -149,3 +151,21 @@ def test_export_ids_and_citations_of_identified_papers(
     assert "@online{frankle2018lottery," in out and "eprinttype = {arxiv}" in out
     _, out, _ = cli(capsys, "export", str(dump), "--all", "-f", "csl-json", "--state", str(state))
     assert orjson.loads(out)[0]["number"] == "arXiv:1803.03635"
+
+
+def test_the_lookup_bar_ends_its_line_even_when_it_stops_short(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Some papers need no request, so the steps may end before the total: the summary printed
+    next was glued to the bar ("... 526/531525 found")."""
+    from paperterm import cli
+
+    err = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", err)
+    bar = cli._StepBar("looking up")
+    bar(526, 531)
+    bar.end()
+    assert err.getvalue().endswith(" 526/531\n")
+    bar(531, 531)
+    bar.end()
+    assert err.getvalue().endswith(" 531/531\n") and not err.getvalue().endswith("\n\n")

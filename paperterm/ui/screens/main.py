@@ -1349,7 +1349,7 @@ class MainScreen(Screen[None]):
         self.set_focus(bar)
         if isinstance(before, KeysInTurn) and before.keys_waiting():
             done = asyncio.Event()
-            before.call_later(done.set)  # behind the keys waiting there
+            before.handle_keys_typed_before(done.set)
             bar.call_later(done.wait)  # the bar's keys queue behind this
 
     def action_clear_filter(self) -> None:

@@ -46,9 +46,9 @@ async def test_the_first_screen_of_rows_is_listed_on_the_search_thread(
 async def test_between_keys_the_search_thread_finds_what_the_next_letter_wants(
     catalog: Catalog, state_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Once a key's answer is drawn, the catalogue is asked, on the search thread, to find what
-    the query with one more letter will want; not for a small catalogue (its searches are
-    quick, on the UI thread) nor for a first answer from the titles alone."""
+    """Once a key's answer is drawn, the catalogue is asked to find what the query with one
+    more letter will want: on the search thread, or on the UI thread for a small catalogue
+    (its searches run there, quick); never for a first answer from the titles alone."""
     catalog.prepare_search()
     asked: list[tuple[str, str]] = []
     prepare = Catalog.prepare_typing
@@ -62,7 +62,9 @@ async def test_between_keys_the_search_thread_finds_what_the_next_letter_wants(
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("slash", "m", "o")
         await settle(pilot)
-        assert asked == []  # a small catalogue
+        ui_thread = threading.current_thread().name
+        assert asked == [(ui_thread, "m"), (ui_thread, "mo")]  # a small catalogue
+        asked.clear()
         monkeypatch.setattr(main_screen, "QUICK_PAPERS", 0)
         await pilot.press("d")
         await settle(pilot)

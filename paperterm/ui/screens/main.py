@@ -827,7 +827,7 @@ class MainScreen(Screen[None]):
         if message.request.selection.words and complete:
             self._status.indexing = False  # a search has run, so the index exists
         self._show_rows(self._moved_meanwhile(message.request), message.rows)
-        if len(self.papers) > QUICK_PAPERS and complete:
+        if complete:
             self.call_after_refresh(self._prepare_typing, message.request)
 
     def _moved_meanwhile(self, request: _Request) -> _Request:
@@ -841,10 +841,16 @@ class MainScreen(Screen[None]):
         return _Request(request.selection, request.marks, current, request.head)
 
     def _prepare_typing(self, request: _Request) -> None:
-        """Once the answer is drawn, have the search thread find what the next letter of the
-        word being typed will want (``Catalog.prepare_typing``), unless a key came meanwhile."""
+        """Once the answer is drawn, find what the next letter of the word being typed will
+        want (``Catalog.prepare_typing``), unless a key came meanwhile: on the search thread,
+        or here for a catalogue whose searches run here (:data:`QUICK_PAPERS`)."""
+        if request is not self._request:
+            return
+        if len(self.papers) <= QUICK_PAPERS:
+            self.catalog.prepare_typing(request.selection.query)
+            return
         searcher = self._searcher
-        if searcher is None or request is not self._request:
+        if searcher is None:
             return
 
         def find_next_letter() -> None:

@@ -102,6 +102,43 @@ async def test_the_bar_is_marked_while_a_filter_is_in_force_without_a_restyle(
         assert not marked(app)
 
 
+async def test_the_first_letter_marks_the_bar_with_styles_worked_out_ahead(
+    catalog: Catalog, state_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once the bar has the focus, its marked look is worked out ahead: the first letter of a
+    query takes it (nothing forgotten, nothing worked out again) and draws what Input draws
+    with the styles worked out afresh; in another theme too."""
+    app = make_app(catalog, state_path)
+    async with app.run_test(size=SIZE) as pilot:
+        bar = app.main._filter_bar
+        forgotten: list[str] = []
+        forget = type(bar).forget_styles
+
+        def noted(widget: object) -> None:
+            forgotten.append(widget.value)  # type: ignore[attr-defined]
+            forget(widget)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(type(bar), "forget_styles", noted)
+        for step in ("first", "again", "theme"):
+            if step == "theme":
+                app.theme = "dracula" if app.theme != "dracula" else "nord"
+                await pilot.pause()
+            await pilot.press("slash")
+            await settle(pilot)
+            forgotten.clear()
+            await pilot.press("m")
+            await settle(pilot)
+            assert marked(app) and forgotten == [], step
+            bar._cursor_visible = True
+            kept = ([(s.text, s.style) for s in bar.render_line(0)], bar.background_colors)
+            forget(bar)
+            fresh = ([(s.text, s.style) for s in Input.render_line(bar, 0)], bar.background_colors)
+            assert kept == fresh, step
+            await pilot.press("escape")
+            await settle(pilot)
+            assert not marked(app)
+
+
 SEARCH_THREAD = "paperterm-search_0"
 """The search thread's name (the executor numbers its one thread)."""
 

@@ -109,18 +109,29 @@ def finish(widget: Widget, content: Strip) -> Strip:
     filters = tuple(widget.get_line_filters())
     padding = widget.styles.padding
     width = widget.content_region.width
-    kept: Finish | None = getattr(widget, _KEPT, None)
+    kept: dict[tuple[object, ...], Finish] | None = getattr(widget, _KEPT, None)
+    if kept is None:
+        kept = {}
+        setattr(widget, _KEPT, kept)
     now = (width, padding.left, padding.right, base_background, background, filters)
-    if kept is None or kept.now != now:
+    done = kept.get(now)
+    if done is None:
         if not all(type(line_filter) in BY_STYLE for line_filter in filters):
             return _finished(widget, content, width)
-        kept = Finish(now, VisualStyle(background=base_background + background).rich_style)
-        setattr(widget, _KEPT, kept)
-    return kept.finish(content)
+        if len(kept) >= _KEPT_FINISHES:
+            kept.clear()
+        done = kept[now] = Finish(
+            now, VisualStyle(background=base_background + background).rich_style
+        )
+    return done.finish(content)
 
 
-_KEPT = "_paperterm_line_finish"
-"""The attribute a widget keeps its :class:`Finish` in."""
+_KEPT = "_paperterm_line_finishes"
+"""The attribute a widget keeps its :class:`Finish` objects in, by what they finish for."""
+_KEPT_FINISHES = 8
+"""Finishes kept per widget: the filter bar's marked and not, focused and not, the app
+focused and not (a finish is worked out from those alone: one kept for each is as good as
+new)."""
 
 
 def _finished(widget: Widget, content: Strip, width: int) -> Strip:

@@ -23,7 +23,7 @@ from paperterm.fetch import Refreshed
 from paperterm.state import StateStore
 from paperterm.ui.app import PapertermApp
 from paperterm.ui.widgets.paper_list import PaperList, compact, votes_column
-from pilot import Recorder
+from pilot import Recorder, make_app, settle
 from test_ui_fixture import MORNING
 
 SIZE = (120, 30)
@@ -270,3 +270,20 @@ async def test_the_list_shows_upvotes_and_stars_and_sorts_by_trending(
         paper_list = plain.query_one(PaperList)
         line = "".join(seg.text for seg in paper_list.render_line(0))
         assert "▲" not in line and "☆" not in line
+
+
+async def test_a_reload_says_its_warnings_and_the_papers_it_no_longer_has(
+    catalog: Catalog, state_path: Path
+) -> None:
+    """F loads the dumps again: a dump changed on the disk since the start (a sync tool, a
+    network folder) must not take papers off the list without a word."""
+    app = make_app(catalog, state_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        smaller = Catalog(catalog.papers[:3], ["b.txt: no papers found, only the page header"])
+        app.main.replace_catalog(smaller)
+        await settle(pilot)
+        said = app.said_text()
+        assert "b.txt: no papers found, only the page header" in said
+        assert f"{len(catalog) - 3} papers of the list no longer in the dumps" in said
+        assert "b.txt: no papers found" in " ".join(app.main.messages)

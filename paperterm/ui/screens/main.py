@@ -1329,8 +1329,21 @@ class MainScreen(Screen[None]):
 
     def replace_catalog(self, catalog: Catalog) -> None:
         """Show ``catalog`` instead (the same dumps loaded again, with more in them), keeping
-        the cursor on the same paper, the filter, view and sort."""
+        the cursor on the same paper, the filter, view and sort. What the new load warned of
+        joins the messages, and papers no longer in the dumps (files changed on the disk since
+        the start) are said, not dropped without a word."""
         current = self.current
+        gone = sum(paper.id not in catalog for paper in self.catalog.papers)
+        said = [warning for warning in catalog.warnings if warning not in self.messages]
+        if gone:
+            said.append(
+                f"{gone:,} {'paper' if gone == 1 else 'papers'} of the list no longer in the"
+                " dumps on the disk (changed or removed since the reader started)"
+            )
+        for line in said:
+            self.messages.append(line)
+            self._say(line, severity="warning", timeout=10)
+        self._status.messages = len(self.messages)
         self.catalog = catalog
         self.triage = Triage(catalog)
         self.inbox.replace_catalog(catalog)  # fetched papers are new; quitting ends them too

@@ -158,8 +158,8 @@ class _LikeThis:
     """The filter in force before it."""
     sort: str
     """The order before it (``m`` lists the papers most alike first)."""
-    paper: int
-    """The paper ``m`` was pressed on."""
+    paper: str
+    """The id of the paper ``m`` was pressed on (``F`` may load the catalogue again meanwhile)."""
 
 
 def _first_missing(folder: Path) -> Path | None:
@@ -600,7 +600,7 @@ class MainScreen(Screen[None]):
         paper, sort, text = self.current, self.sort, self.filter_text
         back = self._like_this
         if back is not None:  # the list of m: where Escape would have gone back to
-            paper, sort, text = self.papers[back.paper], back.sort, back.before
+            paper, sort, text = self.catalog.get(back.paper), back.sort, back.before
         try:
             kept = settings.load().place(self.place_key)
             settings.remember_place(
@@ -669,7 +669,8 @@ class MainScreen(Screen[None]):
             with self._filter_bar.prevent(FilterBar.Changed):
                 self._filter_bar.value = back.before
             self.set_reactive(MainScreen.filter_text, back.before)
-        self._refilter(keep=back.paper)
+        paper = self.catalog.get(back.paper)
+        self._refilter(keep=None if paper is None else paper.index)
 
     def watch_view(self) -> None:
         self._refilter(keep=self._list.current)
@@ -1470,7 +1471,7 @@ class MainScreen(Screen[None]):
         if self.filter_text.strip() != query:
             back = self._like_this  # m in the list of m: Escape goes back to before the first
             self._like_this = (
-                _LikeThis(query, self.filter_text, self.sort, paper.index)
+                _LikeThis(query, self.filter_text, self.sort, paper.id)
                 if back is None
                 else replace(back, query=query)
             )

@@ -1341,10 +1341,12 @@ class MainScreen(Screen[None]):
                 f"{gone:,} {'paper' if gone == 1 else 'papers'} of the list no longer in the"
                 " dumps on the disk (changed or removed since the reader started)"
             )
-        for line in said:
-            self.messages.append(line)
-            self._say(line, severity="warning", timeout=10)
+        self.messages += said
         self._status.messages = len(self.messages)
+        for line in said[:2]:
+            self._say(line, severity="warning", timeout=10)
+        if len(said) > 2:
+            self._say(f"and {len(said) - 2} more: ? lists them", severity="warning", timeout=10)
         self.catalog = catalog
         self.triage = Triage(catalog)
         self.inbox.replace_catalog(catalog)  # fetched papers are new; quitting ends them too

@@ -1335,12 +1335,13 @@ class MainScreen(Screen[None]):
         the start) are said, not dropped without a word."""
         current = self.current
         gone = sum(paper.id not in catalog for paper in self.catalog.papers)
-        said = [warning for warning in catalog.warnings if warning not in self.messages]
+        said: list[str] = []
         if gone:
             said.append(
                 f"{gone:,} {'paper' if gone == 1 else 'papers'} of the list no longer in the"
                 " dumps on the disk (changed or removed since the reader started)"
             )
+        said += [warning for warning in catalog.warnings if warning not in self.messages]
         self.messages += said
         self._status.messages = len(self.messages)
         for line in said[:2]:

@@ -151,6 +151,29 @@ async def test_N_uses_the_editor_when_one_is_set(
         assert on_disk(state_path).get(catalog.papers[0].id).note == "written in the editor"
 
 
+async def test_N_with_an_editor_that_cannot_start_resumes_and_edits_inline(
+    catalog: Catalog, state_path: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """$EDITOR not installed (or a typo): the reader comes back (Textual resumes it only when
+    its suspended block ends normally: the failure left a blank screen) and edits inline."""
+    monkeypatch.setenv("VISUAL", str(tmp_path / "no-such-editor"))
+    app = make_app(catalog, state_path)
+    resumed: list[bool] = []
+
+    class Suspend:
+        def __enter__(self) -> None:
+            return None
+
+        def __exit__(self, kind: object, *args: object) -> None:
+            resumed.append(kind is None)  # Textual's resumes on a normal end only
+
+    monkeypatch.setattr(app, "suspend", Suspend)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("N")
+        assert resumed == [True]
+        assert isinstance(app.screen, NoteScreen)
+
+
 async def test_R_marks_all_shown_read_after_saying_how_many_and_u_undoes_it(
     catalog: Catalog, state_path: Path
 ) -> None:

@@ -1790,19 +1790,29 @@ def _console_browser() -> bool:
 
 def _edit_in_editor(app: App[object], text: str) -> str | None:
     """``text`` as edited in the user's ``$VISUAL`` or ``$EDITOR``, with the app suspended;
-    None when neither is set or the editor cannot run here (the inline editor takes over)."""
+    None when neither is set or the editor cannot run (not installed, a typo in the variable,
+    no terminal to hand over): the inline editor takes over."""
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
     if not editor:
+        return None
+    try:
+        command = shlex.split(editor)
+    except ValueError:
         return None
     fd, name = tempfile.mkstemp(prefix="paperterm-note-", suffix=".md")
     path = Path(name)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             out.write(text)
+        finished: subprocess.CompletedProcess[bytes] | None = None
         try:
-            with app.suspend():
-                finished = subprocess.run([*shlex.split(editor), str(path)], check=False)
-        except (SuspendNotSupported, OSError, ValueError):
+            # The failure caught inside: Textual resumes the app only when its block ends
+            # normally (an editor that could not start left a blank screen only ^C ended).
+            with app.suspend(), contextlib.suppress(OSError, ValueError):
+                finished = subprocess.run([*command, str(path)], check=False)
+        except SuspendNotSupported:
+            return None
+        if finished is None:
             return None
         if finished.returncode != 0:
             return text

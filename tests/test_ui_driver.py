@@ -132,6 +132,9 @@ def test_escape_then_a_letter_or_a_digit_is_escape_then_that_key() -> None:
         assert keys == (["x"] if pieces[0][0] == "x" else []) + ["escape"] + (
             ["j", "y"] if pieces[0][0] == "x" else ["2"]
         ), pieces
+    # What Textual names a key stays that key: ESC b and ESC f are alt+left and alt+right
+    # (macOS), a word back and on in a field.
+    assert seen(read_in_pieces(["\x1bb\x1bf"])) == [("key", "ctrl+left"), ("key", "ctrl+right")]
     sequences = "\x1bOA\x1b[B\x1b\x7f"
     assert seen(read_in_pieces([sequences])) == seen(list(XTermParser().feed(sequences)))
     assert seen(read_in_pieces([sequences]))[:2] == [("key", "up"), ("key", "down")]

@@ -31,12 +31,14 @@ from __future__ import annotations
 import os
 import re
 import selectors
+import string
 import time
 from codecs import getincrementaldecoder
 from collections.abc import Callable, Iterable
 from threading import Event
 
 from textual import constants, events
+from textual._ansi_sequences import ANSI_SEQUENCES_KEYS
 from textual._xterm_parser import XTermParser
 from textual.drivers.linux_driver import LinuxDriver
 from textual.message import Message
@@ -55,13 +57,29 @@ reader does not bind) or Escape then ``[`` within :data:`ESCAPE_WAIT`: that ``[`
 late, and a key typed within that second is read with it as one sequence. The price of never
 reading a paste cut right after its ``ESC [`` as keys (its escapes would run as commands)."""
 TICK = 0.1
-_ESCAPE_THEN_KEY = re.compile("\x1b(?=[0-9A-MQ-WYZa-z])")
-"""An ESC before a letter or a digit: what alt+key sends, and Escape then that key typed within
-:data:`ESCAPE_WAIT` (leave the filter, ``2`` for the unread). Textual reads alt+key there
-(``ESC 2`` the "™" of macOS's Option key, ``ESC j`` a "^" and a "j" in the filter); the reader
-binds no alt+letter or alt+digit, so it is Escape then the key. Not N, O, P and X, which begin
-the terminal's own sequences (SS2, SS3, DCS, SOS)."""
 """Seconds between the input thread's looks at what is due when nothing is read."""
+
+
+def _escape_then_key() -> re.Pattern[str]:
+    """An ESC before a letter or a digit that Textual gives no key of its own: what alt+key
+    sends, and Escape then that key typed within :data:`ESCAPE_WAIT` (leave the filter, ``2``
+    for the unread). Textual reads such an ESC with what follows (``ESC 2`` the "™" of macOS's
+    Option key, ``ESC j`` a "^" and a "j" in the filter); the reader binds no alt+letter or
+    alt+digit, so it is Escape then the key. Left to Textual: what its table names a key
+    (``ESC b``, ``ESC f``: alt+left and alt+right, a word back and on in a field), and N, O, P
+    and X, which begin the terminal's own sequences (SS2, SS3, DCS, SOS). Textual private API
+    (pinned below 9): ``textual._ansi_sequences.ANSI_SEQUENCES_KEYS``."""
+    named = {
+        sequence[1]
+        for sequence, meaning in ANSI_SEQUENCES_KEYS.items()
+        if len(sequence) == 2 and sequence[0] == "\x1b" and isinstance(meaning, tuple)
+    }
+    keys = [char for char in string.digits + string.ascii_letters if char not in {*"NOPX", *named}]
+    return re.compile("\x1b(?=[" + "".join(keys) + "])")
+
+
+_ESCAPE_THEN_KEY = _escape_then_key()
+"""See :func:`_escape_then_key`."""
 
 
 class PasteReader:

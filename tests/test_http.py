@@ -58,7 +58,7 @@ def test_endpoints_from_the_environment() -> None:
     assert "hf_secret" not in repr(ends)
     with pytest.raises(NetworkError, match="HF_ENDPOINT is not an http"):
         Endpoints.from_env({"HF_ENDPOINT": "file:///etc/passwd"})
-    for bad in ("hf_one\ntwo", "hf_one two", "hf_\x1b[2J"):
+    for bad in ("hf_one\ntwo", "hf_one two", "hf_\x1b[2J", "\u201chf_quoted\u201d"):
         with pytest.raises(NetworkError, match="HF_TOKEN holds") as refused:
             Endpoints.from_env({"HF_TOKEN": bad})
         assert "hf_" not in str(refused.value)

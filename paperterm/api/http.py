@@ -71,9 +71,13 @@ class Endpoints:
         hf = (env.get("HF_ENDPOINT") or "").strip() or DEFAULT_HF
         arxiv = (env.get("PAPERTERM_ARXIV_URL") or "").strip() or DEFAULT_ARXIV
         token = (env.get("HF_TOKEN") or "").strip() or None
-        if token is not None and (not token.isprintable() or " " in token):
-            # httpx would refuse the header, quoting it whole in its error: the secret in a log
-            raise NetworkError("HF_TOKEN holds a space or a control character: fix or unset it")
+        if token is not None and (not token.isascii() or not token.isprintable() or " " in token):
+            # httpx would refuse the header, quoting it whole in its error (the secret in a
+            # log), or fail to encode it (a traceback)
+            raise NetworkError(
+                "HF_TOKEN holds a space, a control or a non-ASCII character (a pasted quote?):"
+                " fix or unset it"
+            )
         for name, url in (("HF_ENDPOINT", hf), ("PAPERTERM_ARXIV_URL", arxiv)):
             if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
                 raise NetworkError(f"{name} is not an http(s) URL: {printable(url)}")

@@ -9,6 +9,7 @@ import orjson
 import pytest
 
 from paperterm.errors import StateError
+from paperterm.locations import default_state_path
 from paperterm.state import StateStore
 
 GOOD = {"schema": 1, "papers": {"aaaaaaaaaaaa": {"starred": True, "starred_at": 10.0}}}
@@ -90,26 +91,26 @@ def test_a_corrupt_file_is_moved_aside_and_the_backup_loaded(state_path: Path, f
 
 def test_an_earlier_corrupt_copy_is_never_overwritten(state_path: Path) -> None:
     same_second = 1_700_000_000.0
-    write(state_path, b"first broken")
+    write(state_path, b'{"schema": 2, "papers": {"first broken')
     StateStore.open(state_path, clock=lambda: same_second)
-    write(state_path, b"second broken")
+    write(state_path, b'{"schema": 2, "papers": {"second broken')
     StateStore.open(state_path, clock=lambda: same_second)
-    write(state_path, b"third broken")
+    write(state_path, b'{"schema": 2, "papers": {"third broken')
     StateStore.open(state_path, clock=lambda: same_second)
     stem = "state.json.corrupt-20231114T221320Z"
     assert {p.name: p.read_bytes() for p in corrupt_copies(state_path)} == {
-        stem: b"first broken",
-        f"{stem}-1": b"second broken",
-        f"{stem}-2": b"third broken",
+        stem: b'{"schema": 2, "papers": {"first broken',
+        f"{stem}-1": b'{"schema": 2, "papers": {"second broken',
+        f"{stem}-2": b'{"schema": 2, "papers": {"third broken',
     }
 
 
 def test_corrupt_without_a_backup_starts_empty_and_says_so(state_path: Path) -> None:
-    write(state_path, b"{oops")
+    write(state_path, b'{"schema": 2, "pap')
     store = StateStore.open(state_path)
     assert store.starred_ids == frozenset()
     assert len(store.notices) == 1 and "no backup" in store.notices[0]
-    assert [p.read_bytes() for p in corrupt_copies(state_path)] == [b"{oops"]
+    assert [p.read_bytes() for p in corrupt_copies(state_path)] == [b'{"schema": 2, "pap']
 
 
 def test_a_corrupt_backup_is_moved_aside_too(state_path: Path) -> None:
@@ -189,3 +190,26 @@ def test_a_newer_schema_written_by_another_release_stops_our_saves(state_path: P
     with pytest.raises(StateError, match="newer schema"):
         store.set_starred(["b"], True)
     assert store.read_only and state_path.read_bytes() == newer
+
+
+def test_a_named_file_that_never_was_a_state_file_is_refused_untouched(
+    state_path: Path, tmp_path: Path
+) -> None:
+    """``--state refs.bib`` (a slip): the user's file is neither moved aside nor replaced by a
+    state file; a damaged state file, an empty one, and the default file whatever it holds,
+    are recovered as ever."""
+    for name, raw in (("refs.bib", b"@misc{mine, title = {Mine}}\n"), ("x.json", b'{"a": 1}')):
+        named = tmp_path / name
+        named.write_bytes(raw)
+        with pytest.raises(StateError, match="not a paperterm state file; nothing changed"):
+            StateStore.open(named)
+        assert named.read_bytes() == raw and not corrupt_copies(named)
+    empty = tmp_path / "empty.json"
+    empty.write_bytes(b"")
+    StateStore.open(empty).set_starred(["0123456789ab"], True)
+    assert StateStore.open(empty).starred_ids == {"0123456789ab"}
+    default = default_state_path()
+    default.parent.mkdir(parents=True, exist_ok=True)
+    default.write_bytes(b"@misc{oops}")
+    StateStore.open(default)
+    assert [p.read_bytes() for p in corrupt_copies(default)] == [b"@misc{oops}"]

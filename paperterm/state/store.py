@@ -273,6 +273,7 @@ class StateStore:
         """
         # absolute() and not resolve(): resolving would follow the very links we refuse.
         store = cls(Path(path or default_state_path()).absolute(), clock)
+        store._named = store.path != default_state_path().absolute()
         store._load()
         try:
             store.pick_up_conflicts()
@@ -426,13 +427,32 @@ class StateStore:
             try:
                 decoded = self._decode(got[0])
             except CorruptState:
-                pass
+                self._refuse_foreign(got[0], lines is not None)
             else:
                 self._adopt(decoded, got[1])
                 if lines is not None:
                     self._absorb(lines)
                 return
         self._recover()
+
+    _named = False
+    """Whether the state file was named (``--state``) rather than the default one."""
+
+    def _refuse_foreign(self, data: bytes, journal: bool) -> None:
+        """Raise StateError when a named file, unreadable as a state file, was never one: it
+        holds something, but neither of a state file's two keys near its start, and no backup
+        or journal of paperterm's is beside it (``--state refs.bib``, a slip: the user's file
+        was moved aside and replaced by a state file). A damaged state file, and the default
+        one whatever it holds, are recovered as ever (moved aside, the backup loaded)."""
+        head = data[:4096]
+        if not self._named or not data.strip() or b'"schema"' in head or b'"papers"' in head:
+            return
+        if journal or os.path.lexists(self.backup_path):
+            return
+        raise StateError(
+            f"{self.path}: not a paperterm state file; nothing changed (--state names the"
+            " file paperterm keeps its marks in: a new name starts one)"
+        )
 
     def _recover(self) -> None:
         """Under the lock: deal with a missing or corrupt file (or a journal without one), then

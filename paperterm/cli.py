@@ -67,7 +67,7 @@ def _global_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
     parser.add_argument(
         "--state",
         metavar="FILE",
-        type=Path,
+        type=_user_path,
         default=default,
         help=f"the state file (default: {default_state_path()})"
         + ("; the demo keeps its own" if top else ""),
@@ -142,7 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
         "refs.csl.json: csl-json, ...), else bibtex",
     )
     export.add_argument(
-        "-o", "--output", metavar="FILE", type=Path, help="write to FILE (-: standard output)"
+        "-o", "--output", metavar="FILE", type=_user_path, help="write to FILE (-: standard output)"
     )
     export.add_argument("--ascii", action="store_true", help="turn non-ASCII text into TeX")
     export.add_argument(
@@ -233,9 +233,19 @@ def build_parser() -> argparse.ArgumentParser:
         "(per tag for tags): the later change wins. Exit status 2 when a FILE is not a "
         "paperterm state file (nothing is merged from it; the others are).",
     )
-    merge.add_argument("files", metavar="FILE", nargs="+", type=Path)
+    merge.add_argument("files", metavar="FILE", nargs="+", type=_user_path)
     _global_options(merge, top=False)
     return parser
+
+
+def _user_path(text: str) -> Path:
+    """A path option as the user typed it, a leading ``~`` expanded (a quoted ``'~/s.json'``
+    made a folder named ``~``)."""
+    path = Path(text)
+    try:
+        return path.expanduser()
+    except RuntimeError:  # no home to expand to: the name as it is
+        return path
 
 
 def run(argv: Sequence[str]) -> int:

@@ -477,8 +477,8 @@ def _expand(paths: Iterable[str | os.PathLike[str]]) -> list[_Input | _Problem]:
         if name == STDIN:
             plan.append(_Input(STDIN, None, 0))
             continue
-        path = Path(name)
         try:
+            path = _expanded(name)
             if path.is_dir():
                 found = [(os.path.join(name, file.name), file) for file in dump_files(path)]
                 if not found:
@@ -515,6 +515,15 @@ def dump_files(folder: Path) -> list[Path]:
 
 def _is_dump_name(name: str) -> bool:
     return name.lower().endswith((".txt", ".json")) and not name.startswith(".")
+
+
+def _expanded(name: str) -> Path:
+    """The path ``name`` with a leading ``~`` or ``~user`` expanded, as a shell would have
+    (``paperterm.load(["~/papers/"])``); ValueError when that home is unknown."""
+    try:
+        return Path(name).expanduser()
+    except RuntimeError:  # no home to expand to
+        raise ValueError(name) from None
 
 
 def _os_message(error: OSError | ValueError) -> str:

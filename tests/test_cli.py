@@ -12,6 +12,7 @@ import orjson
 import pytest
 
 from paperterm import __version__
+from paperterm import load as paperterm_load
 from paperterm.catalog import Catalog
 from paperterm.cli import run
 from paperterm.identity import paper_id
@@ -472,3 +473,18 @@ def test_a_console_in_another_encoding_gets_its_lines_and_utf8_exports(
         )
         assert exported.returncode == 0, exported.stderr
         assert "\u03c0" in exported.stdout.decode("utf-8") or "\\pi" in exported.stdout.decode()
+
+
+def test_a_path_with_a_tilde_is_the_home_folder_s(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As a shell would expand it: ``paperterm.load(["~/papers/"])`` (the README's example) and
+    a quoted ``--state '~/s.json'`` (which made a folder named ``~``)."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "papers").mkdir()
+    (tmp_path / "papers" / "page.txt").write_text(DUMP, encoding="utf-8")
+    assert len(paperterm_load(["~/papers/"])) == 3
+    status, _, err = cli(capsys, "mark", "star", paper_id(LOTTERY), "--state", "~/s.json")
+    assert status == 0, err
+    assert (tmp_path / "s.json").exists() and not (tmp_path / "~").exists()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -83,6 +84,21 @@ def existing(path: Path, fmt: str) -> Existing | None:
     return Existing(name, len(data), entries, keys, data)
 
 
+@dataclass(frozen=True)
+class Appended:
+    """What :func:`appended_bibtex` made of a ``.bib`` file."""
+
+    text: str
+    """The file's text with the new entries at its end."""
+    added: int
+    """How many entries were added."""
+    there: int
+    """How many papers' entries were there already (under their keys)."""
+    clashes: tuple[str, ...]
+    """The keys of papers not added because another entry there has their key (the user's
+    own, for another paper): ``\\cite`` of them would name that entry."""
+
+
 def appended_bibtex(
     current: str,
     papers: Sequence[Paper],
@@ -90,13 +106,55 @@ def appended_bibtex(
     present: frozenset[str],
     *,
     ascii: bool = False,
-) -> tuple[str, int]:
+) -> Appended:
     """``current`` (a ``.bib`` file's text) with an entry added for each paper whose key is not
-    in ``present``; and how many were added."""
-    new = [bibtex_entry(paper, keys[paper.id], ascii=ascii) for paper in papers]
-    new = [entry for paper, entry in zip(papers, new, strict=True) if keys[paper.id] not in present]
+    in ``present``. A paper whose key is there is there already when that entry holds its
+    title or its arXiv id, else a clash (named, never added: one file cannot hold a key
+    twice)."""
+    bodies = _entry_bodies(current)
+    new: list[str] = []
+    clashes: list[str] = []
+    for paper in papers:
+        key = keys[paper.id]
+        if key not in present:
+            new.append(bibtex_entry(paper, key, ascii=ascii))
+        elif not _names_paper(bodies.get(key, ""), paper):
+            clashes.append(key)
+    there = len(papers) - len(new) - len(clashes)
     if not new:
-        return current, 0
+        return Appended(current, 0, there, tuple(clashes))
     head = current.rstrip("\n")
     joined = "\n".join(new)
-    return (f"{head}\n\n{joined}" if head else joined), len(new)
+    return Appended(f"{head}\n\n{joined}" if head else joined, len(new), there, tuple(clashes))
+
+
+def _entry_bodies(text: str) -> dict[str, str]:
+    """Each BibTeX entry's key and its text, up to the next entry (the first of a key's)."""
+    starts = list(_ENTRY.finditer(text))
+    bodies: dict[str, str] = {}
+    for found, following in zip(starts, [*starts[1:], None], strict=True):
+        end = len(text) if following is None else following.start()
+        bodies.setdefault(found.group(2), text[found.start() : end])
+    return bodies
+
+
+def _names_paper(body: str, paper: Paper) -> bool:
+    """Whether an entry's text is the paper's: its title's words in order (braces, TeX accents
+    and case aside), or its arXiv id."""
+    arxiv = paper.meta.arxiv_id if paper.meta is not None else None
+    if arxiv and arxiv in body:
+        return True
+    title = _words(paper.title)
+    return bool(title) and title in _words(body)
+
+
+_TEX_MARKUP = re.compile(r"[{}]|\\[`'^\"~=.]")
+"""Braces and TeX's accents (``{L}ottery``, ``{\\"u}``): a word's letters run on across them."""
+
+
+def _words(text: str) -> str:
+    """The letters and digits of ``text``, TeX's braces and accents and Unicode's accents
+    dropped, casefolded, one space apart."""
+    split = unicodedata.normalize("NFKD", _TEX_MARKUP.sub("", text)).casefold()
+    plain = "".join(char for char in split if not unicodedata.combining(char))
+    return " ".join(re.findall(r"[^\W_]+", plain))

@@ -1266,11 +1266,23 @@ class MainScreen(Screen[None]):
             if there is not None:
                 # Bytes kept as they are: a .bib in another encoding is not re-encoded.
                 current = there.raw.decode("utf-8", errors="surrogateescape")
-                text, added = appended_bibtex(current, papers, export.keys, there.keys)
-                data = text.encode("utf-8", errors="surrogateescape")
+                appended = appended_bibtex(current, papers, export.keys, there.keys)
+                data = appended.text.encode("utf-8", errors="surrogateescape")
+                added = appended.added
                 said = f"Appended {added} new {'entry' if added == 1 else 'entries'} to {path}"
-                if added < len(papers):
-                    said += f" ({len(papers) - added} there already)"
+                if appended.there:
+                    said += f" ({appended.there} there already)"
+                if appended.clashes:
+                    clashes = appended.clashes
+                    self._say(
+                        f"Not appended: {', '.join(clashes[:3])}"
+                        f"{' and more' if len(clashes) > 3 else ''}: another entry in"
+                        f" {path.name} has {'that key' if len(clashes) == 1 else 'those keys'}"
+                        " (rename it there to append the paper)",
+                        title="Key taken",
+                        severity="warning",
+                        timeout=20,
+                    )
             fsio.write_user_file(path, data, protected)
         except (OSError, PapertermError) as error:
             if made is not None:

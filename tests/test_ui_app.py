@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import sys
 import webbrowser
 from pathlib import Path
 
@@ -738,3 +741,20 @@ async def test_e_refuses_to_export_over_the_state_file(catalog: Catalog, state_p
         assert "is the state file; choose another file" in app.said_text()
         assert any(severity == "error" for _, severity in app.said)
     assert state_path.read_bytes() == before
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGTERM") or sys.platform == "win32", reason="POSIX")
+async def test_sigterm_ends_the_reader_as_quitting_does(catalog: Catalog, state_path: Path) -> None:
+    """``kill`` left the terminal in the reader's screen with the mouse reported: the reader
+    now ends as when quitting, Textual giving the terminal back. (Without the handler this
+    test's own process would be ended: a loud failure.)"""
+    app = make_app(catalog, state_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("s")
+        os.kill(os.getpid(), signal.SIGTERM)
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if not app.is_running:
+                break
+        assert not app.is_running
+    assert on_disk(state_path).starred_ids

@@ -6,6 +6,9 @@ and below it in the Textual-free :mod:`paperterm.triage` model.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import signal
 import sys
 import weakref
 from collections.abc import Iterable, Sequence
@@ -125,7 +128,12 @@ class PapertermApp(App[None]):
         return self._main
 
     def on_mount(self) -> None:
-        """Take the theme chosen last time, and keep the one chosen from now on."""
+        """Take the theme chosen last time, and keep the one chosen from now on. A SIGTERM
+        (``kill``, a session manager) ends the reader as quitting does, the terminal given
+        back (Textual left it in the reader's screen, the mouse reported); every change was
+        saved when it was made."""
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, self.exit)
         if self.restore:
             theme = settings.load().theme
             if theme is not None and theme in self.available_themes:

@@ -7,7 +7,14 @@ from collections.abc import Callable, Iterator
 import httpx
 import pytest
 
-from paperterm.api.http import DEFAULT_ARXIV, DEFAULT_HF, Endpoints, HttpClient, retry_after
+from paperterm.api.http import (
+    DEFAULT_ARXIV,
+    DEFAULT_HF,
+    Endpoints,
+    HttpClient,
+    host_name,
+    retry_after,
+)
 from paperterm.errors import NetworkError
 
 HF = "https://hf.test"
@@ -58,6 +65,11 @@ def test_endpoints_from_the_environment() -> None:
     assert "hf_secret" not in repr(ends)
     with pytest.raises(NetworkError, match="HF_ENDPOINT is not an http"):
         Endpoints.from_env({"HF_ENDPOINT": "file:///etc/passwd"})
+    for malformed in ("http://[::1", "http://host:port/", "http://me:s3cret@"):
+        with pytest.raises(NetworkError, match="HF_ENDPOINT is not an http") as refused:
+            Endpoints.from_env({"HF_ENDPOINT": malformed})
+        assert "s3cret" not in str(refused.value)
+    assert host_name("http://me:s3cret@127.0.0.1:8080/api") == "127.0.0.1:8080"
     for bad in ("hf_one\ntwo", "hf_one two", "hf_\x1b[2J", "\u201chf_quoted\u201d"):
         with pytest.raises(NetworkError, match="HF_TOKEN holds") as refused:
             Endpoints.from_env({"HF_TOKEN": bad})

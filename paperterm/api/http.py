@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import email.utils
 import os
+import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -79,14 +80,25 @@ class Endpoints:
                 " fix or unset it"
             )
         for name, url in (("HF_ENDPOINT", hf), ("PAPERTERM_ARXIV_URL", arxiv)):
-            if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
-                raise NetworkError(f"{name} is not an http(s) URL: {printable(url)}")
+            try:
+                parts = urlsplit(url)
+                usable = parts.scheme in ("http", "https") and bool(parts.hostname)
+                parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+            except ValueError:
+                usable = False
+            if not usable:
+                shown = printable(re.sub(r"//[^/@]*@", "//", url))  # never a password
+                raise NetworkError(f"{name} is not an http(s) URL: {shown}")
         return cls(hf=hf.rstrip("/"), arxiv=arxiv, token=token)
 
 
 def host_name(url: str) -> str:
-    """The host part of ``url``, safe to print."""
-    return printable(urlsplit(url).netloc or url)
+    """The host part of ``url`` (and its port), safe to print: never a ``user:password@``."""
+    try:
+        netloc = urlsplit(url).netloc
+    except ValueError:
+        netloc = ""
+    return printable(netloc.rpartition("@")[2] or url.rpartition("@")[2])
 
 
 def _reason(exc: httpx.TransportError) -> str:

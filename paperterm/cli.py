@@ -514,8 +514,14 @@ def _list(args: argparse.Namespace) -> int:
             + ("r" if paper.id in read else "-")
             + ("c" if paper.has_code else "-")
         )
-        out.write(f"{paper.id}\t{flags_text}\t{clean_text(paper.title)}\n")
+        title = clean_text(paper.title).translate(_ONE_LINE)
+        out.write(f"{paper.id}\t{flags_text}\t{title}\n")
     return 0
+
+
+_ONE_LINE = {ord(char): " " for char in "\x85\u2028\u2029\t"}
+"""What a reader of lines (Python's splitlines) or of fields would take for a line break or a
+tab inside a title: a space in ``list``, whose contract is one tab-separated line a paper."""
 
 
 def _utf8(stream: TextIO) -> bool:

@@ -488,3 +488,18 @@ def test_a_path_with_a_tilde_is_the_home_folder_s(
     status, _, err = cli(capsys, "mark", "star", paper_id(LOTTERY), "--state", "~/s.json")
     assert status == 0, err
     assert (tmp_path / "s.json").exists() and not (tmp_path / "~").exists()
+
+
+def test_list_keeps_one_line_a_paper_whatever_a_title_holds(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, state: Path
+) -> None:
+    """A title with U+2028 or U+2029 (Python's splitlines breaks there) or NEL: one line."""
+    dump = tmp_path / "odd.txt"
+    dump.write_text(
+        "Get trending papers in your email inbox!\n"
+        "Line\u2028Separated\u2029Title\x85Here\nIts abstract.\n",
+        encoding="utf-8",
+    )
+    status, out, _ = cli(capsys, "list", str(dump), "--state", str(state))
+    assert status == 0
+    assert len(out.splitlines()) == 1 and out.split("\t")[2].startswith("Line Separated")

@@ -234,25 +234,37 @@ def test_no_helper_unless_asked_for_big_not_huge_and_a_core_free(
     helper.cancel()
 
 
-@pytest.mark.usefixtures("small_ahead")
-def test_the_helper_runs_no_module_of_the_current_folder(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A folder of dumps opened where it lies may hold a ``numpy.py`` (or a ``json.py``): the
-    helper, a ``python -c`` of its own, must not import it."""
-    ran = tmp_path / "ran"
-    for module in ("numpy", "array", "json", "struct"):
-        (tmp_path / f"{module}.py").write_text(f"open({str(ran)!r}, 'a').write('{module} ')\n")
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
+def plant_modules(folder: Path, modules: tuple[str, ...]) -> Path:
+    """Modules named as the standard library's in ``folder``, each noting in the file returned
+    that it ran (the file is not there until one does)."""
+    ran = folder / "ran"
+    for module in modules:
+        (folder / f"{module}.py").write_text(f"open({str(ran)!r}, 'a').write('{module} ')\n")
+    return ran
+
+
+def helper_runs_none_of_them(ran: Path, where: str) -> None:
+    """A helper started now builds an index of two papers without running a planted module."""
     helper = ahead.Ahead.start()
     assert helper is not None
     helper.add(ahead.TITLES, [0, 1], ["graph neural", "sparse attention"])
     helper.add(ahead.ABSTRACTS, [0, 1], ["a graph", "sparse"])
     helper.finish(2)
     index = helper.whole(2)
-    assert not ran.exists(), f"the helper ran {ran.read_text()}from the current folder"
+    assert not ran.exists(), f"the helper ran {ran.read_text()}from {where}"
     assert index is not None, "the helper failed"
+
+
+@pytest.mark.usefixtures("small_ahead")
+def test_the_helper_runs_no_module_of_the_current_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder of dumps opened where it lies may hold a ``numpy.py`` (or a ``json.py``): the
+    helper, a ``python -c`` of its own, must not import it."""
+    ran = plant_modules(tmp_path, ("numpy", "array", "json", "struct"))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
+    helper_runs_none_of_them(ran, "the current folder")
 
 
 @pytest.mark.usefixtures("small_ahead")
@@ -261,23 +273,14 @@ def test_paperterm_s_folder_stands_in_for_no_module_of_the_standard_library(
 ) -> None:
     """paperterm's folder is often site-packages itself, where an obsolete backport of a
     standard module may lie beside it: the helper goes on taking the standard library's."""
-    ran = tmp_path / "ran"
     root = tmp_path / "site"
     root.mkdir()
     (root / "paperterm").symlink_to(Path(ahead.__file__).resolve().parents[1])
-    for module in ("heapq", "json", "struct", "bisect"):
-        (root / f"{module}.py").write_text(f"open({str(ran)!r}, 'a').write('{module} ')\n")
+    ran = plant_modules(root, ("heapq", "json", "struct", "bisect"))
     folders = ahead._import_folders()
     assert folders is not None
     monkeypatch.setattr(ahead, "_import_folders", lambda: (str(root), folders[1]))
-    helper = ahead.Ahead.start()
-    assert helper is not None
-    helper.add(ahead.TITLES, [0, 1], ["graph neural", "sparse attention"])
-    helper.add(ahead.ABSTRACTS, [0, 1], ["a graph", "sparse"])
-    helper.finish(2)
-    index = helper.whole(2)
-    assert not ran.exists(), f"the helper ran {ran.read_text()}from paperterm's folder"
-    assert index is not None, "the helper failed"
+    helper_runs_none_of_them(ran, "paperterm's folder")
 
 
 def test_the_helper_takes_numpy_from_where_this_interpreter_found_it(

@@ -596,6 +596,19 @@ async def test_a_frame_renders_only_the_widgets_under_what_changed(tmp_path: Pat
         assert app.main.query_one("#panes") not in rendered
 
 
+def planned_regions(compositor: PartialCompositor) -> list[frozenset[Region]]:
+    """Each set of changed regions the compositor plans a frame for, from now on."""
+    planned: list[frozenset[Region]] = []
+    plan = compositor._plan
+
+    def counted(regions: Any) -> Any:
+        planned.append(frozenset(regions))
+        return plan(regions)
+
+    compositor._plan = counted  # type: ignore[method-assign]
+    return planned
+
+
 async def test_frames_that_alternate_are_planned_once_while_the_layout_holds(
     tmp_path: Path,
 ) -> None:
@@ -609,14 +622,7 @@ async def test_frames_that_alternate_are_planned_once_while_the_layout_holds(
         await pilot.pause()
         compositor = app.main._compositor
         assert isinstance(compositor, PartialCompositor)
-        planned: list[frozenset[Region]] = []
-        plan = compositor._plan
-
-        def counted(regions: Any) -> Any:
-            planned.append(frozenset(regions))
-            return plan(regions)
-
-        compositor._plan = counted  # type: ignore[method-assign]
+        planned = planned_regions(compositor)
         detail = app.main.query_one(PaperDetail)
         shown = []
         for key in ["g", "backspace", "d", "backspace"] * 2:
@@ -642,14 +648,7 @@ async def test_a_filter_key_s_plan_outlasts_a_run_of_cursor_keys(tmp_path: Path)
         papers = app.main.paper_list.region
         status = app.main.query_one(StatusLine).region
         filter_key = {bar, papers, status}
-        planned: list[frozenset[Region]] = []
-        plan = compositor._plan
-
-        def counted(regions: Any) -> Any:
-            planned.append(frozenset(regions))
-            return plan(regions)
-
-        compositor._plan = counted  # type: ignore[method-assign]
+        planned = planned_regions(compositor)
         cursor_keys = [
             {Region(papers.x, papers.y + line, papers.width, 1) for line in (row, row + 1)}
             for row in range(papers.height - 1)

@@ -871,9 +871,7 @@ class MainScreen(Screen[None]):
             try:
                 self.catalog.prepare_search()
             finally:
-                # RuntimeError: the app has closed meanwhile, nobody to tell.
-                with contextlib.suppress(RuntimeError):
-                    self.post_message(self.IndexReady())
+                self._post_from_thread(self.IndexReady())
 
         threading.Thread(target=build, name="paperterm-index", daemon=True).start()
 
@@ -1184,7 +1182,9 @@ class MainScreen(Screen[None]):
         self._post_from_thread(done)
 
     def _post_from_thread(self, message: Message) -> None:
-        with contextlib.suppress(RuntimeError):  # the app closed meanwhile: nobody to tell
+        """Post ``message`` from one of the screen's own threads (the index build, a lookup, a
+        fetch), which may end after the app has closed: then there is nobody to tell."""
+        with contextlib.suppress(RuntimeError):
             self.post_message(message)
 
     @on(EnrichProgress)
@@ -1322,8 +1322,7 @@ class MainScreen(Screen[None]):
                 done = self.FetchDone(None, str(error))
             except Exception as error:  # a bug: say it rather than lose it on a thread
                 done = self.FetchDone(None, f"fetch failed: {type(error).__name__}: {error}")
-            with contextlib.suppress(RuntimeError):  # the app closed meanwhile
-                self.post_message(done)
+            self._post_from_thread(done)
 
         threading.Thread(target=run, name="paperterm-fetch", daemon=True).start()
 

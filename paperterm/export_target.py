@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +18,7 @@ from paperterm import fsio
 from paperterm.export.bibtex import bibtex_entry
 from paperterm.model import Paper
 from paperterm.sanitize import printable
+from paperterm.search.text import words
 
 APPENDABLE = frozenset({"bibtex", "biblatex"})
 """Formats whose files can take more entries at their end."""
@@ -153,8 +153,6 @@ _TEX_MARKUP = re.compile(r"[{}]|\\[`'^\"~=.]")
 
 
 def _words(text: str) -> str:
-    """The letters and digits of ``text``, TeX's braces and accents and Unicode's accents
-    dropped, casefolded, one space apart."""
-    split = unicodedata.normalize("NFKD", _TEX_MARKUP.sub("", text)).casefold()
-    plain = "".join(char for char in split if not unicodedata.combining(char))
-    return " ".join(re.findall(r"[^\W_]+", plain))
+    """The search's folded words of ``text`` (accents dropped, casefolded), TeX's braces and
+    accents left out first, one space apart."""
+    return " ".join(words(_TEX_MARKUP.sub("", text)))

@@ -382,6 +382,11 @@ def user_target(path: Path, protected: Mapping[Path, str] = {}) -> Path:
     a block device or a socket. A FIFO or a character device is accepted: it is written
     through by :func:`write_user_file`.
     """
+    return _checked_target(path, protected)[0]
+
+
+def _checked_target(path: Path, protected: Mapping[Path, str]) -> tuple[Path, int | None]:
+    """:func:`user_target`, and the descriptor ``path`` names (see :func:`descriptor_named`)."""
     descriptor = descriptor_named(path)
     if descriptor is not None:
         found: os.stat_result | None = os.fstat(descriptor)  # OSError: not open here
@@ -400,7 +405,7 @@ def user_target(path: Path, protected: Mapping[Path, str] = {}) -> Path:
                 raise Refused(path, f"is {what} (another name for it); choose another file")
     if found is not None and not _writable_kind(found.st_mode, descriptor is not None):
         raise NotRegularFile(path, describe(found.st_mode))
-    return target
+    return target, descriptor
 
 
 def _writable_kind(mode: int, open_already: bool = False) -> bool:
@@ -445,8 +450,7 @@ def write_user_file(path: Path, data: bytes, protected: Mapping[Path, str] = {})
     replaced and the link kept; a FIFO or a character device is written through (a FIFO
     nobody reads raises ``OSError(ENXIO)`` at once rather than waiting).
     """
-    target = user_target(path, protected)
-    descriptor = descriptor_named(path)
+    target, descriptor = _checked_target(path, protected)
     if descriptor is not None:
         for stream in (sys.stdout, sys.stderr):  # what was printed there comes first
             with suppress(Exception):

@@ -259,6 +259,14 @@ def watch_frames(app: PapertermApp) -> Terminal:
     return terminal
 
 
+async def from_the_first_frame(pilot: Pilot[None], app: PapertermApp) -> Terminal:
+    """A terminal that takes every frame written from now on, the first one given whole."""
+    terminal = watch_frames(app)
+    await pilot.pause()
+    terminal.apply(app.screen._compositor.render_full_update())
+    return terminal
+
+
 def from_scratch(app: PapertermApp) -> Terminal:
     """A full repaint, every widget's kept lines (and the list's own) thrown away first."""
     for widget in app.screen.walk_children(with_self=True):
@@ -292,9 +300,7 @@ async def test_each_frame_paints_what_a_full_repaint_would(
     store = StateStore.open(tmp_path / "state.json")
     app = PapertermApp(many_papers(300), store)
     async with app.run_test(size=SIZE) as pilot:
-        terminal = watch_frames(app)
-        await pilot.pause()
-        terminal.apply(app.screen._compositor.render_full_update())  # the first frame, whole
+        terminal = await from_the_first_frame(pilot, app)
         steps: list[tuple[str, ...]] = [
             ("j",),
             ("j", "j", "k"),
@@ -331,9 +337,7 @@ async def test_new_rows_scroll_the_list_and_size_its_bar_as_a_full_repaint_would
     store = StateStore.open(tmp_path / "state.json")
     app = PapertermApp(many_papers(300), store)
     async with app.run_test(size=SIZE) as pilot:
-        terminal = watch_frames(app)
-        await pilot.pause()
-        terminal.apply(app.screen._compositor.render_full_update())
+        terminal = await from_the_first_frame(pilot, app)
         paper_list = app.main.paper_list
         bar = paper_list.vertical_scrollbar
         steps: list[tuple[str, ...]] = [
@@ -475,9 +479,7 @@ async def test_rows_kept_are_not_shown_for_papers_given_new_metadata(tmp_path: P
     store = StateStore.open(tmp_path / "state.json")
     app = PapertermApp(many_papers(300), store)
     async with app.run_test(size=SIZE) as pilot:
-        terminal = watch_frames(app)
-        await pilot.pause()
-        terminal.apply(app.screen._compositor.render_full_update())
+        terminal = await from_the_first_frame(pilot, app)
         shown = terminal.text(app.main.paper_list.region)
         app.main.catalog.set_meta({f"{n:012x}": Metadata(upvotes=1200 + n) for n in range(300)})
         app.main._refilter(keep=app.main.paper_list.current)
